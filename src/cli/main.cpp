@@ -1,0 +1,23 @@
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"zkinfer: prove neural-network inference in zero knowledge"};
+  app.require_subcommand(1);
+  int exit_code = zk::cli::kExitOk;
+  zk::cli::register_model_commands(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return zk::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return zk::cli::kExitUsage;
+  }
+  return exit_code;
+}

@@ -1,0 +1,130 @@
+// The Goldilocks prime field F_p, p = 2^64 - 2^32 + 1.
+//
+// Reduction of a 128-bit product x = x_lo + 2^64 x_hi uses 2^64 = 2^32 - 1 (mod p) and
+// 2^96 = -1 (mod p): x = x_lo - x_hi_hi + (2^32 - 1) * x_hi_lo (mod p), where x_hi = x_hi_hi *
+// 2^32 + x_hi_lo (the technique of Plonky2 and of Goldilocks field papers; see e.g. "Goldilocks
+// and the prime 2^64-2^32+1", Mike Hamburg). Elements are kept canonical (< p) at all times so
+// equality is bitwise and serialization is unique.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <random>
+
+namespace zk {
+
+__extension__ typedef unsigned __int128 uint128_t;
+
+class Goldilocks {
+ public:
+  static constexpr uint64_t MODULUS = 0xFFFFFFFF00000001ull;
+  static constexpr uint64_t EPSILON = 0xFFFFFFFFull;  // 2^64 mod p
+  static constexpr size_t BYTES = 8;
+  static constexpr const char* NAME = "goldilocks";
+  // Multiplicative generator of F_p^*, and the 2-adicity of p - 1 (= 2^32 * (2^32 - 1)).
+  static constexpr uint64_t GENERATOR = 7;
+  static constexpr int TWO_ADICITY = 32;
+
+  constexpr Goldilocks() = default;
+  // v must already be < p; use from_u64 for arbitrary words.
+  static constexpr Goldilocks from_canonical(uint64_t v) { return Goldilocks(v); }
+  static constexpr Goldilocks from_u64(uint64_t v) {
+    return Goldilocks(v >= MODULUS ? v - MODULUS : v);
+  }
+  static constexpr Goldilocks from_i64(int64_t v) {
+    return v >= 0 ? from_u64(static_cast<uint64_t>(v))
+                  : -from_u64(static_cast<uint64_t>(-(v + 1)) + 1);
+  }
+  static constexpr Goldilocks zero() { return Goldilocks(0); }
+  static constexpr Goldilocks one() { return Goldilocks(1); }
+
+  constexpr uint64_t value() const { return v_; }
+  constexpr bool is_zero() const { return v_ == 0; }
+  // Signed representative in (-p/2, p/2]: how quantized integers are embedded.
+  constexpr int64_t to_signed() const {
+    return v_ > MODULUS / 2 ? -static_cast<int64_t>(MODULUS - v_) : static_cast<int64_t>(v_);
+  }
+
+  friend constexpr bool operator==(Goldilocks a, Goldilocks b) { return a.v_ == b.v_; }
+
+  friend constexpr Goldilocks operator+(Goldilocks a, Goldilocks b) {
+    uint64_t s;
+    bool carry = __builtin_add_overflow(a.v_, b.v_, &s);
+    // a + b < 2p < 2^65; a wrap past 2^64 adds 2^64 = EPSILON (mod p).
+    if (carry) s += EPSILON;  // cannot wrap again: s < p - EPSILON before the add.
+    if (s >= MODULUS) s -= MODULUS;
+    return Goldilocks(s);
+  }
+  friend constexpr Goldilocks operator-(Goldilocks a, Goldilocks b) {
+    uint64_t d;
+    bool borrow = __builtin_sub_overflow(a.v_, b.v_, &d);
+    if (borrow) d -= EPSILON;  // d + 2^64 - EPSILON = d + p
+    return Goldilocks(d);
+  }
+  constexpr Goldilocks operator-() const { return Goldilocks(v_ == 0 ? 0 : MODULUS - v_); }
+  friend constexpr Goldilocks operator*(Goldilocks a, Goldilocks b) {
+    return Goldilocks(reduce128(static_cast<uint128_t>(a.v_) * b.v_));
+  }
+  constexpr Goldilocks& operator+=(Goldilocks o) { return *this = *this + o; }
+  constexpr Goldilocks& operator-=(Goldilocks o) { return *this = *this - o; }
+  constexpr Goldilocks& operator*=(Goldilocks o) { return *this = *this * o; }
+
+  constexpr Goldilocks square() const { return *this * *this; }
+  constexpr Goldilocks pow(uint64_t e) const {
+    Goldilocks base = *this, acc = one();
+    while (e) {
+      if (e & 1) acc *= base;
+      base = base.square();
+      e >>= 1;
+    }
+    return acc;
+  }
+  // Inverse by Fermat; inverse of zero is zero (callers that care check is_zero first).
+  constexpr Goldilocks inverse() const { return pow(MODULUS - 2); }
+
+  // Reduces any 128-bit value to its canonical residue.
+  static constexpr uint64_t reduce128(uint128_t x) {
+    const uint64_t lo = static_cast<uint64_t>(x);
+    const uint64_t hi = static_cast<uint64_t>(x >> 64);
+    const uint64_t hi_hi = hi >> 32;
+    const uint64_t hi_lo = hi & EPSILON;
+    uint64_t t0;
+    if (__builtin_sub_overflow(lo, hi_hi, &t0)) t0 -= EPSILON;
+    const uint64_t t1 = hi_lo * EPSILON;
+    uint64_t t2;
+    if (__builtin_add_overflow(t0, t1, &t2)) t2 += EPSILON;
+    return t2 >= MODULUS ? t2 - MODULUS : t2;
+  }
+
+  void to_bytes(uint8_t* out) const {
+    for (size_t i = 0; i < BYTES; ++i) out[i] = static_cast<uint8_t>(v_ >> (8 * i));
+  }
+  // Little-endian decoding; rejects non-canonical encodings (values >= p).
+  static std::optional<Goldilocks> from_bytes(const uint8_t* in) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < BYTES; ++i) v |= static_cast<uint64_t>(in[i]) << (8 * i);
+    if (v >= MODULUS) return std::nullopt;
+    return Goldilocks(v);
+  }
+
+  // Uniform sample by rejection.
+  template <class Rng>
+  static Goldilocks random(Rng& rng) {
+    std::uniform_int_distribution<uint64_t> dist(0, MODULUS - 1);
+    return Goldilocks(dist(rng));
+  }
+
+  // A primitive 2^log_n-th root of unity.
+  static constexpr Goldilocks root_of_unity(int log_n) {
+    return Goldilocks(GENERATOR).pow(((MODULUS - 1) >> TWO_ADICITY) << (TWO_ADICITY - log_n));
+  }
+
+  friend std::ostream& operator<<(std::ostream& os, Goldilocks a) { return os << a.v_; }
+
+ private:
+  explicit constexpr Goldilocks(uint64_t v) : v_(v) {}
+  uint64_t v_ = 0;
+};
+
+}  // namespace zk
