@@ -1,0 +1,113 @@
+// Multilinear polynomials in evaluation form over the Boolean hypercube.
+//
+// A table t of size 2^n represents the unique multilinear P with P(x) = t[x] for x in {0,1}^n.
+// Variable order: variable 0 is the MOST significant bit of the index, so x = (x_0, ..., x_{n-1})
+// has index sum_k x_k 2^{n-1-k}, and a point r = (r_0, ..., r_{n-1}) lists variable 0 first.
+//   P(r) = sum_x eq(r, x) t[x],  eq(r, x) = prod_k (r_k x_k + (1 - r_k)(1 - x_k))
+// (Thaler, "Proofs, Arguments, and Zero-Knowledge", section 3.5).
+// Binding variable 0 to r ("folding") halves the table in place:
+//   t'[j] = t[j] + r (t[j + h] - t[j]),  h = 2^{n-1}, j < h.
+// All kernels run through zk::parallel_for; results do not depend on the thread count.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "base/parallel.hpp"
+
+namespace zk {
+
+constexpr size_t kPolyGrain = 1 << 12;  // items per parallel chunk
+
+inline size_t log2_exact(size_t n) {
+  if (n == 0 || !std::has_single_bit(n)) throw std::invalid_argument("size is not a power of two");
+  return static_cast<size_t>(std::countr_zero(n));
+}
+
+// eq(r, x) for all x in {0,1}^n, in O(2^n) multiplications.
+// Built one variable at a time, last variable first: for a table of size s covering
+// (r_{k+1}, ..., r_{n-1}), the entries for r_k are hi[i] = T[i] r_k at i + s, lo[i] = T[i] - hi[i]
+// at i, which puts x_k above the bits already present.
+template <class E>
+std::vector<E> eq_table(std::span<const E> point) {
+  std::vector<E> table(size_t{1} << point.size());
+  table[0] = E::one();
+  size_t size = 1;
+  for (size_t k = point.size(); k-- > 0;) {
+    const E r = point[k];
+    parallel_for(size, kPolyGrain, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        const E hi = table[i] * r;
+        table[i + size] = hi;
+        table[i] -= hi;
+      }
+    });
+    size *= 2;
+  }
+  return table;
+}
+
+// eq(a, b) for two points of equal length: prod_k (a_k b_k + (1 - a_k)(1 - b_k)).
+template <class E>
+E eq_eval(std::span<const E> a, std::span<const E> b) {
+  if (a.size() != b.size()) throw std::invalid_argument("eq_eval: length mismatch");
+  E acc = E::one();
+  for (size_t k = 0; k < a.size(); ++k) {
+    const E ab = a[k] * b[k];
+    acc *= ab + ab - a[k] - b[k] + E::one();
+  }
+  return acc;
+}
+
+// Binds variable 0 of an extension-field table to r, in place (the table halves).
+template <class E>
+void fold_in_place(std::vector<E>& table, const E& r) {
+  const size_t half = table.size() / 2;
+  parallel_for(half, kPolyGrain, [&](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) table[j] += r * (table[j + half] - table[j]);
+  });
+  table.resize(half);
+}
+
+// Binds variable 0 of a table of type T (base or extension field) to r in E; returns a new
+// table of half the size in E (used when a base-field table meets its first challenge).
+template <class E, class T>
+std::vector<E> fold_to(std::span<const T> table, const E& r) {
+  const size_t half = table.size() / 2;
+  std::vector<E> out(half);
+  parallel_for(half, kPolyGrain, [&](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) out[j] = r * (table[j + half] - table[j]) + E(table[j]);
+  });
+  return out;
+}
+
+// P(point) for the multilinear extension of `table` (|table| = 2^|point|), by successive folding.
+template <class E, class T>
+E evaluate_multilinear(std::span<const T> table, std::span<const E> point) {
+  if (table.size() != (size_t{1} << point.size()))
+    throw std::invalid_argument("evaluate_multilinear: table size is not 2^|point|");
+  if (point.empty()) return E(table[0]);
+  std::vector<E> folded = fold_to<E, T>(table, point[0]);
+  for (size_t k = 1; k < point.size(); ++k) fold_in_place(folded, point[k]);
+  return folded[0];
+}
+
+// <a, b> over E for a table of type T, with the sum split in fixed chunks (deterministic).
+template <class E, class T>
+E inner_product(std::span<const E> a, std::span<const T> b) {
+  if (a.size() != b.size()) throw std::invalid_argument("inner_product: length mismatch");
+  std::vector<E> partial(chunk_count(a.size(), kPolyGrain));
+  parallel_chunks(a.size(), kPolyGrain, [&](size_t c, size_t begin, size_t end) {
+    E acc = E::zero();
+    for (size_t i = begin; i < end; ++i) acc += a[i] * b[i];
+    partial[c] = acc;
+  });
+  E total = E::zero();
+  for (const E& p : partial) total += p;
+  return total;
+}
+
+}  // namespace zk

@@ -1,0 +1,317 @@
+// The sum-check protocol for sums of products of multilinear polynomials.
+//
+// Statement: claim = sum_{x in {0,1}^n} G(x),  G(x) = sum_j c_j prod_{k in T_j} P_k(x)
+// (Lund, Fortnow, Karloff, Nisan 1992; Thaler, "Proofs, Arguments, and Zero-Knowledge", 4.1).
+// Round i (binding variable i, the most significant remaining bit, see poly/multilinear.hpp):
+// the prover sends g_i(t) = sum_{x'} G(r_0, ..., r_{i-1}, t, x') as its values at t = 0..d
+// (d = max |T_j|); the verifier checks g_i(0) + g_i(1) = claim_i, absorbs g_i, draws r_i and sets
+// claim_{i+1} = g_i(r_i) by Lagrange interpolation. After n rounds the verifier holds a point r
+// and a value v; the caller must check v = sum_j c_j prod_{k in T_j} P_k(r) with evaluations it
+// obtains elsewhere (a commitment opening, or the next GKR layer). A cheating prover passes with
+// probability at most n d / |E| (Schwartz-Zippel per round).
+//
+// Transcript schedule (shared by prover and verifier, see absorb_statement / round_challenge):
+//   absorb "sumcheck/statement" = (n, d, claim); then for each round: absorb "sumcheck/round"
+//   = g_i(0..d), draw r_i = challenge "sumcheck/challenge".
+// The prover and verifier are templates on the table field F, the challenge field E and the
+// challenger (a Transcript, or a scripted source of challenges in exhaustive tests).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/parallel.hpp"
+#include "base/result.hpp"
+#include "poly/multilinear.hpp"
+
+namespace zk {
+
+// Bounds every decoder and prover accepts.
+constexpr size_t kMaxSumcheckVars = 40;
+constexpr size_t kMaxSumcheckDegree = 8;
+
+// One product term c * prod_{k in factors} P_k.
+template <class E>
+struct SumcheckTerm {
+  E coefficient;
+  std::vector<size_t> factors;  // indices into the table list; repeats allowed (squares)
+};
+
+template <class E>
+size_t sumcheck_degree(std::span<const SumcheckTerm<E>> terms) {
+  size_t d = 1;
+  for (const auto& t : terms) d = std::max(d, t.factors.size());
+  return d;
+}
+
+template <class E>
+struct SumcheckProof {
+  std::vector<std::vector<E>> rounds;  // rounds[i] = g_i(0), ..., g_i(d)
+
+  void encode(ByteWriter& out) const {
+    out.u32(static_cast<uint32_t>(rounds.size()));
+    out.u32(static_cast<uint32_t>(rounds.empty() ? 0 : rounds[0].size() - 1));
+    for (const auto& r : rounds)
+      for (const E& v : r) v.to_bytes(out.extend(E::BYTES));
+  }
+
+  // Decodes a proof that must have exactly num_vars rounds of degree `degree` (known to the
+  // verifier from the statement, never taken from the bytes alone).
+  static Result<SumcheckProof> decode(ByteReader& in, size_t num_vars, size_t degree) {
+    if (num_vars > kMaxSumcheckVars || degree > kMaxSumcheckDegree || degree == 0)
+      return fail("sumcheck: statement out of bounds");
+    auto rounds = in.u32();
+    if (!rounds) return fail(rounds.error());
+    if (*rounds != num_vars)
+      return fail("sumcheck: proof has " + std::to_string(*rounds) + " rounds, expected " +
+                  std::to_string(num_vars));
+    auto deg = in.u32();
+    if (!deg) return fail(deg.error());
+    if (num_vars > 0 && *deg != degree)
+      return fail("sumcheck: proof has degree " + std::to_string(*deg) + ", expected " +
+                  std::to_string(degree));
+    SumcheckProof proof;
+    proof.rounds.resize(num_vars);
+    for (auto& r : proof.rounds) {
+      r.resize(degree + 1);
+      for (E& v : r) {
+        auto bytes = in.take(E::BYTES);
+        if (!bytes) return fail("sumcheck: " + bytes.error());
+        auto value = E::from_bytes(bytes->data());
+        if (!value) return fail("sumcheck: non-canonical field element");
+        v = *value;
+      }
+    }
+    return proof;
+  }
+};
+
+// What the verifier is left with: the random point and the value G(point) must equal.
+template <class E>
+struct SumcheckClaim {
+  std::vector<E> point;
+  E value;
+};
+
+template <class E>
+struct SumcheckProverOutput {
+  SumcheckProof<E> proof;
+  std::vector<E> point;
+  std::vector<E> table_evaluations;  // P_k(point) for every table k
+};
+
+// ---- The shared transcript schedule ----------------------------------------------------------
+
+template <class E, class Challenger>
+void absorb_statement(Challenger& ch, size_t num_vars, size_t degree, const E& claim) {
+  ch.absorb_u64("sumcheck/num_vars", num_vars);
+  ch.absorb_u64("sumcheck/degree", degree);
+  ch.absorb("sumcheck/claim", claim);
+}
+
+template <class E, class Challenger>
+E round_challenge(Challenger& ch, std::span<const E> round_values) {
+  ch.absorb_all("sumcheck/round", round_values);
+  return ch.template challenge<E>("sumcheck/challenge");
+}
+
+// g(r) from g(0), ..., g(d) (Lagrange interpolation over the nodes 0..d).
+template <class E>
+E interpolate_at(std::span<const E> values, const E& r) {
+  const size_t d = values.size() - 1;
+  // weights w_i = 1 / prod_{j != i} (i - j); numerator prod_{j != i} (r - j).
+  std::vector<E> r_minus(d + 1), prefix(d + 2), suffix(d + 2);
+  for (size_t j = 0; j <= d; ++j) r_minus[j] = r - E::from_u64(j);
+  prefix[0] = E::one();
+  for (size_t j = 0; j <= d; ++j) prefix[j + 1] = prefix[j] * r_minus[j];
+  suffix[d + 1] = E::one();
+  for (size_t j = d + 1; j-- > 0;) suffix[j] = suffix[j + 1] * r_minus[j];
+  std::vector<E> denominators(d + 1);
+  for (size_t i = 0; i <= d; ++i) {
+    E den = E::one();
+    for (size_t j = 0; j <= d; ++j)
+      if (j != i) den *= E::from_i64(static_cast<int64_t>(i) - static_cast<int64_t>(j));
+    denominators[i] = den;
+  }
+  batch_invert<E>(denominators);
+  E acc = E::zero();
+  for (size_t i = 0; i <= d; ++i) acc += values[i] * prefix[i] * suffix[i + 1] * denominators[i];
+  return acc;
+}
+
+// ---- Prover building blocks -------------------------------------------------------------------
+
+// sum_x sum_j c_j prod_{k in T_j} P_k(x): the claim an honest prover makes.
+template <class E, class T>
+E sum_over_hypercube(const std::vector<std::vector<T>>& tables,
+                     std::span<const SumcheckTerm<E>> terms) {
+  const size_t size = tables.at(0).size();
+  E total = E::zero();
+  for (const auto& term : terms) {
+    std::vector<E> partial(chunk_count(size, kPolyGrain), E::zero());
+    parallel_chunks(size, kPolyGrain, [&](size_t c, size_t begin, size_t end) {
+      T acc{};
+      for (size_t x = begin; x < end; ++x) {
+        T prod = T::one();
+        for (size_t k : term.factors) prod *= tables[k][x];
+        acc += prod;
+      }
+      partial[c] = E(acc);
+    });
+    E sum = E::zero();
+    for (const E& p : partial) sum += p;
+    total += term.coefficient * sum;
+  }
+  return total;
+}
+
+// g(t) for t = 0, 2, 3, ..., d of the current round (g(1) is derived from the claim).
+// For each pair (lo, hi) = (P[j], P[j + h]) a factor at t is lo + t (hi - lo), obtained by
+// repeated addition of (hi - lo); each term's partial sums are kept per t in T and multiplied by
+// the term coefficient once at the end.
+template <class E, class T>
+std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
+                            std::span<const SumcheckTerm<E>> terms, size_t degree,
+                            const E& claim) {
+  const size_t half = tables.at(0).size() / 2;
+  const size_t num_terms = terms.size();
+  const size_t width = num_terms * (degree + 1);
+  const size_t chunks = chunk_count(half, kPolyGrain / 4);
+  std::vector<T> partial(chunks * width, T::zero());
+  parallel_chunks(half, kPolyGrain / 4, [&](size_t c, size_t begin, size_t end) {
+    T* sums = partial.data() + c * width;
+    std::vector<T> lo(tables.size()), step(tables.size()), at(tables.size());
+    for (size_t j = begin; j < end; ++j) {
+      for (size_t k = 0; k < tables.size(); ++k) {
+        lo[k] = tables[k][j];
+        step[k] = tables[k][j + half] - lo[k];
+      }
+      for (size_t m = 0; m < num_terms; ++m) {
+        T prod = T::one();
+        for (size_t k : terms[m].factors) prod *= lo[k];
+        sums[m * (degree + 1)] += prod;
+      }
+      if (degree < 2) continue;
+      for (size_t k = 0; k < tables.size(); ++k) at[k] = lo[k] + step[k] + step[k];  // t = 2
+      for (size_t t = 2;; ++t) {
+        for (size_t m = 0; m < num_terms; ++m) {
+          T prod = T::one();
+          for (size_t k : terms[m].factors) prod *= at[k];
+          sums[m * (degree + 1) + t] += prod;
+        }
+        if (t == degree) break;
+        for (size_t k = 0; k < tables.size(); ++k) at[k] += step[k];
+      }
+    }
+  });
+  std::vector<E> g(degree + 1, E::zero());
+  for (size_t m = 0; m < num_terms; ++m) {
+    for (size_t t = 0; t <= degree; ++t) {
+      if (t == 1) continue;
+      T sum = T::zero();
+      for (size_t c = 0; c < chunks; ++c) sum += partial[c * width + m * (degree + 1) + t];
+      g[t] += terms[m].coefficient * E(sum);
+    }
+  }
+  g[1] = claim - g[0];
+  return g;
+}
+
+// ---- Prover and verifier -----------------------------------------------------------------------
+
+// Proves claim = sum_x G(x). Tables (all of size 2^n) are consumed. The claim must be true: a
+// false claim is an internal invariant violation of the caller.
+template <class F, class E, class Challenger>
+SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F>> tables,
+                                       std::span<const SumcheckTerm<E>> terms, E claim) {
+  if (tables.empty()) throw std::invalid_argument("sumcheck: no tables");
+  const size_t num_vars = log2_exact(tables[0].size());
+  for (const auto& t : tables)
+    if (t.size() != tables[0].size()) throw std::invalid_argument("sumcheck: table sizes differ");
+  for (const auto& term : terms)
+    for (size_t k : term.factors)
+      if (k >= tables.size()) throw std::invalid_argument("sumcheck: factor index out of range");
+  const size_t degree = sumcheck_degree(terms);
+  if (num_vars > kMaxSumcheckVars || degree > kMaxSumcheckDegree)
+    throw std::invalid_argument("sumcheck: instance out of bounds");
+
+  SumcheckProverOutput<E> out;
+  absorb_statement(ch, num_vars, degree, claim);
+  if (num_vars == 0) {
+    for (const auto& t : tables) out.table_evaluations.push_back(E(t[0]));
+    return out;
+  }
+
+  // Round 0 runs on the input tables (base field); its challenge lifts them into E.
+  std::vector<E> g = round_values<E, F>(tables, terms, degree, claim);
+  E r = round_challenge<E>(ch, g);
+  std::vector<std::vector<E>> folded(tables.size());
+  for (size_t k = 0; k < tables.size(); ++k) {
+    folded[k] = fold_to<E, F>(tables[k], r);
+    std::vector<F>().swap(tables[k]);
+  }
+  claim = interpolate_at<E>(g, r);
+  out.proof.rounds.push_back(std::move(g));
+  out.point.push_back(r);
+
+  for (size_t i = 1; i < num_vars; ++i) {
+    g = round_values<E, E>(folded, terms, degree, claim);
+    r = round_challenge<E>(ch, g);
+    for (auto& t : folded) fold_in_place(t, r);
+    claim = interpolate_at<E>(g, r);
+    out.proof.rounds.push_back(std::move(g));
+    out.point.push_back(r);
+  }
+  for (const auto& t : folded) out.table_evaluations.push_back(t[0]);
+  return out;
+}
+
+// Verifies the rounds of a sum-check proof for `claim` over n = num_vars variables and degree d.
+// Returns the point r and the value G(r) must take, which the caller checks.
+template <class E, class Challenger>
+Result<SumcheckClaim<E>> verify_sumcheck(Challenger& ch, size_t num_vars, size_t degree,
+                                         E claim, const SumcheckProof<E>& proof) {
+  if (num_vars > kMaxSumcheckVars || degree == 0 || degree > kMaxSumcheckDegree)
+    return fail("sumcheck: statement out of bounds");
+  if (proof.rounds.size() != num_vars)
+    return fail("sumcheck: wrong number of rounds");
+  absorb_statement(ch, num_vars, degree, claim);
+  SumcheckClaim<E> out;
+  for (size_t i = 0; i < num_vars; ++i) {
+    const auto& g = proof.rounds[i];
+    if (g.size() != degree + 1)
+      return fail("sumcheck: round " + std::to_string(i) + " has the wrong degree");
+    if (g[0] + g[1] != claim)
+      return fail("sumcheck: round " + std::to_string(i) + ": g(0) + g(1) != claim");
+    const E r = round_challenge<E>(ch, std::span<const E>(g));
+    claim = interpolate_at<E>(g, r);
+    out.point.push_back(r);
+  }
+  out.value = claim;
+  return out;
+}
+
+// The caller's final check for a statement whose table evaluations at the point are known:
+// value == sum_j c_j prod_{k in T_j} evaluations[k].
+template <class E>
+Status check_final_evaluation(const SumcheckClaim<E>& claim,
+                              std::span<const SumcheckTerm<E>> terms,
+                              std::span<const E> evaluations) {
+  E expected = E::zero();
+  for (const auto& term : terms) {
+    E prod = term.coefficient;
+    for (size_t k : term.factors) {
+      if (k >= evaluations.size()) return fail("sumcheck: evaluation missing for a factor");
+      prod *= evaluations[k];
+    }
+    expected += prod;
+  }
+  if (expected != claim.value) return fail("sumcheck: final evaluation mismatch");
+  return {};
+}
+
+}  // namespace zk
