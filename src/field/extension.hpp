@@ -2,13 +2,15 @@
 // Over Goldilocks with W = 7 this is the ~128-bit challenge field: every verifier challenge
 // is drawn from it, so a sum-check round's soundness error is d / |E| ~ d * 2^-128.
 //
-// Multiplication (a0 + a1 X)(b0 + b1 X) = (a0 b0 + W a1 b1) + ((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) X
-// (Karatsuba: three base multiplications). Inverse: (a0 - a1 X) / (a0^2 - W a1^2).
+// Multiplication (a0 + a1 X)(b0 + b1 X) = (a0 b0 + W a1 b1) + (a0 b1 + a1 b0) X. Over Goldilocks
+// it is computed schoolbook with deferred reductions (the sum a0 b1 + a1 b0 is reduced once);
+// over other bases with Karatsuba's three multiplications. Inverse: (a0 - a1 X) / (a0^2 - W a1^2).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <type_traits>
 
 #include "field/goldilocks.hpp"
 
@@ -54,10 +56,17 @@ class QuadraticExtension {
   constexpr QuadraticExtension operator-() const { return {-c0_, -c1_}; }
   friend constexpr QuadraticExtension operator*(const QuadraticExtension& a,
                                                 const QuadraticExtension& b) {
-    const Base v0 = a.c0_ * b.c0_;
-    const Base v1 = a.c1_ * b.c1_;
-    const Base cross = (a.c0_ + a.c1_) * (b.c0_ + b.c1_);
-    return {v0 + mul_by_w(v1), cross - v0 - v1};
+    if constexpr (std::is_same_v<Base, Goldilocks>) {
+      // Schoolbook with deferred reduction: each coefficient is one reduced sum of two
+      // 128-bit products, c0 = a0 b0 + a1 (W b1) and c1 = a0 b1 + a1 b0.
+      return {Base::sum_of_products(a.c0_, b.c0_, a.c1_, Base::mul_small(b.c1_, W)),
+              Base::sum_of_products(a.c0_, b.c1_, a.c1_, b.c0_)};
+    } else {
+      const Base v0 = a.c0_ * b.c0_;
+      const Base v1 = a.c1_ * b.c1_;
+      const Base cross = (a.c0_ + a.c1_) * (b.c0_ + b.c1_);
+      return {v0 + mul_by_w(v1), cross - v0 - v1};
+    }
   }
   // Mixed product with a base-field element: two base multiplications.
   friend constexpr QuadraticExtension operator*(const QuadraticExtension& a, Base b) {
@@ -109,7 +118,13 @@ class QuadraticExtension {
   }
 
  private:
-  static constexpr Base mul_by_w(Base x) { return x * Base::from_u64(W); }
+  static constexpr Base mul_by_w(Base x) {
+    if constexpr (std::is_same_v<Base, Goldilocks>) {
+      return Base::mul_small(x, W);
+    } else {
+      return x * Base::from_u64(W);
+    }
+  }
   Base c0_{};
   Base c1_{};
 };

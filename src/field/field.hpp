@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "field/accumulator.hpp"
 #include "field/extension.hpp"
 #include "field/goldilocks.hpp"
 #include "field/small_field.hpp"

@@ -49,17 +49,17 @@ class Goldilocks {
   friend constexpr bool operator==(Goldilocks a, Goldilocks b) { return a.v_ == b.v_; }
 
   friend constexpr Goldilocks operator+(Goldilocks a, Goldilocks b) {
+    // Branch-free (the branches are unpredictable on random data). a + b < 2p; a wrap past
+    // 2^64 adds 2^64 = EPSILON (mod p), and cannot wrap again since then s < p - EPSILON.
     uint64_t s;
-    bool carry = __builtin_add_overflow(a.v_, b.v_, &s);
-    // a + b < 2p < 2^65; a wrap past 2^64 adds 2^64 = EPSILON (mod p).
-    if (carry) s += EPSILON;  // cannot wrap again: s < p - EPSILON before the add.
-    if (s >= MODULUS) s -= MODULUS;
-    return Goldilocks(s);
+    const bool carry = __builtin_add_overflow(a.v_, b.v_, &s);
+    s += EPSILON & (0 - static_cast<uint64_t>(carry));
+    return Goldilocks(canonicalize(s));
   }
   friend constexpr Goldilocks operator-(Goldilocks a, Goldilocks b) {
     uint64_t d;
-    bool borrow = __builtin_sub_overflow(a.v_, b.v_, &d);
-    if (borrow) d -= EPSILON;  // d + 2^64 - EPSILON = d + p
+    const bool borrow = __builtin_sub_overflow(a.v_, b.v_, &d);
+    d -= EPSILON & (0 - static_cast<uint64_t>(borrow));  // d + 2^64 - EPSILON = d + p
     return Goldilocks(d);
   }
   constexpr Goldilocks operator-() const { return Goldilocks(v_ == 0 ? 0 : MODULUS - v_); }
@@ -90,11 +90,43 @@ class Goldilocks {
     const uint64_t hi_hi = hi >> 32;
     const uint64_t hi_lo = hi & EPSILON;
     uint64_t t0;
-    if (__builtin_sub_overflow(lo, hi_hi, &t0)) t0 -= EPSILON;
+    const bool borrow = __builtin_sub_overflow(lo, hi_hi, &t0);
+    t0 -= EPSILON & (0 - static_cast<uint64_t>(borrow));
     const uint64_t t1 = hi_lo * EPSILON;
     uint64_t t2;
-    if (__builtin_add_overflow(t0, t1, &t2)) t2 += EPSILON;
-    return t2 >= MODULUS ? t2 - MODULUS : t2;
+    const bool carry = __builtin_add_overflow(t0, t1, &t2);
+    t2 += EPSILON & (0 - static_cast<uint64_t>(carry));
+    return canonicalize(t2);
+  }
+  // (carry * 2^128 + x) mod p, using 2^128 = (2^64)^2 = EPSILON^2 = -2^32 (mod p).
+  static constexpr uint64_t reduce129(uint128_t x, bool carry) {
+    const Goldilocks r(reduce128(x));
+    return (r - Goldilocks(uint64_t{1} << 32 & (0 - static_cast<uint64_t>(carry)))).v_;
+  }
+  // a * b + c * d mod p with a single reduction (the sum of two 128-bit products).
+  static constexpr Goldilocks sum_of_products(Goldilocks a, Goldilocks b, Goldilocks c,
+                                              Goldilocks d) {
+    const uint128_t x = static_cast<uint128_t>(a.v_) * b.v_;
+    const uint128_t y = static_cast<uint128_t>(c.v_) * d.v_;
+    const uint128_t s = x + y;
+    return Goldilocks(reduce129(s, s < x));
+  }
+  // k * b mod p for a small constant k < 2^32: k b = hi 2^64 + lo with hi < 2^32, and
+  // hi 2^64 = hi EPSILON (mod p) needs no further reduction than one carry.
+  static constexpr Goldilocks mul_small(Goldilocks b, uint64_t k) {
+    const uint128_t y = static_cast<uint128_t>(b.v_) * k;
+    const uint64_t lo = static_cast<uint64_t>(y);
+    const uint64_t hi = static_cast<uint64_t>(y >> 64);
+    uint64_t s;
+    const bool carry = __builtin_add_overflow(lo, hi * EPSILON, &s);
+    s += EPSILON & (0 - static_cast<uint64_t>(carry));
+    return Goldilocks(canonicalize(s));
+  }
+  // x mod p for x < 2^64 (x < 2p always holds), without a branch.
+  static constexpr uint64_t canonicalize(uint64_t x) {
+    uint64_t reduced;
+    const bool below = __builtin_sub_overflow(x, MODULUS, &reduced);
+    return below ? x : reduced;
   }
 
   void to_bytes(uint8_t* out) const {

@@ -17,7 +17,9 @@
 // challenger (a Transcript, or a scripted source of challenges in exhaustive tests).
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <utility>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -26,6 +28,7 @@
 #include "base/bytes.hpp"
 #include "base/parallel.hpp"
 #include "base/result.hpp"
+#include "field/accumulator.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk {
@@ -169,56 +172,131 @@ E sum_over_hypercube(const std::vector<std::vector<T>>& tables,
   return total;
 }
 
-// g(t) for t = 0, 2, 3, ..., d of the current round (g(1) is derived from the claim).
-// For each pair (lo, hi) = (P[j], P[j + h]) a factor at t is lo + t (hi - lo), obtained by
-// repeated addition of (hi - lo); each term's partial sums are kept per t in T and multiplied by
-// the term coefficient once at the end.
+// Adds, for pairs j in [begin, end), prod_{k < N} (lo_k + t (hi_k - lo_k)) to acc[t] for t = 0
+// and t = 2..d, where lo_k = P_k[j] and hi_k = P_k[j + h]. The factor count N is a template
+// parameter so the products unroll; the last multiplication of each product is deferred into
+// the accumulator (no modular reduction per pair).
+template <size_t N, class T>
+void accumulate_term(const std::array<const T*, N>& factors, size_t half, size_t begin,
+                     size_t end, size_t degree, ProductAccumulator<T>* acc) {
+  for (size_t j = begin; j < end; ++j) {
+    std::array<T, N> at, step;
+    for (size_t k = 0; k < N; ++k) {
+      at[k] = factors[k][j];
+      step[k] = factors[k][j + half] - at[k];
+    }
+    auto accumulate = [&](ProductAccumulator<T>& a) {
+      if constexpr (N == 1) {
+        a.add(at[0]);
+      } else {
+        T prod = at[0];
+        for (size_t k = 1; k + 1 < N; ++k) prod *= at[k];
+        a.add_product(prod, at[N - 1]);
+      }
+    };
+    accumulate(acc[0]);
+    if (degree < 2) continue;
+    for (size_t k = 0; k < N; ++k) at[k] += step[k] + step[k];  // t = 2
+    for (size_t t = 2;; ++t) {
+      accumulate(acc[t]);
+      if (t == degree) break;
+      for (size_t k = 0; k < N; ++k) at[k] += step[k];
+    }
+  }
+}
+
+// Accumulates every term over pairs [begin, end) of tables given by pointers (each of size
+// 2 half), into acc[m (d + 1) + t]. Dispatches on the factor count so products unroll.
+template <class E, class T, size_t... Ns>
+void accumulate_terms(const std::vector<const T*>& tables, size_t half, size_t begin, size_t end,
+                      std::span<const SumcheckTerm<E>> terms, size_t degree,
+                      ProductAccumulator<T>* acc, std::index_sequence<Ns...>) {
+  for (size_t m = 0; m < terms.size(); ++m) {
+    const auto& factors = terms[m].factors;
+    auto run = [&]<size_t N>(std::integral_constant<size_t, N>) {
+      if (factors.size() != N) return false;
+      std::array<const T*, N> ptrs;
+      for (size_t k = 0; k < N; ++k) ptrs[k] = tables[factors[k]];
+      accumulate_term<N, T>(ptrs, half, begin, end, degree, acc + m * (degree + 1));
+      return true;
+    };
+    (run(std::integral_constant<size_t, Ns + 1>{}) || ...);
+  }
+}
+
+// Reduces per-chunk accumulators (in chunk order) to g(0), g(2..d); g(1) = claim - g(0).
+template <class E, class T>
+std::vector<E> combine_round(const std::vector<ProductAccumulator<T>>& partial, size_t chunks,
+                             std::span<const SumcheckTerm<E>> terms, size_t degree,
+                             const E& claim) {
+  const size_t width = terms.size() * (degree + 1);
+  std::vector<E> g(degree + 1, E::zero());
+  for (size_t m = 0; m < terms.size(); ++m) {
+    for (size_t t = 0; t <= degree; ++t) {
+      if (t == 1) continue;
+      ProductAccumulator<T> sum;
+      for (size_t c = 0; c < chunks; ++c) sum.merge(partial[c * width + m * (degree + 1) + t]);
+      g[t] += terms[m].coefficient * E(sum.reduce());
+    }
+  }
+  g[1] = claim - g[0];
+  return g;
+}
+
+constexpr size_t kRoundGrain = kPolyGrain / 4;  // pairs per parallel chunk
+constexpr size_t kFoldBlock = 256;              // pairs folded then evaluated while in cache
+
+// g(t) for t = 0..d of a round over tables of size 2 half. Per term, sums over pairs are
+// accumulated per t and multiplied by the term coefficient once at the end.
 template <class E, class T>
 std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
                             std::span<const SumcheckTerm<E>> terms, size_t degree,
                             const E& claim) {
   const size_t half = tables.at(0).size() / 2;
-  const size_t num_terms = terms.size();
-  const size_t width = num_terms * (degree + 1);
-  const size_t chunks = chunk_count(half, kPolyGrain / 4);
-  std::vector<T> partial(chunks * width, T::zero());
-  parallel_chunks(half, kPolyGrain / 4, [&](size_t c, size_t begin, size_t end) {
-    T* sums = partial.data() + c * width;
-    std::vector<T> lo(tables.size()), step(tables.size()), at(tables.size());
-    for (size_t j = begin; j < end; ++j) {
-      for (size_t k = 0; k < tables.size(); ++k) {
-        lo[k] = tables[k][j];
-        step[k] = tables[k][j + half] - lo[k];
-      }
-      for (size_t m = 0; m < num_terms; ++m) {
-        T prod = T::one();
-        for (size_t k : terms[m].factors) prod *= lo[k];
-        sums[m * (degree + 1)] += prod;
-      }
-      if (degree < 2) continue;
-      for (size_t k = 0; k < tables.size(); ++k) at[k] = lo[k] + step[k] + step[k];  // t = 2
-      for (size_t t = 2;; ++t) {
-        for (size_t m = 0; m < num_terms; ++m) {
-          T prod = T::one();
-          for (size_t k : terms[m].factors) prod *= at[k];
-          sums[m * (degree + 1) + t] += prod;
+  std::vector<const T*> ptrs;
+  for (const auto& t : tables) ptrs.push_back(t.data());
+  const size_t width = terms.size() * (degree + 1);
+  const size_t chunks = chunk_count(half, kRoundGrain);
+  std::vector<ProductAccumulator<T>> partial(chunks * width);
+  parallel_chunks(half, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
+    accumulate_terms<E, T>(ptrs, half, begin, end, terms, degree, partial.data() + c * width,
+                           std::make_index_sequence<kMaxSumcheckDegree>{});
+  });
+  return combine_round<E, T>(partial, chunks, terms, degree, claim);
+}
+
+// Binds variable 0 of every source table (size 4q) to r, writing dst (size 2q; dst may alias
+// src when T = E), and returns the next round's g over dst, in one pass over memory:
+//   dst[j] = src[j] + r (src[j + 2q] - src[j]) for j and j + q, then the pair (dst[j], dst[j + q])
+// is evaluated while it is still in cache. Each j touches only positions j, j + q, j + 2q, j + 3q.
+template <class E, class T>
+std::vector<E> fold_and_round_values(const std::vector<const T*>& src, size_t src_size,
+                                     const std::vector<E*>& dst, const E& r,
+                                     std::span<const SumcheckTerm<E>> terms, size_t degree,
+                                     const E& claim) {
+  const size_t h = src_size / 2, q = h / 2;
+  std::vector<const E*> folded(dst.begin(), dst.end());
+  const size_t width = terms.size() * (degree + 1);
+  const size_t chunks = chunk_count(q, kRoundGrain);
+  std::vector<ProductAccumulator<E>> partial(chunks * width);
+  parallel_chunks(q, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
+    for (size_t block = begin; block < end; block += kFoldBlock) {
+      const size_t block_end = std::min(end, block + kFoldBlock);
+      for (size_t k = 0; k < src.size(); ++k) {
+        const T* in = src[k];
+        E* out = dst[k];
+        for (size_t j = block; j < block_end; ++j) {
+          const T lo = in[j], lo2 = in[j + q];
+          out[j] = (in[j + h] - lo) * r + E(lo);
+          out[j + q] = (in[j + h + q] - lo2) * r + E(lo2);
         }
-        if (t == degree) break;
-        for (size_t k = 0; k < tables.size(); ++k) at[k] += step[k];
       }
+      accumulate_terms<E, E>(folded, q, block, block_end, terms, degree,
+                             partial.data() + c * width,
+                             std::make_index_sequence<kMaxSumcheckDegree>{});
     }
   });
-  std::vector<E> g(degree + 1, E::zero());
-  for (size_t m = 0; m < num_terms; ++m) {
-    for (size_t t = 0; t <= degree; ++t) {
-      if (t == 1) continue;
-      T sum = T::zero();
-      for (size_t c = 0; c < chunks; ++c) sum += partial[c * width + m * (degree + 1) + t];
-      g[t] += terms[m].coefficient * E(sum);
-    }
-  }
-  g[1] = claim - g[0];
-  return g;
+  return combine_round<E, E>(partial, chunks, terms, degree, claim);
 }
 
 // ---- Prover and verifier -----------------------------------------------------------------------
@@ -232,9 +310,12 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
   const size_t num_vars = log2_exact(tables[0].size());
   for (const auto& t : tables)
     if (t.size() != tables[0].size()) throw std::invalid_argument("sumcheck: table sizes differ");
-  for (const auto& term : terms)
+  for (const auto& term : terms) {
+    if (term.factors.empty() || term.factors.size() > kMaxSumcheckDegree)
+      throw std::invalid_argument("sumcheck: a term needs 1 to kMaxSumcheckDegree factors");
     for (size_t k : term.factors)
       if (k >= tables.size()) throw std::invalid_argument("sumcheck: factor index out of range");
+  }
   const size_t degree = sumcheck_degree(terms);
   if (num_vars > kMaxSumcheckVars || degree > kMaxSumcheckDegree)
     throw std::invalid_argument("sumcheck: instance out of bounds");
@@ -246,27 +327,41 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     return out;
   }
 
-  // Round 0 runs on the input tables (base field); its challenge lifts them into E.
+  // Round 0 runs on the input tables (base field). Each later round first binds the previous
+  // challenge (the first binding lifts the tables into E) fused with its own evaluation.
   std::vector<E> g = round_values<E, F>(tables, terms, degree, claim);
-  E r = round_challenge<E>(ch, g);
   std::vector<std::vector<E>> folded(tables.size());
-  for (size_t k = 0; k < tables.size(); ++k) {
-    folded[k] = fold_to<E, F>(tables[k], r);
-    std::vector<F>().swap(tables[k]);
-  }
-  claim = interpolate_at<E>(g, r);
-  out.proof.rounds.push_back(std::move(g));
-  out.point.push_back(r);
-
-  for (size_t i = 1; i < num_vars; ++i) {
-    g = round_values<E, E>(folded, terms, degree, claim);
-    r = round_challenge<E>(ch, g);
-    for (auto& t : folded) fold_in_place(t, r);
+  std::vector<const F*> base_ptrs;
+  for (const auto& t : tables) base_ptrs.push_back(t.data());
+  size_t size = tables[0].size();
+  for (size_t i = 0; i < num_vars; ++i) {
+    const E r = round_challenge<E>(ch, g);
     claim = interpolate_at<E>(g, r);
     out.proof.rounds.push_back(std::move(g));
     out.point.push_back(r);
+    if (i + 1 == num_vars) break;
+    std::vector<E*> dst;
+    for (auto& t : folded) {
+      if (i == 0) t.resize(size / 2);
+      dst.push_back(t.data());
+    }
+    if (i == 0) {
+      g = fold_and_round_values<E, F>(base_ptrs, size, dst, r, terms, degree, claim);
+      for (auto& t : tables) std::vector<F>().swap(t);
+    } else {
+      std::vector<const E*> src(dst.begin(), dst.end());
+      g = fold_and_round_values<E, E>(src, size, dst, r, terms, degree, claim);
+      for (auto& t : folded) t.resize(size / 2);
+    }
+    size /= 2;
   }
-  for (const auto& t : folded) out.table_evaluations.push_back(t[0]);
+  // Bind the last challenge: every table collapses to its value at the point.
+  const E r_last = out.point.back();
+  for (size_t k = 0; k < tables.size(); ++k) {
+    out.table_evaluations.push_back(
+        num_vars == 1 ? r_last * (tables[k][1] - tables[k][0]) + E(tables[k][0])
+                      : r_last * (folded[k][1] - folded[k][0]) + folded[k][0]);
+  }
   return out;
 }
 

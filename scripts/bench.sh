@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make bench`: runs the benchmark driver over the standard sizes and prints one JSON object per
+# line (also appended to build/bench-results.jsonl), then the Google Benchmark micro-benchmarks.
+# Quote medians; on a shared machine compare figures as ratios within one run.
+set -euo pipefail
+bench=${1:-build/bin/zkinfer-bench}
+bindir=$(dirname "$bench")
+out=$(dirname "$bindir")/bench-results.jsonl
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" | tee -a "$out"
+run() { "$bench" "$@" | tee -a "$out"; }
+run field
+for d in 2 3 4; do run sumcheck --log-size 20 --degree "$d"; done
+run sumcheck --log-size 24 --degree 2 --reps 3
+run --threads 1 sumcheck --log-size 20 --degree 2
+if "$bench" pcs --help >/dev/null 2>&1; then
+  for n in 16 20 22 24; do run pcs --log-size "$n"; done
+fi
+"$bindir/zkinfer-micro-bench" --benchmark_min_time=0.2

@@ -1,0 +1,124 @@
+// zkinfer-bench: prints one JSON object per line per measurement (medians over repetitions).
+//   zkinfer-bench field
+//   zkinfer-bench sumcheck --log-size N --degree D [--reps R]
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <random>
+
+#include "base/parallel.hpp"
+#include "bench/bench_util.hpp"
+#include "crypto/transcript.hpp"
+#include "field/field.hpp"
+#include "sumcheck/sumcheck.hpp"
+
+namespace zk::bench {
+namespace {
+
+// Nanoseconds per multiplication: `throughput` over independent products in an array,
+// `latency` along a dependent chain.
+template <class Field>
+std::pair<double, double> time_multiplication(std::mt19937_64& rng) {
+  constexpr size_t kLen = 4096;
+  constexpr int kPasses = 2000;
+  std::vector<Field> x(kLen), y(kLen);
+  for (size_t i = 0; i < kLen; ++i) {
+    x[i] = Field::random(rng);
+    y[i] = Field::random(rng);
+  }
+  std::vector<double> throughput, latency;
+  for (int rep = 0; rep < 5; ++rep) {
+    double t0 = now_ms();
+    for (int pass = 0; pass < kPasses; ++pass)
+      for (size_t i = 0; i < kLen; ++i) x[i] *= y[i];
+    double t1 = now_ms();
+    Field acc = x[0];
+    for (int pass = 0; pass < kPasses; ++pass)
+      for (size_t i = 0; i < kLen; ++i) acc *= y[i];
+    double t2 = now_ms();
+    x[1] += acc;  // keep the chain live
+    const double count = static_cast<double>(kLen) * kPasses;
+    throughput.push_back((t1 - t0) * 1e6 / count);
+    latency.push_back((t2 - t1) * 1e6 / count);
+  }
+  volatile uint64_t sink = 0;
+  for (const Field& v : x) sink = sink + std::hash<std::string>{}(std::string(1, static_cast<char>(v == Field{})));
+  return {median(throughput), median(latency)};
+}
+
+void bench_field() {
+  std::mt19937_64 rng(1);
+  auto [base_tp, base_lat] = time_multiplication<F>(rng);
+  auto [ext_tp, ext_lat] = time_multiplication<E>(rng);
+  nlohmann::json j = {{"what", "field"},
+                      {"base_mul_ns", base_tp},
+                      {"base_mul_latency_ns", base_lat},
+                      {"ext_mul_ns", ext_tp},
+                      {"ext_mul_latency_ns", ext_lat}};
+  std::cout << j.dump() << std::endl;
+}
+
+// One product term of `degree` random base-field tables of 2^log_size entries.
+void bench_sumcheck(size_t log_size, size_t degree, int reps) {
+  std::mt19937_64 rng(2);
+  std::vector<std::vector<F>> tables(degree, std::vector<F>(size_t{1} << log_size));
+  for (auto& t : tables)
+    for (F& v : t) v = F::random(rng);
+  std::vector<SumcheckTerm<E>> terms = {{E::one(), {}}};
+  for (size_t k = 0; k < degree; ++k) terms[0].factors.push_back(k);
+  const E claim = sum_over_hypercube<E, F>(tables, terms);
+
+  std::vector<double> prove_ms, verify_ms;
+  for (int rep = 0; rep < reps; ++rep) {
+    auto copy = tables;
+    Transcript pt("bench");
+    const double t0 = now_ms();
+    auto out = prove_sumcheck<F, E>(pt, std::move(copy), std::span<const SumcheckTerm<E>>(terms), claim);
+    const double t1 = now_ms();
+    Transcript vt("bench");
+    auto result = verify_sumcheck<E>(vt, log_size, degree, claim, out.proof);
+    Status final_check = result ? check_final_evaluation<E>(*result, terms, out.table_evaluations)
+                                : Status(fail(result.error()));
+    const double t2 = now_ms();
+    if (!final_check) {
+      std::cerr << "sumcheck bench: verification failed: " << final_check.error() << "\n";
+      std::exit(1);
+    }
+    prove_ms.push_back(t1 - t0);
+    verify_ms.push_back(t2 - t1);
+  }
+  nlohmann::json j = {{"what", "sumcheck"},       {"log_size", log_size},
+                      {"degree", degree},          {"threads", threads()},
+                      {"prove_ms", median(prove_ms)}, {"verify_ms", median(verify_ms)}};
+  std::cout << j.dump() << std::endl;
+}
+
+}  // namespace
+}  // namespace zk::bench
+
+int main(int argc, char** argv) {
+  CLI::App app{"zkinfer-bench: benchmark driver (one JSON object per line)"};
+  app.require_subcommand(1);
+  int thread_count = 0;
+  app.add_option("--threads", thread_count, "worker threads (default: all cores or ZKINFER_THREADS)");
+
+  auto* field = app.add_subcommand("field", "ns per base- and extension-field multiplication");
+  auto* sumcheck = app.add_subcommand("sumcheck", "prove/verify a product sum-check");
+  size_t log_size = 20, degree = 2;
+  int reps = 7;
+  sumcheck->add_option("--log-size", log_size, "log2 of the table size")->check(CLI::Range(1, 30));
+  sumcheck->add_option("--degree", degree, "number of multiplied tables")->check(CLI::Range(1, 8));
+  sumcheck->add_option("--reps", reps, "repetitions (the median is printed)")->check(CLI::Range(1, 1000));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (thread_count > 0) zk::set_threads(thread_count);
+  if (*field) zk::bench::bench_field();
+  if (*sumcheck) zk::bench::bench_sumcheck(log_size, degree, reps);
+  return 0;
+}
