@@ -1,0 +1,82 @@
+// Keccak-256 Merkle trees with multi-proofs (one set of authentication nodes for many leaves).
+//
+// Leaves are hashed by the caller (leaf hash = keccak256 of the leaf's canonical bytes, see
+// hash_words); an inner node is keccak256_pair(left, right) = keccak256(left || right), so a
+// Solidity verifier recomputes every node with one KECCAK256 over 64 bytes. Level 0 holds the leaf
+// hashes, level `depth` the root; a tree has 2^depth leaves.
+//
+// Memory: the tree stores only levels >= dropped_levels. A node below is recomputed from the
+// leaves on demand (2^level leaf hashes): with dropped_levels = 4 the stored tree is 1/16 of the
+// full one while a query costs 15 extra leaf hashes, negligible next to the opening itself.
+//
+// Multi-proof (as in e.g. Plonky2's and Winterfell's batch Merkle proofs): walking up level by
+// level over the sorted set of known node indices, a node's sibling is sent only when it is not
+// itself known; both sides walk in the same order, so the node list needs no index information.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "base/result.hpp"
+#include "crypto/keccak.hpp"
+
+namespace zk {
+
+// keccak256 of a message made of little-endian 64-bit words, absorbed a whole lane at a time
+// (equal to Keccak256 over the bytes; no per-byte work, no allocation).
+class LaneHasher {
+ public:
+  void absorb(uint64_t word) {
+    state_[lane_] ^= word;
+    if (++lane_ == kRateLanes) {
+      keccak_f1600(state_);
+      lane_ = 0;
+    }
+  }
+  Digest finalize();
+
+ private:
+  static constexpr size_t kRateLanes = 17;  // the 136-byte rate of Keccak-256
+  uint64_t state_[25] = {};
+  size_t lane_ = 0;
+};
+
+// keccak256 of the concatenated little-endian 8-byte encodings of `words`.
+Digest hash_words(std::span<const uint64_t> words);
+
+class MerkleTree {
+ public:
+  using LeafHasher = std::function<Digest(size_t leaf)>;
+
+  MerkleTree() = default;
+  // Builds the tree over 2^depth leaves whose hashes leaf_hash(i) returns (called in parallel).
+  static MerkleTree build(size_t depth, const LeafHasher& leaf_hash, size_t dropped_levels);
+
+  const Digest& root() const { return levels_.back()[0]; }
+  size_t depth() const { return depth_; }
+
+  // Authentication nodes for the strictly increasing leaf indices `leaves`, in the order
+  // verify_multiproof consumes them. leaf_hash recomputes dropped levels.
+  std::vector<Digest> prove(std::span<const size_t> leaves, const LeafHasher& leaf_hash) const;
+
+ private:
+  Digest node(size_t level, size_t index, const LeafHasher& leaf_hash) const;
+
+  size_t depth_ = 0;
+  size_t stored_from_ = 0;
+  std::vector<std::vector<Digest>> levels_;  // levels_[l] is level stored_from_ + l
+};
+
+// Checks that leaf_hashes[i] is the hash of leaf leaves[i] in the tree of this depth and root.
+// `leaves` must be strictly increasing and < 2^depth; all of `nodes` must be consumed.
+Status verify_multiproof(const Digest& root, size_t depth, std::span<const size_t> leaves,
+                         std::span<const Digest> leaf_hashes, std::span<const Digest> nodes);
+
+// Upper bound on the number of multi-proof nodes for `count` distinct leaves in a tree of this
+// depth (used to bound lengths when decoding proofs).
+size_t multiproof_max_nodes(size_t depth, size_t count);
+
+}  // namespace zk

@@ -1,0 +1,84 @@
+#include "pcs/merkle.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace zk {
+namespace {
+
+Digest leaf_of(size_t i) {
+  const uint64_t words[3] = {i, i * 7 + 1, 42};
+  return hash_words(words);
+}
+
+TEST(Merkle, HashWordsEqualsKeccakOfBytes) {
+  std::vector<uint64_t> words(40);
+  std::vector<uint8_t> bytes;
+  for (size_t i = 0; i < words.size(); ++i) {
+    words[i] = 0x0123456789abcdefull * (i + 1);
+    for (size_t b = 0; b < 8; ++b) bytes.push_back(static_cast<uint8_t>(words[i] >> (8 * b)));
+  }
+  for (size_t len : {0, 1, 16, 17, 18, 34, 40}) {
+    EXPECT_EQ(hash_words(std::span<const uint64_t>(words).first(len)),
+              keccak256(std::span<const uint8_t>(bytes).first(8 * len)));
+  }
+}
+
+TEST(Merkle, RootIndependentOfDroppedLevels) {
+  const Digest root = MerkleTree::build(6, leaf_of, 0).root();
+  for (size_t dropped : {1, 4, 6, 9}) EXPECT_EQ(MerkleTree::build(6, leaf_of, dropped).root(), root);
+  // Root of a 2-leaf tree is the pair hash.
+  EXPECT_EQ(MerkleTree::build(1, leaf_of, 0).root(), keccak256_pair(leaf_of(0), leaf_of(1)));
+  EXPECT_EQ(MerkleTree::build(0, leaf_of, 4).root(), leaf_of(0));
+}
+
+TEST(Merkle, MultiProofVerifiesAndDeduplicates) {
+  const size_t depth = 8;
+  const MerkleTree tree = MerkleTree::build(depth, leaf_of, 4);
+  for (const std::vector<size_t>& leaves :
+       {std::vector<size_t>{0}, std::vector<size_t>{255}, std::vector<size_t>{3, 4, 5, 200},
+        std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7}}) {
+    const auto nodes = tree.prove(leaves, leaf_of);
+    EXPECT_LE(nodes.size(), multiproof_max_nodes(depth, leaves.size()));
+    std::vector<Digest> hashes;
+    for (size_t l : leaves) hashes.push_back(leaf_of(l));
+    EXPECT_TRUE(verify_multiproof(tree.root(), depth, leaves, hashes, nodes).ok());
+  }
+  // Eight adjacent leaves share everything below level 3: 5 nodes instead of 8 * 8.
+  EXPECT_EQ(tree.prove(std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7}, leaf_of).size(), 5u);
+}
+
+TEST(Merkle, RejectsTampering) {
+  const size_t depth = 6;
+  const MerkleTree tree = MerkleTree::build(depth, leaf_of, 2);
+  const std::vector<size_t> leaves{5, 9, 40};
+  const auto nodes = tree.prove(leaves, leaf_of);
+  std::vector<Digest> hashes;
+  for (size_t l : leaves) hashes.push_back(leaf_of(l));
+  auto check = [&](const std::vector<size_t>& ls, const std::vector<Digest>& hs, const std::vector<Digest>& ns,
+                   const Digest& root) { return verify_multiproof(root, depth, ls, hs, ns); };
+
+  auto bad_hash = hashes;
+  bad_hash[1][0] ^= 1;
+  EXPECT_EQ(check(leaves, bad_hash, nodes, tree.root()).error(), "merkle: root mismatch");
+  auto bad_node = nodes;
+  bad_node.back()[31] ^= 1;
+  EXPECT_EQ(check(leaves, hashes, bad_node, tree.root()).error(), "merkle: root mismatch");
+  Digest bad_root = tree.root();
+  bad_root[0] ^= 1;
+  EXPECT_EQ(check(leaves, hashes, nodes, bad_root).error(), "merkle: root mismatch");
+  EXPECT_EQ(check({5, 9, 41}, hashes, nodes, tree.root()).error(), "merkle: root mismatch");
+  auto short_nodes = nodes;
+  short_nodes.pop_back();
+  EXPECT_EQ(check(leaves, hashes, short_nodes, tree.root()).error(), "merkle: multi-proof too short");
+  auto long_nodes = nodes;
+  long_nodes.push_back(nodes[0]);
+  EXPECT_EQ(check(leaves, hashes, long_nodes, tree.root()).error(), "merkle: multi-proof has unused nodes");
+  EXPECT_EQ(check({9, 5, 40}, hashes, nodes, tree.root()).error(), "merkle: leaf indices not increasing");
+  EXPECT_EQ(check({5, 9, 64}, hashes, nodes, tree.root()).error(), "merkle: leaf index out of range");
+  EXPECT_EQ(check({}, {}, nodes, tree.root()).error(), "merkle: leaf count mismatch");
+}
+
+}  // namespace
+}  // namespace zk

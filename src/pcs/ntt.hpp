@@ -1,0 +1,160 @@
+// Radix-2 number-theoretic transforms over Goldilocks, and the multilinear <-> monomial change of
+// basis, both as in-place butterfly networks.
+//
+// NTT: for a of length N = 2^L holding coefficients in bit-reversed order (a[brev_L(e)] = c_e),
+// ntt_bitrev_to_natural(a) leaves out[i] = sum_e c_e w^{i e}, w = root_of_unity(L), in natural
+// order (decimation in time; Cooley-Tukey, see e.g. Cormen et al., "Introduction to Algorithms",
+// 3rd ed., section 30.3). Stage with half-size h maps (u, v) -> (u + t v, u - t v), t = w_{2h}^j.
+// Skipping the first s stages is valid when every aligned block of 2^s entries is constant
+// (a coefficient replicated): the size-2^s DFT of (c, 0, ..., 0) is (c, ..., c).
+//
+// Moebius transform: table t of a multilinear P (evaluations on {0,1}^n) -> coefficients m with
+// P(x) = sum_S m_S prod_{k in S} x_k, by m[i] -= m[i - 2^b] for every bit b set in i.
+//
+// Both run as log N butterfly stages, scheduled for the cache: stages with h < B = 2^ceil(L/2) run
+// block by block over contiguous blocks of B entries; the remaining stages couple only entries
+// with equal index mod B, and run over groups of 16 adjacent such columns (a (N/B) x 16 tile).
+// Twiddles live in one shared table tw[h + j] = w_{2h}^j (1 <= h, j < h), independent of N.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "base/parallel.hpp"
+#include "field/field.hpp"
+
+namespace zk {
+
+// The shared twiddle table covering transforms of size up to 2^log_n (grown on demand; callers
+// keep the returned pointer alive for the duration of a transform).
+inline std::shared_ptr<const std::vector<F>> ntt_twiddles(size_t log_n) {
+  static std::mutex mutex;
+  static std::shared_ptr<const std::vector<F>> table =
+      std::make_shared<std::vector<F>>(std::vector<F>{F::zero(), F::one()});
+  std::lock_guard<std::mutex> lock(mutex);
+  const size_t n = size_t{1} << log_n;
+  if (table->size() >= n) return table;
+  auto grown = std::make_shared<std::vector<F>>(n);
+  std::copy(table->begin(), table->end(), grown->begin());
+  for (size_t h = table->size(); h < n; h *= 2) {
+    const F w = F::root_of_unity(std::countr_zero(2 * h));
+    F* out = grown->data() + h;
+    parallel_for(h, 1 << 12, [&](size_t begin, size_t end) {
+      F cur = w.pow(begin);
+      for (size_t j = begin; j < end; ++j) {
+        out[j] = cur;
+        cur *= w;
+      }
+    });
+  }
+  table = std::move(grown);
+  return table;
+}
+
+namespace ntt_detail {
+
+constexpr size_t kColumnGroup = 16;
+
+// Runs every butterfly stage with half-size h in [2^first_log_h, N/2] over a, in stage order;
+// op(lo, hi, h, j) handles the pair (a[i], a[i + h]) with j = i mod h.
+template <class T, class Op>
+void run_stages(std::span<T> a, size_t first_log_h, const Op& op) {
+  const size_t n = a.size();
+  if (n < 2 || !std::has_single_bit(n)) {
+    if (n == 1) return;
+    throw std::invalid_argument("butterfly network: size is not a power of two");
+  }
+  const size_t log_n = static_cast<size_t>(std::countr_zero(n));
+  const size_t log_block = log_n <= 12 ? log_n : (log_n + 1) / 2;
+  const size_t block = size_t{1} << log_block;
+  const size_t first_h = size_t{1} << std::min(first_log_h, log_n);
+
+  // Phase 1: stages with h < block, inside contiguous blocks.
+  if (first_h < block) {
+    parallel_for(n / block, std::max<size_t>(1, (size_t{1} << 13) / block), [&](size_t b0, size_t b1) {
+      for (size_t b = b0; b < b1; ++b) {
+        T* base = a.data() + b * block;
+        for (size_t h = first_h; h < block; h *= 2)
+          for (size_t start = 0; start < block; start += 2 * h)
+            for (size_t j = 0; j < h; ++j) op(base[start + j], base[start + j + h], h, j);
+      }
+    });
+  }
+  // Phase 2: stages with h >= block, over tiles of kColumnGroup columns (index mod block).
+  const size_t rows = n / block;
+  if (rows < 2) return;
+  const size_t width = std::min(kColumnGroup, block);
+  parallel_for(block / width, 1, [&](size_t g0, size_t g1) {
+    for (size_t g = g0; g < g1; ++g) {
+      const size_t c0 = g * width;
+      for (size_t h = std::max(first_h, block); h < n; h *= 2) {
+        const size_t hr = h / block;
+        for (size_t r0 = 0; r0 < rows; r0 += 2 * hr)
+          for (size_t rr = 0; rr < hr; ++rr) {
+            T* lo = a.data() + (r0 + rr) * block + c0;
+            T* hi = lo + h;
+            const size_t j0 = rr * block + c0;
+            for (size_t c = 0; c < width; ++c) op(lo[c], hi[c], h, j0 + c);
+          }
+      }
+    }
+  });
+}
+
+}  // namespace ntt_detail
+
+// In-place DIT NTT (see header comment); T is F or E (twiddles are in F). The first
+// `skip_stages` stages are skipped: valid only for inputs made of constant blocks of that size.
+template <class T>
+void ntt_bitrev_to_natural(std::span<T> a, size_t skip_stages = 0) {
+  if (a.size() <= 1) return;
+  const auto table = ntt_twiddles(static_cast<size_t>(std::countr_zero(a.size())));
+  const F* tw = table->data();
+  ntt_detail::run_stages(a, skip_stages, [tw](T& lo, T& hi, size_t h, size_t j) {
+    const T v = hi * tw[h + j];
+    hi = lo - v;
+    lo = lo + v;
+  });
+}
+
+// In-place Moebius transform: evaluations on the hypercube -> multilinear monomial coefficients.
+// With index bit b standing for variable n-1-b, coefficient m[i] belongs to the monomial of the
+// variables whose bits are set in i.
+template <class T>
+void moebius_transform(std::span<T> a) {
+  if (a.size() <= 1) return;
+  ntt_detail::run_stages(a, 0, [](T& lo, T& hi, size_t, size_t) { hi = hi - lo; });
+}
+
+// Reed-Solomon encoding used by the PCS. Given the evaluation table t of a multilinear P in m
+// variables, returns the values of the univariate
+//   P^(X) = sum_i m_i X^{brev_m(i)}       (m_i the monomial coefficients of P)
+// on the subgroup <w>, w = root_of_unity(log_domain), in natural order: out[q] = P^(w^q).
+// With this map variable k of P (index bit m-1-k) carries X^{2^k}, so P^(z) = P(z, z^2, z^4, ...).
+// In bit-reversed order over log_domain bits, m_i sits at i * 2^(log_domain - m): the input is the
+// coefficient vector with each entry replicated 2^(log_domain - m) times, and those stages skip.
+template <class T>
+std::vector<T> rs_encode(std::span<const T> table, size_t log_domain) {
+  const size_t m = static_cast<size_t>(std::countr_zero(table.size()));
+  if (!std::has_single_bit(table.size()) || log_domain < m)
+    throw std::invalid_argument("rs_encode: bad sizes");
+  std::vector<T> coeffs(table.begin(), table.end());
+  moebius_transform<T>(coeffs);
+  const size_t expansion_log = log_domain - m;
+  const size_t expansion = size_t{1} << expansion_log;
+  std::vector<T> out(size_t{1} << log_domain);
+  parallel_for(coeffs.size(), 1 << 12, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) std::fill_n(out.data() + i * expansion, expansion, coeffs[i]);
+  });
+  coeffs = {};
+  ntt_bitrev_to_natural<T>(out, expansion_log);
+  return out;
+}
+
+}  // namespace zk

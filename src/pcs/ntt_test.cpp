@@ -1,0 +1,124 @@
+#include "pcs/ntt.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "poly/multilinear.hpp"
+
+namespace zk {
+namespace {
+
+size_t bit_reverse(size_t x, size_t bits) {
+  size_t r = 0;
+  for (size_t b = 0; b < bits; ++b) r |= ((x >> b) & 1) << (bits - 1 - b);
+  return r;
+}
+
+// out[i] = sum_e c_e w^{ie}, computed directly in O(N^2).
+template <class T>
+std::vector<T> naive_dft(const std::vector<T>& coeffs) {
+  const size_t log_n = static_cast<size_t>(std::countr_zero(coeffs.size()));
+  const F w = F::root_of_unity(static_cast<int>(log_n));
+  std::vector<T> out(coeffs.size());
+  for (size_t i = 0; i < coeffs.size(); ++i) {
+    const F wi = w.pow(i);
+    F x = F::one();
+    for (size_t e = 0; e < coeffs.size(); ++e) {
+      out[i] += coeffs[e] * x;
+      x *= wi;
+    }
+  }
+  return out;
+}
+
+TEST(Ntt, MatchesNaiveDftAllSmallSizes) {
+  std::mt19937_64 rng(1);
+  for (size_t log_n = 0; log_n <= 10; ++log_n) {
+    std::vector<F> coeffs(size_t{1} << log_n);
+    for (F& c : coeffs) c = F::random(rng);
+    std::vector<F> a(coeffs.size());
+    for (size_t e = 0; e < coeffs.size(); ++e) a[bit_reverse(e, log_n)] = coeffs[e];
+    ntt_bitrev_to_natural<F>(a);
+    EXPECT_EQ(a, naive_dft(coeffs)) << "log_n = " << log_n;
+  }
+}
+
+TEST(Ntt, CacheBlockedPathMatchesNaiveDft) {
+  // 2^13 uses the two-phase (blocked) schedule; compare a sample of outputs.
+  std::mt19937_64 rng(2);
+  const size_t log_n = 13;
+  std::vector<E> coeffs(size_t{1} << log_n);
+  for (E& c : coeffs) c = E::random(rng);
+  std::vector<E> a(coeffs.size());
+  for (size_t e = 0; e < coeffs.size(); ++e) a[bit_reverse(e, log_n)] = coeffs[e];
+  ntt_bitrev_to_natural<E>(a);
+  const F w = F::root_of_unity(static_cast<int>(log_n));
+  for (size_t i : {size_t{0}, size_t{1}, size_t{77}, size_t{4096}, size_t{8191}}) {
+    E expect;
+    F x = F::one();
+    for (size_t e = 0; e < coeffs.size(); ++e) {
+      expect += coeffs[e] * x;
+      x *= w.pow(i);
+    }
+    EXPECT_EQ(a[i], expect) << i;
+  }
+}
+
+TEST(Ntt, ResultIndependentOfThreadCount) {
+  std::mt19937_64 rng(3);
+  std::vector<F> a(size_t{1} << 14);
+  for (F& c : a) c = F::random(rng);
+  std::vector<F> b = a;
+  const int saved = threads();
+  set_threads(1);
+  ntt_bitrev_to_natural<F>(a);
+  set_threads(2);
+  ntt_bitrev_to_natural<F>(b);
+  set_threads(saved);
+  EXPECT_EQ(a, b);
+}
+
+TEST(Moebius, CoefficientsReproduceEvaluations) {
+  std::mt19937_64 rng(4);
+  const size_t n = 5;
+  std::vector<F> table(size_t{1} << n);
+  for (F& x : table) x = F::random(rng);
+  std::vector<F> coeffs = table;
+  moebius_transform<F>(coeffs);
+  std::vector<E> point(n);
+  for (E& x : point) x = E::random(rng);
+  // P(point) = sum_i m_i prod_{k: bit n-1-k of i set} point_k.
+  E sum;
+  for (size_t i = 0; i < coeffs.size(); ++i) {
+    E term(coeffs[i]);
+    for (size_t k = 0; k < n; ++k)
+      if ((i >> (n - 1 - k)) & 1) term *= point[k];
+    sum += term;
+  }
+  EXPECT_EQ(sum, (evaluate_multilinear<E, F>(table, point)));
+}
+
+TEST(RsEncode, CodewordIsUnivariateAtPowers) {
+  // out[q] = P^(w^q) = P(w^q, w^{2q}, w^{4q}, ...).
+  std::mt19937_64 rng(5);
+  for (size_t m : {0, 1, 3, 6}) {
+    std::vector<F> table(size_t{1} << m);
+    for (F& x : table) x = F::random(rng);
+    const size_t log_domain = m + 2;
+    const auto codeword = rs_encode<F>(table, log_domain);
+    const F w = F::root_of_unity(static_cast<int>(log_domain));
+    for (size_t q = 0; q < codeword.size(); q += 3) {
+      std::vector<E> point(m);
+      F x = w.pow(q);
+      for (size_t k = 0; k < m; ++k) {
+        point[k] = E(x);
+        x *= x;
+      }
+      EXPECT_EQ(E(codeword[q]), (evaluate_multilinear<E, F>(table, point))) << "m=" << m << " q=" << q;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zk

@@ -1,0 +1,96 @@
+// Parameter sets, query counts and the public shape of an opening (see docs/pcs.md).
+#include <algorithm>
+#include <cmath>
+
+#include "pcs/schedule.hpp"
+
+namespace zk::pcs {
+
+Params conjectured_params() { return Params{}; }
+
+Params proven_params() {
+  Params p;
+  p.soundness = Soundness::kProven;
+  return p;
+}
+
+Status validate(const Params& p) {
+  if (p.security_bits < 1 || p.security_bits > 256) return fail("pcs params: security_bits out of range");
+  if (p.rate_bits < 1 || p.rate_bits > 4) return fail("pcs params: rate_bits must be in [1, 4]");
+  if (p.domain_shrink_bits < 1 || p.domain_shrink_bits > kFoldingVars)
+    return fail("pcs params: domain_shrink_bits must be in [1, 4]");
+  if (p.pow_bits > 30 || p.pow_bits >= p.security_bits) return fail("pcs params: pow_bits out of range");
+  if (p.final_max_vars < kFoldingVars - 1 || p.final_max_vars > 16)
+    return fail("pcs params: final_max_vars must be in [3, 16]");
+  return {};
+}
+
+namespace detail {
+
+namespace {
+
+// Queries so that (per-query error)^t * 2^-pow <= 2^-security for a code of rate 2^-rate_log.
+//   conjectured (list decoding up to capacity, delta = 1 - rho - eta, eta = rho / 16):
+//     per-query error 1 - delta = (17/16) rho;
+//   proven (unique decoding, delta = (1 - rho) / 2): per-query error (1 + rho) / 2.
+uint32_t query_count(const Params& p, uint32_t rate_log) {
+  const double rho = std::ldexp(1.0, -static_cast<int>(rate_log));
+  const double error = p.soundness == Soundness::kConjectured ? rho * 17.0 / 16.0 : (1.0 + rho) / 2.0;
+  const double bits_per_query = -std::log2(error);
+  const double needed = static_cast<double>(p.security_bits - p.pow_bits);
+  return static_cast<uint32_t>(std::ceil(needed / bits_per_query));
+}
+
+}  // namespace
+
+std::vector<RoundShape> make_schedule(const Params& p, uint32_t num_vars, uint32_t* final_vars) {
+  uint32_t rounds = 1;
+  if (num_vars > p.final_max_vars)
+    rounds = std::max<uint32_t>(1, (num_vars - p.final_max_vars + kFoldingVars - 1) / kFoldingVars);
+  std::vector<RoundShape> shape(rounds);
+  uint32_t vars = num_vars, log_domain = num_vars + p.rate_bits;
+  for (uint32_t i = 0; i < rounds; ++i) {
+    shape[i].num_vars = vars;
+    shape[i].log_domain = log_domain;
+    shape[i].queries = query_count(p, log_domain - vars);
+    shape[i].last = i + 1 == rounds;
+    vars -= kFoldingVars;
+    log_domain -= p.domain_shrink_bits;
+  }
+  *final_vars = vars;
+  return shape;
+}
+
+Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
+                          std::span<const EvalClaim> claims) {
+  ZK_TRY(validate(params));
+  if (claims.empty()) return fail("pcs: no claims");
+  Statement st;
+  for (const EvalClaim& c : claims) {
+    if (c.poly.commitment >= commitments.size()) return fail("pcs: claim refers to a missing commitment");
+    const Commitment& com = commitments[c.poly.commitment];
+    if (c.poly.poly >= com.num_polys) return fail("pcs: claim refers to a missing polynomial");
+    if (com.num_vars > kMaxVars) return fail("pcs: commitment too large");
+    if (com.rate_bits != params.rate_bits) return fail("pcs: commitment rate differs from the parameters");
+    if (c.point.size() != com.num_vars) return fail("pcs: claim point has the wrong number of coordinates");
+    st.num_vars = std::max(st.num_vars, padded_vars(com.num_vars));
+    st.polys.push_back(c.poly);
+    st.opened.push_back(c.poly.commitment);
+  }
+  std::sort(st.polys.begin(), st.polys.end());
+  st.polys.erase(std::unique(st.polys.begin(), st.polys.end()), st.polys.end());
+  std::sort(st.opened.begin(), st.opened.end());
+  st.opened.erase(std::unique(st.opened.begin(), st.opened.end()), st.opened.end());
+  for (const EvalClaim& c : claims) {
+    std::vector<E> point(st.num_vars - c.point.size(), E::zero());
+    point.insert(point.end(), c.point.begin(), c.point.end());
+    st.points.push_back(std::move(point));
+  }
+  st.single_point = std::all_of(st.points.begin(), st.points.end(),
+                                [&](const std::vector<E>& p) { return p == st.points[0]; });
+  st.rounds = make_schedule(params, st.num_vars, &st.final_vars);
+  return st;
+}
+
+}  // namespace detail
+}  // namespace zk::pcs

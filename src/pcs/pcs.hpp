@@ -1,0 +1,168 @@
+// Multilinear polynomial commitment scheme: the interface the ML layers depend on.
+//
+// A polynomial is the evaluation table of a multilinear P over F on {0,1}^n (size 2^n, variable 0
+// the most significant index bit, as in poly/multilinear.hpp); evaluation points are in E^n and
+// values in E. Polynomials of one commitment share n; different commitments may differ.
+//
+//   commit(tables, params)             -> CommittedPolynomials (prover data; .commitment() is public)
+//   open(params, committed, claims, t)   -> OpeningProof for all claims P_{c,j}(z) = v, one proof
+//   verify(params, commitments, claims, proof, t) -> ok, or the reason for rejection
+//
+// open/verify first absorb the parameters, the commitments and the claims into the caller's
+// transcript, then draw their challenges: the proof is bound to the caller's protocol state.
+//
+// The scheme behind it (pcs/whir.cpp) is WHIR (Arnon, Chiesa, Fenzi, Yogev, "WHIR: Reed-Solomon
+// Proximity Testing with Super-Fast Verification", ePrint 2024/1586) with 16-ary folding, Keccak
+// Merkle trees and a batching front end; docs/pcs.md states the parameters and their security.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "crypto/keccak.hpp"
+#include "crypto/transcript.hpp"
+#include "field/field.hpp"
+#include "pcs/merkle.hpp"
+
+namespace zk::pcs {
+
+// Variables bound per WHIR round: a fold maps 16 codeword values (one Merkle leaf) to one.
+constexpr uint32_t kFoldingVars = 4;
+constexpr uint32_t kLeafWidth = 1u << kFoldingVars;
+// Largest number of variables a committed polynomial may have (codeword <= 2^32 entries).
+constexpr uint32_t kMaxVars = 28;
+
+enum class Soundness : uint8_t {
+  // Query counts from the up-to-capacity proximity-gaps conjecture (WHIR, section 1 / 5).
+  kConjectured = 0,
+  // Query counts from the unique-decoding regime, where the proximity gaps are proven.
+  kProven = 1,
+};
+
+struct Params {
+  Soundness soundness = Soundness::kConjectured;
+  uint32_t security_bits = 100;
+  // The committed codeword has rate 2^-rate_bits.
+  uint32_t rate_bits = 2;
+  // Each round's domain is 2^-domain_shrink_bits of the previous one (WHIR: 1; 4 keeps the rate).
+  uint32_t domain_shrink_bits = 3;
+  // Grinding before each round's queries (verified); reduces that round's query count.
+  uint32_t pow_bits = 16;
+  // Rounds continue while more than this many variables remain; the rest is sent in the clear.
+  uint32_t final_max_vars = 6;
+};
+
+// The default, conjectured-security parameter set, and a proven-security one (docs/pcs.md).
+Params conjectured_params();
+Params proven_params();
+Status validate(const Params& params);
+
+// The public commitment: small, serializable, part of a verifying key.
+struct Commitment {
+  Digest root{};
+  uint32_t num_vars = 0;   // each polynomial has 2^num_vars entries
+  uint32_t num_polys = 0;  // polynomials sharing the tree
+  uint32_t rate_bits = 0;  // code rate of the committed codewords
+
+  void serialize(ByteWriter& out) const;
+  static Result<Commitment> deserialize(ByteReader& in);
+  friend bool operator==(const Commitment&, const Commitment&) = default;
+};
+
+// Prover data for one commitment: tables, codewords (leaf-major), Merkle tree. Move-only.
+class CommittedPolynomials {
+ public:
+  CommittedPolynomials() = default;
+  CommittedPolynomials(CommittedPolynomials&&) noexcept = default;
+  CommittedPolynomials& operator=(CommittedPolynomials&&) noexcept = default;
+  CommittedPolynomials(const CommittedPolynomials&) = delete;
+  CommittedPolynomials& operator=(const CommittedPolynomials&) = delete;
+
+  const Commitment& commitment() const { return commitment_; }
+  // The evaluation table of polynomial j as committed (2^num_vars entries).
+  std::span<const F> table(size_t j) const;
+  // The 16 * num_polys codeword values of Merkle leaf q.
+  std::span<const F> leaf(size_t q) const;
+  Digest leaf_hash(size_t q) const;
+  const MerkleTree& tree() const { return tree_; }
+
+ private:
+  friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&);
+  Commitment commitment_;
+  size_t padded_vars_ = 0;     // max(num_vars, kFoldingVars): tiny tables are committed tiled
+  std::vector<F> tables_;      // num_polys tables of 2^num_vars entries
+  std::vector<F> codewords_;   // leaf q, poly j, coset entry k at (q * num_polys + j) * 16 + k
+  MerkleTree tree_;
+};
+
+// Commits to one or more tables of equal size 2^n (n <= kMaxVars).
+Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params);
+
+struct PolyRef {
+  uint32_t commitment = 0;  // index into the commitments passed to open/verify
+  uint32_t poly = 0;        // index within that commitment
+  friend auto operator<=>(const PolyRef&, const PolyRef&) = default;
+};
+
+// The claim P(point) = value about a committed polynomial; point has num_vars coordinates.
+struct EvalClaim {
+  PolyRef poly;
+  std::vector<E> point;
+  E value;
+};
+
+// Values a committed polynomial takes (for callers building claims).
+E evaluate(const CommittedPolynomials& committed, size_t poly, std::span<const E> point);
+
+struct SumcheckMessage {
+  E at0, at1, at2;  // the round polynomial at 0, 1, 2 (degree <= 2)
+};
+
+// Openings of one Merkle tree at the sorted distinct queried leaves.
+template <class Field>
+struct LeafOpenings {
+  std::vector<Field> values;  // leaf after leaf, width values each
+  std::vector<Digest> nodes;  // multi-proof
+};
+
+struct RoundProof {
+  std::vector<SumcheckMessage> sumcheck;  // kFoldingVars messages
+  Digest next_root{};                     // commitment to the folded polynomial (not in the last round)
+  E ood_answer{};                         // its value at the out-of-domain sample (not in the last round)
+  uint64_t pow_nonce = 0;
+  std::vector<LeafOpenings<F>> base_openings;  // round 0: one per opened commitment
+  LeafOpenings<E> openings;                    // rounds >= 1: the previous round's folded oracle
+};
+
+struct OpeningProof {
+  // Batching front end (present when the claims are at more than one point).
+  std::vector<SumcheckMessage> batching_sumcheck;
+  std::vector<E> batched_values;  // P_j(r) for every distinct claimed polynomial
+  std::vector<RoundProof> rounds;
+  std::vector<E> final_table;     // the last folded polynomial, as an evaluation table
+  std::vector<SumcheckMessage> final_sumcheck;
+
+  std::vector<uint8_t> serialize() const;
+  // Decodes against the sizes the public statement implies; never trusts a length in the input.
+  static Result<OpeningProof> deserialize(std::span<const uint8_t> bytes, const Params& params,
+                                          std::span<const Commitment> commitments,
+                                          std::span<const EvalClaim> claims);
+};
+
+// Proves all claims (the values must be right, or the proof will not verify). `committed[i]`
+// is the prover data of commitment i. Errors only on malformed input (bad refs or point sizes).
+Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                          std::span<const EvalClaim> claims, Transcript& transcript);
+
+Status verify(const Params& params, std::span<const Commitment> commitments,
+              std::span<const EvalClaim> claims, const OpeningProof& proof, Transcript& transcript);
+
+// deserialize + verify.
+Status verify_bytes(const Params& params, std::span<const Commitment> commitments,
+                    std::span<const EvalClaim> claims, std::span<const uint8_t> proof,
+                    Transcript& transcript);
+
+}  // namespace zk::pcs

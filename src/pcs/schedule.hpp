@@ -1,0 +1,39 @@
+// The shape of a WHIR opening, derived only from public data (parameters, commitments, claims):
+// used alike by the prover, the verifier and the proof decoder, so every length in a proof is
+// known or bounded before a byte of it is read.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "pcs/pcs.hpp"
+
+namespace zk::pcs::detail {
+
+// Round i folds kFoldingVars variables of f_i (num_vars of them), whose codeword lives on the
+// subgroup of size 2^log_domain; `queries` leaves (cosets of 16) of that codeword are opened.
+struct RoundShape {
+  uint32_t num_vars = 0;
+  uint32_t log_domain = 0;
+  uint32_t queries = 0;
+  bool last = false;  // the folded polynomial is sent in the clear instead of committed
+};
+
+struct Statement {
+  uint32_t num_vars = 0;                   // n: the largest padded size among claimed polynomials
+  std::vector<PolyRef> polys;              // distinct claimed polynomials, sorted
+  std::vector<uint32_t> opened;            // distinct commitments they belong to, sorted
+  bool single_point = false;               // all claims at one (padded) point: no batching sum-check
+  std::vector<std::vector<E>> points;      // per claim: (0^{n - m}, z), the point padded to n
+  std::vector<RoundShape> rounds;
+  uint32_t final_vars = 0;
+};
+
+// max(num_vars, kFoldingVars): a smaller table is committed tiled to 16 entries.
+inline uint32_t padded_vars(uint32_t num_vars) { return num_vars < kFoldingVars ? kFoldingVars : num_vars; }
+
+std::vector<RoundShape> make_schedule(const Params& params, uint32_t num_vars, uint32_t* final_vars);
+Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
+                          std::span<const EvalClaim> claims);
+
+}  // namespace zk::pcs::detail

@@ -1,0 +1,754 @@
+// WHIR over Goldilocks (Arnon, Chiesa, Fenzi, Yogev, ePrint 2024/1586, Construction 5.1), with a
+// batching front end. Notation (docs/pcs.md has the full description and the parameters):
+//
+// Encoding. A multilinear P in m variables is committed as the Reed-Solomon codeword of
+//   P^(X) = sum_i m_i X^{brev_m(i)}   on L = <w_N>, N = 2^{m + rate_bits}   (pcs/ntt.hpp),
+// so P^(z) = P(pow(z)), pow(z) = (z, z^2, z^4, ..., z^{2^{m-1}}). Merkle leaf q holds the coset
+// {y w_16^k : k < 16}, y = w_N^q, i.e. the 16 values one 16-to-1 fold reads.
+//
+// Embedding. A polynomial in m < n variables is the n-variable P'(x) = P(x_{n-m}, ..., x_{n-1});
+// P'^(X) = P^(X^{2^{n-m}}), so its codeword on the big domain is read off the small one, and
+// P(z) = P'((0^{n-m}, z)). Tables with m < 4 are committed tiled to 16 entries (the same map).
+//
+// Front end: claims P_j(z_c) = v_c become one claim sum_x w(x) f(x) = sigma about
+// f = sum_j mu_j P'_j, w = eq(point, .): directly when all claims share a point, otherwise after
+// a sum-check over sum_j P'_j(x) W_j(x), W_j = sum_{c on j} beta_c eq(z_c, .), reducing every
+// claim to P_j(r) at one random r (Thaler, "Proofs, Arguments, and Zero-Knowledge", 4.5.2).
+//
+// Round i (f_i with n_i variables, its oracle on L_i, weight w_i, claim sigma_i):
+//   1. 4 sum-check rounds on sum_x f_i(x) w_i(x) bind x_0..x_3 to alpha; g = f_i(alpha, .).
+//   2. Not last: commit to g on L_{i+1} (|L_{i+1}| = |L_i| / 2^shrink), out-of-domain sample
+//      z <- E, answer g^(z). Last: send g in the clear.
+//   3. Optional grinding, then t_i queries q: open leaf q of f_i's oracle; the fold of the coset,
+//      Fold(q) = sum_e G_e(y^16) prod_b alpha_b^{e_b} where f^(X) = sum_{e<16} X^e G_e(X^16),
+//      must equal g^(y^16) (inverse size-16 DFT of the leaf, WHIR section 2.1.3).
+//   4. Not last: gamma <- E; w_{i+1} = w_i(alpha, .) + gamma eq(pow(z), .) +
+//      sum_q gamma^{1+k_q} eq(pow(y_q^16), .), sigma_{i+1} accordingly. Last: the queried folds
+//      are checked against g, a final sum-check binds g's variables to beta, and
+//      sigma = g(beta) * w(alpha_all), the weight evaluated from the list of constraints.
+#include <algorithm>
+#include <atomic>
+#include <string>
+
+#include "pcs/ntt.hpp"
+#include "pcs/pcs.hpp"
+#include "pcs/schedule.hpp"
+#include "poly/multilinear.hpp"
+
+namespace zk::pcs {
+
+using detail::RoundShape;
+using detail::Statement;
+
+namespace {
+
+constexpr size_t kDroppedLevels = 4;
+constexpr size_t kGrain = 1 << 12;
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+void absorb_statement(Transcript& t, const Params& p, std::span<const Commitment> commitments,
+                      std::span<const EvalClaim> claims) {
+  ByteWriter w;
+  w.u8(static_cast<uint8_t>(p.soundness));
+  w.u32(p.security_bits);
+  w.u32(p.rate_bits);
+  w.u32(p.domain_shrink_bits);
+  w.u32(p.pow_bits);
+  w.u32(p.final_max_vars);
+  w.u32(static_cast<uint32_t>(commitments.size()));
+  for (const Commitment& c : commitments) c.serialize(w);
+  w.u32(static_cast<uint32_t>(claims.size()));
+  for (const EvalClaim& c : claims) {
+    w.u32(c.poly.commitment);
+    w.u32(c.poly.poly);
+    w.u32(static_cast<uint32_t>(c.point.size()));
+    for (const E& x : c.point) x.to_bytes(w.extend(E::BYTES));
+    c.value.to_bytes(w.extend(E::BYTES));
+  }
+  t.absorb_bytes("pcs/statement", w.bytes());
+}
+
+void absorb_message(Transcript& t, const SumcheckMessage& m) {
+  const E values[3] = {m.at0, m.at1, m.at2};
+  t.absorb_all<E>("pcs/sumcheck", values);
+}
+
+// 1 followed by count - 1 challenges: coefficients of a random linear combination.
+std::vector<E> combination(Transcript& t, std::string_view label, size_t count) {
+  std::vector<E> out{E::one()};
+  if (count > 1) {
+    auto rest = t.challenges<E>(label, count - 1);
+    out.insert(out.end(), rest.begin(), rest.end());
+  }
+  return out;
+}
+
+// The degree-2 round polynomial through (0, at0), (1, at1), (2, at2), evaluated at r.
+E interpolate(const SumcheckMessage& m, const E& r) {
+  static const F inv2 = F::from_u64(2).inverse();
+  const E r1 = r - E::one(), r2 = r - E::from_u64(2);
+  return (m.at0 * (r1 * r2) + m.at2 * (r * r1)) * inv2 - m.at1 * (r * r2);
+}
+
+template <class T>
+std::vector<T> power_point(T z, size_t m) {
+  std::vector<T> out(m);
+  for (size_t k = 0; k < m; ++k) {
+    out[k] = z;
+    z = z * z;
+  }
+  return out;
+}
+
+// The round polynomial of sum_x f(x) w(x) in variable 0, at 0, 1, 2.
+template <class T>
+SumcheckMessage product_round(std::span<const T> f, std::span<const E> w) {
+  const size_t half = f.size() / 2;
+  std::vector<SumcheckMessage> partial(chunk_count(half, kGrain));
+  parallel_chunks(half, kGrain, [&](size_t c, size_t begin, size_t end) {
+    E a0, a1, a2;
+    for (size_t j = begin; j < end; ++j) {
+      const T f0 = f[j], f1 = f[j + half];
+      const E w0 = w[j], w1 = w[j + half];
+      a0 += w0 * f0;
+      a1 += w1 * f1;
+      a2 += (w1 + w1 - w0) * (f1 + f1 - f0);
+    }
+    partial[c] = {a0, a1, a2};
+  });
+  SumcheckMessage m{};
+  for (const auto& p : partial) {
+    m.at0 += p.at0;
+    m.at1 += p.at1;
+    m.at2 += p.at2;
+  }
+  return m;
+}
+
+// Fold of one leaf: values[k] = f^(y w_16^k). With c_e = (1/16) sum_k values[k] w_16^{-ek} =
+// y^e G_e(y^16), returns sum_e y^{-e} c_e prod_b alpha_b^{e_b}.
+template <class T>
+E fold_coset(std::span<const T> values, F y, std::span<const E> alpha) {
+  static const F inv16 = F::from_u64(16).inverse();
+  static const F w16_inv = F::root_of_unity(4).inverse();
+  E monomial[kLeafWidth];
+  monomial[0] = E(inv16);
+  for (size_t b = 0; b < kFoldingVars; ++b)
+    for (size_t e = 0; e < (size_t{1} << b); ++e) monomial[e + (size_t{1} << b)] = monomial[e] * alpha[b];
+  const F y_inv = y.inverse();
+  F y_pow = F::one(), w_e = F::one();  // y^{-e}, w_16^{-e}
+  E total;
+  for (size_t e = 0; e < kLeafWidth; ++e) {
+    T acc{};
+    F w_ek = F::one();
+    for (size_t k = 0; k < kLeafWidth; ++k) {
+      acc += values[k] * w_ek;
+      w_ek *= w_e;
+    }
+    total += monomial[e] * y_pow * acc;
+    y_pow *= y_inv;
+    w_e *= w16_inv;
+  }
+  return total;
+}
+
+// The subgroup element w_{2^log_n}^q.
+F domain_point(uint32_t log_n, uint64_t q) { return F::root_of_unity(static_cast<int>(log_n)).pow(q); }
+
+std::vector<uint64_t> draw_queries(Transcript& t, const RoundShape& shape) {
+  auto q = t.challenge_indices("pcs/queries", shape.queries, uint64_t{1} << (shape.log_domain - kFoldingVars));
+  std::sort(q.begin(), q.end());
+  q.erase(std::unique(q.begin(), q.end()), q.end());
+  return q;
+}
+
+// Proof of work: a nonce with keccak256(seed || nonce) having `bits` low zero bits in its first
+// little-endian word, seed the transcript state after a "pcs/pow" challenge.
+bool pow_valid(const Digest& seed, uint32_t bits, uint64_t nonce) {
+  LaneHasher h;
+  for (size_t i = 0; i < 4; ++i) {
+    uint64_t word = 0;
+    for (size_t b = 0; b < 8; ++b) word |= static_cast<uint64_t>(seed[8 * i + b]) << (8 * b);
+    h.absorb(word);
+  }
+  h.absorb(nonce);
+  const Digest d = h.finalize();
+  uint64_t first = 0;
+  for (size_t b = 0; b < 8; ++b) first |= static_cast<uint64_t>(d[b]) << (8 * b);
+  return bits == 0 || (first & ((uint64_t{1} << bits) - 1)) == 0;
+}
+
+Digest pow_seed(Transcript& t) {
+  (void)t.challenge<F>("pcs/pow");
+  return t.state();
+}
+
+// Smallest valid nonce, searched in fixed batches (the answer does not depend on thread count).
+uint64_t grind(const Digest& seed, uint32_t bits) {
+  constexpr uint64_t kBatch = 1 << 12;
+  for (uint64_t base = 0;; base += kBatch) {
+    std::vector<uint64_t> found(chunk_count(kBatch, 256), UINT64_MAX);
+    parallel_chunks(kBatch, 256, [&](size_t c, size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i)
+        if (pow_valid(seed, bits, base + i)) {
+          found[c] = base + i;
+          return;
+        }
+    });
+    const uint64_t best = *std::min_element(found.begin(), found.end());
+    if (best != UINT64_MAX) return best;
+  }
+}
+
+Digest hash_ext_leaf(std::span<const E> values) {
+  LaneHasher h;
+  for (const E& v : values) {
+    h.absorb(v.c0().value());
+    h.absorb(v.c1().value());
+  }
+  return h.finalize();
+}
+
+Digest hash_base_leaf(std::span<const F> values) {
+  LaneHasher h;
+  for (const F& v : values) h.absorb(v.value());
+  return h.finalize();
+}
+
+// An E-valued oracle of a later round: codeword in leaf-major order and its tree.
+struct ExtOracle {
+  uint32_t log_domain = 0;
+  std::vector<E> leaves;  // leaf q, entry k at q * 16 + k: the value at w_N^{q + k N / 16}
+  MerkleTree tree;
+
+  std::span<const E> leaf(size_t q) const { return {leaves.data() + q * kLeafWidth, kLeafWidth}; }
+  E at(uint64_t position) const {
+    const uint64_t per_row = (uint64_t{1} << log_domain) / kLeafWidth;
+    return leaves[(position % per_row) * kLeafWidth + position / per_row];
+  }
+};
+
+// Scatters a natural-order codeword of size N into leaf-major order for `width` interleaved
+// polynomials: out[(q * width + slot) * 16 + k] = codeword[q + k N / 16].
+template <class T>
+void scatter_leaf_major(std::span<const T> codeword, std::span<T> out, size_t width, size_t slot) {
+  const size_t rows = codeword.size() / kLeafWidth;
+  parallel_for(rows, kGrain, [&](size_t begin, size_t end) {
+    for (size_t q = begin; q < end; ++q)
+      for (size_t k = 0; k < kLeafWidth; ++k) out[(q * width + slot) * kLeafWidth + k] = codeword[q + k * rows];
+  });
+}
+
+ExtOracle commit_ext(std::span<const E> table, uint32_t log_domain) {
+  ExtOracle o;
+  o.log_domain = log_domain;
+  const std::vector<E> codeword = rs_encode<E>(table, log_domain);
+  o.leaves.resize(codeword.size());
+  scatter_leaf_major<E>(codeword, o.leaves, 1, 0);
+  o.tree = MerkleTree::build(log_domain - kFoldingVars, [&](size_t q) { return hash_ext_leaf(o.leaf(q)); },
+                             kDroppedLevels);
+  return o;
+}
+
+// Adds sum_c coefs[c] eq(points[c], x) to w, for base-field points, splitting x = (head, tail):
+// eq(p, x) = eq(p_head, x_head) eq(p_tail, x_tail), so each entry costs one E x F product per point.
+void add_base_constraints(std::vector<E>& w, const std::vector<std::vector<F>>& points, const std::vector<E>& coefs) {
+  if (points.empty()) return;
+  const size_t n = points[0].size();
+  const size_t head_vars = n / 2, tail_vars = n - head_vars;
+  std::vector<std::vector<F>> heads, tails;
+  for (const auto& p : points) {
+    heads.push_back(eq_table<F>(std::span<const F>(p).first(head_vars)));
+    tails.push_back(eq_table<F>(std::span<const F>(p).subspan(head_vars)));
+  }
+  const size_t tail_size = size_t{1} << tail_vars;
+  parallel_for(size_t{1} << head_vars, std::max<size_t>(1, kGrain / tail_size), [&](size_t begin, size_t end) {
+    for (size_t h = begin; h < end; ++h) {
+      E* row = w.data() + h * tail_size;
+      for (size_t c = 0; c < points.size(); ++c) {
+        const E a = coefs[c] * heads[c][h];
+        const F* tail = tails[c].data();
+        for (size_t x = 0; x < tail_size; ++x) row[x] += a * tail[x];
+      }
+    }
+  });
+}
+
+void add_scaled(std::vector<E>& w, const std::vector<E>& table, const E& coef) {
+  parallel_for(w.size(), kGrain, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) w[i] += coef * table[i];
+  });
+}
+
+size_t index_of(const std::vector<PolyRef>& polys, const PolyRef& ref) {
+  return static_cast<size_t>(std::lower_bound(polys.begin(), polys.end(), ref) - polys.begin());
+}
+
+// Where query q of the round-0 domain (2^log_domain) reads commitment c's codeword when that
+// polynomial is embedded with `shift` = n - padded_vars(c) extra variables: leaf q mod rows_c,
+// coset entry k at (q / rows_c + k 2^shift) mod 16.
+struct EmbeddedLeaf {
+  uint64_t leaf;
+  uint64_t entry0;
+  uint32_t shift;
+  size_t entry(size_t k) const {
+    return static_cast<size_t>((entry0 + (shift >= kFoldingVars ? 0 : (uint64_t{k} << shift))) % kLeafWidth);
+  }
+};
+EmbeddedLeaf embedded_leaf(uint64_t q, uint32_t n, uint32_t rate_bits, uint32_t commitment_vars) {
+  const uint32_t m = detail::padded_vars(commitment_vars);
+  const uint64_t rows = uint64_t{1} << (m + rate_bits - kFoldingVars);
+  return {q % rows, q / rows, n - m};
+}
+
+std::vector<uint64_t> small_leaves(std::span<const uint64_t> queries, uint64_t rows) {
+  std::vector<uint64_t> out;
+  for (uint64_t q : queries) out.push_back(q % rows);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<size_t> as_sizes(std::span<const uint64_t> v) { return {v.begin(), v.end()}; }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Commitment
+
+std::span<const F> CommittedPolynomials::table(size_t j) const {
+  const size_t size = size_t{1} << commitment_.num_vars;
+  return {tables_.data() + j * size, size};
+}
+
+std::span<const F> CommittedPolynomials::leaf(size_t q) const {
+  const size_t width = commitment_.num_polys * kLeafWidth;
+  return {codewords_.data() + q * width, width};
+}
+
+Digest CommittedPolynomials::leaf_hash(size_t q) const { return hash_base_leaf(leaf(q)); }
+
+Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params) {
+  ZK_TRY(validate(params));
+  if (tables.empty()) return fail("pcs commit: no tables");
+  const size_t size = tables[0].size();
+  if (size == 0 || !std::has_single_bit(size)) return fail("pcs commit: table size is not a power of two");
+  const uint32_t m = static_cast<uint32_t>(std::countr_zero(size));
+  if (m > kMaxVars) return fail("pcs commit: table too large");
+  for (const auto& t : tables)
+    if (t.size() != size) return fail("pcs commit: tables differ in size");
+
+  CommittedPolynomials out;
+  const uint32_t padded = detail::padded_vars(m);
+  const uint32_t log_domain = padded + params.rate_bits;
+  const size_t polys = tables.size();
+  out.padded_vars_ = padded;
+  out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits};
+  out.tables_.reserve(polys * size);
+  for (const auto& t : tables) out.tables_.insert(out.tables_.end(), t.begin(), t.end());
+  out.codewords_.resize(polys << log_domain);
+  for (size_t j = 0; j < polys; ++j) {
+    std::vector<F> tiled(size_t{1} << padded);
+    for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = tables[j][i % size];
+    const std::vector<F> codeword = rs_encode<F>(tiled, log_domain);
+    scatter_leaf_major<F>(codeword, out.codewords_, polys, j);
+  }
+  out.tree_ = MerkleTree::build(log_domain - kFoldingVars, [&](size_t q) { return out.leaf_hash(q); },
+                                kDroppedLevels);
+  out.commitment_.root = out.tree_.root();
+  return out;
+}
+
+E evaluate(const CommittedPolynomials& committed, size_t poly, std::span<const E> point) {
+  return evaluate_multilinear<E, F>(committed.table(poly), point);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prover
+
+namespace {
+
+// Batching sum-check (prover): returns r; fills the proof's batching messages and P_j(r).
+std::vector<E> prove_batching(const Statement& st, std::span<const EvalClaim> claims, const std::vector<E>& beta,
+                              std::span<const CommittedPolynomials* const> committed, Transcript& t,
+                              OpeningProof& proof) {
+  const uint32_t n = st.num_vars;
+  struct Term {
+    uint32_t shift;  // leading variables P'_j does not depend on
+    std::vector<E> table, weight;
+    E claimed_sum, prefactor = E::one();
+  };
+  std::vector<Term> terms(st.polys.size());
+  for (size_t j = 0; j < st.polys.size(); ++j) {
+    const auto table = committed[st.polys[j].commitment]->table(st.polys[j].poly);
+    terms[j].shift = n - static_cast<uint32_t>(std::countr_zero(table.size()));
+    terms[j].table.assign(table.begin(), table.end());
+    terms[j].weight.assign(table.size(), E::zero());
+  }
+  for (size_t c = 0; c < claims.size(); ++c) {
+    Term& term = terms[index_of(st.polys, claims[c].poly)];
+    add_scaled(term.weight, eq_table<E>(claims[c].point), beta[c]);
+    term.claimed_sum += beta[c] * claims[c].value;
+  }
+  std::vector<E> r;
+  for (uint32_t k = 0; k < n; ++k) {
+    SumcheckMessage msg{};
+    for (const Term& term : terms) {
+      if (k < term.shift) {
+        const E s = term.prefactor * term.claimed_sum;
+        msg.at0 += s;
+        msg.at2 -= s;
+      } else {
+        const SumcheckMessage m = product_round<E>(term.table, term.weight);
+        msg.at0 += term.prefactor * m.at0;
+        msg.at1 += term.prefactor * m.at1;
+        msg.at2 += term.prefactor * m.at2;
+      }
+    }
+    proof.batching_sumcheck.push_back(msg);
+    absorb_message(t, msg);
+    const E rk = t.challenge<E>("pcs/batch round");
+    r.push_back(rk);
+    for (Term& term : terms) {
+      if (k < term.shift) {
+        term.prefactor *= E::one() - rk;
+      } else {
+        fold_in_place(term.table, rk);
+        fold_in_place(term.weight, rk);
+      }
+    }
+  }
+  for (const Term& term : terms) proof.batched_values.push_back(term.table[0]);
+  t.absorb_all<E>("pcs/batched values", proof.batched_values);
+  return r;
+}
+
+}  // namespace
+
+Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                          std::span<const EvalClaim> claims, Transcript& transcript) {
+  std::vector<Commitment> commitments;
+  for (const auto* c : committed) commitments.push_back(c->commitment());
+  auto analyzed = detail::analyze(params, commitments, claims);
+  if (!analyzed) return fail(analyzed.error());
+  const Statement& st = *analyzed;
+  absorb_statement(transcript, params, commitments, claims);
+
+  OpeningProof proof;
+  const uint32_t n = st.num_vars;
+  std::vector<E> mu(st.polys.size());
+  std::vector<E> point;
+  E sigma;
+  if (st.single_point) {
+    const auto coefs = combination(transcript, "pcs/batch", claims.size());
+    for (size_t c = 0; c < claims.size(); ++c) {
+      mu[index_of(st.polys, claims[c].poly)] += coefs[c];
+      sigma += coefs[c] * claims[c].value;
+    }
+    point = st.points[0];
+  } else {
+    const auto beta = combination(transcript, "pcs/batch points", claims.size());
+    point = prove_batching(st, claims, beta, committed, transcript, proof);
+    mu = combination(transcript, "pcs/combine polys", st.polys.size());
+    for (size_t j = 0; j < mu.size(); ++j) sigma += mu[j] * proof.batched_values[j];
+  }
+
+  // f = sum_j mu_j P'_j; a single full-size polynomial with coefficient 1 stays in F until folded.
+  std::span<const F> base_f;
+  std::vector<E> f;
+  if (st.polys.size() == 1 && mu[0] == E::one() &&
+      committed[st.polys[0].commitment]->table(st.polys[0].poly).size() == (size_t{1} << n)) {
+    base_f = committed[st.polys[0].commitment]->table(st.polys[0].poly);
+  } else {
+    f.assign(size_t{1} << n, E::zero());
+    for (size_t j = 0; j < st.polys.size(); ++j) {
+      const auto table = committed[st.polys[j].commitment]->table(st.polys[j].poly);
+      const E coef = mu[j];
+      parallel_for(f.size(), kGrain, [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) f[i] += coef * table[i & (table.size() - 1)];
+      });
+    }
+  }
+  std::vector<E> w = eq_table<E>(point);
+
+  ExtOracle previous;
+  for (size_t i = 0; i < st.rounds.size(); ++i) {
+    const RoundShape& shape = st.rounds[i];
+    RoundProof rp;
+    std::vector<E> alpha;
+    for (uint32_t b = 0; b < kFoldingVars; ++b) {
+      const bool from_base = !base_f.empty();
+      const SumcheckMessage msg = from_base ? product_round<F>(base_f, w) : product_round<E>(f, w);
+      rp.sumcheck.push_back(msg);
+      absorb_message(transcript, msg);
+      const E a = transcript.challenge<E>("pcs/fold");
+      alpha.push_back(a);
+      sigma = interpolate(msg, a);
+      if (from_base) {
+        f = fold_to<E, F>(base_f, a);
+        base_f = {};
+      } else {
+        fold_in_place(f, a);
+      }
+      fold_in_place(w, a);
+    }
+    ExtOracle next;
+    E ood_point;
+    if (!shape.last) {
+      next = commit_ext(f, shape.log_domain - params.domain_shrink_bits);
+      rp.next_root = next.tree.root();
+      transcript.absorb_digest("pcs/root", rp.next_root);
+      ood_point = transcript.challenge<E>("pcs/ood");
+      rp.ood_answer = evaluate_multilinear<E, E>(f, power_point(ood_point, shape.num_vars - kFoldingVars));
+      transcript.absorb<E>("pcs/ood answer", rp.ood_answer);
+    } else {
+      proof.final_table = f;
+      transcript.absorb_all<E>("pcs/final", proof.final_table);
+    }
+    if (params.pow_bits > 0) {
+      rp.pow_nonce = grind(pow_seed(transcript), params.pow_bits);
+      transcript.absorb_u64("pcs/pow nonce", rp.pow_nonce);
+    }
+    const std::vector<uint64_t> queries = draw_queries(transcript, shape);
+    if (i == 0) {
+      for (uint32_t c : st.opened) {
+        const CommittedPolynomials& com = *committed[c];
+        const auto leaves = small_leaves(queries, uint64_t{1} << com.tree().depth());
+        LeafOpenings<F> o;
+        for (uint64_t q : leaves) {
+          const auto leaf = com.leaf(q);
+          o.values.insert(o.values.end(), leaf.begin(), leaf.end());
+        }
+        o.nodes = com.tree().prove(as_sizes(leaves), [&](size_t q) { return com.leaf_hash(q); });
+        rp.base_openings.push_back(std::move(o));
+      }
+    } else {
+      for (uint64_t q : queries) {
+        const auto leaf = previous.leaf(q);
+        rp.openings.values.insert(rp.openings.values.end(), leaf.begin(), leaf.end());
+      }
+      rp.openings.nodes = previous.tree.prove(as_sizes(queries), [&](size_t q) { return hash_ext_leaf(previous.leaf(q)); });
+    }
+    if (!shape.last) {
+      const E gamma = transcript.challenge<E>("pcs/combine");
+      const uint32_t next_vars = shape.num_vars - kFoldingVars;
+      add_scaled(w, eq_table<E>(power_point(ood_point, next_vars)), gamma);
+      sigma += gamma * rp.ood_answer;
+      std::vector<std::vector<F>> points;
+      std::vector<E> coefs;
+      E coef = gamma;
+      const uint32_t step = kFoldingVars - params.domain_shrink_bits;  // L_i^16 inside L_{i+1}
+      for (uint64_t q : queries) {
+        coef *= gamma;
+        points.push_back(power_point(domain_point(shape.log_domain - kFoldingVars, q), next_vars));
+        coefs.push_back(coef);
+        sigma += coef * next.at(q << step);
+      }
+      add_base_constraints(w, points, coefs);
+      previous = std::move(next);
+    }
+    proof.rounds.push_back(std::move(rp));
+  }
+  for (uint32_t b = 0; b < st.final_vars; ++b) {
+    const SumcheckMessage msg = product_round<E>(f, w);
+    proof.final_sumcheck.push_back(msg);
+    absorb_message(transcript, msg);
+    const E a = transcript.challenge<E>("pcs/final round");
+    fold_in_place(f, a);
+    fold_in_place(w, a);
+  }
+  return proof;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verifier
+
+namespace {
+
+struct Constraint {
+  std::vector<E> point;
+  E coef;
+  size_t offset;  // the point's coordinates pair with challenges offset, offset + 1, ...
+};
+
+Status check_shape(const Statement& st, std::span<const Commitment> commitments, const OpeningProof& proof) {
+  if (st.single_point) {
+    if (!proof.batching_sumcheck.empty() || !proof.batched_values.empty())
+      return fail("pcs: proof shape: unexpected batching messages");
+  } else if (proof.batching_sumcheck.size() != st.num_vars || proof.batched_values.size() != st.polys.size()) {
+    return fail("pcs: proof shape: batching messages");
+  }
+  if (proof.rounds.size() != st.rounds.size()) return fail("pcs: proof shape: round count");
+  for (size_t i = 0; i < st.rounds.size(); ++i) {
+    const RoundProof& rp = proof.rounds[i];
+    if (rp.sumcheck.size() != kFoldingVars) return fail("pcs: proof shape: sum-check messages");
+    if (i == 0 ? rp.base_openings.size() != st.opened.size() : !rp.base_openings.empty())
+      return fail("pcs: proof shape: commitment openings");
+    for (size_t c = 0; c < rp.base_openings.size(); ++c)
+      if (rp.base_openings[c].values.size() % (size_t{commitments[st.opened[c]].num_polys} * kLeafWidth) != 0)
+        return fail("pcs: proof shape: leaf width");
+    if (rp.openings.values.size() % kLeafWidth != 0) return fail("pcs: proof shape: leaf width");
+  }
+  if (proof.final_table.size() != (size_t{1} << st.final_vars) || proof.final_sumcheck.size() != st.final_vars)
+    return fail("pcs: proof shape: final polynomial");
+  return {};
+}
+
+}  // namespace
+
+Status verify(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
+              const OpeningProof& proof, Transcript& transcript) {
+  auto analyzed = detail::analyze(params, commitments, claims);
+  if (!analyzed) return fail(analyzed.error());
+  const Statement& st = *analyzed;
+  ZK_TRY(check_shape(st, commitments, proof));
+  absorb_statement(transcript, params, commitments, claims);
+  const uint32_t n = st.num_vars;
+
+  auto sumcheck_step = [&](const SumcheckMessage& msg, E& sigma, std::string_view label, E& challenge) -> Status {
+    if (msg.at0 + msg.at1 != sigma) return fail("pcs: sum-check round inconsistent with the claim");
+    absorb_message(transcript, msg);
+    challenge = transcript.challenge<E>(label);
+    sigma = interpolate(msg, challenge);
+    return {};
+  };
+
+  std::vector<E> mu(st.polys.size());
+  std::vector<Constraint> constraints;
+  E sigma;
+  if (st.single_point) {
+    const auto coefs = combination(transcript, "pcs/batch", claims.size());
+    for (size_t c = 0; c < claims.size(); ++c) {
+      mu[index_of(st.polys, claims[c].poly)] += coefs[c];
+      sigma += coefs[c] * claims[c].value;
+    }
+    constraints.push_back({st.points[0], E::one(), 0});
+  } else {
+    const auto beta = combination(transcript, "pcs/batch points", claims.size());
+    E claimed;
+    for (size_t c = 0; c < claims.size(); ++c) claimed += beta[c] * claims[c].value;
+    std::vector<E> r(n);
+    for (uint32_t k = 0; k < n; ++k)
+      ZK_TRY(sumcheck_step(proof.batching_sumcheck[k], claimed, "pcs/batch round", r[k]));
+    transcript.absorb_all<E>("pcs/batched values", proof.batched_values);
+    E expected;
+    for (size_t c = 0; c < claims.size(); ++c) {
+      const size_t shift = n - claims[c].point.size();
+      E factor = beta[c] * eq_eval<E>(claims[c].point, std::span<const E>(r).subspan(shift));
+      for (size_t k = 0; k < shift; ++k) factor *= E::one() - r[k];
+      expected += factor * proof.batched_values[index_of(st.polys, claims[c].poly)];
+    }
+    if (expected != claimed) return fail("pcs: batching sum-check final check failed");
+    mu = combination(transcript, "pcs/combine polys", st.polys.size());
+    for (size_t j = 0; j < mu.size(); ++j) sigma += mu[j] * proof.batched_values[j];
+    constraints.push_back({std::move(r), E::one(), 0});
+  }
+
+  std::vector<E> alpha_all;
+  Digest previous_root{};
+  for (size_t i = 0; i < st.rounds.size(); ++i) {
+    const RoundShape& shape = st.rounds[i];
+    const RoundProof& rp = proof.rounds[i];
+    std::vector<E> alpha(kFoldingVars);
+    for (uint32_t b = 0; b < kFoldingVars; ++b) ZK_TRY(sumcheck_step(rp.sumcheck[b], sigma, "pcs/fold", alpha[b]));
+    alpha_all.insert(alpha_all.end(), alpha.begin(), alpha.end());
+    E ood_point;
+    if (!shape.last) {
+      transcript.absorb_digest("pcs/root", rp.next_root);
+      ood_point = transcript.challenge<E>("pcs/ood");
+      transcript.absorb<E>("pcs/ood answer", rp.ood_answer);
+    } else {
+      transcript.absorb_all<E>("pcs/final", proof.final_table);
+    }
+    if (params.pow_bits > 0) {
+      if (!pow_valid(pow_seed(transcript), params.pow_bits, rp.pow_nonce))
+        return fail("pcs: proof of work invalid");
+      transcript.absorb_u64("pcs/pow nonce", rp.pow_nonce);
+    }
+    const std::vector<uint64_t> queries = draw_queries(transcript, shape);
+
+    // The 16 values of f_i on each queried coset, authenticated.
+    std::vector<E> coset_values(queries.size() * kLeafWidth);
+    if (i == 0) {
+      for (size_t c = 0; c < st.opened.size(); ++c) {
+        const Commitment& com = commitments[st.opened[c]];
+        const size_t depth = detail::padded_vars(com.num_vars) + com.rate_bits - kFoldingVars;
+        const auto leaves = small_leaves(queries, uint64_t{1} << depth);
+        const size_t width = size_t{com.num_polys} * kLeafWidth;
+        const auto& opening = rp.base_openings[c];
+        if (opening.values.size() != leaves.size() * width) return fail("pcs: wrong number of opened leaves");
+        std::vector<Digest> hashes;
+        for (size_t l = 0; l < leaves.size(); ++l)
+          hashes.push_back(hash_base_leaf(std::span<const F>(opening.values).subspan(l * width, width)));
+        if (auto s = verify_multiproof(com.root, depth, as_sizes(leaves), hashes, opening.nodes); !s)
+          return fail("pcs: round 0: " + s.error());
+        for (size_t q = 0; q < queries.size(); ++q) {
+          const EmbeddedLeaf where = embedded_leaf(queries[q], n, com.rate_bits, com.num_vars);
+          const size_t l = static_cast<size_t>(std::lower_bound(leaves.begin(), leaves.end(), where.leaf) - leaves.begin());
+          for (uint32_t j = 0; j < com.num_polys; ++j) {
+            const size_t poly = index_of(st.polys, PolyRef{st.opened[c], j});
+            if (poly == st.polys.size() || st.polys[poly] != PolyRef{st.opened[c], j}) continue;
+            const F* values = opening.values.data() + l * width + j * kLeafWidth;
+            for (size_t k = 0; k < kLeafWidth; ++k) coset_values[q * kLeafWidth + k] += mu[poly] * values[where.entry(k)];
+          }
+        }
+      }
+    } else {
+      if (rp.openings.values.size() != queries.size() * kLeafWidth) return fail("pcs: wrong number of opened leaves");
+      std::vector<Digest> hashes;
+      for (size_t q = 0; q < queries.size(); ++q)
+        hashes.push_back(hash_ext_leaf(std::span<const E>(rp.openings.values).subspan(q * kLeafWidth, kLeafWidth)));
+      if (auto s = verify_multiproof(previous_root, shape.log_domain - kFoldingVars, as_sizes(queries), hashes,
+                                     rp.openings.nodes);
+          !s)
+        return fail("pcs: round " + std::to_string(i) + ": " + s.error());
+      coset_values = rp.openings.values;
+    }
+    std::vector<E> folds(queries.size());
+    for (size_t q = 0; q < queries.size(); ++q)
+      folds[q] = fold_coset<E>(std::span<const E>(coset_values).subspan(q * kLeafWidth, kLeafWidth),
+                               domain_point(shape.log_domain, queries[q]), alpha);
+
+    const uint32_t next_vars = shape.num_vars - kFoldingVars;
+    if (!shape.last) {
+      const E gamma = transcript.challenge<E>("pcs/combine");
+      constraints.push_back({power_point(ood_point, next_vars), gamma, alpha_all.size()});
+      sigma += gamma * rp.ood_answer;
+      E coef = gamma;
+      for (size_t q = 0; q < queries.size(); ++q) {
+        coef *= gamma;
+        const F y = domain_point(shape.log_domain - kFoldingVars, queries[q]);
+        const auto p = power_point(y, next_vars);
+        constraints.push_back({std::vector<E>(p.begin(), p.end()), coef, alpha_all.size()});
+        sigma += coef * folds[q];
+      }
+      previous_root = rp.next_root;
+    } else {
+      for (size_t q = 0; q < queries.size(); ++q) {
+        const E y = E(domain_point(shape.log_domain - kFoldingVars, queries[q]));
+        if (evaluate_multilinear<E, E>(proof.final_table, power_point(y, next_vars)) != folds[q])
+          return fail("pcs: final polynomial disagrees with a queried fold");
+      }
+    }
+  }
+  std::vector<E> beta(st.final_vars);
+  for (uint32_t b = 0; b < st.final_vars; ++b) ZK_TRY(sumcheck_step(proof.final_sumcheck[b], sigma, "pcs/final round", beta[b]));
+  alpha_all.insert(alpha_all.end(), beta.begin(), beta.end());
+  E weight;
+  for (const Constraint& c : constraints)
+    weight += c.coef * eq_eval<E>(c.point, std::span<const E>(alpha_all).subspan(c.offset));
+  if (evaluate_multilinear<E, E>(proof.final_table, beta) * weight != sigma)
+    return fail("pcs: final evaluation check failed");
+  return {};
+}
+
+Status verify_bytes(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
+                    std::span<const uint8_t> bytes, Transcript& transcript) {
+  auto proof = OpeningProof::deserialize(bytes, params, commitments, claims);
+  if (!proof) return fail(proof.error());
+  return verify(params, commitments, claims, *proof, transcript);
+}
+
+}  // namespace zk::pcs
