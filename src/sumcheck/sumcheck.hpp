@@ -244,7 +244,6 @@ std::vector<E> combine_round(const std::vector<ProductAccumulator<T>>& partial, 
 }
 
 constexpr size_t kRoundGrain = kPolyGrain / 4;  // pairs per parallel chunk
-constexpr size_t kFoldBlock = 256;              // pairs folded then evaluated while in cache
 
 // g(t) for t = 0..d of a round over tables of size 2 half. Per term, sums over pairs are
 // accumulated per t and multiplied by the term coefficient once at the end.
@@ -263,40 +262,6 @@ std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
                            std::make_index_sequence<kMaxSumcheckDegree>{});
   });
   return combine_round<E, T>(partial, chunks, terms, degree, claim);
-}
-
-// Binds variable 0 of every source table (size 4q) to r, writing dst (size 2q; dst may alias
-// src when T = E), and returns the next round's g over dst, in one pass over memory:
-//   dst[j] = src[j] + r (src[j + 2q] - src[j]) for j and j + q, then the pair (dst[j], dst[j + q])
-// is evaluated while it is still in cache. Each j touches only positions j, j + q, j + 2q, j + 3q.
-template <class E, class T>
-std::vector<E> fold_and_round_values(const std::vector<const T*>& src, size_t src_size,
-                                     const std::vector<E*>& dst, const E& r,
-                                     std::span<const SumcheckTerm<E>> terms, size_t degree,
-                                     const E& claim) {
-  const size_t h = src_size / 2, q = h / 2;
-  std::vector<const E*> folded(dst.begin(), dst.end());
-  const size_t width = terms.size() * (degree + 1);
-  const size_t chunks = chunk_count(q, kRoundGrain);
-  std::vector<ProductAccumulator<E>> partial(chunks * width);
-  parallel_chunks(q, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
-    for (size_t block = begin; block < end; block += kFoldBlock) {
-      const size_t block_end = std::min(end, block + kFoldBlock);
-      for (size_t k = 0; k < src.size(); ++k) {
-        const T* in = src[k];
-        E* out = dst[k];
-        for (size_t j = block; j < block_end; ++j) {
-          const T lo = in[j], lo2 = in[j + q];
-          out[j] = (in[j + h] - lo) * r + E(lo);
-          out[j + q] = (in[j + h + q] - lo2) * r + E(lo2);
-        }
-      }
-      accumulate_terms<E, E>(folded, q, block, block_end, terms, degree,
-                             partial.data() + c * width,
-                             std::make_index_sequence<kMaxSumcheckDegree>{});
-    }
-  });
-  return combine_round<E, E>(partial, chunks, terms, degree, claim);
 }
 
 // ---- Prover and verifier -----------------------------------------------------------------------
@@ -327,41 +292,26 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     return out;
   }
 
-  // Round 0 runs on the input tables (base field). Each later round first binds the previous
-  // challenge (the first binding lifts the tables into E) fused with its own evaluation.
+  // Round 0 runs on the input tables (base field); binding its challenge lifts them into E,
+  // after which each round evaluates, draws its challenge and folds in place.
   std::vector<E> g = round_values<E, F>(tables, terms, degree, claim);
-  std::vector<std::vector<E>> folded(tables.size());
-  std::vector<const F*> base_ptrs;
-  for (const auto& t : tables) base_ptrs.push_back(t.data());
-  size_t size = tables[0].size();
+  std::vector<std::vector<E>> folded;
   for (size_t i = 0; i < num_vars; ++i) {
     const E r = round_challenge<E>(ch, g);
     claim = interpolate_at<E>(g, r);
     out.proof.rounds.push_back(std::move(g));
     out.point.push_back(r);
-    if (i + 1 == num_vars) break;
-    std::vector<E*> dst;
-    for (auto& t : folded) {
-      if (i == 0) t.resize(size / 2);
-      dst.push_back(t.data());
-    }
     if (i == 0) {
-      g = fold_and_round_values<E, F>(base_ptrs, size, dst, r, terms, degree, claim);
-      for (auto& t : tables) std::vector<F>().swap(t);
+      for (auto& t : tables) {
+        folded.push_back(fold_to<E, F>(t, r));
+        std::vector<F>().swap(t);
+      }
     } else {
-      std::vector<const E*> src(dst.begin(), dst.end());
-      g = fold_and_round_values<E, E>(src, size, dst, r, terms, degree, claim);
-      for (auto& t : folded) t.resize(size / 2);
+      for (auto& t : folded) fold_in_place(t, r);
     }
-    size /= 2;
+    if (i + 1 < num_vars) g = round_values<E, E>(folded, terms, degree, claim);
   }
-  // Bind the last challenge: every table collapses to its value at the point.
-  const E r_last = out.point.back();
-  for (size_t k = 0; k < tables.size(); ++k) {
-    out.table_evaluations.push_back(
-        num_vars == 1 ? r_last * (tables[k][1] - tables[k][0]) + E(tables[k][0])
-                      : r_last * (folded[k][1] - folded[k][0]) + folded[k][0]);
-  }
+  for (const auto& t : folded) out.table_evaluations.push_back(t[0]);
   return out;
 }
 
