@@ -1,6 +1,7 @@
 // zkinfer-bench: prints one JSON object per line per measurement (medians over repetitions).
 //   zkinfer-bench field
 //   zkinfer-bench sumcheck --log-size N --degree D [--reps R]
+//   zkinfer-bench pcs --log-size N
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include "bench/bench_util.hpp"
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
+#include "pcs/pcs_bench.hpp"
 #include "sumcheck/sumcheck.hpp"
 
 namespace zk::bench {
@@ -111,6 +113,10 @@ int main(int argc, char** argv) {
   sumcheck->add_option("--degree", degree, "number of multiplied tables")->check(CLI::Range(1, 8));
   sumcheck->add_option("--reps", reps, "repetitions (the median is printed)")->check(CLI::Range(1, 1000));
 
+  auto* pcs = app.add_subcommand("pcs", "commit/open/verify one polynomial of 2^N base-field values");
+  size_t pcs_log_size = 20;
+  pcs->add_option("--log-size", pcs_log_size, "log2 of the polynomial size")->check(CLI::Range(0, 28));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -120,5 +126,6 @@ int main(int argc, char** argv) {
   if (thread_count > 0) zk::set_threads(thread_count);
   if (*field) zk::bench::bench_field();
   if (*sumcheck) zk::bench::bench_sumcheck(log_size, degree, reps);
+  if (*pcs) std::cout << zk::pcs::pcs_benchmark_json(pcs_log_size) << std::endl;
   return 0;
 }
