@@ -2,14 +2,36 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace zk {
 namespace {
 
+constexpr size_t kWords = 3;
+
+void leaf_words(size_t i, uint64_t* words) {
+  words[0] = i;
+  words[1] = i * 7 + 1;
+  words[2] = 42;
+}
+
 Digest leaf_of(size_t i) {
-  const uint64_t words[3] = {i, i * 7 + 1, 42};
+  uint64_t words[kWords];
+  leaf_words(i, words);
   return hash_words(words);
+}
+
+TEST(Merkle, UnrolledPermutationAndNodeHashMatchCrypto) {
+  uint64_t a[25], b[25];
+  for (size_t i = 0; i < 25; ++i) a[i] = b[i] = 0x9e3779b97f4a7c15ull * (i + 3);
+  for (int rep = 0; rep < 3; ++rep) {
+    keccak_f1600(a);
+    keccak_f1600_unrolled(b);
+    EXPECT_TRUE(std::equal(a, a + 25, b));
+  }
+  const Digest l = leaf_of(1), r = leaf_of(2);
+  EXPECT_EQ(hash_node(l, r), keccak256_pair(l, r));
 }
 
 TEST(Merkle, HashWordsEqualsKeccakOfBytes) {
@@ -25,35 +47,51 @@ TEST(Merkle, HashWordsEqualsKeccakOfBytes) {
   }
 }
 
+TEST(Merkle, BatchedHashingMatchesSingle) {
+  // 8-way batches plus a scalar remainder, for messages spanning one and several blocks.
+  for (size_t words : {size_t{5}, size_t{8}, size_t{17}, size_t{32}, size_t{40}}) {
+    auto message = [words](size_t i, uint64_t* out) {
+      for (size_t w = 0; w < words; ++w) out[w] = i * 1000003 + w;
+    };
+    std::vector<Digest> batched(19);
+    hash_messages(batched.size(), words, message, batched.data());
+    for (size_t i = 0; i < batched.size(); ++i) {
+      std::vector<uint64_t> m(words);
+      message(i, m.data());
+      EXPECT_EQ(batched[i], hash_words(m)) << words << " " << i;
+    }
+  }
+}
+
 TEST(Merkle, RootIndependentOfDroppedLevels) {
-  const Digest root = MerkleTree::build(6, leaf_of, 0).root();
-  for (size_t dropped : {1, 4, 6, 9}) EXPECT_EQ(MerkleTree::build(6, leaf_of, dropped).root(), root);
+  const Digest root = MerkleTree::build(6, kWords, leaf_words, 0).root();
+  for (size_t dropped : {1, 4, 6, 9}) EXPECT_EQ(MerkleTree::build(6, kWords, leaf_words, dropped).root(), root);
   // Root of a 2-leaf tree is the pair hash.
-  EXPECT_EQ(MerkleTree::build(1, leaf_of, 0).root(), keccak256_pair(leaf_of(0), leaf_of(1)));
-  EXPECT_EQ(MerkleTree::build(0, leaf_of, 4).root(), leaf_of(0));
+  EXPECT_EQ(MerkleTree::build(1, kWords, leaf_words, 0).root(), hash_node(leaf_of(0), leaf_of(1)));
+  EXPECT_EQ(MerkleTree::build(0, kWords, leaf_words, 4).root(), leaf_of(0));
 }
 
 TEST(Merkle, MultiProofVerifiesAndDeduplicates) {
   const size_t depth = 8;
-  const MerkleTree tree = MerkleTree::build(depth, leaf_of, 4);
+  const MerkleTree tree = MerkleTree::build(depth, kWords, leaf_words, 4);
   for (const std::vector<size_t>& leaves :
        {std::vector<size_t>{0}, std::vector<size_t>{255}, std::vector<size_t>{3, 4, 5, 200},
         std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7}}) {
-    const auto nodes = tree.prove(leaves, leaf_of);
+    const auto nodes = tree.prove(leaves, leaf_words);
     EXPECT_LE(nodes.size(), multiproof_max_nodes(depth, leaves.size()));
     std::vector<Digest> hashes;
     for (size_t l : leaves) hashes.push_back(leaf_of(l));
     EXPECT_TRUE(verify_multiproof(tree.root(), depth, leaves, hashes, nodes).ok());
   }
   // Eight adjacent leaves share everything below level 3: 5 nodes instead of 8 * 8.
-  EXPECT_EQ(tree.prove(std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7}, leaf_of).size(), 5u);
+  EXPECT_EQ(tree.prove(std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7}, leaf_words).size(), 5u);
 }
 
 TEST(Merkle, RejectsTampering) {
   const size_t depth = 6;
-  const MerkleTree tree = MerkleTree::build(depth, leaf_of, 2);
+  const MerkleTree tree = MerkleTree::build(depth, kWords, leaf_words, 2);
   const std::vector<size_t> leaves{5, 9, 40};
-  const auto nodes = tree.prove(leaves, leaf_of);
+  const auto nodes = tree.prove(leaves, leaf_words);
   std::vector<Digest> hashes;
   for (size_t l : leaves) hashes.push_back(leaf_of(l));
   auto check = [&](const std::vector<size_t>& ls, const std::vector<Digest>& hs, const std::vector<Digest>& ns,

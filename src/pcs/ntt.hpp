@@ -11,13 +11,13 @@
 // Moebius transform: table t of a multilinear P (evaluations on {0,1}^n) -> coefficients m with
 // P(x) = sum_S m_S prod_{k in S} x_k, by m[i] -= m[i - 2^b] for every bit b set in i.
 //
-// Both run as log N butterfly stages, scheduled for the cache: stages with h < B = 2^ceil(L/2) run
-// block by block over contiguous blocks of B entries; the remaining stages couple only entries
-// with equal index mod B, and run over groups of 16 adjacent such columns (a (N/B) x 16 tile).
+// Both run as log N butterfly stages, scheduled for the cache (see run_stages): depth first on
+// independent sub-arrays, then streaming radix-4 passes, all memory accesses sequential.
 // Twiddles live in one shared table tw[h + j] = w_{2h}^j (1 <= h, j < h), independent of N.
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <bit>
 #include <cstddef>
 #include <memory>
@@ -59,52 +59,74 @@ inline std::shared_ptr<const std::vector<F>> ntt_twiddles(size_t log_n) {
 
 namespace ntt_detail {
 
-constexpr size_t kColumnGroup = 16;
+// Sub-arrays of 2^kBaseLog entries (32 KiB of F) run all their stages in L1/L2.
+constexpr size_t kBaseLog = 12;
+// Independent sub-arrays handed to threads: at most 2^kSplitLog of them.
+constexpr size_t kSplitLog = 6;
+
+// One stage with half-size h over a[0, 2h * blocks): op(lo, hi, h, j).
+template <class T, class Op>
+void stage(T* a, size_t size, size_t h, const Op& op) {
+  for (size_t start = 0; start < size; start += 2 * h)
+    for (size_t j = 0; j < h; ++j) op(a[start + j], a[start + j + h], h, j);
+}
+
+// Depth first: both halves completely, then the stage joining them, so that every stage of a
+// sub-array that fits in cache runs while it is there.
+template <class T, class Op>
+void depth_first(T* a, size_t log_size, size_t first_log_h, const Op& op) {
+  const size_t size = size_t{1} << log_size;
+  if (log_size <= kBaseLog) {
+    for (size_t h = size_t{1} << first_log_h; h < size; h *= 2) stage(a, size, h, op);
+    return;
+  }
+  depth_first(a, log_size - 1, first_log_h, op);
+  depth_first(a + size / 2, log_size - 1, first_log_h, op);
+  if (log_size - 1 >= first_log_h) stage(a, size, size / 2, op);
+}
 
 // Runs every butterfly stage with half-size h in [2^first_log_h, N/2] over a, in stage order;
-// op(lo, hi, h, j) handles the pair (a[i], a[i + h]) with j = i mod h.
+// op(lo, hi, h, j) handles the pair (a[i], a[i + h]) with j = i mod h. The lower stages run
+// depth first on up to 64 independent sub-arrays in parallel; the top ones as streaming passes
+// over the whole array, two stages per pass (radix 4), split over threads by position.
 template <class T, class Op>
 void run_stages(std::span<T> a, size_t first_log_h, const Op& op) {
   const size_t n = a.size();
-  if (n < 2 || !std::has_single_bit(n)) {
-    if (n == 1) return;
-    throw std::invalid_argument("butterfly network: size is not a power of two");
-  }
+  if (n <= 1) return;
+  if (!std::has_single_bit(n)) throw std::invalid_argument("butterfly network: size is not a power of two");
   const size_t log_n = static_cast<size_t>(std::countr_zero(n));
-  const size_t log_block = log_n <= 12 ? log_n : (log_n + 1) / 2;
-  const size_t block = size_t{1} << log_block;
-  const size_t first_h = size_t{1} << std::min(first_log_h, log_n);
-
-  // Phase 1: stages with h < block, inside contiguous blocks.
-  if (first_h < block) {
-    parallel_for(n / block, std::max<size_t>(1, (size_t{1} << 13) / block), [&](size_t b0, size_t b1) {
-      for (size_t b = b0; b < b1; ++b) {
-        T* base = a.data() + b * block;
-        for (size_t h = first_h; h < block; h *= 2)
-          for (size_t start = 0; start < block; start += 2 * h)
-            for (size_t j = 0; j < h; ++j) op(base[start + j], base[start + j + h], h, j);
-      }
-    });
-  }
-  // Phase 2: stages with h >= block, over tiles of kColumnGroup columns (index mod block).
-  const size_t rows = n / block;
-  if (rows < 2) return;
-  const size_t width = std::min(kColumnGroup, block);
-  parallel_for(block / width, 1, [&](size_t g0, size_t g1) {
-    for (size_t g = g0; g < g1; ++g) {
-      const size_t c0 = g * width;
-      for (size_t h = std::max(first_h, block); h < n; h *= 2) {
-        const size_t hr = h / block;
-        for (size_t r0 = 0; r0 < rows; r0 += 2 * hr)
-          for (size_t rr = 0; rr < hr; ++rr) {
-            T* lo = a.data() + (r0 + rr) * block + c0;
-            T* hi = lo + h;
-            const size_t j0 = rr * block + c0;
-            for (size_t c = 0; c < width; ++c) op(lo[c], hi[c], h, j0 + c);
-          }
-      }
-    }
+  const size_t split_log = log_n > kBaseLog ? std::min(kSplitLog, log_n - kBaseLog) : 0;
+  const size_t log_sub = log_n - split_log;
+  parallel_for(size_t{1} << split_log, 1, [&](size_t b0, size_t b1) {
+    for (size_t b = b0; b < b1; ++b) depth_first(a.data() + (b << log_sub), log_sub, first_log_h, op);
   });
+  size_t s = std::max(log_sub, first_log_h);
+  while (s < log_n) {
+    const size_t h = size_t{1} << s;
+    if (s + 1 < log_n) {
+      // Stages h and 2h on each quadruple (j, j + h, j + 2h, j + 3h) of a block of 4h.
+      parallel_for(n / 4, 1 << 12, [&](size_t begin, size_t end) {
+        for (size_t t = begin; t < end; ++t) {
+          const size_t j = t & (h - 1);
+          T* x = a.data() + ((t - j) << 2) + j;
+          op(x[0], x[h], h, j);
+          op(x[2 * h], x[3 * h], h, j);
+          op(x[0], x[2 * h], 2 * h, j);
+          op(x[h], x[3 * h], 2 * h, j + h);
+        }
+      });
+      s += 2;
+    } else {
+      parallel_for(n / 2, 1 << 12, [&](size_t begin, size_t end) {
+        for (size_t t = begin; t < end; ++t) {
+          const size_t j = t & (h - 1);
+          T* x = a.data() + ((t - j) << 1) + j;
+          op(x[0], x[h], h, j);
+        }
+      });
+      s += 1;
+    }
+  }
 }
 
 }  // namespace ntt_detail

@@ -72,7 +72,7 @@ struct Commitment {
   friend bool operator==(const Commitment&, const Commitment&) = default;
 };
 
-// Prover data for one commitment: tables, codewords (leaf-major), Merkle tree. Move-only.
+// Prover data for one commitment: tables, codewords, Merkle tree (upper levels). Move-only.
 class CommittedPolynomials {
  public:
   CommittedPolynomials() = default;
@@ -84,17 +84,16 @@ class CommittedPolynomials {
   const Commitment& commitment() const { return commitment_; }
   // The evaluation table of polynomial j as committed (2^num_vars entries).
   std::span<const F> table(size_t j) const;
-  // The 16 * num_polys codeword values of Merkle leaf q.
-  std::span<const F> leaf(size_t q) const;
-  Digest leaf_hash(size_t q) const;
+  // Merkle leaf q: for each polynomial, its codeword on the coset {w_N^{q + k N/16} : k < 16}.
+  std::vector<F> leaf(size_t q) const;
+  void leaf_words(size_t q, uint64_t* words) const;  // the same as 64-bit words
   const MerkleTree& tree() const { return tree_; }
 
  private:
   friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&);
   Commitment commitment_;
-  size_t padded_vars_ = 0;     // max(num_vars, kFoldingVars): tiny tables are committed tiled
-  std::vector<F> tables_;      // num_polys tables of 2^num_vars entries
-  std::vector<F> codewords_;   // leaf q, poly j, coset entry k at (q * num_polys + j) * 16 + k
+  std::vector<F> tables_;                   // num_polys tables of 2^num_vars entries
+  std::vector<std::vector<F>> codewords_;   // per polynomial, natural order on <w_N>
   MerkleTree tree_;
 };
 

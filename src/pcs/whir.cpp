@@ -27,7 +27,7 @@
 //      are checked against g, a final sum-check binds g's variables to beta, and
 //      sigma = g(beta) * w(alpha_all), the weight evaluated from the list of constraints.
 #include <algorithm>
-#include <atomic>
+#include <cstring>
 #include <string>
 
 #include "pcs/ntt.hpp"
@@ -166,18 +166,21 @@ std::vector<uint64_t> draw_queries(Transcript& t, const RoundShape& shape) {
 
 // Proof of work: a nonce with keccak256(seed || nonce) having `bits` low zero bits in its first
 // little-endian word, seed the transcript state after a "pcs/pow" challenge.
-bool pow_valid(const Digest& seed, uint32_t bits, uint64_t nonce) {
-  LaneHasher h;
-  for (size_t i = 0; i < 4; ++i) {
-    uint64_t word = 0;
-    for (size_t b = 0; b < 8; ++b) word |= static_cast<uint64_t>(seed[8 * i + b]) << (8 * b);
-    h.absorb(word);
-  }
-  h.absorb(nonce);
-  const Digest d = h.finalize();
-  uint64_t first = 0;
-  for (size_t b = 0; b < 8; ++b) first |= static_cast<uint64_t>(d[b]) << (8 * b);
+void pow_message(const Digest& seed, uint64_t nonce, uint64_t* words) {
+  std::memcpy(words, seed.data(), 32);
+  words[4] = nonce;
+}
+
+bool pow_digest_ok(const Digest& d, uint32_t bits) {
+  uint64_t first;
+  std::memcpy(&first, d.data(), 8);
   return bits == 0 || (first & ((uint64_t{1} << bits) - 1)) == 0;
+}
+
+bool pow_valid(const Digest& seed, uint32_t bits, uint64_t nonce) {
+  uint64_t words[5];
+  pow_message(seed, nonce, words);
+  return pow_digest_ok(hash_words(words), bits);
 }
 
 Digest pow_seed(Transcript& t) {
@@ -187,13 +190,16 @@ Digest pow_seed(Transcript& t) {
 
 // Smallest valid nonce, searched in fixed batches (the answer does not depend on thread count).
 uint64_t grind(const Digest& seed, uint32_t bits) {
-  constexpr uint64_t kBatch = 1 << 12;
+  constexpr uint64_t kBatch = 1 << 13;
   for (uint64_t base = 0;; base += kBatch) {
-    std::vector<uint64_t> found(chunk_count(kBatch, 256), UINT64_MAX);
-    parallel_chunks(kBatch, 256, [&](size_t c, size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i)
-        if (pow_valid(seed, bits, base + i)) {
-          found[c] = base + i;
+    std::vector<uint64_t> found(chunk_count(kBatch, 512), UINT64_MAX);
+    parallel_chunks(kBatch, 512, [&](size_t c, size_t begin, size_t end) {
+      std::vector<Digest> digests(end - begin);
+      hash_messages(end - begin, 5, [&](size_t i, uint64_t* words) { pow_message(seed, base + begin + i, words); },
+                    digests.data());
+      for (size_t i = 0; i < digests.size(); ++i)
+        if (pow_digest_ok(digests[i], bits)) {
+          found[c] = base + begin + i;
           return;
         }
     });
@@ -217,38 +223,34 @@ Digest hash_base_leaf(std::span<const F> values) {
   return h.finalize();
 }
 
-// An E-valued oracle of a later round: codeword in leaf-major order and its tree.
+// An E-valued oracle of a later round: its codeword (natural order) and Merkle tree; leaf q is
+// the coset (codeword[q + k N / 16])_{k < 16}.
 struct ExtOracle {
   uint32_t log_domain = 0;
-  std::vector<E> leaves;  // leaf q, entry k at q * 16 + k: the value at w_N^{q + k N / 16}
+  std::vector<E> codeword;
   MerkleTree tree;
 
-  std::span<const E> leaf(size_t q) const { return {leaves.data() + q * kLeafWidth, kLeafWidth}; }
-  E at(uint64_t position) const {
-    const uint64_t per_row = (uint64_t{1} << log_domain) / kLeafWidth;
-    return leaves[(position % per_row) * kLeafWidth + position / per_row];
+  size_t rows() const { return codeword.size() / kLeafWidth; }
+  std::vector<E> leaf(size_t q) const {
+    std::vector<E> out(kLeafWidth);
+    for (size_t k = 0; k < kLeafWidth; ++k) out[k] = codeword[q + k * rows()];
+    return out;
+  }
+  void leaf_words(size_t q, uint64_t* words) const {
+    for (size_t k = 0; k < kLeafWidth; ++k) {
+      const E& v = codeword[q + k * rows()];
+      words[2 * k] = v.c0().value();
+      words[2 * k + 1] = v.c1().value();
+    }
   }
 };
-
-// Scatters a natural-order codeword of size N into leaf-major order for `width` interleaved
-// polynomials: out[(q * width + slot) * 16 + k] = codeword[q + k N / 16].
-template <class T>
-void scatter_leaf_major(std::span<const T> codeword, std::span<T> out, size_t width, size_t slot) {
-  const size_t rows = codeword.size() / kLeafWidth;
-  parallel_for(rows, kGrain, [&](size_t begin, size_t end) {
-    for (size_t q = begin; q < end; ++q)
-      for (size_t k = 0; k < kLeafWidth; ++k) out[(q * width + slot) * kLeafWidth + k] = codeword[q + k * rows];
-  });
-}
 
 ExtOracle commit_ext(std::span<const E> table, uint32_t log_domain) {
   ExtOracle o;
   o.log_domain = log_domain;
-  const std::vector<E> codeword = rs_encode<E>(table, log_domain);
-  o.leaves.resize(codeword.size());
-  scatter_leaf_major<E>(codeword, o.leaves, 1, 0);
-  o.tree = MerkleTree::build(log_domain - kFoldingVars, [&](size_t q) { return hash_ext_leaf(o.leaf(q)); },
-                             kDroppedLevels);
+  o.codeword = rs_encode<E>(table, log_domain);
+  o.tree = MerkleTree::build(log_domain - kFoldingVars, 2 * kLeafWidth,
+                             [&](size_t q, uint64_t* words) { o.leaf_words(q, words); }, kDroppedLevels);
   return o;
 }
 
@@ -323,12 +325,21 @@ std::span<const F> CommittedPolynomials::table(size_t j) const {
   return {tables_.data() + j * size, size};
 }
 
-std::span<const F> CommittedPolynomials::leaf(size_t q) const {
-  const size_t width = commitment_.num_polys * kLeafWidth;
-  return {codewords_.data() + q * width, width};
+std::vector<F> CommittedPolynomials::leaf(size_t q) const {
+  std::vector<F> out;
+  for (const auto& codeword : codewords_) {
+    const size_t rows = codeword.size() / kLeafWidth;
+    for (size_t k = 0; k < kLeafWidth; ++k) out.push_back(codeword[q + k * rows]);
+  }
+  return out;
 }
 
-Digest CommittedPolynomials::leaf_hash(size_t q) const { return hash_base_leaf(leaf(q)); }
+void CommittedPolynomials::leaf_words(size_t q, uint64_t* words) const {
+  for (const auto& codeword : codewords_) {
+    const size_t rows = codeword.size() / kLeafWidth;
+    for (size_t k = 0; k < kLeafWidth; ++k) *words++ = codeword[q + k * rows].value();
+  }
+}
 
 Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params) {
   ZK_TRY(validate(params));
@@ -344,19 +355,20 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   const uint32_t padded = detail::padded_vars(m);
   const uint32_t log_domain = padded + params.rate_bits;
   const size_t polys = tables.size();
-  out.padded_vars_ = padded;
   out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits};
   out.tables_.reserve(polys * size);
   for (const auto& t : tables) out.tables_.insert(out.tables_.end(), t.begin(), t.end());
-  out.codewords_.resize(polys << log_domain);
   for (size_t j = 0; j < polys; ++j) {
-    std::vector<F> tiled(size_t{1} << padded);
-    for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = tables[j][i % size];
-    const std::vector<F> codeword = rs_encode<F>(tiled, log_domain);
-    scatter_leaf_major<F>(codeword, out.codewords_, polys, j);
+    if (padded == m) {
+      out.codewords_.push_back(rs_encode<F>(tables[j], log_domain));
+    } else {
+      std::vector<F> tiled(size_t{1} << padded);
+      for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = tables[j][i % size];
+      out.codewords_.push_back(rs_encode<F>(tiled, log_domain));
+    }
   }
-  out.tree_ = MerkleTree::build(log_domain - kFoldingVars, [&](size_t q) { return out.leaf_hash(q); },
-                                kDroppedLevels);
+  out.tree_ = MerkleTree::build(log_domain - kFoldingVars, polys * kLeafWidth,
+                                [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);
   out.commitment_.root = out.tree_.root();
   return out;
 }
@@ -521,7 +533,7 @@ Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynom
           const auto leaf = com.leaf(q);
           o.values.insert(o.values.end(), leaf.begin(), leaf.end());
         }
-        o.nodes = com.tree().prove(as_sizes(leaves), [&](size_t q) { return com.leaf_hash(q); });
+        o.nodes = com.tree().prove(as_sizes(leaves), [&](size_t q, uint64_t* words) { com.leaf_words(q, words); });
         rp.base_openings.push_back(std::move(o));
       }
     } else {
@@ -529,7 +541,8 @@ Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynom
         const auto leaf = previous.leaf(q);
         rp.openings.values.insert(rp.openings.values.end(), leaf.begin(), leaf.end());
       }
-      rp.openings.nodes = previous.tree.prove(as_sizes(queries), [&](size_t q) { return hash_ext_leaf(previous.leaf(q)); });
+      rp.openings.nodes =
+          previous.tree.prove(as_sizes(queries), [&](size_t q, uint64_t* words) { previous.leaf_words(q, words); });
     }
     if (!shape.last) {
       const E gamma = transcript.challenge<E>("pcs/combine");
@@ -544,7 +557,7 @@ Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynom
         coef *= gamma;
         points.push_back(power_point(domain_point(shape.log_domain - kFoldingVars, q), next_vars));
         coefs.push_back(coef);
-        sigma += coef * next.at(q << step);
+        sigma += coef * next.codeword[q << step];
       }
       add_base_constraints(w, points, coefs);
       previous = std::move(next);
