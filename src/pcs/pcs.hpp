@@ -48,7 +48,7 @@ struct Params {
   // The committed codeword has rate 2^-rate_bits.
   uint32_t rate_bits = 2;
   // Each round's domain is 2^-domain_shrink_bits of the previous one (WHIR: 1; 4 keeps the rate).
-  uint32_t domain_shrink_bits = 3;
+  uint32_t domain_shrink_bits = 4;
   // Grinding before each round's queries (verified); reduces that round's query count.
   uint32_t pow_bits = 16;
   // Rounds continue while more than this many variables remain; the rest is sent in the clear.

@@ -27,6 +27,7 @@
 //      are checked against g, a final sum-check binds g's variables to beta, and
 //      sigma = g(beta) * w(alpha_all), the weight evaluated from the list of constraints.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -284,6 +285,61 @@ void add_scaled(std::vector<E>& w, const std::vector<E>& table, const E& coef) {
   });
 }
 
+// The first round's sum-check when the weight is eq(z, .) (always so in round 0): with
+// x = (head, tail), head the 4 folded variables, eq(z, x) = eq(z_head, head) T(tail), T =
+// eq(z_tail, .), so the four round polynomials depend on f only through the 16 contractions
+//   G[h] = sum_tail f(h, tail) T(tail),
+// and afterwards f(alpha, tail) = sum_h eq(alpha, h) f(h, tail), w(alpha, tail) = eq(z_head, alpha) T(tail).
+// Two passes over f instead of an eq table of f's size and four sum-check rounds over it.
+template <class T>
+struct HeadContraction {
+  std::vector<E> f_head, w_head, tail_eq;
+
+  HeadContraction(std::span<const T> f, std::span<const E> z) {
+    tail_eq = eq_table<E>(z.subspan(kFoldingVars));
+    w_head = eq_table<E>(z.first(kFoldingVars));
+    const size_t tail = tail_eq.size();
+    std::vector<std::array<E, kLeafWidth>> partial(chunk_count(tail, kGrain));
+    parallel_chunks(tail, kGrain, [&](size_t c, size_t begin, size_t end) {
+      std::array<E, kLeafWidth> acc{};
+      for (size_t h = 0; h < kLeafWidth; ++h) {
+        const T* row = f.data() + h * tail;
+        E sum;
+        for (size_t x = begin; x < end; ++x) sum += tail_eq[x] * row[x];
+        acc[h] = sum;
+      }
+      partial[c] = acc;
+    });
+    f_head.assign(kLeafWidth, E::zero());
+    for (const auto& p : partial)
+      for (size_t h = 0; h < kLeafWidth; ++h) f_head[h] += p[h];
+  }
+
+  std::vector<E> fold(std::span<const T> f, std::span<const E> alpha) const {
+    const std::vector<E> coef = eq_table<E>(alpha);
+    const size_t tail = tail_eq.size();
+    std::vector<E> out(tail);
+    parallel_for(tail, kGrain, [&](size_t begin, size_t end) {
+      for (size_t x = begin; x < end; ++x) {
+        E sum;
+        for (size_t h = 0; h < kLeafWidth; ++h) sum += coef[h] * f[h * tail + x];
+        out[x] = sum;
+      }
+    });
+    return out;
+  }
+
+  // Call after w_head has been folded to a single value.
+  std::vector<E> folded_weight() {
+    std::vector<E> out = std::move(tail_eq);
+    const E scale = w_head[0];
+    parallel_for(out.size(), kGrain, [&](size_t begin, size_t end) {
+      for (size_t x = begin; x < end; ++x) out[x] *= scale;
+    });
+    return out;
+  }
+};
+
 size_t index_of(const std::vector<PolyRef>& polys, const PolyRef& ref) {
   return static_cast<size_t>(std::lower_bound(polys.begin(), polys.end(), ref) - polys.begin());
 }
@@ -483,28 +539,45 @@ Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynom
       });
     }
   }
-  std::vector<E> w = eq_table<E>(point);
+  std::vector<E> w;
 
   ExtOracle previous;
   for (size_t i = 0; i < st.rounds.size(); ++i) {
     const RoundShape& shape = st.rounds[i];
     RoundProof rp;
     std::vector<E> alpha;
-    for (uint32_t b = 0; b < kFoldingVars; ++b) {
-      const bool from_base = !base_f.empty();
-      const SumcheckMessage msg = from_base ? product_round<F>(base_f, w) : product_round<E>(f, w);
+    auto sumcheck_round = [&](std::span<const E> f_table, std::span<const E> w_table) {
+      const SumcheckMessage msg = product_round<E>(f_table, w_table);
       rp.sumcheck.push_back(msg);
       absorb_message(transcript, msg);
       const E a = transcript.challenge<E>("pcs/fold");
       alpha.push_back(a);
       sigma = interpolate(msg, a);
-      if (from_base) {
-        f = fold_to<E, F>(base_f, a);
-        base_f = {};
+      return a;
+    };
+    if (i == 0) {
+      auto round0 = [&](auto f0) {
+        using T = typename decltype(f0)::value_type;
+        HeadContraction<T> head(f0, point);
+        for (uint32_t b = 0; b < kFoldingVars; ++b) {
+          const E a = sumcheck_round(head.f_head, head.w_head);
+          fold_in_place(head.f_head, a);
+          fold_in_place(head.w_head, a);
+        }
+        f = head.fold(f0, alpha);
+        w = head.folded_weight();
+      };
+      if (!base_f.empty()) {
+        round0(base_f);
       } else {
-        fold_in_place(f, a);
+        round0(std::span<const E>(f));
       }
-      fold_in_place(w, a);
+    } else {
+      for (uint32_t b = 0; b < kFoldingVars; ++b) {
+        const E a = sumcheck_round(f, w);
+        fold_in_place(f, a);
+        fold_in_place(w, a);
+      }
     }
     ExtOracle next;
     E ood_point;
