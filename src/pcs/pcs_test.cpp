@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <random>
 
+#include "base/parallel.hpp"
 #include "pcs/pcs_bench.hpp"
 #include "pcs/schedule.hpp"
 
@@ -48,11 +50,11 @@ struct Fixture {
     for (const auto& c : committed) out.push_back(c.commitment());
     return out;
   }
-  OpeningProof prove(std::string_view label = "test") const {
+  OpeningProof prove(std::string_view label = "test", const detail::MessageTamper& tamper = {}) const {
     std::vector<const CommittedPolynomials*> ptrs;
     for (const auto& c : committed) ptrs.push_back(&c);
     Transcript t(label);
-    auto proof = open(params, ptrs, claims, t);
+    auto proof = detail::open_tampered(params, ptrs, claims, t, tamper);
     EXPECT_TRUE(proof.ok()) << proof.error();
     return std::move(*proof);
   }
@@ -123,6 +125,342 @@ TEST(Pcs, BatchManySizesPointsAndRepeats) {
   EXPECT_FALSE(proof.batching_sumcheck.empty());
   const Status s = fx.check_bytes(proof.serialize());
   EXPECT_TRUE(s.ok()) << s.error();
+}
+
+// A proof of one polynomial with enough variables for two committed rounds and a final one.
+// Without grinding, so that each later check is reached (any change to absorbed data before a
+// proof of work otherwise invalidates that proof of work first; see ProofOfWork).
+struct Tamper : ::testing::Test {
+  Fixture fx;
+  OpeningProof proof;
+  void SetUp() override {
+    std::mt19937_64 rng(20);
+    fx.params.pow_bits = 0;
+    fx.add_commitment(rng, 14, 1);
+    fx.add_claim(0, 0, random_point(rng, 14));
+    proof = fx.prove();
+    ASSERT_GE(proof.rounds.size(), 2u);
+    ASSERT_TRUE(fx.check(proof).ok());
+  }
+  std::string reject(const OpeningProof& p) {
+    const Status s = fx.check(p);
+    EXPECT_FALSE(s.ok());
+    // The encoding round-trips: the byte path gives the same verdict.
+    const Status b = fx.check_bytes(p.serialize());
+    EXPECT_EQ(b.ok(), s.ok());
+    return s.ok() ? "" : s.error();
+  }
+};
+
+TEST_F(Tamper, WrongEvaluation) {
+  fx.claims[0].value += E::one();
+  EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
+}
+
+TEST_F(Tamper, WrongPoint) {
+  fx.claims[0].point[3] += E::one();
+  EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
+}
+
+TEST_F(Tamper, SumcheckMessage) {
+  OpeningProof p = proof;
+  p.rounds[0].sumcheck[2].at2 += E::one();  // consistent with the claim, wrong polynomial
+  EXPECT_EQ(reject(p), "pcs: sum-check round inconsistent with the claim");
+  p = proof;
+  p.rounds[1].sumcheck[0].at0 += E::one();
+  EXPECT_EQ(reject(p), "pcs: sum-check round inconsistent with the claim");
+}
+
+TEST_F(Tamper, LastSumcheckMessageCaughtByFinalCheck) {
+  // Changing at1 and at0 together keeps at0 + at1; the error surfaces at the final evaluation.
+  OpeningProof p = proof;
+  auto& msg = p.final_sumcheck.empty() ? p.rounds.back().sumcheck.back() : p.final_sumcheck.back();
+  msg.at0 += E::one();
+  msg.at1 -= E::one();
+  EXPECT_EQ(reject(p), "pcs: final evaluation check failed");
+}
+
+TEST_F(Tamper, OutOfDomainAnswer) {
+  detail::MessageTamper tamper;
+  tamper.ood_answer = [](size_t round, E& answer) {
+    if (round == 0) answer += E::one();
+  };
+  EXPECT_EQ(reject(fx.prove("test", tamper)), "pcs: sum-check round inconsistent with the claim");
+}
+
+TEST_F(Tamper, FinalPolynomial) {
+  detail::MessageTamper tamper;
+  tamper.final_table = [](std::vector<E>& table) { table[0] += E::one(); };
+  EXPECT_EQ(reject(fx.prove("test", tamper)), "pcs: final polynomial disagrees with a queried fold");
+}
+
+TEST_F(Tamper, AbsorbedMessageChangedAfterTheFact) {
+  // Changing a message after the proof was made changes every later challenge.
+  OpeningProof p = proof;
+  p.final_table[0] += E::one();
+  EXPECT_FALSE(fx.check(p).ok());
+}
+
+TEST_F(Tamper, CommittedLeafValue) {
+  OpeningProof p = proof;
+  p.rounds[0].base_openings[0].values[5] += F::one();
+  EXPECT_EQ(reject(p), "pcs: round 0: merkle: root mismatch");
+  p = proof;
+  p.rounds[1].openings.values[3] += E::one();
+  EXPECT_EQ(reject(p), "pcs: round 1: merkle: root mismatch");
+}
+
+TEST_F(Tamper, MerklePath) {
+  OpeningProof p = proof;
+  p.rounds[0].base_openings[0].nodes[0][7] ^= 1;
+  EXPECT_EQ(reject(p), "pcs: round 0: merkle: root mismatch");
+  p = proof;
+  p.rounds[1].openings.nodes.back()[0] ^= 1;
+  EXPECT_EQ(reject(p), "pcs: round 1: merkle: root mismatch");
+  p = proof;
+  p.rounds[0].base_openings[0].nodes.pop_back();
+  EXPECT_EQ(reject(p), "pcs: round 0: merkle: multi-proof too short");
+}
+
+TEST_F(Tamper, FoldedOracleRoot) {
+  detail::MessageTamper tamper;
+  tamper.next_root = [](size_t round, Digest& root) {
+    if (round == 0) root[0] ^= 1;
+  };
+  EXPECT_EQ(reject(fx.prove("test", tamper)), "pcs: round 1: merkle: root mismatch");
+}
+
+TEST_F(Tamper, WrongCommitmentRoot) {
+  // The root is absorbed before any challenge: the folding challenges change, and the second
+  // sum-check message no longer matches.
+  Digest& root = const_cast<Digest&>(fx.committed[0].commitment().root);
+  const Digest saved = root;
+  root[31] ^= 0x80;
+  EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
+  root = saved;
+}
+
+TEST(PcsGrinding, ProofOfWork) {
+  std::mt19937_64 rng(28);
+  Fixture fx;
+  ASSERT_GT(fx.params.pow_bits, 0u);
+  fx.add_commitment(rng, 9, 1);
+  fx.add_claim(0, 0, random_point(rng, 9));
+  const OpeningProof proof = fx.prove();
+  ASSERT_TRUE(fx.check(proof).ok());
+  OpeningProof p = proof;
+  // The smallest valid nonce is found first, so nonce - 1 is invalid.
+  p.rounds[0].pow_nonce = proof.rounds[0].pow_nonce == 0 ? 1 : proof.rounds[0].pow_nonce - 1;
+  if (proof.rounds[0].pow_nonce == 0) GTEST_SKIP() << "nonce 0 happened to be valid";
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof of work invalid");
+  // Data absorbed before the grinding invalidates it as well.
+  p = proof;
+  p.final_table[0] += E::one();
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof of work invalid");
+}
+
+TEST_F(Tamper, ProofShape) {
+  OpeningProof p = proof;
+  p.rounds.pop_back();
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: round count");
+  p = proof;
+  p.final_table.push_back(E::one());
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: final polynomial");
+  p = proof;
+  p.rounds[1].sumcheck.pop_back();
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: sum-check messages");
+  p = proof;
+  p.rounds[1].openings.values.pop_back();
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: leaf width");
+  p = proof;
+  p.rounds[1].openings.values.resize(p.rounds[1].openings.values.size() - kLeafWidth);
+  EXPECT_EQ(fx.check(p).error(), "pcs: wrong number of opened leaves");
+  p = proof;
+  p.batched_values.push_back(E::one());
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: unexpected batching messages");
+}
+
+TEST_F(Tamper, TruncatedAndTrailingBytes) {
+  const auto bytes = proof.serialize();
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{9}, bytes.size() / 2, bytes.size() - 1}) {
+    const Status s = fx.check_bytes(std::span<const uint8_t>(bytes).first(cut));
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().find("truncated input"), std::string::npos) << cut << ": " << s.error();
+  }
+  auto longer = bytes;
+  longer.push_back(0);
+  EXPECT_EQ(fx.check_bytes(longer).error().rfind("trailing bytes", 0), 0u);
+}
+
+TEST_F(Tamper, NonCanonicalFieldElementAndVersion) {
+  auto bytes = proof.serialize();
+  // Byte 0 is the version; bytes 1..8 the first coordinate of the first sum-check message.
+  const uint64_t p = F::MODULUS;
+  for (size_t b = 0; b < 8; ++b) bytes[1 + b] = static_cast<uint8_t>(p >> (8 * b));
+  EXPECT_EQ(fx.check_bytes(bytes).error(), "non-canonical field element at offset 1");
+  bytes = proof.serialize();
+  bytes[0] = 2;
+  EXPECT_EQ(fx.check_bytes(bytes).error(), "pcs proof: unknown version");
+}
+
+TEST_F(Tamper, LengthBeyondBoundIsRejectedBeforeAllocating) {
+  // Locate round 0's opened-value count: after version, 4 messages, root, ood answer, nonce.
+  auto bytes = proof.serialize();
+  const size_t offset = 1 + 4 * 3 * E::BYTES + 32 + E::BYTES + 8;
+  const uint32_t count = static_cast<uint32_t>(proof.rounds[0].base_openings[0].values.size());
+  ASSERT_EQ(bytes[offset] | bytes[offset + 1] << 8 | bytes[offset + 2] << 16 | bytes[offset + 3] << 24, count);
+  bytes[offset + 3] = 0xff;
+  const Status s = fx.check_bytes(bytes);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("exceeds bound"), std::string::npos) << s.error();
+}
+
+TEST_F(Tamper, RandomBytesAndMutationsNeverVerify) {
+  std::mt19937_64 rng(21);
+  const auto bytes = proof.serialize();
+  const size_t trials = sanitized() ? 40 : 300;
+  for (size_t t = 0; t < trials; ++t) {
+    std::vector<uint8_t> junk(rng() % (2 * bytes.size()));
+    for (auto& b : junk) b = static_cast<uint8_t>(rng());
+    EXPECT_FALSE(fx.check_bytes(junk).ok());
+    auto mutated = bytes;
+    mutated[rng() % mutated.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+    EXPECT_FALSE(fx.check_bytes(mutated).ok()) << t;
+  }
+}
+
+TEST(PcsBatching, TamperedBatchedValue) {
+  std::mt19937_64 rng(22);
+  Fixture fx;
+  fx.add_commitment(rng, 8, 2);
+  fx.add_claim(0, 0, random_point(rng, 8));
+  fx.add_claim(0, 1, random_point(rng, 8));
+  OpeningProof proof = fx.prove();
+  ASSERT_TRUE(fx.check(proof).ok());
+  proof.batched_values[1] += E::one();
+  EXPECT_EQ(fx.check(proof).error(), "pcs: batching sum-check final check failed");
+  fx.claims[1].value += E::one();
+  EXPECT_EQ(fx.check(fx.prove()).error(), "pcs: sum-check round inconsistent with the claim");
+}
+
+TEST(PcsBinding, TranscriptBindsCommitmentsAndStaysInSync) {
+  std::mt19937_64 rng(23);
+  Fixture a, b;
+  a.add_commitment(rng, 9, 1);
+  b.add_commitment(rng, 9, 1);
+  const auto point = random_point(rng, 9);
+  a.add_claim(0, 0, point);
+  b.add_claim(0, 0, point);
+  // Same claims, different commitment: different challenges (first fold differs) and rejection.
+  std::vector<const CommittedPolynomials*> pa{&a.committed[0]}, pb{&b.committed[0]};
+  Transcript ta("bind"), tb("bind");
+  const auto proof_a = open(a.params, pa, a.claims, ta);
+  const auto proof_b = open(b.params, pb, a.claims, tb);
+  ASSERT_TRUE(proof_a.ok() && proof_b.ok());
+  EXPECT_NE(ta.state(), tb.state());
+  Transcript tv("bind");
+  EXPECT_FALSE(verify(a.params, b.commitments(), a.claims, *proof_a, tv).ok());
+  // A different caller transcript rejects too; the matching one ends in the prover's state.
+  EXPECT_FALSE(a.check(*proof_a, "other protocol").ok());
+  Transcript tok("bind");
+  EXPECT_TRUE(verify(a.params, a.commitments(), a.claims, *proof_a, tok).ok());
+  EXPECT_EQ(tok.state(), ta.state());
+}
+
+TEST(PcsBinding, ProofIndependentOfThreadCount) {
+  std::mt19937_64 rng(24);
+  Fixture fx;
+  fx.add_commitment(rng, 12, 2);
+  fx.add_claim(0, 0, random_point(rng, 12));
+  fx.add_claim(0, 1, random_point(rng, 12));
+  const int saved = zk::threads();
+  zk::set_threads(1);
+  const auto one = fx.prove().serialize();
+  zk::set_threads(2);
+  const auto two = fx.prove().serialize();
+  zk::set_threads(saved);
+  EXPECT_EQ(one, two);
+}
+
+TEST(PcsStatement, RejectsMalformedClaimsAndParams) {
+  std::mt19937_64 rng(25);
+  Fixture fx;
+  fx.add_commitment(rng, 5, 2);
+  fx.add_claim(0, 0, random_point(rng, 5));
+  const OpeningProof proof = fx.prove();
+  Fixture bad = std::move(fx);
+  bad.claims[0].point.pop_back();
+  EXPECT_EQ(bad.check(proof).error(), "pcs: claim point has the wrong number of coordinates");
+  bad.claims[0].point.push_back(E::one());
+  bad.claims[0].poly.poly = 2;
+  EXPECT_EQ(bad.check(proof).error(), "pcs: claim refers to a missing polynomial");
+  bad.claims[0].poly = PolyRef{1, 0};
+  EXPECT_EQ(bad.check(proof).error(), "pcs: claim refers to a missing commitment");
+  bad.claims.clear();
+  EXPECT_EQ(bad.check(proof).error(), "pcs: no claims");
+  Params p = conjectured_params();
+  p.rate_bits = 0;
+  EXPECT_FALSE(validate(p).ok());
+  p = conjectured_params();
+  p.rate_bits = 1;  // commitments made at rate 1/4 do not match
+  bad.add_claim(0, 0, random_point(rng, 5));
+  Transcript t("test");
+  EXPECT_EQ(verify(p, bad.commitments(), bad.claims, proof, t).error(),
+            "pcs: commitment rate differs from the parameters");
+}
+
+TEST(PcsCommitment, SerializationRoundTripAndRejects) {
+  std::mt19937_64 rng(26);
+  Fixture fx;
+  fx.add_commitment(rng, 6, 3);
+  const Commitment c = fx.committed[0].commitment();
+  ByteWriter w;
+  c.serialize(w);
+  EXPECT_EQ(w.size(), 42u);
+  ByteReader r(w.bytes());
+  auto back = Commitment::deserialize(r);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, c);
+  auto bytes = w.bytes();
+  bytes[0] = 9;
+  ByteReader r2(bytes);
+  EXPECT_EQ(Commitment::deserialize(r2).error(), "pcs commitment: unknown version");
+  bytes = w.bytes();
+  bytes[33] = 200;  // num_vars
+  ByteReader r3(bytes);
+  EXPECT_EQ(Commitment::deserialize(r3).error(), "pcs commitment: too many variables");
+  ByteReader r4(std::span<const uint8_t>(w.bytes()).first(20));
+  EXPECT_FALSE(Commitment::deserialize(r4).ok());
+  std::vector<std::span<const F>> none;
+  EXPECT_EQ(commit(none, fx.params).error(), "pcs commit: no tables");
+  const std::vector<F> three(3);
+  const std::span<const F> odd[] = {three};
+  EXPECT_EQ(commit(odd, fx.params).error(), "pcs commit: table size is not a power of two");
+}
+
+TEST(PcsParams, ProvenParameterSetRoundTrip) {
+  std::mt19937_64 rng(27);
+  Fixture fx;
+  fx.params = proven_params();
+  fx.add_commitment(rng, 10, 1);
+  fx.add_claim(0, 0, random_point(rng, 10));
+  const OpeningProof proof = fx.prove();
+  EXPECT_TRUE(fx.check_bytes(proof.serialize()).ok());
+  uint32_t final_vars = 0;
+  const auto proven = detail::make_schedule(proven_params(), 22, &final_vars);
+  const auto conjectured = detail::make_schedule(conjectured_params(), 22, &final_vars);
+  EXPECT_GT(proven[0].queries, 2 * conjectured[0].queries);
+}
+
+TEST(PcsParams, QueryCountsMeetTheSecurityTarget) {
+  for (const Params& p : {conjectured_params(), proven_params()}) {
+    uint32_t final_vars = 0;
+    for (const auto& round : detail::make_schedule(p, 22, &final_vars)) {
+      const double rho = std::ldexp(1.0, -static_cast<int>(round.log_domain - round.num_vars));
+      const double per_query = p.soundness == Soundness::kConjectured ? rho * 17 / 16 : (1 + rho) / 2;
+      EXPECT_GE(-std::log2(per_query) * round.queries + p.pow_bits, p.security_bits);
+    }
+  }
 }
 
 TEST(Pcs, BenchmarkJsonLine) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "pcs/pcs.hpp"
@@ -35,5 +36,18 @@ inline uint32_t padded_vars(uint32_t num_vars) { return num_vars < kFoldingVars 
 std::vector<RoundShape> make_schedule(const Params& params, uint32_t num_vars, uint32_t* final_vars);
 Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
                           std::span<const EvalClaim> claims);
+
+// A cheating prover for tests: each hook may alter one message before it is absorbed, after
+// which the prover carries on consistently (deriving its queries from the altered transcript),
+// so that the verifier check behind that message, and not an earlier one, must catch it.
+struct MessageTamper {
+  std::function<void(size_t round, Digest& root)> next_root;
+  std::function<void(size_t round, E& answer)> ood_answer;
+  std::function<void(std::vector<E>& table)> final_table;
+};
+
+Result<OpeningProof> open_tampered(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                                   std::span<const EvalClaim> claims, Transcript& transcript,
+                                   const MessageTamper& tamper);
 
 }  // namespace zk::pcs::detail

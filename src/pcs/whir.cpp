@@ -497,6 +497,12 @@ std::vector<E> prove_batching(const Statement& st, std::span<const EvalClaim> cl
 
 Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
                           std::span<const EvalClaim> claims, Transcript& transcript) {
+  return detail::open_tampered(params, committed, claims, transcript, detail::MessageTamper{});
+}
+
+Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                                           std::span<const EvalClaim> claims, Transcript& transcript,
+                                           const MessageTamper& tamper) {
   std::vector<Commitment> commitments;
   for (const auto* c : committed) commitments.push_back(c->commitment());
   auto analyzed = detail::analyze(params, commitments, claims);
@@ -584,12 +590,15 @@ Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynom
     if (!shape.last) {
       next = commit_ext(f, shape.log_domain - params.domain_shrink_bits);
       rp.next_root = next.tree.root();
+      if (tamper.next_root) tamper.next_root(i, rp.next_root);
       transcript.absorb_digest("pcs/root", rp.next_root);
       ood_point = transcript.challenge<E>("pcs/ood");
       rp.ood_answer = evaluate_multilinear<E, E>(f, power_point(ood_point, shape.num_vars - kFoldingVars));
+      if (tamper.ood_answer) tamper.ood_answer(i, rp.ood_answer);
       transcript.absorb<E>("pcs/ood answer", rp.ood_answer);
     } else {
       proof.final_table = f;
+      if (tamper.final_table) tamper.final_table(proof.final_table);
       transcript.absorb_all<E>("pcs/final", proof.final_table);
     }
     if (params.pow_bits > 0) {
