@@ -30,6 +30,7 @@
 #include <array>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "pcs/ntt.hpp"
 #include "pcs/pcs.hpp"
@@ -45,6 +46,37 @@ namespace {
 
 constexpr size_t kDroppedLevels = 4;
 constexpr size_t kGrain = 1 << 12;
+
+// sum_i a_i b_i over F with one reduction at the end: 128-bit products are added exactly, with
+// the wraps past 2^128 counted; 2^128 = -2^32 (mod p). Exact for fewer than 2^64 terms.
+class DelayedSum {
+ public:
+  void add(F a, F b) {
+    const uint128_t product = static_cast<uint128_t>(a.value()) * b.value();
+    acc_ += product;
+    wraps_ += acc_ < product;
+  }
+  F value() const {
+    return F::from_canonical(F::reduce128(acc_)) - F::from_u64(wraps_) * F::from_canonical(uint64_t{1} << 32);
+  }
+
+ private:
+  uint128_t acc_ = 0;
+  uint64_t wraps_ = 0;
+};
+
+// The same for sum_i a_i b_i with a_i in E and b_i in F (componentwise).
+class DelayedExtSum {
+ public:
+  void add(const E& a, F b) {
+    c0_.add(a.c0(), b);
+    c1_.add(a.c1(), b);
+  }
+  E value() const { return {c0_.value(), c1_.value()}; }
+
+ private:
+  DelayedSum c0_, c1_;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
@@ -268,12 +300,14 @@ void add_base_constraints(std::vector<E>& w, const std::vector<std::vector<F>>& 
   }
   const size_t tail_size = size_t{1} << tail_vars;
   parallel_for(size_t{1} << head_vars, std::max<size_t>(1, kGrain / tail_size), [&](size_t begin, size_t end) {
+    std::vector<E> a(points.size());
     for (size_t h = begin; h < end; ++h) {
+      for (size_t c = 0; c < points.size(); ++c) a[c] = coefs[c] * heads[c][h];
       E* row = w.data() + h * tail_size;
-      for (size_t c = 0; c < points.size(); ++c) {
-        const E a = coefs[c] * heads[c][h];
-        const F* tail = tails[c].data();
-        for (size_t x = 0; x < tail_size; ++x) row[x] += a * tail[x];
+      for (size_t x = 0; x < tail_size; ++x) {
+        DelayedExtSum sum;
+        for (size_t c = 0; c < points.size(); ++c) sum.add(a[c], tails[c][x]);
+        row[x] += sum.value();
       }
     }
   });
@@ -304,9 +338,15 @@ struct HeadContraction {
       std::array<E, kLeafWidth> acc{};
       for (size_t h = 0; h < kLeafWidth; ++h) {
         const T* row = f.data() + h * tail;
-        E sum;
-        for (size_t x = begin; x < end; ++x) sum += tail_eq[x] * row[x];
-        acc[h] = sum;
+        if constexpr (std::is_same_v<T, F>) {
+          DelayedExtSum sum;
+          for (size_t x = begin; x < end; ++x) sum.add(tail_eq[x], row[x]);
+          acc[h] = sum.value();
+        } else {
+          E sum;
+          for (size_t x = begin; x < end; ++x) sum += tail_eq[x] * row[x];
+          acc[h] = sum;
+        }
       }
       partial[c] = acc;
     });
@@ -321,9 +361,15 @@ struct HeadContraction {
     std::vector<E> out(tail);
     parallel_for(tail, kGrain, [&](size_t begin, size_t end) {
       for (size_t x = begin; x < end; ++x) {
-        E sum;
-        for (size_t h = 0; h < kLeafWidth; ++h) sum += coef[h] * f[h * tail + x];
-        out[x] = sum;
+        if constexpr (std::is_same_v<T, F>) {
+          DelayedExtSum sum;
+          for (size_t h = 0; h < kLeafWidth; ++h) sum.add(coef[h], f[h * tail + x]);
+          out[x] = sum.value();
+        } else {
+          E sum;
+          for (size_t h = 0; h < kLeafWidth; ++h) sum += coef[h] * f[h * tail + x];
+          out[x] = sum;
+        }
       }
     });
     return out;
