@@ -11,7 +11,7 @@ input=examples/credit/input.json
 echo "== zkinfer demo =="
 if [ -f "$model" ] && "$cli" run --help >/dev/null 2>&1; then
   echo "-- running $model on $input (8-bit fixed point, compared with float):"
-  "$cli" run "$model" --input "$input" --compare
+  "$cli" run "$model" --input "$input" --calibration examples/credit/calibration.json --compare
 fi
 echo "-- sum-check: prove and verify a degree-2 sum over 2^20 values (median of 7):"
 "$bindir/zkinfer-bench" sumcheck --log-size 20 --degree 2
