@@ -52,7 +52,7 @@ struct Params {
   // Grinding before each round's queries (verified); reduces that round's query count.
   uint32_t pow_bits = 16;
   // Rounds continue while more than this many variables remain; the rest is sent in the clear.
-  uint32_t final_max_vars = 6;
+  uint32_t final_max_vars = 8;
 };
 
 // The default, conjectured-security parameter set, and a proven-security one (docs/pcs.md).
