@@ -17,8 +17,9 @@ Params proven_params() {
 Status validate(const Params& p) {
   if (p.security_bits < 1 || p.security_bits > 256) return fail("pcs params: security_bits out of range");
   if (p.rate_bits < 1 || p.rate_bits > 4) return fail("pcs params: rate_bits must be in [1, 4]");
-  if (p.domain_shrink_bits < 1 || p.domain_shrink_bits > kFoldingVars)
-    return fail("pcs params: domain_shrink_bits must be in [1, 4]");
+  if (p.first_shrink_bits < 1 || p.first_shrink_bits > kFoldingVars || p.shrink_bits < 1 ||
+      p.shrink_bits > kFoldingVars)
+    return fail("pcs params: domain shrink bits must be in [1, 4]");
   if (p.pow_bits > 30 || p.pow_bits >= p.security_bits) return fail("pcs params: pow_bits out of range");
   if (p.final_max_vars < kFoldingVars - 1 || p.final_max_vars > 16)
     return fail("pcs params: final_max_vars must be in [3, 16]");
@@ -55,7 +56,7 @@ std::vector<RoundShape> make_schedule(const Params& p, uint32_t num_vars, uint32
     shape[i].queries = query_count(p, log_domain - vars);
     shape[i].last = i + 1 == rounds;
     vars -= kFoldingVars;
-    log_domain -= p.domain_shrink_bits;
+    log_domain -= i == 0 ? p.first_shrink_bits : p.shrink_bits;
   }
   *final_vars = vars;
   return shape;

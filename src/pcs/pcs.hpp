@@ -47,8 +47,11 @@ struct Params {
   uint32_t security_bits = 100;
   // The committed codeword has rate 2^-rate_bits.
   uint32_t rate_bits = 2;
-  // Each round's domain is 2^-domain_shrink_bits of the previous one (WHIR: 1; 4 keeps the rate).
-  uint32_t domain_shrink_bits = 4;
+  // The first folded codeword's domain is 2^-first_shrink_bits of the committed one, each later
+  // one 2^-shrink_bits of the previous (WHIR: 1; 4 keeps the rate). Shrinking by 16 first avoids
+  // a large re-encoding in the prover; shrinking less later lowers the rate and the query counts.
+  uint32_t first_shrink_bits = 4;
+  uint32_t shrink_bits = 2;
   // Grinding before each round's queries (verified); reduces that round's query count.
   uint32_t pow_bits = 16;
   // Rounds continue while more than this many variables remain; the rest is sent in the clear.

@@ -87,7 +87,8 @@ void absorb_statement(Transcript& t, const Params& p, std::span<const Commitment
   w.u8(static_cast<uint8_t>(p.soundness));
   w.u32(p.security_bits);
   w.u32(p.rate_bits);
-  w.u32(p.domain_shrink_bits);
+  w.u32(p.first_shrink_bits);
+  w.u32(p.shrink_bits);
   w.u32(p.pow_bits);
   w.u32(p.final_max_vars);
   w.u32(static_cast<uint32_t>(commitments.size()));
@@ -634,7 +635,7 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
     ExtOracle next;
     E ood_point;
     if (!shape.last) {
-      next = commit_ext(f, shape.log_domain - params.domain_shrink_bits);
+      next = commit_ext(f, st.rounds[i + 1].log_domain);
       rp.next_root = next.tree.root();
       if (tamper.next_root) tamper.next_root(i, rp.next_root);
       transcript.absorb_digest("pcs/root", rp.next_root);
@@ -680,7 +681,8 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       std::vector<std::vector<F>> points;
       std::vector<E> coefs;
       E coef = gamma;
-      const uint32_t step = kFoldingVars - params.domain_shrink_bits;  // L_i^16 inside L_{i+1}
+      // L_i^16 inside L_{i+1}: w_{|L_i|/16}^q = w_{|L_{i+1}|}^{q << step}.
+      const uint32_t step = st.rounds[i + 1].log_domain + kFoldingVars - shape.log_domain;
       for (uint64_t q : queries) {
         coef *= gamma;
         points.push_back(power_point(domain_point(shape.log_domain - kFoldingVars, q), next_vars));
