@@ -131,15 +131,49 @@ void run_stages(std::span<T> a, size_t first_log_h, const Op& op) {
 
 }  // namespace ntt_detail
 
+// Twiddles of a transform: w_{2h}^j from the shared table while 2h <= 2^kTwiddleTableLog, and
+// for larger stages (h = 2^s, t = s + 1 - kTwiddleTableLog) as the product
+//   w_{2h}^j = w_{2^kTwiddleTableLog}^{j >> t} * w_{2h}^{j mod 2^t}
+// of a table entry and an entry of a small per-stage table: the shared table stays at 8 MiB
+// while large stages pay one extra multiplication.
+constexpr size_t kTwiddleTableLog = 20;
+
+class Twiddles {
+ public:
+  explicit Twiddles(size_t log_n) : table_(ntt_twiddles(std::min(log_n, kTwiddleTableLog))) {
+    for (size_t s = kTwiddleTableLog; s < log_n; ++s) {
+      const size_t t = s + 1 - kTwiddleTableLog;
+      const F w = F::root_of_unity(static_cast<int>(s + 1));
+      std::vector<F> low(size_t{1} << t);
+      F cur = F::one();
+      for (F& x : low) {
+        x = cur;
+        cur *= w;
+      }
+      large_.push_back(std::move(low));
+    }
+  }
+  F operator()(size_t h, size_t j) const {
+    if (h <= kTableHalf) return (*table_)[h + j];
+    const auto& low = large_[static_cast<size_t>(std::countr_zero(h)) - kTwiddleTableLog];
+    const size_t t = static_cast<size_t>(std::countr_zero(low.size()));
+    return (*table_)[kTableHalf + (j >> t)] * low[j & (low.size() - 1)];
+  }
+
+ private:
+  static constexpr size_t kTableHalf = size_t{1} << (kTwiddleTableLog - 1);
+  std::shared_ptr<const std::vector<F>> table_;
+  std::vector<std::vector<F>> large_;  // stage h = 2^s at s - kTwiddleTableLog
+};
+
 // In-place DIT NTT (see header comment); T is F or E (twiddles are in F). The first
 // `skip_stages` stages are skipped: valid only for inputs made of constant blocks of that size.
 template <class T>
 void ntt_bitrev_to_natural(std::span<T> a, size_t skip_stages = 0) {
   if (a.size() <= 1) return;
-  const auto table = ntt_twiddles(static_cast<size_t>(std::countr_zero(a.size())));
-  const F* tw = table->data();
-  ntt_detail::run_stages(a, skip_stages, [tw](T& lo, T& hi, size_t h, size_t j) {
-    const T v = hi * tw[h + j];
+  const Twiddles twiddles(static_cast<size_t>(std::countr_zero(a.size())));
+  ntt_detail::run_stages(a, skip_stages, [&twiddles](T& lo, T& hi, size_t h, size_t j) {
+    const T v = hi * twiddles(h, j);
     hi = lo - v;
     lo = lo + v;
   });

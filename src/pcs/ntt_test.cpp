@@ -65,6 +65,23 @@ TEST(Ntt, CacheBlockedPathMatchesNaiveDft) {
   }
 }
 
+TEST(Ntt, LargeStagesBeyondTheTwiddleTable) {
+  // 2^(kTwiddleTableLog + 1): the top stage uses the split twiddles. Check sample outputs of
+  // the transform of a sparse input against direct evaluation.
+  const size_t log_n = kTwiddleTableLog + 1;
+  std::vector<F> a(size_t{1} << log_n);
+  const size_t exponents[] = {0, 1, 5, (size_t{1} << log_n) - 1, 123457};
+  const F values[] = {F::from_u64(3), F::from_u64(7), F::from_u64(11), F::from_u64(13), F::from_u64(17)};
+  for (size_t i = 0; i < 5; ++i) a[bit_reverse(exponents[i], log_n)] = values[i];
+  ntt_bitrev_to_natural<F>(a);
+  const F w = F::root_of_unity(static_cast<int>(log_n));
+  for (size_t q : {size_t{0}, size_t{1}, size_t{99991}, (size_t{1} << log_n) - 3, size_t{1} << (log_n - 1)}) {
+    F expect = F::zero();
+    for (size_t i = 0; i < 5; ++i) expect += values[i] * w.pow(q * exponents[i] % (size_t{1} << log_n));
+    EXPECT_EQ(a[q], expect) << q;
+  }
+}
+
 TEST(Ntt, ResultIndependentOfThreadCount) {
   std::mt19937_64 rng(3);
   std::vector<F> a(size_t{1} << 14);
