@@ -31,12 +31,12 @@ namespace detail {
 namespace {
 
 // Queries so that (per-query error)^t * 2^-pow <= 2^-security for a code of rate 2^-rate_log.
-//   conjectured (list decoding up to capacity, delta = 1 - rho - eta, eta = rho / 16):
-//     per-query error 1 - delta = (17/16) rho;
+//   conjectured (list decoding up to capacity, delta = 1 - rho - eta, eta = rho / 2 as in WHIR's
+//     parameter choice): per-query error 1 - delta = (3/2) rho;
 //   proven (unique decoding, delta = (1 - rho) / 2): per-query error (1 + rho) / 2.
 uint32_t query_count(const Params& p, uint32_t rate_log) {
   const double rho = std::ldexp(1.0, -static_cast<int>(rate_log));
-  const double error = p.soundness == Soundness::kConjectured ? rho * 17.0 / 16.0 : (1.0 + rho) / 2.0;
+  const double error = p.soundness == Soundness::kConjectured ? rho * 1.5 : (1.0 + rho) / 2.0;
   const double bits_per_query = -std::log2(error);
   const double needed = static_cast<double>(p.security_bits - p.pow_bits);
   return static_cast<uint32_t>(std::ceil(needed / bits_per_query));

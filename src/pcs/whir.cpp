@@ -648,10 +648,9 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       if (tamper.final_table) tamper.final_table(proof.final_table);
       transcript.absorb_all<E>("pcs/final", proof.final_table);
     }
-    if (params.pow_bits > 0) {
-      rp.pow_nonce = grind(pow_seed(transcript), params.pow_bits);
-      transcript.absorb_u64("pcs/pow nonce", rp.pow_nonce);
-    }
+    // The nonce is absorbed even without grinding (then it is 0), so that no proof byte is inert.
+    if (params.pow_bits > 0) rp.pow_nonce = grind(pow_seed(transcript), params.pow_bits);
+    transcript.absorb_u64("pcs/pow nonce", rp.pow_nonce);
     const std::vector<uint64_t> queries = draw_queries(transcript, shape);
     if (i == 0) {
       for (uint32_t c : st.opened) {
@@ -805,11 +804,9 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     } else {
       transcript.absorb_all<E>("pcs/final", proof.final_table);
     }
-    if (params.pow_bits > 0) {
-      if (!pow_valid(pow_seed(transcript), params.pow_bits, rp.pow_nonce))
-        return fail("pcs: proof of work invalid");
-      transcript.absorb_u64("pcs/pow nonce", rp.pow_nonce);
-    }
+    if (params.pow_bits > 0 && !pow_valid(pow_seed(transcript), params.pow_bits, rp.pow_nonce))
+      return fail("pcs: proof of work invalid");
+    transcript.absorb_u64("pcs/pow nonce", rp.pow_nonce);
     const std::vector<uint64_t> queries = draw_queries(transcript, shape);
 
     // The 16 values of f_i on each queried coset, authenticated.
