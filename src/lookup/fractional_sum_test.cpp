@@ -68,6 +68,22 @@ TEST(FractionalSum, CompleteAndRootIsTheSumOfFractions) {
   }
 }
 
+TEST(FractionalSum, UnitNumeratorsAreOnes) {
+  for (size_t num_vars : {0u, 1u, 2u, 7u}) {
+    ProvenLeaves run = prove_random(num_vars, 20 + num_vars);
+    run.leaves.numerators.assign(run.leaves.denominators.size(), E::one());
+    Transcript explicit_ones("gkr-test"), implicit_ones("gkr-test");
+    auto expected = prove_fractional_sum<E>(explicit_ones, run.leaves);
+    auto unit = prove_fractional_sum<E>(implicit_ones, FractionLeaves<E>{{}, run.leaves.denominators});
+    ByteWriter a, b;
+    expected.proof.encode(a);
+    unit.proof.encode(b);
+    EXPECT_EQ(a.bytes(), b.bytes()) << num_vars;
+    EXPECT_EQ(unit.claim.numerator, E::one());
+    EXPECT_TRUE(verify_with_leaves(run, unit.proof).ok()) << num_vars;
+  }
+}
+
 // The specialized layer prover sends exactly the proof of the generic sum-check prover run on
 // sum_x eq(r, x) [lambda (p_L q_R + p_R q_L) + q_L q_R], including when a coordinate of r is 0
 // (where it sums s(1) instead of s(0)).
@@ -96,6 +112,16 @@ TEST(FractionalSum, LayerProverMatchesGenericSumcheck) {
       EXPECT_EQ(special.sumcheck.rounds, generic.proof.rounds) << k << " " << zero_coordinate;
       EXPECT_EQ(special.point, generic.point);
       for (size_t i = 0; i < 4; ++i) EXPECT_EQ(special.children[i], generic.table_evaluations[i + 1]);
+
+      // With unit numerators (not stored), against the generic prover on tables of ones.
+      std::fill(tables[1].begin(), tables[1].end(), E::one());
+      std::fill(tables[2].begin(), tables[2].end(), E::one());
+      const E unit_claim = sum_over_hypercube<E, E>(tables, terms);
+      Transcript generic_unit("layer"), special_unit("layer");
+      auto generic_ones = prove_sumcheck<E, E>(generic_unit, tables, terms, unit_claim);
+      auto special_ones = prove_fraction_layer<E>(special_unit, {}, next.denominators, r, lambda, unit_claim);
+      EXPECT_EQ(special_ones.sumcheck.rounds, generic_ones.proof.rounds) << k << " " << zero_coordinate;
+      for (size_t i = 0; i < 4; ++i) EXPECT_EQ(special_ones.children[i], generic_ones.table_evaluations[i + 1]);
     }
   }
 }

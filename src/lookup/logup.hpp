@@ -6,20 +6,26 @@
 // (input, output) pairs of a function table are looked up as one value. With multiplicities m_i
 // (how often table row i is looked up, counted over all groups) and a random alpha,
 //   sum_g sum_{j < n_g} 1 / (alpha - w_{g,j}) = sum_{i < N} m_i / (alpha - t_i)          (LogUp)
-// holds for all alpha iff every w_{g,j} is some t_i (Haböck 2022, lemma 5; it needs the number of
-// lookups below the field characteristic). Each side is a fractional sum proven by GKR
-// (fractional_sum.hpp): one tree per witness group with leaves (1, alpha - w_{g,j}), one tree for
-// the table with leaves (m_i, alpha - t_i). The verifier checks that the roots agree,
+// holds for all alpha iff every w_{g,j} is some t_i (Haböck 2022, the lemma on sums of
+// logarithmic derivatives; it needs the number of lookups below the field characteristic). Each
+// side is a fractional sum proven by GKR (fractional_sum.hpp): one tree per witness group with
+// leaves (1, alpha - w_{g,j}), one tree for the table with leaves (m_i, alpha - t_i). The verifier
+// checks that the roots agree (after removing the padding's known share, see below),
 //   sum_g P_g / Q_g = P_T / Q_T,  i.e.  P_W Q_T = P_T Q_W  with every Q != 0,
 // and then the leaf claims at the random points the trees end in.
 //
 // Padding (sizes that are not powers of two):
 // - Witness group of n rows: columns are read as their zero-padded multilinear extensions over
-//   2^ceil(log2 n) rows. Padding leaves are (0, 1 - w_j): numerator 0, so whatever the committed
-//   padding entries are, they add 0 to the sum (the root check Q != 0 rules out a zero
-//   denominator). The verifier evaluates the leaf tables at r itself from the column claims,
-//     p~(r) = I_n(r),  q~(r) = alpha I_n(r) + (1 - I_n(r)) - sum_c beta^c w~_c(r),
-//   where I_n(r) = sum_{j<n} eq(r, j) is computed in O(log n) (prefix_indicator).
+//   2^ceil(log2 n) rows (an honest caller commits zeros there). Every numerator is 1 (so the
+//   prover skips their products); padding leaves are (1, 1 - w_j), which is (1, 1) for zero
+//   padding, and the verifier subtracts their known contribution 2^ceil(log2 n) - n from the
+//   group's sum. The verifier evaluates the leaf tables at r itself from the column claims,
+//     p~(r) = 1,  q~(r) = alpha I_n(r) + (1 - I_n(r)) - sum_c beta^c w~_c(r),
+//   where I_n(r) = sum_{j<n} eq(r, j) is computed in O(log n) (prefix_indicator). Nonzero
+//   padding entries do not help a cheater: they add a constant C = sum_pad (1 / (1 - w_j) - 1) to
+//   the left side of LogUp, and a row outside the table leaves a pole that no constant cancels,
+//   so the identity stays a nonzero rational function of alpha with at most n' + N' roots (C != 0
+//   with every row in the table only makes an honest statement fail).
 // - Table of N rows: padded to 2^ceil(log2 N) rows by repeating its last row, so every padding
 //   row is a genuine table row and any multiplicity there is harmless. Multiplicities are read
 //   as their zero-padded extension (an honest prover puts zeros there).
@@ -37,10 +43,13 @@
 // extensions), and the multiplicities at the table's point (zero-padded extension), against
 // the commitments. The table's own extension is evaluated by the verifier.
 //
-// Soundness: with n' = sum_g 2^ceil(log2 n_g), N' = 2^ceil(log2 N), a false statement passes with
-// probability at most
-//   (n' + N') / |E|            (alpha: the cleared LogUp identity has degree < n' + N')
-// + (c - 1) n N' / |E|         (beta: a row outside T collides with a table row after combining)
+// Soundness: with n' = sum_g 2^ceil(log2 n_g) and N' = 2^ceil(log2 N), a false statement passes
+// with probability at most
+//   max(1, c - 1) (n' + N') / |E|      (alpha and beta together: a row outside T is a pole of the
+//                                      difference of the two sides at alpha = sum_c beta^c w_c
+//                                      that nothing cancels, and the difference times its
+//                                      n' + N' denominators, each of degree max(1, c - 1) in
+//                                      (alpha, beta), is a nonzero polynomial: Schwartz-Zippel)
 // + sum over trees of (3 m (m - 1) / 2 + 2 m) / |E|   (GKR, m = the tree's variable count)
 // plus the soundness error of the commitments the caller checks the claims against.
 #pragma once
@@ -76,7 +85,7 @@ inline size_t ceil_log2(size_t n) {
   return k;
 }
 
-// sum_{j < n} eq(point, j) for 0 <= n <= 2^|point|, in O(|point|): j < n iff at the first bit
+// I_n(point) = sum_{j < n} eq(point, j) for 0 <= n <= 2^|point|, in O(|point|): j < n iff at the first bit
 // (from the most significant) where j and n differ, n has a 1 and j a 0.
 template <class E>
 E prefix_indicator(size_t n, std::span<const E> point) {
@@ -399,23 +408,19 @@ LookupChallenges<E> lookup_challenges(Challenger& ch, const LookupStatement<F>& 
 
 // ---- Prover ------------------------------------------------------------------------------------
 
-// Leaves of one witness group: (1, alpha - w_j) for j < n, (0, 1) on the padding.
+// Leaves of one witness group: (1, alpha - w_j) for j < n, (1, 1) on the (zero) padding; the
+// numerators are left implicit (all 1).
 template <class E, class F>
 FractionLeaves<E> witness_leaves(const LookupColumns<F>& columns,
                                  const LookupChallenges<E>& challenges) {
   const size_t n = columns.at(0).size();
   const size_t size = size_t{1} << ceil_log2(n);
-  FractionLeaves<E> leaves{std::vector<E>(size), std::vector<E>(size)};
+  FractionLeaves<E> leaves{{}, std::vector<E>(size)};
   parallel_for(size, kPolyGrain, [&](size_t begin, size_t end) {
     for (size_t j = begin; j < end; ++j) {
-      if (j < n) {
-        leaves.numerators[j] = E::one();
-        leaves.denominators[j] =
-            challenges.alpha - challenges.combine([&](size_t c) { return columns[c][j]; }, columns.size());
-      } else {
-        leaves.numerators[j] = E::zero();
-        leaves.denominators[j] = E::one();
-      }
+      leaves.denominators[j] =
+          j < n ? challenges.alpha - challenges.combine([&](size_t c) { return columns[c][j]; }, columns.size())
+                : E::one();
     }
   });
   return leaves;
@@ -526,10 +531,14 @@ Result<LookupClaims<E>> verify_lookup(Challenger& ch, const LookupStatement<F>& 
   for (const auto& values : proof.witness_evaluations)
     ch.absorb_all("logup/witness_evaluations", std::span<const E>(values));
 
-  // sum_g P_g / Q_g = P_T / Q_T (every Q is nonzero: verify_fractional_sum checked it).
+  // sum_g (P_g / Q_g - padding_g) = P_T / Q_T, padding_g = 2^ceil(log2 n_g) - n_g (every Q is
+  // nonzero: verify_fractional_sum checked it).
   E p_witness = E::zero(), q_witness = E::one();
-  for (const auto& c : group_claims) {
-    p_witness = p_witness * c.root_denominator + c.root_numerator * q_witness;
+  for (size_t g = 0; g < num_groups; ++g) {
+    const auto& c = group_claims[g];
+    const size_t n = statement.group_sizes[g];
+    const E padding = E::from_u64((size_t{1} << ceil_log2(n)) - n);
+    p_witness = p_witness * c.root_denominator + (c.root_numerator - padding * c.root_denominator) * q_witness;
     q_witness *= c.root_denominator;
   }
   if (p_witness * table_claim->root_denominator != table_claim->root_numerator * q_witness)
@@ -540,7 +549,7 @@ Result<LookupClaims<E>> verify_lookup(Challenger& ch, const LookupStatement<F>& 
     const auto& c = group_claims[g];
     const std::string where = "lookup: group " + std::to_string(g) + ": ";
     const E indicator = prefix_indicator<E>(statement.group_sizes[g], c.point);
-    if (c.numerator != indicator) return fail(where + "witness numerator evaluation mismatch");
+    if (c.numerator != E::one()) return fail(where + "witness numerator evaluation mismatch");
     const auto& values = proof.witness_evaluations[g];
     const E expected = challenges.alpha * indicator + E::one() - indicator -
                        challenges.combine([&](size_t k) { return values[k]; }, columns);

@@ -328,6 +328,7 @@ TEST(LogupRejects, WitnessNumeratorOtherThanOne) {
   auto m = c.multiplicities();
   m[c.data[0][0][0].value()] += F::one();
   auto proof = prove_with_edited_leaves(c, m, [](const auto&, auto& groups, auto&) {
+    groups[0].numerators.assign(groups[0].denominators.size(), E::one());
     groups[0].numerators[0] = E::from_u64(2);
   });
   expect_rejected(c.statement, proof, "lookup: group 0: witness numerator evaluation mismatch");
