@@ -12,7 +12,6 @@ run field
 for d in 2 3 4; do run sumcheck --log-size 20 --degree "$d"; done
 run sumcheck --log-size 24 --degree 2 --reps 3
 run --threads 1 sumcheck --log-size 20 --degree 2
-if "$bench" pcs --help >/dev/null 2>&1; then
-  for n in 16 20 22 24; do run pcs --log-size "$n"; done
-fi
+for n in 16 20 22 24; do run pcs --log-size "$n"; done
+run lookup --log-lookups 20 --log-table 16
 "$bindir/zkinfer-micro-bench" --benchmark_min_time=0.2

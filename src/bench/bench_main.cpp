@@ -2,6 +2,7 @@
 //   zkinfer-bench field
 //   zkinfer-bench sumcheck --log-size N --degree D [--reps R]
 //   zkinfer-bench pcs --log-size N
+//   zkinfer-bench lookup --log-lookups N --log-table T
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "bench/bench_util.hpp"
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
+#include "lookup/lookup_bench.hpp"
 #include "pcs/pcs_bench.hpp"
 #include "sumcheck/sumcheck.hpp"
 
@@ -117,6 +119,11 @@ int main(int argc, char** argv) {
   size_t pcs_log_size = 20;
   pcs->add_option("--log-size", pcs_log_size, "log2 of the polynomial size")->check(CLI::Range(0, 28));
 
+  auto* lookup = app.add_subcommand("lookup", "LogUp-GKR range check of 2^N values in [0, 2^T)");
+  size_t log_lookups = 20, log_table = 16;
+  lookup->add_option("--log-lookups", log_lookups, "log2 of the number of looked-up values")->check(CLI::Range(0, 26));
+  lookup->add_option("--log-table", log_table, "log2 of the range table size")->check(CLI::Range(1, 24));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -126,6 +133,7 @@ int main(int argc, char** argv) {
   if (thread_count > 0) zk::set_threads(thread_count);
   if (*field) zk::bench::bench_field();
   if (*sumcheck) zk::bench::bench_sumcheck(log_size, degree, reps);
+  if (*lookup) std::cout << zk::lookup_benchmark_json(log_lookups, log_table) << std::endl;
   if (*pcs) std::cout << zk::pcs::pcs_benchmark_json(pcs_log_size) << std::endl;
   return 0;
 }

@@ -67,7 +67,8 @@ template <class E>
 void fold_in_place(std::vector<E>& table, const E& r) {
   const size_t half = table.size() / 2;
   parallel_for(half, kPolyGrain, [&](size_t begin, size_t end) {
-    for (size_t j = begin; j < end; ++j) table[j] += r * (table[j + half] - table[j]);
+    // r on the right: the extension product precomputes W r_1 once per call (loop-invariant).
+    for (size_t j = begin; j < end; ++j) table[j] += (table[j + half] - table[j]) * r;
   });
   table.resize(half);
 }
