@@ -14,6 +14,15 @@ Params proven_params() {
   return p;
 }
 
+std::vector<E> ood_points(const Commitment& c) {
+  Transcript t("zkinfer/pcs/commitment");
+  t.absorb_digest("root", c.root);
+  t.absorb_u64("num_vars", c.num_vars);
+  t.absorb_u64("num_polys", c.num_polys);
+  t.absorb_u64("rate_bits", c.rate_bits);
+  return t.challenges<E>("ood", kOodSamples);
+}
+
 Status validate(const Params& p) {
   if (p.security_bits < 1 || p.security_bits > 256) return fail("pcs params: security_bits out of range");
   if (p.rate_bits < 1 || p.rate_bits > 4) return fail("pcs params: rate_bits must be in [1, 4]");
@@ -73,6 +82,7 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
     if (c.poly.poly >= com.num_polys) return fail("pcs: claim refers to a missing polynomial");
     if (com.num_vars > kMaxVars) return fail("pcs: commitment too large");
     if (com.rate_bits != params.rate_bits) return fail("pcs: commitment rate differs from the parameters");
+    if (com.ood.size() != size_t{com.num_polys} * kOodSamples) return fail("pcs: commitment lacks its OOD answers");
     if (c.point.size() != com.num_vars) return fail("pcs: claim point has the wrong number of coordinates");
     st.num_vars = std::max(st.num_vars, padded_vars(com.num_vars));
     st.polys.push_back(c.poly);
@@ -82,13 +92,42 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
   st.polys.erase(std::unique(st.polys.begin(), st.polys.end()), st.polys.end());
   std::sort(st.opened.begin(), st.opened.end());
   st.opened.erase(std::unique(st.opened.begin(), st.opened.end()), st.opened.end());
-  for (const EvalClaim& c : claims) {
+
+  st.claims.assign(claims.begin(), claims.end());
+  for (const PolyRef& ref : st.polys) {
+    const Commitment& com = commitments[ref.commitment];
+    const std::vector<E> z = ood_points(com);
+    for (uint32_t s = 0; s < kOodSamples; ++s) {
+      std::vector<E> point(com.num_vars);
+      E x = z[s];
+      for (E& coordinate : point) {
+        coordinate = x;
+        x = x * x;
+      }
+      st.claims.push_back({ref, std::move(point), com.ood[ref.poly * kOodSamples + s]});
+    }
+  }
+  for (const EvalClaim& c : st.claims) {
     std::vector<E> point(st.num_vars - c.point.size(), E::zero());
     point.insert(point.end(), c.point.begin(), c.point.end());
-    st.points.push_back(std::move(point));
+    auto it = std::find(st.points.begin(), st.points.end(), point);
+    st.claim_point.push_back(static_cast<size_t>(it - st.points.begin()));
+    if (it == st.points.end()) st.points.push_back(std::move(point));
   }
-  st.single_point = std::all_of(st.points.begin(), st.points.end(),
-                                [&](const std::vector<E>& p) { return p == st.points[0]; });
+  // Grid: one value for every (polynomial, point) pair; repeated claims must agree.
+  const size_t width = st.points.size();
+  std::vector<bool> filled(st.polys.size() * width, false);
+  st.grid_values.assign(filled.size(), E::zero());
+  for (size_t c = 0; c < st.claims.size(); ++c) {
+    const size_t j = static_cast<size_t>(std::lower_bound(st.polys.begin(), st.polys.end(), st.claims[c].poly) -
+                                         st.polys.begin());
+    const size_t cell = j * width + st.claim_point[c];
+    if (filled[cell] && st.grid_values[cell] != st.claims[c].value)
+      return fail("pcs: two claims give one polynomial different values at one point");
+    filled[cell] = true;
+    st.grid_values[cell] = st.claims[c].value;
+  }
+  st.grid = std::all_of(filled.begin(), filled.end(), [](bool b) { return b; });
   st.rounds = make_schedule(params, st.num_vars, &st.final_vars);
   return st;
 }

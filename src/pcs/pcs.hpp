@@ -34,6 +34,11 @@ constexpr uint32_t kFoldingVars = 4;
 constexpr uint32_t kLeafWidth = 1u << kFoldingVars;
 // Largest number of variables a committed polynomial may have (codeword <= 2^32 entries).
 constexpr uint32_t kMaxVars = 28;
+// Out-of-domain samples per commitment and per folded oracle. In the list-decoding regime an
+// oracle may be close to several codewords; evaluations at random points outside the domain,
+// fixed once the root is, single out one of them (WHIR, section 5: error ~ l^2/2 (2^m/|E|)^s for
+// list size l, so two samples are needed for 100 bits when l ~ 2^27).
+constexpr uint32_t kOodSamples = 2;
 
 enum class Soundness : uint8_t {
   // Query counts from the up-to-capacity proximity-gaps conjecture (WHIR, section 1 / 5).
@@ -69,6 +74,9 @@ struct Commitment {
   uint32_t num_vars = 0;   // each polynomial has 2^num_vars entries
   uint32_t num_polys = 0;  // polynomials sharing the tree
   uint32_t rate_bits = 0;  // code rate of the committed codewords
+  // ood[j * kOodSamples + s] = P_j(pow(z_s)), z_s = ood_points(*this)[s] drawn from the root: the
+  // out-of-domain answers that make the committed polynomials unique. Every opening checks them.
+  std::vector<E> ood;
 
   void serialize(ByteWriter& out) const;
   static Result<Commitment> deserialize(ByteReader& in);
@@ -99,6 +107,10 @@ class CommittedPolynomials {
   std::vector<std::vector<F>> codewords_;   // per polynomial, natural order on <w_N>
   MerkleTree tree_;
 };
+
+// The out-of-domain points of a commitment: kOodSamples elements of E from a transcript that
+// absorbs the root and the sizes.
+std::vector<E> ood_points(const Commitment& commitment);
 
 // Commits to one or more tables of equal size 2^n (n <= kMaxVars).
 Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params);
@@ -133,14 +145,14 @@ struct LeafOpenings {
 struct RoundProof {
   std::vector<SumcheckMessage> sumcheck;  // kFoldingVars messages
   Digest next_root{};                     // commitment to the folded polynomial (not in the last round)
-  E ood_answer{};                         // its value at the out-of-domain sample (not in the last round)
+  std::vector<E> ood_answers;             // its values at the out-of-domain samples (not in the last round)
   uint64_t pow_nonce = 0;
   std::vector<LeafOpenings<F>> base_openings;  // round 0: one per opened commitment
   LeafOpenings<E> openings;                    // rounds >= 1: the previous round's folded oracle
 };
 
 struct OpeningProof {
-  // Batching front end (present when the claims are at more than one point).
+  // Batching front end (present unless every claimed polynomial is claimed at every point).
   std::vector<SumcheckMessage> batching_sumcheck;
   std::vector<E> batched_values;  // P_j(r) for every distinct claimed polynomial
   std::vector<RoundProof> rounds;

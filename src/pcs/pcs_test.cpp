@@ -99,7 +99,7 @@ TEST(Pcs, BatchOddPolynomialCountOnePoint) {
   const auto point = random_point(rng, 7);
   for (uint32_t j = 0; j < 3; ++j) fx.add_claim(0, j, point);
   const OpeningProof proof = fx.prove();
-  EXPECT_TRUE(proof.batching_sumcheck.empty());
+  EXPECT_TRUE(proof.batching_sumcheck.empty());  // a grid: every polynomial at every point
   const Status s = fx.check_bytes(proof.serialize());
   EXPECT_TRUE(s.ok()) << s.error();
 }
@@ -182,8 +182,8 @@ TEST_F(Tamper, LastSumcheckMessageCaughtByFinalCheck) {
 
 TEST_F(Tamper, OutOfDomainAnswer) {
   detail::MessageTamper tamper;
-  tamper.ood_answer = [](size_t round, E& answer) {
-    if (round == 0) answer += E::one();
+  tamper.ood_answers = [](size_t round, std::vector<E>& answers) {
+    if (round == 0) answers[1] += E::one();
   };
   EXPECT_EQ(reject(fx.prove("test", tamper)), "pcs: sum-check round inconsistent with the claim");
 }
@@ -238,6 +238,21 @@ TEST_F(Tamper, WrongCommitmentRoot) {
   root[31] ^= 0x80;
   EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
   root = saved;
+}
+
+TEST_F(Tamper, CommitmentOutOfDomainAnswer) {
+  auto& ood = const_cast<std::vector<E>&>(fx.committed[0].commitment().ood);
+  ood[1] += E::one();
+  EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
+  ood[1] -= E::one();
+  ood.pop_back();
+  EXPECT_EQ(fx.check(proof).error(), "pcs: commitment lacks its OOD answers");
+}
+
+TEST_F(Tamper, ContradictoryDuplicateClaims) {
+  fx.claims.push_back(fx.claims[0]);
+  fx.claims.back().value += E::one();
+  EXPECT_EQ(fx.check(proof).error(), "pcs: two claims give one polynomial different values at one point");
 }
 
 TEST(PcsGrinding, ProofOfWork) {
@@ -304,9 +319,9 @@ TEST_F(Tamper, NonCanonicalFieldElementAndVersion) {
 }
 
 TEST_F(Tamper, LengthBeyondBoundIsRejectedBeforeAllocating) {
-  // Locate round 0's opened-value count: after version, 4 messages, root, ood answer, nonce.
+  // Locate round 0's opened-value count: after version, 4 messages, root, OOD answers, nonce.
   auto bytes = proof.serialize();
-  const size_t offset = 1 + 4 * 3 * E::BYTES + 32 + E::BYTES + 8;
+  const size_t offset = 1 + 4 * 3 * E::BYTES + 32 + kOodSamples * E::BYTES + 8;
   const uint32_t count = static_cast<uint32_t>(proof.rounds[0].base_openings[0].values.size());
   ASSERT_EQ(bytes[offset] | bytes[offset + 1] << 8 | bytes[offset + 2] << 16 | bytes[offset + 3] << 24, count);
   bytes[offset + 3] = 0xff;
@@ -436,7 +451,7 @@ TEST(PcsCommitment, SerializationRoundTripAndRejects) {
   const Commitment c = fx.committed[0].commitment();
   ByteWriter w;
   c.serialize(w);
-  EXPECT_EQ(w.size(), 42u);
+  EXPECT_EQ(w.size(), 42u + 3 * kOodSamples * E::BYTES);
   ByteReader r(w.bytes());
   auto back = Commitment::deserialize(r);
   ASSERT_TRUE(back.ok());

@@ -1,9 +1,10 @@
 // Binary encodings of commitments and opening proofs (little-endian, canonical field elements).
 //
-// Commitment: u8 version = 1 | root (32) | u32 num_vars | u32 num_polys | u8 rate_bits.
+// Commitment: u8 version = 1 | root (32) | u32 num_vars | u32 num_polys | u8 rate_bits |
+//             num_polys x kOodSamples E (the out-of-domain answers).
 // OpeningProof: u8 version = 1, then, with all counts fixed by the public statement unless marked:
 //   [batching: num_vars x 3 E | distinct polys x E]           only for claims at several points
-//   per round: 4 x 3 E | [root (32) | E ood answer]  (not in the last round) | u64 pow nonce
+//   per round: 4 x 3 E | [root (32) | kOodSamples E]  (not in the last round) | u64 pow nonce
 //              round 0: per opened commitment: u32 leaves* | leaves x width F | u32 nodes* | nodes
 //              later rounds:                    u32 leaves* | leaves x 16 E    | u32 nodes* | nodes
 //   final table: 2^final_vars E | final sum-check: final_vars x 3 E
@@ -118,6 +119,7 @@ void Commitment::serialize(ByteWriter& out) const {
   out.u32(num_vars);
   out.u32(num_polys);
   out.u8(static_cast<uint8_t>(rate_bits));
+  for (const E& x : ood) put(out, x);
 }
 
 Result<Commitment> Commitment::deserialize(ByteReader& in) {
@@ -140,6 +142,9 @@ Result<Commitment> Commitment::deserialize(ByteReader& in) {
   c.num_vars = *vars;
   c.num_polys = *polys;
   c.rate_bits = *rate;
+  auto ood = get_elements<E>(in, size_t{c.num_polys} * kOodSamples);
+  if (!ood) return fail(ood.error());
+  c.ood = std::move(*ood);
   return c;
 }
 
@@ -153,7 +158,7 @@ std::vector<uint8_t> OpeningProof::serialize() const {
     put_messages(w, rp.sumcheck);
     if (i + 1 < rounds.size()) {
       put_digest(w, rp.next_root);
-      put(w, rp.ood_answer);
+      for (const E& x : rp.ood_answers) put(w, x);
     }
     w.u64(rp.pow_nonce);
     for (const auto& o : rp.base_openings) put_openings(w, o);
@@ -175,7 +180,7 @@ Result<OpeningProof> OpeningProof::deserialize(std::span<const uint8_t> bytes, c
   if (!version) return fail(version.error());
   if (*version != kProofVersion) return fail("pcs proof: unknown version");
   OpeningProof proof;
-  if (!st.single_point) {
+  if (!st.grid) {
     auto msgs = get_messages(r, st.num_vars);
     if (!msgs) return fail(msgs.error());
     proof.batching_sumcheck = std::move(*msgs);
@@ -193,9 +198,9 @@ Result<OpeningProof> OpeningProof::deserialize(std::span<const uint8_t> bytes, c
       auto root = get_digest(r);
       if (!root) return fail(root.error());
       rp.next_root = *root;
-      auto ood = get<E>(r);
+      auto ood = get_elements<E>(r, kOodSamples);
       if (!ood) return fail(ood.error());
-      rp.ood_answer = *ood;
+      rp.ood_answers = std::move(*ood);
     }
     auto nonce = r.u64();
     if (!nonce) return fail(nonce.error());

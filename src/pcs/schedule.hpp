@@ -22,10 +22,15 @@ struct RoundShape {
 
 struct Statement {
   uint32_t num_vars = 0;                   // n: the largest padded size among claimed polynomials
+  std::vector<EvalClaim> claims;           // the caller's claims, then the commitments' OOD claims
   std::vector<PolyRef> polys;              // distinct claimed polynomials, sorted
   std::vector<uint32_t> opened;            // distinct commitments they belong to, sorted
-  bool single_point = false;               // all claims at one (padded) point: no batching sum-check
-  std::vector<std::vector<E>> points;      // per claim: (0^{n - m}, z), the point padded to n
+  std::vector<std::vector<E>> points;      // distinct points, padded to n as (0^{n - m}, z)
+  std::vector<size_t> claim_point;         // per claim: index into points
+  // grid: every claimed polynomial is claimed at every point; then grid_values[j * points + t]
+  // is P_j's claimed value at point t, and no batching sum-check is needed.
+  bool grid = false;
+  std::vector<E> grid_values;
   std::vector<RoundShape> rounds;
   uint32_t final_vars = 0;
 };
@@ -42,7 +47,7 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
 // so that the verifier check behind that message, and not an earlier one, must catch it.
 struct MessageTamper {
   std::function<void(size_t round, Digest& root)> next_root;
-  std::function<void(size_t round, E& answer)> ood_answer;
+  std::function<void(size_t round, std::vector<E>& answers)> ood_answers;
   std::function<void(std::vector<E>& table)> final_table;
 };
 

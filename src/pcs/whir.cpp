@@ -320,45 +320,74 @@ void add_scaled(std::vector<E>& w, const std::vector<E>& table, const E& coef) {
   });
 }
 
-// The first round's sum-check when the weight is eq(z, .) (always so in round 0): with
-// x = (head, tail), head the 4 folded variables, eq(z, x) = eq(z_head, head) T(tail), T =
-// eq(z_tail, .), so the four round polynomials depend on f only through the 16 contractions
-//   G[h] = sum_tail f(h, tail) T(tail),
-// and afterwards f(alpha, tail) = sum_h eq(alpha, h) f(h, tail), w(alpha, tail) = eq(z_head, alpha) T(tail).
-// Two passes over f instead of an eq table of f's size and four sum-check rounds over it.
+// The first round's sum-check, whose weight is a short sum of eq terms w = sum_t c_t eq(p_t, .)
+// (the claimed points). With x = (head, tail), head the 4 folded variables,
+// eq(p_t, x) = eq(p_t,head, head) eq(p_t,tail, tail), so the four round polynomials depend on f
+// only through the contractions C_t[h] = sum_tail f(h, tail) eq(p_t,tail, tail): each round
+// polynomial is sum_t of the product round of (C_t, c_t eq(p_t,head, .)). Afterwards
+//   f(alpha, tail) = sum_h eq(alpha, h) f(h, tail),  w(alpha, tail) = sum_t c_t eq(p_t,head, alpha) eq(p_t,tail, tail).
+// Two passes over f instead of a weight table of f's size and four sum-check rounds over it.
 template <class T>
 struct HeadContraction {
-  std::vector<E> f_head, w_head, tail_eq;
+  std::vector<std::vector<E>> heads, tails, contractions;
 
-  HeadContraction(std::span<const T> f, std::span<const E> z) {
-    tail_eq = eq_table<E>(z.subspan(kFoldingVars));
-    w_head = eq_table<E>(z.first(kFoldingVars));
-    const size_t tail = tail_eq.size();
-    std::vector<std::array<E, kLeafWidth>> partial(chunk_count(tail, kGrain));
+  HeadContraction(std::span<const T> f, const std::vector<std::vector<E>>& points, std::span<const E> coefs) {
+    const size_t terms = points.size();
+    for (size_t t = 0; t < terms; ++t) {
+      const std::span<const E> p(points[t]);
+      tails.push_back(eq_table<E>(p.subspan(kFoldingVars)));
+      heads.push_back(eq_table<E>(p.first(kFoldingVars)));
+      for (E& x : heads.back()) x *= coefs[t];
+    }
+    const size_t tail = tails[0].size();
+    std::vector<std::vector<E>> partial(chunk_count(tail, kGrain), std::vector<E>(terms * kLeafWidth));
     parallel_chunks(tail, kGrain, [&](size_t c, size_t begin, size_t end) {
-      std::array<E, kLeafWidth> acc{};
       for (size_t h = 0; h < kLeafWidth; ++h) {
         const T* row = f.data() + h * tail;
         if constexpr (std::is_same_v<T, F>) {
-          DelayedExtSum sum;
-          for (size_t x = begin; x < end; ++x) sum.add(tail_eq[x], row[x]);
-          acc[h] = sum.value();
+          std::vector<DelayedExtSum> sums(terms);
+          for (size_t x = begin; x < end; ++x)
+            for (size_t t = 0; t < terms; ++t) sums[t].add(tails[t][x], row[x]);
+          for (size_t t = 0; t < terms; ++t) partial[c][t * kLeafWidth + h] = sums[t].value();
         } else {
-          E sum;
-          for (size_t x = begin; x < end; ++x) sum += tail_eq[x] * row[x];
-          acc[h] = sum;
+          for (size_t t = 0; t < terms; ++t) {
+            E sum;
+            for (size_t x = begin; x < end; ++x) sum += tails[t][x] * row[x];
+            partial[c][t * kLeafWidth + h] = sum;
+          }
         }
       }
-      partial[c] = acc;
     });
-    f_head.assign(kLeafWidth, E::zero());
+    contractions.assign(terms, std::vector<E>(kLeafWidth));
     for (const auto& p : partial)
-      for (size_t h = 0; h < kLeafWidth; ++h) f_head[h] += p[h];
+      for (size_t t = 0; t < terms; ++t)
+        for (size_t h = 0; h < kLeafWidth; ++h) contractions[t][h] += p[t * kLeafWidth + h];
+  }
+
+  // sum_x f(x) c_t eq(p_t, x), before any binding.
+  E weighted_sum(size_t t) const { return inner_product<E, E>(heads[t], contractions[t]); }
+
+  SumcheckMessage round() const {
+    SumcheckMessage m{};
+    for (size_t t = 0; t < heads.size(); ++t) {
+      const SumcheckMessage part = product_round<E>(contractions[t], heads[t]);
+      m.at0 += part.at0;
+      m.at1 += part.at1;
+      m.at2 += part.at2;
+    }
+    return m;
+  }
+
+  void bind(const E& a) {
+    for (size_t t = 0; t < heads.size(); ++t) {
+      fold_in_place(contractions[t], a);
+      fold_in_place(heads[t], a);
+    }
   }
 
   std::vector<E> fold(std::span<const T> f, std::span<const E> alpha) const {
     const std::vector<E> coef = eq_table<E>(alpha);
-    const size_t tail = tail_eq.size();
+    const size_t tail = tails[0].size();
     std::vector<E> out(tail);
     parallel_for(tail, kGrain, [&](size_t begin, size_t end) {
       for (size_t x = begin; x < end; ++x) {
@@ -376,13 +405,10 @@ struct HeadContraction {
     return out;
   }
 
-  // Call after w_head has been folded to a single value.
-  std::vector<E> folded_weight() {
-    std::vector<E> out = std::move(tail_eq);
-    const E scale = w_head[0];
-    parallel_for(out.size(), kGrain, [&](size_t begin, size_t end) {
-      for (size_t x = begin; x < end; ++x) out[x] *= scale;
-    });
+  // The weight after the four bindings (heads folded to single values).
+  std::vector<E> folded_weight() const {
+    std::vector<E> out(tails[0].size());
+    for (size_t t = 0; t < tails.size(); ++t) add_scaled(out, tails[t], heads[t][0]);
     return out;
   }
 };
@@ -458,7 +484,7 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   const uint32_t padded = detail::padded_vars(m);
   const uint32_t log_domain = padded + params.rate_bits;
   const size_t polys = tables.size();
-  out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits};
+  out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits, {}};
   out.tables_.reserve(polys * size);
   for (const auto& t : tables) out.tables_.insert(out.tables_.end(), t.begin(), t.end());
   for (size_t j = 0; j < polys; ++j) {
@@ -473,6 +499,18 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   out.tree_ = MerkleTree::build(log_domain - kFoldingVars, polys * kLeafWidth,
                                 [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);
   out.commitment_.root = out.tree_.root();
+  // Out-of-domain answers P_j(pow(z_s)) (one pass over each table for all samples).
+  std::vector<std::vector<E>> points;
+  for (const E& z : ood_points(out.commitment_)) points.push_back(power_point(z, m));
+  for (size_t j = 0; j < polys; ++j) {
+    if (m >= kFoldingVars) {
+      const std::vector<E> ones(points.size(), E::one());
+      const HeadContraction<F> head(out.table(j), points, ones);
+      for (size_t t = 0; t < points.size(); ++t) out.commitment_.ood.push_back(head.weighted_sum(t));
+    } else {
+      for (const auto& p : points) out.commitment_.ood.push_back(evaluate_multilinear<E, F>(out.table(j), p));
+    }
+  }
   return out;
 }
 
@@ -559,19 +597,20 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
 
   OpeningProof proof;
   const uint32_t n = st.num_vars;
-  std::vector<E> mu(st.polys.size());
-  std::vector<E> point;
+  std::vector<E> mu;
+  std::vector<std::vector<E>> weight_points;  // round-0 weight: sum_t weight_coefs[t] eq(weight_points[t], .)
+  std::vector<E> weight_coefs;
   E sigma;
-  if (st.single_point) {
-    const auto coefs = combination(transcript, "pcs/batch", claims.size());
-    for (size_t c = 0; c < claims.size(); ++c) {
-      mu[index_of(st.polys, claims[c].poly)] += coefs[c];
-      sigma += coefs[c] * claims[c].value;
-    }
-    point = st.points[0];
+  if (st.grid) {
+    mu = combination(transcript, "pcs/combine polys", st.polys.size());
+    weight_coefs = combination(transcript, "pcs/combine points", st.points.size());
+    for (size_t t = 0; t < st.points.size(); ++t)
+      for (size_t j = 0; j < mu.size(); ++j) sigma += weight_coefs[t] * mu[j] * st.grid_values[j * st.points.size() + t];
+    weight_points = st.points;
   } else {
-    const auto beta = combination(transcript, "pcs/batch points", claims.size());
-    point = prove_batching(st, claims, beta, committed, transcript, proof);
+    const auto beta = combination(transcript, "pcs/batch points", st.claims.size());
+    weight_points.push_back(prove_batching(st, st.claims, beta, committed, transcript, proof));
+    weight_coefs.push_back(E::one());
     mu = combination(transcript, "pcs/combine polys", st.polys.size());
     for (size_t j = 0; j < mu.size(); ++j) sigma += mu[j] * proof.batched_values[j];
   }
@@ -599,8 +638,7 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
     const RoundShape& shape = st.rounds[i];
     RoundProof rp;
     std::vector<E> alpha;
-    auto sumcheck_round = [&](std::span<const E> f_table, std::span<const E> w_table) {
-      const SumcheckMessage msg = product_round<E>(f_table, w_table);
+    auto sumcheck_round = [&](const SumcheckMessage& msg) {
       rp.sumcheck.push_back(msg);
       absorb_message(transcript, msg);
       const E a = transcript.challenge<E>("pcs/fold");
@@ -611,12 +649,8 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
     if (i == 0) {
       auto round0 = [&](auto f0) {
         using T = typename decltype(f0)::value_type;
-        HeadContraction<T> head(f0, point);
-        for (uint32_t b = 0; b < kFoldingVars; ++b) {
-          const E a = sumcheck_round(head.f_head, head.w_head);
-          fold_in_place(head.f_head, a);
-          fold_in_place(head.w_head, a);
-        }
+        HeadContraction<T> head(f0, weight_points, weight_coefs);
+        for (uint32_t b = 0; b < kFoldingVars; ++b) head.bind(sumcheck_round(head.round()));
         f = head.fold(f0, alpha);
         w = head.folded_weight();
       };
@@ -627,22 +661,23 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       }
     } else {
       for (uint32_t b = 0; b < kFoldingVars; ++b) {
-        const E a = sumcheck_round(f, w);
+        const E a = sumcheck_round(product_round<E>(f, w));
         fold_in_place(f, a);
         fold_in_place(w, a);
       }
     }
     ExtOracle next;
-    E ood_point;
+    std::vector<E> ood_points_round;
     if (!shape.last) {
       next = commit_ext(f, st.rounds[i + 1].log_domain);
       rp.next_root = next.tree.root();
       if (tamper.next_root) tamper.next_root(i, rp.next_root);
       transcript.absorb_digest("pcs/root", rp.next_root);
-      ood_point = transcript.challenge<E>("pcs/ood");
-      rp.ood_answer = evaluate_multilinear<E, E>(f, power_point(ood_point, shape.num_vars - kFoldingVars));
-      if (tamper.ood_answer) tamper.ood_answer(i, rp.ood_answer);
-      transcript.absorb<E>("pcs/ood answer", rp.ood_answer);
+      ood_points_round = transcript.challenges<E>("pcs/ood", kOodSamples);
+      for (const E& z : ood_points_round)
+        rp.ood_answers.push_back(evaluate_multilinear<E, E>(f, power_point(z, shape.num_vars - kFoldingVars)));
+      if (tamper.ood_answers) tamper.ood_answers(i, rp.ood_answers);
+      transcript.absorb_all<E>("pcs/ood answers", rp.ood_answers);
     } else {
       proof.final_table = f;
       if (tamper.final_table) tamper.final_table(proof.final_table);
@@ -675,11 +710,14 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
     if (!shape.last) {
       const E gamma = transcript.challenge<E>("pcs/combine");
       const uint32_t next_vars = shape.num_vars - kFoldingVars;
-      add_scaled(w, eq_table<E>(power_point(ood_point, next_vars)), gamma);
-      sigma += gamma * rp.ood_answer;
+      E coef = E::one();
+      for (size_t s = 0; s < kOodSamples; ++s) {
+        coef *= gamma;
+        add_scaled(w, eq_table<E>(power_point(ood_points_round[s], next_vars)), coef);
+        sigma += coef * rp.ood_answers[s];
+      }
       std::vector<std::vector<F>> points;
       std::vector<E> coefs;
-      E coef = gamma;
       // L_i^16 inside L_{i+1}: w_{|L_i|/16}^q = w_{|L_{i+1}|}^{q << step}.
       const uint32_t step = st.rounds[i + 1].log_domain + kFoldingVars - shape.log_domain;
       for (uint64_t q : queries) {
@@ -716,7 +754,7 @@ struct Constraint {
 };
 
 Status check_shape(const Statement& st, std::span<const Commitment> commitments, const OpeningProof& proof) {
-  if (st.single_point) {
+  if (st.grid) {
     if (!proof.batching_sumcheck.empty() || !proof.batched_values.empty())
       return fail("pcs: proof shape: unexpected batching messages");
   } else if (proof.batching_sumcheck.size() != st.num_vars || proof.batched_values.size() != st.polys.size()) {
@@ -726,6 +764,7 @@ Status check_shape(const Statement& st, std::span<const Commitment> commitments,
   for (size_t i = 0; i < st.rounds.size(); ++i) {
     const RoundProof& rp = proof.rounds[i];
     if (rp.sumcheck.size() != kFoldingVars) return fail("pcs: proof shape: sum-check messages");
+    if (rp.ood_answers.size() != (st.rounds[i].last ? 0 : kOodSamples)) return fail("pcs: proof shape: OOD answers");
     if (i == 0 ? rp.base_openings.size() != st.opened.size() : !rp.base_openings.empty())
       return fail("pcs: proof shape: commitment openings");
     for (size_t c = 0; c < rp.base_openings.size(); ++c)
@@ -757,30 +796,31 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     return {};
   };
 
-  std::vector<E> mu(st.polys.size());
+  std::vector<E> mu;
   std::vector<Constraint> constraints;
   E sigma;
-  if (st.single_point) {
-    const auto coefs = combination(transcript, "pcs/batch", claims.size());
-    for (size_t c = 0; c < claims.size(); ++c) {
-      mu[index_of(st.polys, claims[c].poly)] += coefs[c];
-      sigma += coefs[c] * claims[c].value;
+  if (st.grid) {
+    mu = combination(transcript, "pcs/combine polys", st.polys.size());
+    const auto beta = combination(transcript, "pcs/combine points", st.points.size());
+    for (size_t t = 0; t < st.points.size(); ++t) {
+      for (size_t j = 0; j < mu.size(); ++j) sigma += beta[t] * mu[j] * st.grid_values[j * st.points.size() + t];
+      constraints.push_back({st.points[t], beta[t], 0});
     }
-    constraints.push_back({st.points[0], E::one(), 0});
   } else {
-    const auto beta = combination(transcript, "pcs/batch points", claims.size());
+    const auto& all = st.claims;
+    const auto beta = combination(transcript, "pcs/batch points", all.size());
     E claimed;
-    for (size_t c = 0; c < claims.size(); ++c) claimed += beta[c] * claims[c].value;
+    for (size_t c = 0; c < all.size(); ++c) claimed += beta[c] * all[c].value;
     std::vector<E> r(n);
     for (uint32_t k = 0; k < n; ++k)
       ZK_TRY(sumcheck_step(proof.batching_sumcheck[k], claimed, "pcs/batch round", r[k]));
     transcript.absorb_all<E>("pcs/batched values", proof.batched_values);
     E expected;
-    for (size_t c = 0; c < claims.size(); ++c) {
-      const size_t shift = n - claims[c].point.size();
-      E factor = beta[c] * eq_eval<E>(claims[c].point, std::span<const E>(r).subspan(shift));
+    for (size_t c = 0; c < all.size(); ++c) {
+      const size_t shift = n - all[c].point.size();
+      E factor = beta[c] * eq_eval<E>(all[c].point, std::span<const E>(r).subspan(shift));
       for (size_t k = 0; k < shift; ++k) factor *= E::one() - r[k];
-      expected += factor * proof.batched_values[index_of(st.polys, claims[c].poly)];
+      expected += factor * proof.batched_values[index_of(st.polys, all[c].poly)];
     }
     if (expected != claimed) return fail("pcs: batching sum-check final check failed");
     mu = combination(transcript, "pcs/combine polys", st.polys.size());
@@ -796,11 +836,11 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     std::vector<E> alpha(kFoldingVars);
     for (uint32_t b = 0; b < kFoldingVars; ++b) ZK_TRY(sumcheck_step(rp.sumcheck[b], sigma, "pcs/fold", alpha[b]));
     alpha_all.insert(alpha_all.end(), alpha.begin(), alpha.end());
-    E ood_point;
+    std::vector<E> ood_points_round;
     if (!shape.last) {
       transcript.absorb_digest("pcs/root", rp.next_root);
-      ood_point = transcript.challenge<E>("pcs/ood");
-      transcript.absorb<E>("pcs/ood answer", rp.ood_answer);
+      ood_points_round = transcript.challenges<E>("pcs/ood", kOodSamples);
+      transcript.absorb_all<E>("pcs/ood answers", rp.ood_answers);
     } else {
       transcript.absorb_all<E>("pcs/final", proof.final_table);
     }
@@ -854,9 +894,12 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     const uint32_t next_vars = shape.num_vars - kFoldingVars;
     if (!shape.last) {
       const E gamma = transcript.challenge<E>("pcs/combine");
-      constraints.push_back({power_point(ood_point, next_vars), gamma, alpha_all.size()});
-      sigma += gamma * rp.ood_answer;
-      E coef = gamma;
+      E coef = E::one();
+      for (size_t s = 0; s < kOodSamples; ++s) {
+        coef *= gamma;
+        constraints.push_back({power_point(ood_points_round[s], next_vars), coef, alpha_all.size()});
+        sigma += coef * rp.ood_answers[s];
+      }
       for (size_t q = 0; q < queries.size(); ++q) {
         coef *= gamma;
         const F y = domain_point(shape.log_domain - kFoldingVars, queries[q]);
