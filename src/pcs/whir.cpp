@@ -667,15 +667,17 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       }
     }
     ExtOracle next;
-    std::vector<E> ood_points_round;
+    std::vector<std::vector<E>> ood_eq;
     if (!shape.last) {
       next = commit_ext(f, st.rounds[i + 1].log_domain);
       rp.next_root = next.tree.root();
       if (tamper.next_root) tamper.next_root(i, rp.next_root);
       transcript.absorb_digest("pcs/root", rp.next_root);
-      ood_points_round = transcript.challenges<E>("pcs/ood", kOodSamples);
-      for (const E& z : ood_points_round)
-        rp.ood_answers.push_back(evaluate_multilinear<E, E>(f, power_point(z, shape.num_vars - kFoldingVars)));
+      // g^(z) = <eq(pow(z), .), g>; the eq tables join the weight below.
+      for (const E& z : transcript.challenges<E>("pcs/ood", kOodSamples)) {
+        ood_eq.push_back(eq_table<E>(power_point(z, shape.num_vars - kFoldingVars)));
+        rp.ood_answers.push_back(inner_product<E, E>(ood_eq.back(), f));
+      }
       if (tamper.ood_answers) tamper.ood_answers(i, rp.ood_answers);
       transcript.absorb_all<E>("pcs/ood answers", rp.ood_answers);
     } else {
@@ -713,7 +715,7 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       E coef = E::one();
       for (size_t s = 0; s < kOodSamples; ++s) {
         coef *= gamma;
-        add_scaled(w, eq_table<E>(power_point(ood_points_round[s], next_vars)), coef);
+        add_scaled(w, ood_eq[s], coef);
         sigma += coef * rp.ood_answers[s];
       }
       std::vector<std::vector<F>> points;
