@@ -39,7 +39,14 @@ namespace detail {
 
 namespace {
 
-// Queries so that (per-query error)^t * 2^-pow <= 2^-security for a code of rate 2^-rate_log.
+// Every error term is driven below 2^-(security + kMarginBits): the terms of one opening (queries
+// and folds of each round, OOD, sum-checks) number fewer than 2^kMarginBits of that size, so
+// their sum stays below 2^-security.
+constexpr double kMarginBits = 3;
+constexpr double kExtensionFieldBits = 127.99;  // log2 |E| = log2 p^2
+
+// Queries so that (per-query error)^t * 2^-pow <= 2^-(security + margin) for a code of rate
+// 2^-rate_log:
 //   conjectured (list decoding up to capacity, delta = 1 - rho - eta, eta = rho / 2 as in WHIR's
 //     parameter choice): per-query error 1 - delta = (3/2) rho;
 //   proven (unique decoding, delta = (1 - rho) / 2): per-query error (1 + rho) / 2.
@@ -47,8 +54,23 @@ uint32_t query_count(const Params& p, uint32_t rate_log) {
   const double rho = std::ldexp(1.0, -static_cast<int>(rate_log));
   const double error = p.soundness == Soundness::kConjectured ? rho * 1.5 : (1.0 + rho) / 2.0;
   const double bits_per_query = -std::log2(error);
-  const double needed = static_cast<double>(p.security_bits - p.pow_bits);
+  const double needed = p.security_bits + kMarginBits - p.pow_bits;
   return static_cast<uint32_t>(std::ceil(needed / bits_per_query));
+}
+
+// Grinding after a round's four folding challenges, covering what the proximity-gap error of
+// the fold lacks: -log2 of that error, for a code of 2^vars coefficients and rate 2^-rate_log, is
+//   conjectured: log|E| - (vars + 2 rate_log - log eta), eta = rho/2 (WHIR's capacity-bound
+//     estimate, [BCIKS20]-style with the list size 2^vars / (rho eta));
+//   proven:      log|E| - (vars + rate_log)   (unique decoding, |L| / |E|, [BCIKS20] Thm 1.2),
+// less 2 bits for the four folds of the round.
+uint32_t fold_pow_bits(const Params& p, uint32_t vars, uint32_t rate_log) {
+  const double log_inv_eta = rate_log + 1.0;
+  const double exceptional = p.soundness == Soundness::kConjectured ? vars + 2.0 * rate_log + log_inv_eta
+                                                                    : static_cast<double>(vars + rate_log);
+  const double bits = kExtensionFieldBits - exceptional - 2.0;
+  const double needed = p.security_bits + kMarginBits - bits;
+  return needed <= 0 ? 0 : static_cast<uint32_t>(std::ceil(needed));
 }
 
 }  // namespace
@@ -63,6 +85,7 @@ std::vector<RoundShape> make_schedule(const Params& p, uint32_t num_vars, uint32
     shape[i].num_vars = vars;
     shape[i].log_domain = log_domain;
     shape[i].queries = query_count(p, log_domain - vars);
+    shape[i].fold_pow_bits = fold_pow_bits(p, vars, log_domain - vars);
     shape[i].last = i + 1 == rounds;
     vars -= kFoldingVars;
     log_domain -= i == 0 ? p.first_shrink_bits : p.shrink_bits;

@@ -144,6 +144,7 @@ struct LeafOpenings {
 
 struct RoundProof {
   std::vector<SumcheckMessage> sumcheck;  // kFoldingVars messages
+  uint64_t fold_pow_nonce = 0;            // grinding after the folding challenges
   Digest next_root{};                     // commitment to the folded polynomial (not in the last round)
   std::vector<E> ood_answers;             // its values at the out-of-domain samples (not in the last round)
   uint64_t pow_nonce = 0;

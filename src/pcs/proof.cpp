@@ -4,7 +4,8 @@
 //             num_polys x kOodSamples E (the out-of-domain answers).
 // OpeningProof: u8 version = 1, then, with all counts fixed by the public statement unless marked:
 //   [batching: num_vars x 3 E | distinct polys x E]           only for claims at several points
-//   per round: 4 x 3 E | [root (32) | kOodSamples E]  (not in the last round) | u64 pow nonce
+//   per round: 4 x 3 E | u64 folding pow nonce | [root (32) | kOodSamples E] (not in the last
+//              round) | u64 query pow nonce
 //              round 0: per opened commitment: u32 leaves* | leaves x width F | u32 nodes* | nodes
 //              later rounds:                    u32 leaves* | leaves x 16 E    | u32 nodes* | nodes
 //   final table: 2^final_vars E | final sum-check: final_vars x 3 E
@@ -156,6 +157,7 @@ std::vector<uint8_t> OpeningProof::serialize() const {
   for (size_t i = 0; i < rounds.size(); ++i) {
     const RoundProof& rp = rounds[i];
     put_messages(w, rp.sumcheck);
+    w.u64(rp.fold_pow_nonce);
     if (i + 1 < rounds.size()) {
       put_digest(w, rp.next_root);
       for (const E& x : rp.ood_answers) put(w, x);
@@ -194,6 +196,9 @@ Result<OpeningProof> OpeningProof::deserialize(std::span<const uint8_t> bytes, c
     auto msgs = get_messages(r, kFoldingVars);
     if (!msgs) return fail(msgs.error());
     rp.sumcheck = std::move(*msgs);
+    auto fold_nonce = r.u64();
+    if (!fold_nonce) return fail(fold_nonce.error());
+    rp.fold_pow_nonce = *fold_nonce;
     if (!shape.last) {
       auto root = get_digest(r);
       if (!root) return fail(root.error());

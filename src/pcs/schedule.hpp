@@ -17,6 +17,7 @@ struct RoundShape {
   uint32_t num_vars = 0;
   uint32_t log_domain = 0;
   uint32_t queries = 0;
+  uint32_t fold_pow_bits = 0;  // grinding after the folding challenges (see params.cpp)
   bool last = false;  // the folded polynomial is sent in the clear instead of committed
 };
 

@@ -666,6 +666,8 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
         fold_in_place(w, a);
       }
     }
+    if (shape.fold_pow_bits > 0) rp.fold_pow_nonce = grind(pow_seed(transcript), shape.fold_pow_bits);
+    transcript.absorb_u64("pcs/fold pow nonce", rp.fold_pow_nonce);
     ExtOracle next;
     std::vector<std::vector<E>> ood_eq;
     if (!shape.last) {
@@ -838,6 +840,9 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     std::vector<E> alpha(kFoldingVars);
     for (uint32_t b = 0; b < kFoldingVars; ++b) ZK_TRY(sumcheck_step(rp.sumcheck[b], sigma, "pcs/fold", alpha[b]));
     alpha_all.insert(alpha_all.end(), alpha.begin(), alpha.end());
+    if (shape.fold_pow_bits > 0 && !pow_valid(pow_seed(transcript), shape.fold_pow_bits, rp.fold_pow_nonce))
+      return fail("pcs: folding proof of work invalid");
+    transcript.absorb_u64("pcs/fold pow nonce", rp.fold_pow_nonce);
     std::vector<E> ood_points_round;
     if (!shape.last) {
       transcript.absorb_digest("pcs/root", rp.next_root);
