@@ -1,0 +1,114 @@
+// Internal: where each committed table lives (which PCS commitment, which position), and the
+// padded sizes of every layer. Shared by setup, the prover and the verifier.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "lookup/logup.hpp"
+#include "pcs/pcs.hpp"
+#include "zkml/zkml.hpp"
+
+namespace zk::zkml::detail {
+
+// Tables grouped by size: one commitment per distinct variable count, in ascending order; within
+// a commitment, tables keep the order in which they were added.
+struct PolyLayout {
+  std::vector<uint32_t> vars_of;                 // per table
+  std::vector<uint32_t> group_vars;              // per commitment
+  std::vector<std::vector<uint32_t>> members;    // per commitment: table indices
+  std::vector<pcs::PolyRef> refs;                // per table (commitment index from 0)
+
+  uint32_t add(uint32_t num_vars) {
+    vars_of.push_back(num_vars);
+    return static_cast<uint32_t>(vars_of.size() - 1);
+  }
+  void finish() {
+    group_vars = vars_of;
+    std::sort(group_vars.begin(), group_vars.end());
+    group_vars.erase(std::unique(group_vars.begin(), group_vars.end()), group_vars.end());
+    members.assign(group_vars.size(), {});
+    refs.resize(vars_of.size());
+    for (uint32_t i = 0; i < vars_of.size(); ++i) {
+      const auto g = static_cast<uint32_t>(
+          std::lower_bound(group_vars.begin(), group_vars.end(), vars_of[i]) - group_vars.begin());
+      refs[i] = {g, static_cast<uint32_t>(members[g].size())};
+      members[g].push_back(i);
+    }
+  }
+  pcs::PolyRef ref(uint32_t table, uint32_t commitment_offset) const {
+    return {refs[table].commitment + commitment_offset, refs[table].poly};
+  }
+};
+
+inline uint32_t log2_padded(uint64_t n) { return static_cast<uint32_t>(ceil_log2(static_cast<size_t>(n))); }
+
+// Weight tables: layer l has W' (index 2l, vars log K' + log N') and b' (index 2l + 1, log N').
+inline PolyLayout weight_layout(const ModelSpec& spec) {
+  PolyLayout layout;
+  for (const auto& layer : spec.layers) {
+    layout.add(log2_padded(layer.in_features) + log2_padded(layer.out_features));
+    layout.add(log2_padded(layer.out_features));
+  }
+  layout.finish();
+  return layout;
+}
+
+// Per-proof tables: layer l has y, r limbs, d+ limbs, d- limbs (vars log B' + log N'_l), starting
+// at first[l]; the range multiplicities come last (16 vars).
+struct ProofLayout {
+  PolyLayout polys;
+  std::vector<uint32_t> first;  // per layer
+  uint32_t multiplicities = 0;
+};
+
+inline uint32_t polys_per_layer(const DenseLayer& layer) {
+  return 1 + layer.remainder_limbs() + 2 * layer.slack_limbs();
+}
+
+inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
+  ProofLayout layout;
+  for (const auto& layer : spec.layers) {
+    const uint32_t vars = log2_padded(batch) + log2_padded(layer.out_features);
+    layout.first.push_back(static_cast<uint32_t>(layout.polys.vars_of.size()));
+    for (uint32_t i = 0; i < polys_per_layer(layer); ++i) layout.polys.add(vars);
+  }
+  layout.multiplicities = layout.polys.add(kLimbBits);
+  layout.polys.finish();
+  return layout;
+}
+
+// A range-checked column: a F-affine image a P + c of committed table P, with a known top-limb
+// shift; LogUp's claim v on the column gives the claim (v - c) / a on P.
+struct RangeColumn {
+  uint32_t layer = 0;
+  uint32_t table = 0;  // index within the layer's tables (0 = y)
+  int64_t scale = 1;   // a
+  int64_t offset = 0;  // c
+};
+
+// The lookup groups in order: per layer y - lo, hi - y, then for r, d+, d- in turn each limb and,
+// if the top limb is narrower than 16 bits, 2^(16 - w) times the top limb.
+inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
+  std::vector<RangeColumn> columns;
+  for (uint32_t l = 0; l < spec.layers.size(); ++l) {
+    const auto& layer = spec.layers[l];
+    columns.push_back({l, 0, 1, -layer.lo});
+    columns.push_back({l, 0, -1, layer.hi});
+    uint32_t table = 1;
+    auto limbs = [&](uint32_t bits) {
+      const uint32_t count = (bits + kLimbBits - 1) / kLimbBits;
+      for (uint32_t i = 0; i < count; ++i) columns.push_back({l, table + i, 1, 0});
+      const uint32_t top = bits - kLimbBits * (count - 1);
+      if (top < kLimbBits) columns.push_back({l, table + count - 1, int64_t{1} << (kLimbBits - top), 0});
+      table += count;
+    };
+    limbs(layer.shift);
+    limbs(layer.slack_bits);
+    limbs(layer.slack_bits);
+  }
+  return columns;
+}
+
+}  // namespace zk::zkml::detail

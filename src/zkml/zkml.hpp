@@ -1,0 +1,182 @@
+// Proving and verifying the inference of a quantized multilayer perceptron (docs/zkml.md).
+//
+// The model is a chain of dense layers; layer l maps x_{l-1} (B x K_l integers) to
+//   acc'(b, n) = M_n (sum_j x(b, j) W(j, n) + bias(n))       (M_n: per-tensor or per-channel)
+//   acc' + 2^(k-1) = t 2^k + r,  0 <= r < 2^k,   y = clamp(t, lo, hi)
+// (the requantization rule of model/quantize.hpp; a following ReLU is fused as lo = max(lo, 0),
+// exact because relu(clamp(t, lo, hi)) = clamp(t, max(lo, 0), hi) for hi >= 0).
+//
+// Commit-and-prove layout (docs/design.md, "Proving a model"):
+//   setup   commits the weights W' = M W and biases b' = M b (one PCS commitment per table size):
+//           that commitment is the model's identity and part of the verifying key.
+//   prove   commits, per layer, y, the limbs of r and of the clamp slacks d+ = max(t - hi, 0),
+//           d- = max(lo - t, 0) (t = y + d+ - d-), and the multiplicities of one LogUp range
+//           argument over [0, 2^16); then proves per layer, at random points, the requantization
+//           identity, the zero-checks d+ (hi - y) = 0 and d- (y - lo) = 0, and the matrix-vector
+//           sum-check acc'(rho) = sum_j x(rho_b, j) W'(j, rho_n) + I_B(rho_b) b'(rho_n); every
+//           evaluation claim on a committed table is proven by one batched PCS opening at the end.
+//   verify  replays the transcript; the public input and the outputs travel in the proof and
+//           are absorbed first, so the verifier evaluates their multilinear extensions itself.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "field/field.hpp"
+#include "lookup/logup.hpp"
+#include "model/quantize.hpp"
+#include "pcs/pcs.hpp"
+#include "sumcheck/sumcheck.hpp"
+
+namespace zk::zkml {
+
+constexpr uint32_t kKeyVersion = 1;
+constexpr uint32_t kProofVersion = 1;
+constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
+constexpr uint32_t kMaxLayers = 64;
+constexpr uint32_t kMaxBatch = 1u << 16;
+constexpr uint32_t kMaxFeatures = 1u << 24;
+constexpr size_t kMaxNameBytes = 256;
+
+// One dense layer (MatMul/Gemm + requantization, optionally with a fused ReLU).
+struct DenseLayer {
+  std::string name;                  // ONNX node name (and the fused ReLU's)
+  uint32_t in_features = 0;          // K
+  uint32_t out_features = 0;         // N
+  uint32_t shift = 1;                // k, 1..62
+  std::vector<int64_t> multipliers;  // M: one, or one per output channel
+  int64_t lo = 0, hi = 0;            // clamp bounds after ReLU fusion
+  bool relu = false;
+  double scale = 1;                  // real value of one output unit
+  uint32_t slack_bits = 1;           // d+ and d- lie in [0, 2^slack_bits) (static bound)
+
+  uint32_t remainder_limbs() const { return (shift + kLimbBits - 1) / kLimbBits; }
+  uint32_t slack_limbs() const { return (slack_bits + kLimbBits - 1) / kLimbBits; }
+  int64_t multiplier(size_t n) const { return multipliers.size() == 1 ? multipliers[0] : multipliers[n]; }
+};
+
+// The architecture: what a verifier needs besides the weight commitment.
+struct ModelSpec {
+  int bits = 8;
+  int64_t input_bound = 127;  // Q: inputs lie in [-Q, Q]
+  uint32_t input_features = 0;
+  double input_scale = 1;
+  std::vector<DenseLayer> layers;
+
+  uint32_t output_features() const { return layers.back().out_features; }
+  double output_scale() const { return layers.back().scale; }
+};
+
+// The PCS parameter set, recorded in the keys by name (pcs::conjectured_params / proven_params).
+enum class ParamsPreset : uint8_t { conjectured = 0, proven = 1 };
+pcs::Params params_for(ParamsPreset preset);
+
+struct VerifyingKey {
+  ModelSpec spec;
+  ParamsPreset preset = ParamsPreset::conjectured;
+  pcs::Params params;  // params_for(preset)
+  std::vector<pcs::Commitment> weight_commitments;  // one per table size, ascending num_vars
+
+  void serialize(ByteWriter& out) const;
+  std::vector<uint8_t> to_bytes() const;
+  static Result<VerifyingKey> deserialize(ByteReader& in);
+  static Result<VerifyingKey> from_bytes(std::span<const uint8_t> bytes);
+  Digest digest() const;  // Keccak-256 of the encoding; absorbed first by every proof
+};
+
+// The prover's data: the verifying key, the M-scaled integer weights and biases, and the PCS
+// prover data of their commitment (rebuilt deterministically when a key file is loaded).
+struct ProvingKey {
+  VerifyingKey vk;
+  std::vector<std::vector<int64_t>> weights;  // per layer, W'(j, n) = M_n W(j, n), K x N row-major
+  std::vector<std::vector<int64_t>> biases;   // per layer, b'(n) = M_n bias(n)
+  std::vector<pcs::CommittedPolynomials> committed;
+
+  std::vector<uint8_t> to_bytes() const;  // vk ‖ weights ‖ biases (no PCS data)
+  static Result<ProvingKey> from_bytes(std::span<const uint8_t> bytes);
+};
+
+// Extracts the dense-layer chain from a quantized model; any other layer is an error naming it.
+// `weights`/`biases` receive the M-scaled parameters.
+Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::vector<int64_t>>* weights,
+                               std::vector<std::vector<int64_t>>* biases);
+
+Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = ParamsPreset::conjectured);
+
+struct LayerProof {
+  std::vector<E> requant_evals;    // y, r limbs, d+ limbs, d- limbs at rho
+  E bias_eval;                     // b'(rho_n)
+  SumcheckProof<E> matmul;
+  E input_eval, weight_eval;       // x(rho_b, zeta), W'(zeta, rho_n)
+  SumcheckProof<E> zero_check;
+  std::vector<E> zero_check_evals; // y, d+ limbs, d- limbs at the zero-check point
+};
+
+struct Proof {
+  uint32_t batch = 0;
+  std::vector<int64_t> input;   // B x K_0 quantized inputs, row-major
+  std::vector<int64_t> output;  // B x N_L quantized outputs, row-major
+  std::vector<pcs::Commitment> commitments;  // per-proof tables, one per size, ascending num_vars
+  LookupProof<E> lookup;
+  std::vector<LayerProof> layers;
+  std::vector<uint8_t> opening;  // serialized pcs::OpeningProof (decoded once its claims are known)
+
+  std::vector<uint8_t> to_bytes() const;
+  static Result<Proof> from_bytes(const ModelSpec& spec, std::span<const uint8_t> bytes);
+};
+
+// ---- Witness (exposed so tests can play a cheating prover) -------------------------------------
+
+// One layer's values over the padded grid B' x N' (index b N' + n; zero acc' on padding).
+struct LayerWitness {
+  std::vector<int64_t> acc, t, r, y, d_plus, d_minus;
+};
+
+struct Witness {
+  uint32_t batch = 0;
+  std::vector<int64_t> input;  // padded B' x K_0'
+  std::vector<LayerWitness> layers;
+};
+
+// The tables that get committed and looked up, derived from the witness.
+struct ProverTables {
+  std::vector<std::vector<std::vector<F>>> layer_polys;  // per layer: y, r limbs, d+ limbs, d- limbs
+  std::vector<F> multiplicities;                         // of the range table [0, 2^16)
+  std::vector<int64_t> output;                           // claimed outputs (B x N_L)
+};
+
+// Test seam: called after the witness is computed and after the tables are derived, before
+// anything is committed. The honest prover passes no hooks.
+struct ProverHooks {
+  std::function<void(Witness&)> on_witness;
+  std::function<void(ProverTables&)> on_tables;
+};
+
+// Computes the honest witness for quantized inputs (B x K_0, row-major) with the key's weights.
+Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input);
+
+// Proves inference on `input` (batch rows of K_0 quantized values); the proof carries the outputs.
+Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input,
+                    const ProverHooks* hooks = nullptr);
+
+// Verifies; returns the outputs (B x N_L). If given, the public input and the claimed outputs
+// must equal those the proof carries.
+Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
+                                    std::optional<std::span<const int64_t>> expected_input = std::nullopt,
+                                    std::optional<std::span<const int64_t>> expected_output = std::nullopt);
+// Decodes and verifies proof bytes.
+Result<Proof> verify_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes,
+                           std::optional<std::span<const int64_t>> expected_input = std::nullopt,
+                           std::optional<std::span<const int64_t>> expected_output = std::nullopt);
+
+// Quantizes float inputs with the input scale (as model::quantize_inputs) and dequantizes outputs.
+Result<std::vector<int64_t>> quantize_input(const ModelSpec& spec, std::span<const double> values);
+std::vector<double> dequantize_output(const ModelSpec& spec, std::span<const int64_t> output);
+
+}  // namespace zk::zkml

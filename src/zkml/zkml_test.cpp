@@ -1,0 +1,350 @@
+// zkml: round trips, the cheating-prover harness, byte tampering, key binding and encodings.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "model/int_engine.hpp"
+#include "model/io.hpp"
+#include "zkml/model_bench.hpp"
+#include "zkml/zkml.hpp"
+
+namespace zk::zkml {
+namespace {
+
+using model::IntLayer;
+using model::IntModel;
+using model::LayerOp;
+
+bool sanitized() { return std::getenv("ZKINFER_SANITIZED") != nullptr; }
+
+// A random MLP: dims[0] inputs, then dense layers of dims[i] outputs, ReLU between them.
+IntModel random_mlp(std::mt19937_64& rng, const std::vector<int64_t>& dims, int64_t batch, int bits = 8,
+                    bool per_channel = false, bool final_relu = false) {
+  IntModel m;
+  m.bits = bits;
+  const int64_t q = (int64_t{1} << (bits - 1)) - 1;
+  IntLayer input;
+  input.op = LayerOp::Input;
+  input.name = "x";
+  input.source_op = "Input";
+  input.shape = {batch, dims[0]};
+  input.scale = 0.05;
+  m.layers.push_back(input);
+  m.input_layers = {0};
+  std::uniform_int_distribution<int64_t> weight(-q, q), bias(-2000, 2000), mult(1 << 12, 1 << 14);
+  for (size_t i = 1; i < dims.size(); ++i) {
+    IntLayer mm;
+    mm.op = LayerOp::MatMul;
+    mm.name = "fc" + std::to_string(i);
+    mm.source_op = "Gemm";
+    mm.inputs = {static_cast<int>(m.layers.size() - 1)};
+    mm.shape = {batch, dims[i]};
+    mm.scale = 0.1;
+    mm.weights.shape = {dims[i - 1], dims[i]};
+    for (int64_t k = 0; k < dims[i - 1] * dims[i]; ++k) mm.weights.data.push_back(weight(rng));
+    mm.bias.shape = {dims[i]};
+    for (int64_t k = 0; k < dims[i]; ++k) mm.bias.data.push_back(bias(rng));
+    mm.requantizes = true;
+    mm.requant.shift = 24;
+    mm.requant.lo = -q;
+    mm.requant.hi = q;
+    if (per_channel) {
+      mm.requant.channel_axis = 1;
+      for (int64_t k = 0; k < dims[i]; ++k) mm.requant.multipliers.push_back(mult(rng));
+    } else {
+      mm.requant.multipliers = {mult(rng)};
+    }
+    m.layers.push_back(mm);
+    if (i + 1 < dims.size() || final_relu) {
+      IntLayer relu;
+      relu.op = LayerOp::Relu;
+      relu.name = "relu" + std::to_string(i);
+      relu.source_op = "Relu";
+      relu.inputs = {static_cast<int>(m.layers.size() - 1)};
+      relu.shape = mm.shape;
+      relu.scale = mm.scale;
+      m.layers.push_back(relu);
+    }
+  }
+  m.output_layers = {static_cast<int>(m.layers.size() - 1)};
+  m.output_names = {"y"};
+  return m;
+}
+
+std::vector<int64_t> random_input(std::mt19937_64& rng, size_t count, int64_t q) {
+  std::uniform_int_distribution<int64_t> d(-q, q);
+  std::vector<int64_t> out(count);
+  for (auto& v : out) v = d(rng);
+  return out;
+}
+
+// The outputs run_int computes for the same model and input.
+std::vector<int64_t> reference_outputs(IntModel m, int64_t batch, const std::vector<int64_t>& input) {
+  for (auto& layer : m.layers) layer.shape[0] = batch;
+  model::IntTensor x{m.layers[0].shape, input};
+  auto trace = model::run_int(m, {x});
+  EXPECT_TRUE(trace.ok()) << trace.error();
+  return trace->layers[m.output_layers[0]].output.data;
+}
+
+TEST(Zkml, RoundTripSmallMlpMatchesIntegerEngine) {
+  std::mt19937_64 rng(1);
+  for (int64_t batch : {1, 3}) {
+    for (bool per_channel : {false, true}) {
+      for (bool final_relu : {false, true}) {
+        const IntModel m = random_mlp(rng, {5, 7, 3}, batch, 8, per_channel, final_relu);
+        auto pk = setup(m);
+        ASSERT_TRUE(pk.ok()) << pk.error();
+        const auto input = random_input(rng, static_cast<size_t>(batch * 5), 127);
+        auto proof = prove(*pk, static_cast<uint32_t>(batch), input);
+        ASSERT_TRUE(proof.ok()) << proof.error();
+        EXPECT_EQ(proof->output, reference_outputs(m, batch, input));
+        auto out = verify(pk->vk, *proof, input, proof->output);
+        ASSERT_TRUE(out.ok()) << out.error();
+        auto bytes = verify_bytes(pk->vk, proof->to_bytes(), input);
+        ASSERT_TRUE(bytes.ok()) << bytes.error();
+      }
+    }
+  }
+}
+
+TEST(Zkml, CreditModelFromOnnxAndKeyEncodings) {
+  const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/examples/credit/";
+  auto calibration = model::read_inputs(dir + "calibration.json");
+  ASSERT_TRUE(calibration.ok()) << calibration.error();
+  auto m = quantize_onnx(dir + "model.onnx", &*calibration, 8);
+  ASSERT_TRUE(m.ok()) << m.error();
+  auto pk = setup(*m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  EXPECT_EQ(pk->vk.spec.layers.size(), 3u);
+  EXPECT_TRUE(pk->vk.spec.layers[0].relu);
+  auto flat = model::read_inputs(dir + "input.json");
+  ASSERT_TRUE(flat.ok());
+  auto input = quantize_input(pk->vk.spec, (*flat)[0]);
+  ASSERT_TRUE(input.ok());
+  // The key files round-trip, and the reloaded proving key proves for the reloaded verifying key.
+  const auto vk_bytes = pk->vk.to_bytes();
+  EXPECT_LT(vk_bytes.size(), 4096u);
+  auto vk = VerifyingKey::from_bytes(vk_bytes);
+  ASSERT_TRUE(vk.ok()) << vk.error();
+  auto pk2 = ProvingKey::from_bytes(pk->to_bytes());
+  ASSERT_TRUE(pk2.ok()) << pk2.error();
+  auto proof = prove(*pk2, 1, *input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_EQ(proof->output, reference_outputs(*m, 1, *input));
+  auto verified = verify_bytes(*vk, proof->to_bytes(), *input);
+  ASSERT_TRUE(verified.ok()) << verified.error();
+  // Every truncation of either key is an error, never a crash.
+  for (size_t n = 0; n < vk_bytes.size(); ++n)
+    EXPECT_FALSE(VerifyingKey::from_bytes(std::span(vk_bytes).first(n)).ok()) << n;
+  auto pk_bytes = pk->to_bytes();
+  EXPECT_FALSE(ProvingKey::from_bytes(std::span(pk_bytes).first(pk_bytes.size() - 1)).ok());
+  pk_bytes[pk_bytes.size() - 1] ^= 1;  // a bias changed: no longer the committed model
+  auto changed = ProvingKey::from_bytes(pk_bytes);
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.error(), "key: the weights do not match the verifying key's commitment");
+}
+
+TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {
+  std::mt19937_64 rng(2);
+  IntModel m = random_mlp(rng, {4, 3}, 1);
+  IntLayer sigmoid;
+  sigmoid.op = LayerOp::Lookup;
+  sigmoid.name = "/act/Sigmoid";
+  sigmoid.source_op = "Sigmoid";
+  sigmoid.inputs = {1};
+  sigmoid.shape = {1, 3};
+  m.layers.push_back(sigmoid);
+  m.output_layers = {2};
+  auto pk = setup(m);
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer '/act/Sigmoid' (Lookup from Sigmoid): not provable yet: only MatMul/Gemm and Relu are");
+}
+
+// A cheating prover: the honest proving code after a change to its witness, tables or key.
+struct Cheat : ::testing::Test {
+  std::mt19937_64 rng{3};
+  IntModel m = random_mlp(rng, {6, 5, 4}, 2);
+  Result<ProvingKey> pk = setup(m);
+  std::vector<int64_t> input = random_input(rng, 12, 127);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) {
+    auto proof = prove(*pk, 2, input, &hooks);
+    EXPECT_TRUE(proof.ok()) << proof.error();
+    if (!proof.ok()) return "";
+    auto verdict = verify(pk->vk, *proof);
+    EXPECT_FALSE(verdict.ok());
+    auto bytes = verify_bytes(pk->vk, proof->to_bytes());
+    EXPECT_FALSE(bytes.ok());
+    return verdict.ok() ? "" : verdict.error();
+  }
+};
+
+TEST_F(Cheat, HonestProofVerifies) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+}
+
+TEST_F(Cheat, AlteredWeightFailsTheOpening) {
+  pk->weights[1][3] += 1;  // the prover computes with it; the commitment is the honest one
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
+TEST_F(Cheat, AlteredActivationFailsTheMatmul) {
+  // y moves acc' = 2^k (y + d+ - d-) + r - 2^(k-1) away from W' x + b'.
+  const std::string reason = reject({[](Witness& w) { w.layers[0].y[1] += 1; }, {}});
+  EXPECT_EQ(reason, "layer 0 (fc1+relu1): matrix-vector sum-check: final evaluation mismatch");
+}
+
+TEST_F(Cheat, AlteredRemainderFailsTheMatmul) {
+  const std::string reason = reject({[](Witness& w) { w.layers[0].r[0] += 1; }, {}});
+  EXPECT_EQ(reason, "layer 0 (fc1+relu1): matrix-vector sum-check: final evaluation mismatch");
+}
+
+TEST_F(Cheat, RemainderOutOfRangeFailsTheRangeCheck) {
+  // t - 1 and r + 2^k satisfy the identity over the integers, but r leaves [0, 2^k).
+  const std::string reason = reject({[](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.t[0] -= 1;
+                                       l.r[0] += int64_t{1} << 24;
+                                       l.y[0] = std::clamp<int64_t>(l.t[0], -127, 127);
+                                       l.d_plus[0] = std::max<int64_t>(l.t[0] - 127, 0);
+                                       l.d_minus[0] = std::max<int64_t>(-127 - l.t[0], 0);
+                                     },
+                                     {}});
+  EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
+}
+
+TEST_F(Cheat, SlackOffTheBoundFailsTheZeroCheck) {
+  // y = hi - 1 with d+ = 1 keeps t = y + d+ - d- and every range, but d+ (hi - y) != 0.
+  const std::string reason = reject({[](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.y[0] = l.t[0] - 1;
+                                       l.d_plus[0] = 1;
+                                       l.d_minus[0] = 0;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (fc2): zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
+}
+
+TEST_F(Cheat, AlteredMultiplicityFailsTheRangeCheck) {
+  const std::string reason = reject({{}, [](ProverTables& t) {
+                                       t.multiplicities[5] += F::one();
+                                     }});
+  EXPECT_EQ(reason, "range check: lookup: fractional sums differ (a row is not in the table, or the multiplicities are wrong)");
+}
+
+TEST_F(Cheat, AlteredOutputFailsTheOutputCheck) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.output[2] += 1; }});
+  EXPECT_EQ(reason, "layer 1 (fc2): the outputs do not match the committed output layer");
+}
+
+TEST_F(Cheat, CommittedTableDifferentFromTheProvedOneFailsTheOpening) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.layer_polys[0][1][0] += F::one(); }});
+  EXPECT_FALSE(reason.empty());
+}
+
+TEST_F(Cheat, VerifierSideInputAndOutputChecks) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok());
+  auto other_input = input;
+  other_input[0] = other_input[0] == 0 ? 1 : 0;
+  auto r1 = verify(pk->vk, *proof, other_input);
+  ASSERT_FALSE(r1.ok());
+  EXPECT_EQ(r1.error(), "the proof is for a different input");
+  auto other_output = proof->output;
+  other_output[0] += 1;
+  auto r2 = verify(pk->vk, *proof, std::nullopt, other_output);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error(), "the proof's outputs differ from the claimed outputs");
+  // A proof whose carried input changed is rejected (the transcript binds the input).
+  Proof changed = *proof;
+  changed.input[0] = other_input[0];
+  EXPECT_FALSE(verify(pk->vk, changed).ok());
+  Proof changed_out = *proof;
+  changed_out.output[0] = changed_out.output[0] == 0 ? 1 : 0;
+  EXPECT_FALSE(verify(pk->vk, changed_out).ok());
+  Proof wrong_input = *proof;
+  wrong_input.input[0] = 1000;
+  auto r3 = verify(pk->vk, wrong_input);
+  ASSERT_FALSE(r3.ok());
+  EXPECT_EQ(r3.error(), "proof: input value out of range");
+}
+
+TEST(Zkml, ProofForOneModelFailsUnderAnother) {
+  std::mt19937_64 rng(4);
+  const IntModel a = random_mlp(rng, {6, 5, 4}, 1);
+  const IntModel b = random_mlp(rng, {6, 5, 4}, 1);
+  auto pka = setup(a), pkb = setup(b);
+  ASSERT_TRUE(pka.ok() && pkb.ok());
+  const auto input = random_input(rng, 6, 127);
+  auto proof = prove(*pka, 1, input);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(verify(pka->vk, *proof).ok());
+  EXPECT_FALSE(verify(pkb->vk, *proof).ok());
+  // Even with b's verifying key carrying a's commitment, the key digest differs in the transcript
+  // only through the spec; with a's spec and b's commitment the opening fails.
+  VerifyingKey mixed = pka->vk;
+  mixed.weight_commitments = pkb->vk.weight_commitments;
+  EXPECT_FALSE(verify(mixed, *proof).ok());
+}
+
+TEST(Zkml, TamperedAndTruncatedProofBytes) {
+  std::mt19937_64 rng(5);
+  const IntModel m = random_mlp(rng, {6, 5, 4}, 2);
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok());
+  const auto input = random_input(rng, 12, 127);
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok());
+  const auto bytes = proof->to_bytes();
+  ASSERT_TRUE(verify_bytes(pk->vk, bytes).ok());
+  // Every byte of the encoding is covered: a flipped bit anywhere is rejected (about 200 offsets).
+  const size_t step = bytes.size() / (sanitized() ? 40 : 200) + 1;
+  for (size_t i = 0; i < bytes.size(); i += step) {
+    auto changed = bytes;
+    changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    EXPECT_FALSE(verify_bytes(pk->vk, changed).ok()) << "offset " << i;
+  }
+  for (size_t n = 0; n < bytes.size(); n += step)
+    EXPECT_FALSE(verify_bytes(pk->vk, std::span(bytes).first(n)).ok()) << n;
+  auto longer = bytes;
+  longer.push_back(0);
+  EXPECT_FALSE(verify_bytes(pk->vk, longer).ok());
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<uint8_t> garbage(static_cast<size_t>(byte(rng)) * 8);
+    for (auto& g : garbage) g = static_cast<uint8_t>(byte(rng));
+    EXPECT_FALSE(verify_bytes(pk->vk, garbage).ok());
+    auto prefixed = std::vector<uint8_t>(bytes.begin(), bytes.begin() + 10);
+    prefixed.insert(prefixed.end(), garbage.begin(), garbage.end());
+    EXPECT_FALSE(verify_bytes(pk->vk, prefixed).ok());
+  }
+}
+
+TEST(Zkml, LargerBatchAndWiderLayers) {
+  std::mt19937_64 rng(6);
+  const int64_t batch = sanitized() ? 3 : 9;
+  const IntModel m = random_mlp(rng, {33, 40, 17, 3}, batch, 10, true);
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, static_cast<size_t>(batch * 33), 511);
+  auto proof = prove(*pk, static_cast<uint32_t>(batch), input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_EQ(proof->output, reference_outputs(m, batch, input));
+  auto verified = verify_bytes(pk->vk, proof->to_bytes(), input);
+  EXPECT_TRUE(verified.ok()) << verified.error();
+}
+
+TEST(Zkml, BenchmarkJsonLine) {
+  const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/examples/credit/";
+  const std::string line = model_benchmark_json(dir + "model.onnx", dir + "input.json");
+  EXPECT_NE(line.find("\"prove_ms\""), std::string::npos) << line;
+  EXPECT_EQ(line.find("error"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace zk::zkml
