@@ -59,6 +59,9 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     return fail("zkml: only models with one input and one output are provable yet");
   if (model.layers.empty() || model.layers[0].op != LayerOp::Input || model.input_layers[0] != 0)
     return fail("zkml: the first layer must be the model input");
+  for (const IntLayer& layer : model.layers)
+    if (layer.op != LayerOp::Input && layer.op != LayerOp::MatMul && layer.op != LayerOp::Relu)
+      return not_provable(layer, "only MatMul/Gemm and Relu are");
   ModelSpec spec;
   spec.bits = model.bits;
   spec.input_bound = (int64_t{1} << (model.bits - 1)) - 1;

@@ -1,0 +1,227 @@
+// `zkinfer setup MODEL.onnx -o DIR`, `zkinfer prove DIR/model.pk --input in.json -o proof.bin`,
+// `zkinfer verify DIR/model.vk proof.bin [--input in.json] [--output out.json]` (docs/zkml.md).
+#include "cli/proof_commands.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "model/io.hpp"
+#include "zkml/model_bench.hpp"
+#include "zkml/zkml.hpp"
+
+namespace zk::cli {
+
+namespace {
+
+constexpr size_t kMaxKeyBytes = size_t{1} << 31;
+constexpr size_t kMaxVkBytes = size_t{1} << 24;
+constexpr size_t kMaxProofBytes = size_t{1} << 28;
+
+int usage_error(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return kExitUsage;
+}
+
+Result<std::vector<uint8_t>> read_file(const std::string& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(path + ": cannot open");
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::streamoff>(in.tellg());
+  if (size < 0 || static_cast<size_t>(size) > max_bytes) return fail(path + ": file too large");
+  in.seekg(0);
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  in.read(reinterpret_cast<char*>(bytes.data()), size);
+  if (!in) return fail(path + ": read error");
+  return bytes;
+}
+
+Status write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) return fail(path + ": cannot write");
+  return {};
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// {"output_data": [[dequantized outputs, batch rows back to back]]}
+std::string output_json(const zkml::ModelSpec& spec, std::span<const int64_t> output) {
+  nlohmann::json out;
+  out["output_data"] = nlohmann::json::array({zkml::dequantize_output(spec, output)});
+  return out.dump();
+}
+
+// The one input array of an input.json, quantized; sets the batch (values / input features).
+Result<std::vector<int64_t>> read_quantized_input(const zkml::ModelSpec& spec, const std::string& path,
+                                                  uint32_t& batch) {
+  auto flat = model::read_inputs(path);
+  if (!flat) return fail(path + ": " + flat.error());
+  if (flat->size() != 1) return fail(path + ": the model has one input, got " + std::to_string(flat->size()));
+  const auto& values = (*flat)[0];
+  if (values.empty() || values.size() % spec.input_features != 0 ||
+      values.size() / spec.input_features > zkml::kMaxBatch)
+    return fail(path + ": " + std::to_string(values.size()) + " values are not a batch of rows of " +
+                std::to_string(spec.input_features));
+  batch = static_cast<uint32_t>(values.size() / spec.input_features);
+  auto quantized = zkml::quantize_input(spec, values);
+  if (!quantized) return fail(path + ": " + quantized.error());
+  return quantized;
+}
+
+// Claimed outputs from {"output_data": [[...]]}, mapped back to integers with the output scale.
+Result<std::vector<int64_t>> read_claimed_output(const zkml::ModelSpec& spec, const std::string& path) {
+  auto bytes = read_file(path, size_t{64} << 20);
+  if (!bytes) return fail(bytes.error());
+  auto json = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("output_data") || !json["output_data"].is_array())
+    return fail(path + ": expected {\"output_data\": [[...]]}");
+  std::vector<int64_t> out;
+  for (const auto& row : json["output_data"]) {
+    if (!row.is_array()) return fail(path + ": output_data must hold arrays");
+    for (const auto& v : row) {
+      if (!v.is_number()) return fail(path + ": non-numeric output value");
+      const double q = v.get<double>() / spec.output_scale();
+      if (!std::isfinite(q) || std::fabs(q) > 1e15) return fail(path + ": output value out of range");
+      out.push_back(static_cast<int64_t>(std::llround(q)));
+    }
+  }
+  return out;
+}
+
+struct SetupArgs {
+  std::string model_path, out_dir, calibration_path;
+  int bits = 8;
+  bool proven = false;
+};
+
+int run_setup(const SetupArgs& args) {
+  Result<model::FlatInputs> calibration = model::FlatInputs{};
+  if (!args.calibration_path.empty()) {
+    calibration = model::read_inputs(args.calibration_path);
+    if (!calibration) return usage_error(args.calibration_path + ": " + calibration.error());
+  }
+  auto quantized = zkml::quantize_onnx(args.model_path, args.calibration_path.empty() ? nullptr : &*calibration,
+                                       args.bits);
+  if (!quantized) return usage_error(quantized.error());
+  auto pk = zkml::setup(*quantized, args.proven ? zkml::ParamsPreset::proven : zkml::ParamsPreset::conjectured);
+  if (!pk) return usage_error(pk.error());
+  std::error_code ec;
+  std::filesystem::create_directories(args.out_dir, ec);
+  if (ec) return usage_error(args.out_dir + ": " + ec.message());
+  const auto vk_bytes = pk->vk.to_bytes();
+  const std::string pk_path = args.out_dir + "/model.pk", vk_path = args.out_dir + "/model.vk";
+  auto written = write_file(pk_path, pk->to_bytes());
+  if (written) written = write_file(vk_path, vk_bytes);
+  if (!written) return usage_error(written.error());
+  nlohmann::json out{{"proving_key", pk_path}, {"verifying_key", vk_path}, {"vk_bytes", vk_bytes.size()},
+                     {"layers", pk->vk.spec.layers.size()}};
+  std::cout << out.dump() << "\n";
+  return kExitOk;
+}
+
+struct ProveArgs {
+  std::string pk_path, input_path, proof_path;
+  bool timings = false;
+};
+
+int run_prove(const ProveArgs& args) {
+  auto start = std::chrono::steady_clock::now();
+  auto bytes = read_file(args.pk_path, kMaxKeyBytes);
+  if (!bytes) return usage_error(bytes.error());
+  auto pk = zkml::ProvingKey::from_bytes(*bytes);
+  if (!pk) return usage_error(args.pk_path + ": " + pk.error());
+  const double load_ms = ms_since(start);
+  uint32_t batch = 0;
+  auto input = read_quantized_input(pk->vk.spec, args.input_path, batch);
+  if (!input) return usage_error(input.error());
+  start = std::chrono::steady_clock::now();
+  auto proof = zkml::prove(*pk, batch, *input);
+  if (!proof) return usage_error(proof.error());
+  const double prove_ms = ms_since(start);
+  const auto proof_bytes = proof->to_bytes();
+  auto written = write_file(args.proof_path, proof_bytes);
+  if (!written) return usage_error(written.error());
+  std::cout << output_json(pk->vk.spec, proof->output) << "\n";
+  if (args.timings)
+    std::cerr << nlohmann::json{{"load_key_ms", load_ms}, {"prove_ms", prove_ms}, {"proof_bytes", proof_bytes.size()}}.dump()
+              << "\n";
+  return kExitOk;
+}
+
+struct VerifyArgs {
+  std::string vk_path, proof_path, input_path, output_path;
+};
+
+int run_verify(const VerifyArgs& args) {
+  auto vk_bytes = read_file(args.vk_path, kMaxVkBytes);
+  if (!vk_bytes) return usage_error(vk_bytes.error());
+  auto vk = zkml::VerifyingKey::from_bytes(*vk_bytes);
+  if (!vk) return usage_error(args.vk_path + ": " + vk.error());
+  auto proof_bytes = read_file(args.proof_path, kMaxProofBytes);
+  if (!proof_bytes) return usage_error(proof_bytes.error());
+  std::optional<std::vector<int64_t>> input, output;
+  if (!args.input_path.empty()) {
+    uint32_t batch = 0;
+    auto quantized = read_quantized_input(vk->spec, args.input_path, batch);
+    if (!quantized) return usage_error(quantized.error());
+    input = std::move(*quantized);
+  }
+  if (!args.output_path.empty()) {
+    auto claimed = read_claimed_output(vk->spec, args.output_path);
+    if (!claimed) return usage_error(claimed.error());
+    output = std::move(*claimed);
+  }
+  auto verified = zkml::verify_bytes(*vk, *proof_bytes,
+                                     input ? std::optional<std::span<const int64_t>>(*input) : std::nullopt,
+                                     output ? std::optional<std::span<const int64_t>>(*output) : std::nullopt);
+  if (!verified) {
+    std::cerr << "invalid proof: " << verified.error() << "\n";
+    return kExitInvalid;
+  }
+  std::cout << output_json(vk->spec, verified->output) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_proof_commands(CLI::App& app, int& exit_code) {
+  static SetupArgs setup_args;
+  auto* setup_cmd = app.add_subcommand("setup", "Quantize an MLP and commit to its weights: writes DIR/model.pk "
+                                                "and DIR/model.vk");
+  setup_cmd->add_option("model", setup_args.model_path, "ONNX model file")->required();
+  setup_cmd->add_option("-o,--output", setup_args.out_dir, "output directory")->required();
+  setup_cmd->add_option("--calibration", setup_args.calibration_path,
+                        "calibration samples in input.json format (default: activation ranges [-1, 1])");
+  setup_cmd->add_option("--bits", setup_args.bits, "quantization bits (2 to 16)")->default_val(8)->check(CLI::Range(2, 16));
+  setup_cmd->add_flag("--proven", setup_args.proven, "PCS query counts from proven (not conjectured) soundness");
+  setup_cmd->callback([&exit_code] { exit_code = run_setup(setup_args); });
+
+  static ProveArgs prove_args;
+  auto* prove_cmd = app.add_subcommand("prove", "Run the model on an input and prove it; writes the proof and "
+                                                "prints {\"output_data\": [[...]]}");
+  prove_cmd->add_option("pk", prove_args.pk_path, "proving key (DIR/model.pk)")->required();
+  prove_cmd->add_option("--input,-i", prove_args.input_path, "input.json (one array: batch rows back to back)")
+      ->required();
+  prove_cmd->add_option("-o,--output", prove_args.proof_path, "proof file to write")->required();
+  prove_cmd->add_flag("--timings", prove_args.timings, "print timings as JSON on stderr");
+  prove_cmd->callback([&exit_code] { exit_code = run_prove(prove_args); });
+
+  static VerifyArgs verify_args;
+  auto* verify_cmd = app.add_subcommand("verify", "Verify a proof; prints {\"output_data\": [[...]]} and exits 0 "
+                                                  "if valid, exits 1 with the reason if not");
+  verify_cmd->add_option("vk", verify_args.vk_path, "verifying key (DIR/model.vk)")->required();
+  verify_cmd->add_option("proof", verify_args.proof_path, "proof file")->required();
+  verify_cmd->add_option("--input,-i", verify_args.input_path, "require the proof to be for this input.json");
+  verify_cmd->add_option("--output", verify_args.output_path,
+                         "require these outputs ({\"output_data\": [[...]]}, as prove prints them)");
+  verify_cmd->callback([&exit_code] { exit_code = run_verify(verify_args); });
+}
+
+}  // namespace zk::cli
