@@ -10,20 +10,23 @@
 // P'^(X) = P^(X^{2^{n-m}}), so its codeword on the big domain is read off the small one, and
 // P(z) = P'((0^{n-m}, z)). Tables with m < 4 are committed tiled to 16 entries (the same map).
 //
-// Front end: claims P_j(z_c) = v_c become one claim sum_x w(x) f(x) = sigma about
-// f = sum_j mu_j P'_j, w = eq(point, .): directly when all claims share a point, otherwise after
-// a sum-check over sum_j P'_j(x) W_j(x), W_j = sum_{c on j} beta_c eq(z_c, .), reducing every
-// claim to P_j(r) at one random r (Thaler, "Proofs, Arguments, and Zero-Knowledge", 4.5.2).
+// Front end: the caller's claims P_j(z_c) = v_c and each claimed polynomial's commitment OOD
+// claims become one claim sum_x w(x) f(x) = sigma about f = sum_j mu_j P'_j: with
+// w = sum_t beta_t eq(z_t, .) when every claimed polynomial is claimed at every point (a grid),
+// otherwise with w = eq(r, .) after a sum-check over sum_j P'_j(x) W_j(x),
+// W_j = sum_{c on j} beta_c eq(z_c, .), that reduces every claim to P_j(r) at one random r
+// (Thaler, "Proofs, Arguments, and Zero-Knowledge", 4.5.2).
 //
 // Round i (f_i with n_i variables, its oracle on L_i, weight w_i, claim sigma_i):
-//   1. 4 sum-check rounds on sum_x f_i(x) w_i(x) bind x_0..x_3 to alpha; g = f_i(alpha, .).
-//   2. Not last: commit to g on L_{i+1} (|L_{i+1}| = |L_i| / 2^shrink), out-of-domain sample
-//      z <- E, answer g^(z). Last: send g in the clear.
-//   3. Optional grinding, then t_i queries q: open leaf q of f_i's oracle; the fold of the coset,
+//   1. 4 sum-check rounds on sum_x f_i(x) w_i(x) bind x_0..x_3 to alpha; g = f_i(alpha, .);
+//      folding grinding.
+//   2. Not last: commit to g on L_{i+1} (|L_{i+1}| = |L_i| / 16 after round 0, / 4 later),
+//      out-of-domain samples z_1, z_2 <- E, answers g^(z_s). Last: send g in the clear.
+//   3. Query grinding, then t_i queries q: open leaf q of f_i's oracle; the fold of the coset,
 //      Fold(q) = sum_e G_e(y^16) prod_b alpha_b^{e_b} where f^(X) = sum_{e<16} X^e G_e(X^16),
 //      must equal g^(y^16) (inverse size-16 DFT of the leaf, WHIR section 2.1.3).
-//   4. Not last: gamma <- E; w_{i+1} = w_i(alpha, .) + gamma eq(pow(z), .) +
-//      sum_q gamma^{1+k_q} eq(pow(y_q^16), .), sigma_{i+1} accordingly. Last: the queried folds
+//   4. Not last: gamma <- E; w_{i+1} = w_i(alpha, .) + sum_s gamma^s eq(pow(z_s), .) +
+//      sum_q gamma^{2+k_q} eq(pow(y_q^16), .), sigma_{i+1} accordingly. Last: the queried folds
 //      are checked against g, a final sum-check binds g's variables to beta, and
 //      sigma = g(beta) * w(alpha_all), the weight evaluated from the list of constraints.
 #include <algorithm>
