@@ -68,6 +68,17 @@ class QuadraticExtension {
       return {v0 + mul_by_w(v1), cross - v0 - v1};
     }
   }
+  // a * b + c with one reduction per coefficient (the folding step t + (h - t) r).
+  static constexpr QuadraticExtension mul_add(const QuadraticExtension& a,
+                                              const QuadraticExtension& b,
+                                              const QuadraticExtension& c) {
+    if constexpr (std::is_same_v<Base, Goldilocks>) {
+      return {Base::sum_of_products_plus(a.c0_, b.c0_, a.c1_, Base::mul_small(b.c1_, W), c.c0_),
+              Base::sum_of_products_plus(a.c0_, b.c1_, a.c1_, b.c0_, c.c1_)};
+    } else {
+      return a * b + c;
+    }
+  }
   // Mixed product with a base-field element: two base multiplications.
   friend constexpr QuadraticExtension operator*(const QuadraticExtension& a, Base b) {
     return {a.c0_ * b, a.c1_ * b};

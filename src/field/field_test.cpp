@@ -309,6 +309,28 @@ TEST(Goldilocks, DeferredReductionHelpersMatchModulo) {
   // The largest inputs: (p-1)^2 + (p-1)^2 overflows 128 bits.
   const Goldilocks m = -Goldilocks::one();
   EXPECT_EQ(Goldilocks::sum_of_products(m, m, m, m), Goldilocks::from_u64(2));
+  // ... and adding p - 1 as well wraps a second time when the sum sits just below 2^128.
+  EXPECT_EQ(Goldilocks::sum_of_products_plus(m, m, m, m, m), Goldilocks::one());
+  for (uint64_t a : v) {
+    for (uint64_t b : v) {
+      const Goldilocks fa = Goldilocks::from_canonical(a), fb = Goldilocks::from_canonical(b);
+      const Goldilocks c = Goldilocks::from_canonical(v[(a + b) % v.size()]);
+      ASSERT_EQ(Goldilocks::sum_of_products_plus(fa, fb, fb, fa, c), fa * fb + fb * fa + c);
+      ASSERT_EQ(Goldilocks::sum_of_products_plus(fa, fb, m, m, m), fa * fb + m * m + m);
+    }
+  }
+}
+
+TEST(GoldilocksExt2, MulAddMatchesProductPlusSum) {
+  std::mt19937_64 rng(29);
+  const Goldilocks m = -Goldilocks::one();
+  const GoldilocksExt2 extreme(m, m);
+  for (int i = 0; i < 2000; ++i) {
+    const GoldilocksExt2 a = i % 3 ? GoldilocksExt2::random(rng) : extreme;
+    const GoldilocksExt2 b = i % 5 ? GoldilocksExt2::random(rng) : extreme;
+    const GoldilocksExt2 c = i % 7 ? GoldilocksExt2::random(rng) : extreme;
+    ASSERT_EQ(GoldilocksExt2::mul_add(a, b, c), a * b + c);
+  }
 }
 
 template <class Fld>

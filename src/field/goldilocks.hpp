@@ -98,10 +98,10 @@ class Goldilocks {
     t2 += EPSILON & (0 - static_cast<uint64_t>(carry));
     return canonicalize(t2);
   }
-  // (carry * 2^128 + x) mod p, using 2^128 = (2^64)^2 = EPSILON^2 = -2^32 (mod p).
-  static constexpr uint64_t reduce129(uint128_t x, bool carry) {
+  // (wraps * 2^128 + x) mod p for wraps <= 2, using 2^128 = (2^64)^2 = EPSILON^2 = -2^32 (mod p).
+  static constexpr uint64_t reduce129(uint128_t x, uint64_t wraps) {
     const Goldilocks r(reduce128(x));
-    return (r - Goldilocks(uint64_t{1} << 32 & (0 - static_cast<uint64_t>(carry)))).v_;
+    return (r - Goldilocks(wraps << 32)).v_;
   }
   // a * b + c * d mod p with a single reduction (the sum of two 128-bit products).
   static constexpr Goldilocks sum_of_products(Goldilocks a, Goldilocks b, Goldilocks c,
@@ -110,6 +110,15 @@ class Goldilocks {
     const uint128_t y = static_cast<uint128_t>(c.v_) * d.v_;
     const uint128_t s = x + y;
     return Goldilocks(reduce129(s, s < x));
+  }
+  // a * b + c * d + e mod p with a single reduction.
+  static constexpr Goldilocks sum_of_products_plus(Goldilocks a, Goldilocks b, Goldilocks c,
+                                                   Goldilocks d, Goldilocks e) {
+    const uint128_t x = static_cast<uint128_t>(a.v_) * b.v_;
+    const uint128_t y = static_cast<uint128_t>(c.v_) * d.v_;
+    const uint128_t s = x + y;
+    const uint128_t t = s + e.v_;
+    return Goldilocks(reduce129(t, uint64_t{s < x} + uint64_t{t < s}));
   }
   // k * b mod p for a small constant k < 2^32: k b = hi 2^64 + lo with hi < 2^32, and
   // hi 2^64 = hi EPSILON (mod p) needs no further reduction than one carry.

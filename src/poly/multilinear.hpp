@@ -62,13 +62,24 @@ E eq_eval(std::span<const E> a, std::span<const E> b) {
   return acc;
 }
 
+// a * b + c, with a single reduction per coefficient where the field offers it (mul_add).
+template <class T>
+T mul_add_of(const T& a, const T& b, const T& c) {
+  if constexpr (requires { T::mul_add(a, b, c); }) {
+    return T::mul_add(a, b, c);
+  } else {
+    return a * b + c;
+  }
+}
+
 // Binds variable 0 of an extension-field table to r, in place (the table halves).
 template <class E>
 void fold_in_place(std::vector<E>& table, const E& r) {
   const size_t half = table.size() / 2;
-  parallel_for(half, kPolyGrain, [&](size_t begin, size_t end) {
-    // r on the right: the extension product precomputes W r_1 once per call (loop-invariant).
-    for (size_t j = begin; j < end; ++j) table[j] += (table[j + half] - table[j]) * r;
+  // The challenge and the table pointer are copied into the worker so the compiler knows the
+  // stores cannot alias them and hoists everything loop-invariant out of the loop.
+  parallel_for(half, kPolyGrain, [data = table.data(), half, r](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) data[j] = mul_add_of(data[j + half] - data[j], r, data[j]);
   });
   table.resize(half);
 }
@@ -79,8 +90,8 @@ template <class E, class T>
 std::vector<E> fold_to(std::span<const T> table, const E& r) {
   const size_t half = table.size() / 2;
   std::vector<E> out(half);
-  parallel_for(half, kPolyGrain, [&](size_t begin, size_t end) {
-    for (size_t j = begin; j < end; ++j) out[j] = r * (table[j + half] - table[j]) + E(table[j]);
+  parallel_for(half, kPolyGrain, [in = table.data(), dst = out.data(), half, r](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) dst[j] = r * (in[j + half] - in[j]) + E(in[j]);
   });
   return out;
 }

@@ -177,8 +177,12 @@ E sum_over_hypercube(const std::vector<std::vector<T>>& tables,
 // parameter so the products unroll; the last multiplication of each product is deferred into
 // the accumulator (no modular reduction per pair).
 template <size_t N, class T>
-void accumulate_term(const std::array<const T*, N>& factors, size_t half, size_t begin,
-                     size_t end, size_t degree, ProductAccumulator<T>* acc) {
+void accumulate_term(const std::array<const T*, N>& factor_tables, size_t half, size_t begin,
+                     size_t end, size_t degree, ProductAccumulator<T>* out) {
+  // Local copies: the compiler can then keep the pointers and sums out of memory it must
+  // assume the loads alias.
+  const std::array<const T*, N> factors = factor_tables;
+  std::array<ProductAccumulator<T>, kMaxSumcheckDegree + 1> acc{};
   for (size_t j = begin; j < end; ++j) {
     std::array<T, N> at, step;
     for (size_t k = 0; k < N; ++k) {
@@ -203,6 +207,7 @@ void accumulate_term(const std::array<const T*, N>& factors, size_t half, size_t
       for (size_t k = 0; k < N; ++k) at[k] += step[k];
     }
   }
+  for (size_t t = 0; t <= degree; ++t) out[t].merge(acc[t]);
 }
 
 // Accumulates every term over pairs [begin, end) of tables given by pointers (each of size
