@@ -1,20 +1,43 @@
 #!/usr/bin/env bash
-# `make demo`: what works end to end today. Until the MLP proving issue lands (setup / prove /
-# verify of a whole model), it shows the pieces that exist: running a bundled ONNX model in
-# exact integer arithmetic, and proving + verifying the protocol building blocks.
+# `make demo`: a lender proves a borrower's credit-risk score with the bundled MLP
+# (examples/credit: trained by train.py on synthetic borrower data), and anyone verifies it with
+# the verifying key alone. Steps: setup (commit to the weights), prove, verify, and a forged
+# output that the verifier rejects.
 set -euo pipefail
 cli=${1:-build/bin/zkinfer}
-bindir=$(dirname "$cli")
-model=examples/credit/model.onnx
-input=examples/credit/input.json
+dir=examples/credit
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-echo "== zkinfer demo =="
-if [ -f "$model" ] && "$cli" run --help >/dev/null 2>&1; then
-  echo "-- running $model on $input (8-bit fixed point, compared with float):"
-  "$cli" run "$model" --input "$input" --calibration examples/credit/calibration.json --compare
+ms() { date +%s%N | cut -c1-13; }
+step() { printf '\n== %s\n' "$*"; }
+
+step "inspect the model"
+"$cli" inspect "$dir/model.onnx"
+
+step "setup: quantize to 8-bit fixed point (calibrated on 64 borrowers) and commit to the weights"
+t0=$(ms)
+"$cli" setup "$dir/model.onnx" -o "$work/keys" --calibration "$dir/calibration.json"
+t1=$(ms)
+echo "setup: $((t1 - t0)) ms; verifying key $(stat -c %s "$work/keys/model.vk") bytes"
+
+step "prove: run the model on one borrower and prove the inference"
+t0=$(ms)
+"$cli" prove "$work/keys/model.pk" --input "$dir/input.json" -o "$work/proof.bin" --timings
+t1=$(ms)
+echo "prove (whole process): $((t1 - t0)) ms; proof $(stat -c %s "$work/proof.bin") bytes"
+echo "risk tiers: [LOW, MEDIUM, HIGH] logits; the largest is the tier"
+
+step "verify with the verifying key alone"
+t0=$(ms)
+"$cli" verify "$work/keys/model.vk" "$work/proof.bin" --input "$dir/input.json"
+t1=$(ms)
+echo "verify (whole process): $((t1 - t0)) ms"
+
+step "a forged claim: the same proof with a different output is rejected"
+echo '{"output_data": [[-5.0, 0.0, 5.0]]}' > "$work/forged.json"
+if "$cli" verify "$work/keys/model.vk" "$work/proof.bin" --output "$work/forged.json"; then
+  echo "ERROR: forged output accepted" >&2
+  exit 1
 fi
-echo "-- sum-check: prove and verify a degree-2 sum over 2^20 values (median of 7):"
-"$bindir/zkinfer-bench" sumcheck --log-size 20 --degree 2
-echo "-- polynomial commitment: commit, open and verify 2^16 values:"
-"$bindir/zkinfer-bench" pcs --log-size 16
-echo "Proving whole models (zkinfer setup / prove / verify) arrives with the MLP issue."
+echo "rejected, as it must be"

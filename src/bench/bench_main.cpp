@@ -3,6 +3,7 @@
 //   zkinfer-bench sumcheck --log-size N --degree D [--reps R]
 //   zkinfer-bench pcs --log-size N
 //   zkinfer-bench lookup --log-lookups N --log-table T
+//   zkinfer-bench model MODEL.onnx --input input.json
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include "field/field.hpp"
 #include "lookup/lookup_bench.hpp"
 #include "pcs/pcs_bench.hpp"
+#include "zkml/model_bench.hpp"
 #include "sumcheck/sumcheck.hpp"
 
 namespace zk::bench {
@@ -124,6 +126,11 @@ int main(int argc, char** argv) {
   lookup->add_option("--log-lookups", log_lookups, "log2 of the number of looked-up values")->check(CLI::Range(0, 26));
   lookup->add_option("--log-table", log_table, "log2 of the range table size")->check(CLI::Range(1, 24));
 
+  auto* model = app.add_subcommand("model", "setup, prove and verify an ONNX model end to end");
+  std::string model_path, model_input;
+  model->add_option("model", model_path, "ONNX model")->required()->check(CLI::ExistingFile);
+  model->add_option("--input", model_input, "input.json")->required()->check(CLI::ExistingFile);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -133,6 +140,7 @@ int main(int argc, char** argv) {
   if (thread_count > 0) zk::set_threads(thread_count);
   if (*field) zk::bench::bench_field();
   if (*sumcheck) zk::bench::bench_sumcheck(log_size, degree, reps);
+  if (*model) std::cout << zk::zkml::model_benchmark_json(model_path, model_input) << std::endl;
   if (*lookup) std::cout << zk::lookup_benchmark_json(log_lookups, log_table) << std::endl;
   if (*pcs) std::cout << zk::pcs::pcs_benchmark_json(pcs_log_size) << std::endl;
   return 0;

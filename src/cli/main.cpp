@@ -2,12 +2,14 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/proof_commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"zkinfer: prove neural-network inference in zero knowledge"};
   app.require_subcommand(1);
   int exit_code = zk::cli::kExitOk;
   zk::cli::register_model_commands(app, exit_code);
+  zk::cli::register_proof_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
