@@ -13,7 +13,8 @@
 //
 // Both run as log N butterfly stages, scheduled for the cache (see run_stages): depth first on
 // independent sub-arrays, then streaming radix-4 passes, all memory accesses sequential.
-// Twiddles live in one shared table tw[h + j] = w_{2h}^j (1 <= h, j < h), independent of N.
+// Twiddles live in one shared table tw[h + j] = w_{2h}^j (1 <= h, j < h) for 2h <= 2^20 (8 MiB,
+// independent of N); larger stages multiply two precomputed values (class Twiddles).
 #pragma once
 
 #include <algorithm>

@@ -41,9 +41,11 @@ constexpr uint32_t kMaxVars = 28;
 constexpr uint32_t kOodSamples = 2;
 
 enum class Soundness : uint8_t {
-  // Query counts from the up-to-capacity proximity-gaps conjecture (WHIR, section 1 / 5).
+  // Query counts and folding grinding from the up-to-capacity list-decoding and proximity-gaps
+  // conjecture (WHIR, section 5; docs/pcs.md).
   kConjectured = 0,
-  // Query counts from the unique-decoding regime, where the proximity gaps are proven.
+  // Query counts and folding grinding from the unique-decoding regime, where the proximity
+  // gaps are proven ([BCIKS20]).
   kProven = 1,
 };
 
