@@ -141,7 +141,8 @@ constexpr size_t kTwiddleTableLog = 20;
 
 class Twiddles {
  public:
-  explicit Twiddles(size_t log_n) : table_(ntt_twiddles(std::min(log_n, kTwiddleTableLog))) {
+  explicit Twiddles(size_t log_n)
+      : table_(ntt_twiddles(std::min(log_n, kTwiddleTableLog))), data_(table_->data()) {
     for (size_t s = kTwiddleTableLog; s < log_n; ++s) {
       const size_t t = s + 1 - kTwiddleTableLog;
       const F w = F::root_of_unity(static_cast<int>(s + 1));
@@ -155,15 +156,16 @@ class Twiddles {
     }
   }
   F operator()(size_t h, size_t j) const {
-    if (h <= kTableHalf) return (*table_)[h + j];
+    if (h <= kTableHalf) return data_[h + j];
     const auto& low = large_[static_cast<size_t>(std::countr_zero(h)) - kTwiddleTableLog];
     const size_t t = static_cast<size_t>(std::countr_zero(low.size()));
-    return (*table_)[kTableHalf + (j >> t)] * low[j & (low.size() - 1)];
+    return data_[kTableHalf + (j >> t)] * low[j & (low.size() - 1)];
   }
 
  private:
   static constexpr size_t kTableHalf = size_t{1} << (kTwiddleTableLog - 1);
   std::shared_ptr<const std::vector<F>> table_;
+  const F* data_;
   std::vector<std::vector<F>> large_;  // stage h = 2^s at s - kTwiddleTableLog
 };
 
