@@ -24,12 +24,13 @@ std::vector<E> ood_points(const Commitment& c) {
 }
 
 Status validate(const Params& p) {
-  if (p.security_bits < 1 || p.security_bits > 256) return fail("pcs params: security_bits out of range");
+  if (p.security_bits < 1 || p.security_bits > 120)
+    return fail("pcs params: security_bits out of range (the challenge field has 128 bits)");
   if (p.rate_bits < 1 || p.rate_bits > 4) return fail("pcs params: rate_bits must be in [1, 4]");
   if (p.first_shrink_bits < 1 || p.first_shrink_bits > kFoldingVars || p.shrink_bits < 1 ||
       p.shrink_bits > kFoldingVars)
     return fail("pcs params: domain shrink bits must be in [1, 4]");
-  if (p.pow_bits > 30 || p.pow_bits >= p.security_bits) return fail("pcs params: pow_bits out of range");
+  if (p.pow_bits > kMaxPowBits || p.pow_bits >= p.security_bits) return fail("pcs params: pow_bits out of range");
   if (p.final_max_vars < kFoldingVars - 1 || p.final_max_vars > 16)
     return fail("pcs params: final_max_vars must be in [3, 16]");
   return {};
@@ -152,6 +153,8 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
   }
   st.grid = std::all_of(filled.begin(), filled.end(), [](bool b) { return b; });
   st.rounds = make_schedule(params, st.num_vars, &st.final_vars);
+  for (const RoundShape& r : st.rounds)
+    if (r.fold_pow_bits > kMaxPowBits) return fail("pcs: security target unreachable at this size (folding grinding)");
   return st;
 }
 

@@ -39,6 +39,8 @@ constexpr uint32_t kMaxVars = 28;
 // fixed once the root is, single out one of them (WHIR, section 5: error ~ l^2/2 (2^m/|E|)^s for
 // list size l, so two samples are needed for 100 bits when l ~ 2^27).
 constexpr uint32_t kOodSamples = 2;
+// Largest grinding (query or folding) the parameters may ask for.
+constexpr uint32_t kMaxPowBits = 30;
 
 enum class Soundness : uint8_t {
   // Query counts and folding grinding from the up-to-capacity list-decoding and proximity-gaps

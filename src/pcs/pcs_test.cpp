@@ -448,6 +448,19 @@ TEST(PcsStatement, RejectsMalformedClaimsAndParams) {
   p.rate_bits = 0;
   EXPECT_FALSE(validate(p).ok());
   p = conjectured_params();
+  p.security_bits = 121;
+  EXPECT_FALSE(validate(p).ok());
+  p = conjectured_params();
+  p.security_bits = 120;  // valid, but needs too much folding grinding for 2^28 coefficients
+  uint32_t final_vars = 0;
+  EXPECT_GT(detail::make_schedule(p, kMaxVars, &final_vars)[0].fold_pow_bits, kMaxPowBits);
+  Commitment huge{Digest{}, kMaxVars, 1, p.rate_bits, std::vector<E>(kOodSamples)};
+  const std::vector<Commitment> huge_commitments{huge};
+  const std::vector<EvalClaim> huge_claims{{PolyRef{0, 0}, std::vector<E>(kMaxVars), E::zero()}};
+  Transcript th("test");
+  EXPECT_EQ(verify(p, huge_commitments, huge_claims, OpeningProof{}, th).error(),
+            "pcs: security target unreachable at this size (folding grinding)");
+  p = conjectured_params();
   p.rate_bits = 1;  // commitments made at rate 1/4 do not match
   bad.add_claim(0, 0, random_point(rng, 5));
   Transcript t("test");
