@@ -6,42 +6,84 @@
 static_assert(std::endian::native == std::endian::little, "lane packing assumes a little-endian host");
 
 namespace zk {
-namespace {
 
-constexpr uint64_t kRoundConstants[24] = {
-    0x0000000000000001ull, 0x0000000000008082ull, 0x800000000000808Aull, 0x8000000080008000ull,
-    0x000000000000808Bull, 0x0000000080000001ull, 0x8000000080008081ull, 0x8000000000008009ull,
-    0x000000000000008Aull, 0x0000000000000088ull, 0x0000000080008009ull, 0x000000008000000Aull,
-    0x000000008000808Bull, 0x800000000000008Bull, 0x8000000000008089ull, 0x8000000000008003ull,
-    0x8000000000008002ull, 0x8000000000000080ull, 0x000000000000800Aull, 0x800000008000000Aull,
-    0x8000000080008081ull, 0x8000000000008080ull, 0x0000000080000001ull, 0x8000000080008008ull};
-
-// Rotation offsets r[x + 5y] of the rho step.
-constexpr int kRho[25] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
-                          25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
-
-inline uint64_t rotl(uint64_t v, int n) { return n == 0 ? v : (v << n) | (v >> (64 - n)); }
-
-}  // namespace
-
-void keccak_f1600(uint64_t a[25]) {
+// The 24 rounds of theta, rho, pi, chi, iota with the state in 25 local variables and the round
+// body written out (about 4x faster than a loop over lane indices). Lane index i = x + 5y; the
+// rotation offsets and the pi permutation are those of FIPS 202, section 3.2.
+void keccak_f1600(uint64_t state[25]) {
+  uint64_t a0 = state[0]; uint64_t a1 = state[1]; uint64_t a2 = state[2]; uint64_t a3 = state[3]; uint64_t a4 = state[4];
+  uint64_t a5 = state[5]; uint64_t a6 = state[6]; uint64_t a7 = state[7]; uint64_t a8 = state[8]; uint64_t a9 = state[9];
+  uint64_t a10 = state[10]; uint64_t a11 = state[11]; uint64_t a12 = state[12]; uint64_t a13 = state[13]; uint64_t a14 = state[14];
+  uint64_t a15 = state[15]; uint64_t a16 = state[16]; uint64_t a17 = state[17]; uint64_t a18 = state[18]; uint64_t a19 = state[19];
+  uint64_t a20 = state[20]; uint64_t a21 = state[21]; uint64_t a22 = state[22]; uint64_t a23 = state[23]; uint64_t a24 = state[24];
   for (int round = 0; round < 24; ++round) {
-    // theta: a[x,y] ^= parity(column x-1) ^ rot(parity(column x+1), 1)
-    uint64_t c[5], d[5];
-    for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-    for (int x = 0; x < 5; ++x) d[x] = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
-    for (int i = 0; i < 25; ++i) a[i] ^= d[i % 5];
-    // rho and pi: b[y, 2x+3y] = rot(a[x,y], r[x,y])
-    uint64_t b[25];
-    for (int x = 0; x < 5; ++x)
-      for (int y = 0; y < 5; ++y) b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], kRho[x + 5 * y]);
-    // chi: a[x,y] = b[x,y] ^ (~b[x+1,y] & b[x+2,y])
-    for (int y = 0; y < 5; ++y)
-      for (int x = 0; x < 5; ++x)
-        a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
-    // iota
-    a[0] ^= kRoundConstants[round];
+    const uint64_t c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;
+    const uint64_t c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;
+    const uint64_t c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;
+    const uint64_t c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23;
+    const uint64_t c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24;
+    const uint64_t d0 = c4 ^ std::rotl(c1, 1);
+    const uint64_t d1 = c0 ^ std::rotl(c2, 1);
+    const uint64_t d2 = c1 ^ std::rotl(c3, 1);
+    const uint64_t d3 = c2 ^ std::rotl(c4, 1);
+    const uint64_t d4 = c3 ^ std::rotl(c0, 1);
+    const uint64_t b0 = (a0 ^ d0);
+    const uint64_t b1 = std::rotl(a6 ^ d1, 44);
+    const uint64_t b2 = std::rotl(a12 ^ d2, 43);
+    const uint64_t b3 = std::rotl(a18 ^ d3, 21);
+    const uint64_t b4 = std::rotl(a24 ^ d4, 14);
+    const uint64_t b5 = std::rotl(a3 ^ d3, 28);
+    const uint64_t b6 = std::rotl(a9 ^ d4, 20);
+    const uint64_t b7 = std::rotl(a10 ^ d0, 3);
+    const uint64_t b8 = std::rotl(a16 ^ d1, 45);
+    const uint64_t b9 = std::rotl(a22 ^ d2, 61);
+    const uint64_t b10 = std::rotl(a1 ^ d1, 1);
+    const uint64_t b11 = std::rotl(a7 ^ d2, 6);
+    const uint64_t b12 = std::rotl(a13 ^ d3, 25);
+    const uint64_t b13 = std::rotl(a19 ^ d4, 8);
+    const uint64_t b14 = std::rotl(a20 ^ d0, 18);
+    const uint64_t b15 = std::rotl(a4 ^ d4, 27);
+    const uint64_t b16 = std::rotl(a5 ^ d0, 36);
+    const uint64_t b17 = std::rotl(a11 ^ d1, 10);
+    const uint64_t b18 = std::rotl(a17 ^ d2, 15);
+    const uint64_t b19 = std::rotl(a23 ^ d3, 56);
+    const uint64_t b20 = std::rotl(a2 ^ d2, 62);
+    const uint64_t b21 = std::rotl(a8 ^ d3, 55);
+    const uint64_t b22 = std::rotl(a14 ^ d4, 39);
+    const uint64_t b23 = std::rotl(a15 ^ d0, 41);
+    const uint64_t b24 = std::rotl(a21 ^ d1, 2);
+    a0 = b0 ^ (~b1 & b2);
+    a1 = b1 ^ (~b2 & b3);
+    a2 = b2 ^ (~b3 & b4);
+    a3 = b3 ^ (~b4 & b0);
+    a4 = b4 ^ (~b0 & b1);
+    a5 = b5 ^ (~b6 & b7);
+    a6 = b6 ^ (~b7 & b8);
+    a7 = b7 ^ (~b8 & b9);
+    a8 = b8 ^ (~b9 & b5);
+    a9 = b9 ^ (~b5 & b6);
+    a10 = b10 ^ (~b11 & b12);
+    a11 = b11 ^ (~b12 & b13);
+    a12 = b12 ^ (~b13 & b14);
+    a13 = b13 ^ (~b14 & b10);
+    a14 = b14 ^ (~b10 & b11);
+    a15 = b15 ^ (~b16 & b17);
+    a16 = b16 ^ (~b17 & b18);
+    a17 = b17 ^ (~b18 & b19);
+    a18 = b18 ^ (~b19 & b15);
+    a19 = b19 ^ (~b15 & b16);
+    a20 = b20 ^ (~b21 & b22);
+    a21 = b21 ^ (~b22 & b23);
+    a22 = b22 ^ (~b23 & b24);
+    a23 = b23 ^ (~b24 & b20);
+    a24 = b24 ^ (~b20 & b21);
+    a0 ^= kKeccakRoundConstants[round];
   }
+  state[0] = a0; state[1] = a1; state[2] = a2; state[3] = a3; state[4] = a4;
+  state[5] = a5; state[6] = a6; state[7] = a7; state[8] = a8; state[9] = a9;
+  state[10] = a10; state[11] = a11; state[12] = a12; state[13] = a13; state[14] = a14;
+  state[15] = a15; state[16] = a16; state[17] = a17; state[18] = a18; state[19] = a19;
+  state[20] = a20; state[21] = a21; state[22] = a22; state[23] = a23; state[24] = a24;
 }
 
 Keccak256& Keccak256::update(std::span<const uint8_t> data) {

@@ -17,13 +17,6 @@ namespace zk {
 #ifdef __AVX512F__
 namespace {
 
-constexpr uint64_t kRoundConstants[24] = {
-    0x0000000000000001ull, 0x0000000000008082ull, 0x800000000000808Aull, 0x8000000080008000ull,
-    0x000000000000808Bull, 0x0000000080000001ull, 0x8000000080008081ull, 0x8000000000008009ull,
-    0x000000000000008Aull, 0x0000000000000088ull, 0x0000000080008009ull, 0x000000008000000Aull,
-    0x000000008000808Bull, 0x800000000000008Bull, 0x8000000000008089ull, 0x8000000000008003ull,
-    0x8000000000008002ull, 0x8000000000000080ull, 0x000000000000800Aull, 0x800000008000000Aull,
-    0x8000000080008081ull, 0x8000000000008080ull, 0x0000000080000001ull, 0x8000000080008008ull};
 
 constexpr size_t kRateLanes = 17;  // the 136-byte rate of Keccak-256
 
@@ -96,7 +89,7 @@ void keccak_f1600_x8(__m512i s[25]) {
     a22 = _mm512_ternarylogic_epi64(b22, b23, b24, 0xD2);
     a23 = _mm512_ternarylogic_epi64(b23, b24, b20, 0xD2);
     a24 = _mm512_ternarylogic_epi64(b24, b20, b21, 0xD2);
-    a0 = _mm512_xor_si512(a0, _mm512_set1_epi64(static_cast<long long>(kRoundConstants[round])));
+    a0 = _mm512_xor_si512(a0, _mm512_set1_epi64(static_cast<long long>(kKeccakRoundConstants[round])));
   }
   s[0] = a0; s[1] = a1; s[2] = a2; s[3] = a3; s[4] = a4;
   s[5] = a5; s[6] = a6; s[7] = a7; s[8] = a8; s[9] = a9;

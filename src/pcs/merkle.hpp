@@ -25,10 +25,6 @@
 
 namespace zk {
 
-// Keccak-f[1600], unrolled: ~4x faster than the compact crypto/keccak.cpp loop, which dominates
-// commitment time. Same function as zk::keccak_f1600.
-void keccak_f1600_unrolled(uint64_t state[25]);
-
 // keccak256(left || right) = keccak256_pair(left, right): a Merkle node.
 Digest hash_node(const Digest& left, const Digest& right);
 
@@ -39,7 +35,7 @@ class LaneHasher {
   void absorb(uint64_t word) {
     state_[lane_] ^= word;
     if (++lane_ == kRateLanes) {
-      keccak_f1600_unrolled(state_);
+      keccak_f1600(state_);
       lane_ = 0;
     }
   }
