@@ -1,18 +1,36 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang in build-fuzz/ and runs each for FUZZ_SECONDS (default 60).
-# The corpus starts from the committed test models; crashes are written to build-fuzz/crashes/.
+# Builds the libFuzzer targets with clang in build-fuzz/ and runs each for FUZZ_SECONDS
+# (default 60). Crashes are written to build-fuzz/crashes/.
+#   fuzz_onnx_loader: ONNX bytes through loading, quantization and both engines; the corpus starts
+#                     from the committed test models.
+#   fuzz_verify:      bytes as a verifying key, or as a proof verified under the credit model's
+#                     key; the corpus starts from a valid key and proof made here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${FUZZ_BUILD:-build-fuzz}
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 JOBS=${JOBS:-2}
-# -march=native and OpenMP are left out: clang's libomp may be absent, and the fuzz build has no
-# use for either.
+# -march=native is left out: the fuzz build has no use for it.
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZKINFER_FUZZ=ON \
   -DZKINFER_NATIVE=OFF >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target fuzz_onnx_loader
+cmake --build "$BUILD" -j "$JOBS" --target fuzz_onnx_loader fuzz_verify zkinfer
+mkdir -p "$BUILD/crashes"
+
+run() {  # target corpus
+  "$BUILD/bin/$1" "$2" -max_total_time="$SECONDS_PER_TARGET" -max_len=262144 -rss_limit_mb=2048 \
+    -timeout=10 -artifact_prefix="$BUILD/crashes/$1-" -print_final_stats=1
+}
+
 corpus="$BUILD/corpus/onnx_loader"
-mkdir -p "$corpus" "$BUILD/crashes"
+mkdir -p "$corpus"
 cp tests/models/*.onnx "$corpus/"
-"$BUILD/bin/fuzz_onnx_loader" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 \
-  -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$BUILD/crashes/" -print_final_stats=1
+run fuzz_onnx_loader "$corpus"
+
+keys="$BUILD/fuzz-keys"
+corpus="$BUILD/corpus/verify"
+mkdir -p "$corpus"
+"$BUILD/bin/zkinfer" setup examples/credit/model.onnx -o "$keys" >/dev/null
+"$BUILD/bin/zkinfer" prove "$keys/model.pk" --input examples/credit/input.json -o "$keys/proof.bin" >/dev/null
+{ printf '\x00'; cat "$keys/proof.bin"; } > "$corpus/valid-proof"
+{ printf '\x01'; cat "$keys/model.vk"; } > "$corpus/valid-vk"
+ZKINFER_FUZZ_VK="$keys/model.vk" run fuzz_verify "$corpus"
