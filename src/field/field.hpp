@@ -5,6 +5,7 @@
 #pragma once
 
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "field/accumulator.hpp"
@@ -16,6 +17,11 @@ namespace zk {
 
 using F = Goldilocks;
 using E = GoldilocksExt2;
+
+// E is an extension field whose coefficients lie in F (so E's components can be combined with
+// F-level deferred reductions).
+template <class Ext, class Base>
+concept ExtensionOf = requires { typename Ext::BaseField; } && std::is_same_v<typename Ext::BaseField, Base>;
 
 // Montgomery's batch inversion: n inverses for 3(n-1) multiplications and one inversion.
 // Zero entries stay zero (they have no inverse); all other entries are replaced by inverses.

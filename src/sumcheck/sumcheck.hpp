@@ -22,6 +22,7 @@
 #include <utility>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "base/parallel.hpp"
 #include "base/result.hpp"
 #include "field/accumulator.hpp"
+#include "field/field.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk {
@@ -269,6 +271,144 @@ std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
   return combine_round<E, T>(partial, chunks, terms, degree, claim);
 }
 
+// ---- Round 1 without lifting (the "small-value" idea of Bagad, Dao, Domb, Thaler, "Speeding up
+// sum-check proving", 2025, section 4, for one delayed round) ----------------------------------
+//
+// After round 0 binds variable 0 to r0, a factor at (r0, t, x) is A + r0 B with base-field
+//   A = P(0, t, x),  B = P(1, t, x) - P(0, t, x),   P(b, t, x) = P(b, 0, x) + t (P(b, 1, x) - P(b, 0, x)),
+// so a product of N factors is the polynomial prod_k (A_k + X B_k) in X = r0, whose N + 1
+// base-field coefficients are summed over x with deferred reduction. Then
+//   g_1(t) = sum_j c_j sum_e r0^e C_{j,t,e}.
+// This needs no extension-field table: the tables are lifted once, after round 1, by a 4-to-1 fold.
+
+// Accumulates, for x in [begin, end) of tables of size 4q, the coefficients of
+// prod_k (A_k + X B_k) at t = 0, 2..d into acc[t (N + 1) + e].
+template <size_t N, class F>
+void accumulate_term_delayed(const std::array<const F*, N>& factor_tables, size_t q, size_t begin,
+                             size_t end, size_t degree, ProductAccumulator<F>* out) {
+  const std::array<const F*, N> factors = factor_tables;
+  std::array<ProductAccumulator<F>, (kMaxSumcheckDegree + 1) * (kMaxSumcheckDegree + 1)> acc{};
+  for (size_t x = begin; x < end; ++x) {
+    std::array<F, N> at0, step0, at1, step1;  // P(0, t, x), P(1, t, x) and their steps in t
+    for (size_t k = 0; k < N; ++k) {
+      const F* p = factors[k];
+      at0[k] = p[x];
+      step0[k] = p[x + q] - at0[k];
+      at1[k] = p[x + 2 * q];
+      step1[k] = p[x + 3 * q] - at1[k];
+    }
+    auto accumulate = [&](ProductAccumulator<F>* a) {
+      // coef holds prod_{k < N - 1} (A_k + X B_k); the last factor is folded into the sums.
+      std::array<F, N + 1> coef{};
+      coef[0] = F::one();
+      for (size_t k = 0; k + 1 < N; ++k) {
+        const F A = at0[k], B = at1[k] - at0[k];
+        for (size_t e = k + 1; e > 0; --e) coef[e] = coef[e] * A + coef[e - 1] * B;
+        coef[0] *= A;
+      }
+      const F A = at0[N - 1], B = at1[N - 1] - at0[N - 1];
+      for (size_t e = 0; e < N; ++e) {
+        a[e].add_product(coef[e], A);
+        a[e + 1].add_product(coef[e], B);
+      }
+    };
+    accumulate(acc.data());
+    if (degree < 2) continue;
+    for (size_t k = 0; k < N; ++k) {
+      at0[k] += step0[k] + step0[k];
+      at1[k] += step1[k] + step1[k];
+    }
+    for (size_t t = 2;; ++t) {
+      accumulate(acc.data() + t * (N + 1));
+      if (t == degree) break;
+      for (size_t k = 0; k < N; ++k) {
+        at0[k] += step0[k];
+        at1[k] += step1[k];
+      }
+    }
+  }
+  for (size_t i = 0; i < (degree + 1) * (N + 1); ++i) out[i].merge(acc[i]);
+}
+
+// g_1(t) for t = 0..d from the base-field tables and the round-0 challenge r0.
+template <class E, class F>
+std::vector<E> delayed_round_values(const std::vector<std::vector<F>>& tables,
+                                    std::span<const SumcheckTerm<E>> terms, size_t degree,
+                                    const E& r0, const E& claim) {
+  const size_t q = tables.at(0).size() / 4;
+  // Per term: (d + 1) values of t, each with N + 1 coefficients.
+  std::vector<size_t> offset(terms.size() + 1, 0);
+  for (size_t m = 0; m < terms.size(); ++m)
+    offset[m + 1] = offset[m] + (degree + 1) * (terms[m].factors.size() + 1);
+  const size_t width = offset.back();
+  const size_t chunks = chunk_count(q, kRoundGrain);
+  std::vector<ProductAccumulator<F>> partial(chunks * width);
+  parallel_chunks(q, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
+    for (size_t m = 0; m < terms.size(); ++m) {
+      const auto& factors = terms[m].factors;
+      ProductAccumulator<F>* acc = partial.data() + c * width + offset[m];
+      auto run = [&]<size_t N>(std::integral_constant<size_t, N>) {
+        if (factors.size() != N) return false;
+        std::array<const F*, N> ptrs;
+        for (size_t k = 0; k < N; ++k) ptrs[k] = tables[factors[k]].data();
+        accumulate_term_delayed<N, F>(ptrs, q, begin, end, degree, acc);
+        return true;
+      };
+      [&]<size_t... Ns>(std::index_sequence<Ns...>) {
+        (run(std::integral_constant<size_t, Ns + 1>{}) || ...);
+      }(std::make_index_sequence<kMaxSumcheckDegree>{});
+    }
+  });
+  std::vector<E> g(degree + 1, E::zero());
+  for (size_t m = 0; m < terms.size(); ++m) {
+    const size_t n_coef = terms[m].factors.size() + 1;
+    for (size_t t = 0; t <= degree; ++t) {
+      if (t == 1) continue;
+      E value = E::zero(), power = E::one();
+      for (size_t e = 0; e < n_coef; ++e) {
+        ProductAccumulator<F> sum;
+        for (size_t c = 0; c < chunks; ++c) sum.merge(partial[c * width + offset[m] + t * n_coef + e]);
+        value += power * E(sum.reduce());
+        power *= r0;
+      }
+      g[t] += terms[m].coefficient * value;
+    }
+  }
+  g[1] = claim - g[0];
+  return g;
+}
+
+// Binds variables 0 and 1 of a base-field table (size 4q) to (r0, r1) at once:
+//   out[j] = a + r1 (b - a) + r0 (c - a) + r0 r1 (d - c - b + a),
+// (a, b, c, d) = (P[j], P[j + q], P[j + 2q], P[j + 3q]): three mixed products per entry.
+template <class E, class F>
+std::vector<E> fold_two_to(std::span<const F> table, const E& r0, const E& r1) {
+  const size_t q = table.size() / 4;
+  std::vector<E> out(q);
+  const E r01 = r0 * r1;
+  parallel_for(q, kPolyGrain, [in = table.data(), dst = out.data(), q, r0, r1, r01](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) {
+      const F a = in[j], b = in[j + q], c = in[j + 2 * q], d = in[j + 3 * q];
+      const F db = b - a, dc = c - a, dd = d - c - b + a;
+      if constexpr (ExtensionOf<E, F>) {
+        // Each coefficient of E is one sum of three 128-bit products plus a, reduced once.
+        ProductAccumulator<F> c0, c1;
+        c0.add_product(r1.c0(), db);
+        c0.add_product(r0.c0(), dc);
+        c0.add_product(r01.c0(), dd);
+        c0.add(a);
+        c1.add_product(r1.c1(), db);
+        c1.add_product(r0.c1(), dc);
+        c1.add_product(r01.c1(), dd);
+        dst[j] = E(c0.reduce(), c1.reduce());
+      } else {
+        dst[j] = r1 * db + r0 * dc + r01 * dd + E(a);
+      }
+    }
+  });
+  return out;
+}
+
 // ---- Prover and verifier -----------------------------------------------------------------------
 
 // Proves claim = sum_x G(x). Tables (all of size 2^n) are consumed. The claim must be true: a
@@ -297,8 +437,9 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     return out;
   }
 
-  // Round 0 runs on the input tables (base field); binding its challenge lifts them into E,
-  // after which each round evaluates, draws its challenge and folds in place.
+  // Round 0 and round 1 run on the base-field input tables (round 1 without lifting, see
+  // delayed_round_values); the tables are then lifted into E by one 4-to-1 fold, after which each
+  // round evaluates, draws its challenge and folds in place.
   std::vector<E> g = round_values<E, F>(tables, terms, degree, claim);
   std::vector<std::vector<E>> folded;
   for (size_t i = 0; i < num_vars; ++i) {
@@ -306,15 +447,19 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     claim = interpolate_at<E>(g, r);
     out.proof.rounds.push_back(std::move(g));
     out.point.push_back(r);
-    if (i == 0) {
+    if (i == 0 && num_vars == 1) {
+      for (const auto& t : tables) folded.push_back(fold_to<E, F>(t, r));
+    } else if (i == 1) {
       for (auto& t : tables) {
-        folded.push_back(fold_to<E, F>(t, r));
+        folded.push_back(fold_two_to<E, F>(t, out.point[0], r));
         std::vector<F>().swap(t);
       }
-    } else {
+    } else if (i > 1) {
       for (auto& t : folded) fold_in_place(t, r);
     }
-    if (i + 1 < num_vars) g = round_values<E, E>(folded, terms, degree, claim);
+    if (i + 1 == num_vars) break;
+    g = i == 0 ? delayed_round_values<E, F>(tables, terms, degree, r, claim)
+               : round_values<E, E>(folded, terms, degree, claim);
   }
   for (const auto& t : folded) out.table_evaluations.push_back(t[0]);
   return out;
