@@ -14,4 +14,8 @@ run sumcheck --log-size 24 --degree 2 --reps 3
 run --threads 1 sumcheck --log-size 20 --degree 2
 for n in 16 20 22 24; do run pcs --log-size "$n"; done
 run lookup --log-lookups 20 --log-table 16
+models=$(dirname "$bindir")/bench-models
+[ -f "$models/mlp_4m.onnx" ] || /usr/bin/python3 scripts/make_bench_models.py "$models"
+run model examples/credit/model.onnx --input examples/credit/input.json
+for m in 10k 1m 4m; do run model "$models/mlp_$m.onnx" --input "$models/mlp_$m.json"; done
 "$bindir/zkinfer-micro-bench" --benchmark_min_time=0.2
