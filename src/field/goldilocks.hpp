@@ -84,24 +84,23 @@ class Goldilocks {
   constexpr Goldilocks inverse() const { return pow(MODULUS - 2); }
 
   // Reduces any 128-bit value to its canonical residue.
-  static constexpr uint64_t reduce128(uint128_t x) {
+  static constexpr uint64_t reduce128(uint128_t x) { return reduce129(x, 0); }
+  // (wraps * 2^128 + x) mod p for wraps <= 2. With x = lo + 2^64 (2^32 hh + hl), 2^64 = 2^32 - 1,
+  // 2^96 = -1 and 2^128 = -2^32 (mod p):  value = lo - (hh + 2^32 wraps) + hl (2^32 - 1),
+  // where the subtrahend is below 2^34, so one conditional correction per step suffices.
+  static constexpr uint64_t reduce129(uint128_t x, uint64_t wraps) {
     const uint64_t lo = static_cast<uint64_t>(x);
     const uint64_t hi = static_cast<uint64_t>(x >> 64);
-    const uint64_t hi_hi = hi >> 32;
+    const uint64_t subtrahend = (hi >> 32) + (wraps << 32);
     const uint64_t hi_lo = hi & EPSILON;
     uint64_t t0;
-    const bool borrow = __builtin_sub_overflow(lo, hi_hi, &t0);
-    t0 -= EPSILON & (0 - static_cast<uint64_t>(borrow));
+    const bool borrow = __builtin_sub_overflow(lo, subtrahend, &t0);
+    t0 -= EPSILON & (0 - static_cast<uint64_t>(borrow));  // + 2^64 - EPSILON = + p
     const uint64_t t1 = hi_lo * EPSILON;
     uint64_t t2;
     const bool carry = __builtin_add_overflow(t0, t1, &t2);
-    t2 += EPSILON & (0 - static_cast<uint64_t>(carry));
+    t2 += EPSILON & (0 - static_cast<uint64_t>(carry));  // cannot wrap again: t2 < t1 then
     return canonicalize(t2);
-  }
-  // (wraps * 2^128 + x) mod p for wraps <= 2, using 2^128 = (2^64)^2 = EPSILON^2 = -2^32 (mod p).
-  static constexpr uint64_t reduce129(uint128_t x, uint64_t wraps) {
-    const Goldilocks r(reduce128(x));
-    return (r - Goldilocks(wraps << 32)).v_;
   }
   // a * b + c * d mod p with a single reduction (the sum of two 128-bit products).
   static constexpr Goldilocks sum_of_products(Goldilocks a, Goldilocks b, Goldilocks c,
