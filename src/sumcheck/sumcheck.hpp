@@ -437,9 +437,11 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     return out;
   }
 
-  // Round 0 and round 1 run on the base-field input tables (round 1 without lifting, see
-  // delayed_round_values); the tables are then lifted into E by one 4-to-1 fold, after which each
-  // round evaluates, draws its challenge and folds in place.
+  // Round 0 runs on the input tables. For base-field inputs (F != E) round 1 runs on them too,
+  // without lifting (see delayed_round_values), and the tables are then lifted into E by one
+  // 4-to-1 fold; extension-field inputs are folded in place from round 0 on. Each later round
+  // evaluates, draws its challenge and folds in place.
+  constexpr bool delay_lift = !std::is_same_v<F, E>;
   std::vector<E> g = round_values<E, F>(tables, terms, degree, claim);
   std::vector<std::vector<E>> folded;
   for (size_t i = 0; i < num_vars; ++i) {
@@ -447,19 +449,18 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     claim = interpolate_at<E>(g, r);
     out.proof.rounds.push_back(std::move(g));
     out.point.push_back(r);
-    if (i == 0 && num_vars == 1) {
-      for (const auto& t : tables) folded.push_back(fold_to<E, F>(t, r));
-    } else if (i == 1) {
+    const bool lift_now = delay_lift ? (i == 1 || num_vars == 1) : i == 0;
+    if (lift_now) {
       for (auto& t : tables) {
-        folded.push_back(fold_two_to<E, F>(t, out.point[0], r));
+        folded.push_back(i == 1 ? fold_two_to<E, F>(t, out.point[0], r) : fold_to<E, F>(t, r));
         std::vector<F>().swap(t);
       }
-    } else if (i > 1) {
+    } else if (!folded.empty()) {
       for (auto& t : folded) fold_in_place(t, r);
     }
     if (i + 1 == num_vars) break;
-    g = i == 0 ? delayed_round_values<E, F>(tables, terms, degree, r, claim)
-               : round_values<E, E>(folded, terms, degree, claim);
+    g = folded.empty() ? delayed_round_values<E, F>(tables, terms, degree, r, claim)
+                       : round_values<E, E>(folded, terms, degree, claim);
   }
   for (const auto& t : folded) out.table_evaluations.push_back(t[0]);
   return out;
