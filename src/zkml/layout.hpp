@@ -55,27 +55,57 @@ inline PolyLayout weight_layout(const ModelSpec& spec) {
   return layout;
 }
 
-// Per-proof tables: layer l has y, r limbs, d+ limbs, d- limbs (vars log B' + log N'_l), starting
-// at first[l]; the range multiplicities come last (16 vars).
-struct ProofLayout {
-  PolyLayout polys;
-  std::vector<uint32_t> first;  // per layer
-  uint32_t multiplicities = 0;
-};
-
 inline uint32_t polys_per_layer(const DenseLayer& layer) {
   return 1 + layer.remainder_limbs() + 2 * layer.slack_limbs();
 }
+
+// Per-proof tables: layer l has y, r limbs, d+ limbs, d- limbs (vars log B' + log N'_l), indices
+// first[l] onwards; the range multiplicities come last (16 vars). All of them are packed into ONE
+// committed polynomial T of num_vars variables (zeros past the last table): tables are placed in
+// order of decreasing size (stable), so table i of m_i variables starts at an offset o_i that is
+// a multiple of 2^m_i, and with variable 0 the most significant index bit
+//   P_i(z) = T(bits(o_i / 2^m_i), z)     (the num_vars - m_i top bits of o_i, then z).
+// One commitment with one polynomial keeps the opening's round-0 Merkle openings to one 16-value
+// leaf per query and its combination f = sum_j mu_j P_j to one table.
+struct ProofLayout {
+  uint32_t num_vars = 0;          // of the packed table T
+  std::vector<uint32_t> vars_of;  // per table
+  std::vector<uint64_t> offset;   // per table: start index in T
+  std::vector<uint32_t> first;    // per layer
+  uint32_t multiplicities = 0;
+
+  // The point of T at which T equals P_table(z).
+  std::vector<E> point(uint32_t table, std::span<const E> z) const {
+    const uint32_t prefix_bits = num_vars - vars_of[table];
+    const uint64_t block = offset[table] >> vars_of[table];
+    std::vector<E> out;
+    out.reserve(num_vars);
+    for (uint32_t b = prefix_bits; b-- > 0;) out.push_back((block >> b) & 1 ? E::one() : E::zero());
+    out.insert(out.end(), z.begin(), z.end());
+    return out;
+  }
+};
 
 inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
   ProofLayout layout;
   for (const auto& layer : spec.layers) {
     const uint32_t vars = log2_padded(batch) + log2_padded(layer.out_features);
-    layout.first.push_back(static_cast<uint32_t>(layout.polys.vars_of.size()));
-    for (uint32_t i = 0; i < polys_per_layer(layer); ++i) layout.polys.add(vars);
+    layout.first.push_back(static_cast<uint32_t>(layout.vars_of.size()));
+    for (uint32_t i = 0; i < polys_per_layer(layer); ++i) layout.vars_of.push_back(vars);
   }
-  layout.multiplicities = layout.polys.add(kLimbBits);
-  layout.polys.finish();
+  layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
+  layout.vars_of.push_back(kLimbBits);
+  std::vector<uint32_t> order(layout.vars_of.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return layout.vars_of[a] > layout.vars_of[b]; });
+  layout.offset.assign(order.size(), 0);
+  uint64_t next = 0;
+  for (uint32_t i : order) {
+    layout.offset[i] = next;
+    next += uint64_t{1} << layout.vars_of[i];
+  }
+  layout.num_vars = log2_padded(next);
   return layout;
 }
 

@@ -84,6 +84,18 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
   const double verify_ms = ms_since(start);
   if (!verified) return error_json("verification failed: " + verified.error());
 
+  // Proof bytes per part (Proof::to_bytes): statement, commitments, LogUp, layer sum-checks, opening.
+  ByteWriter commitment_bytes, lookup_bytes, layer_bytes;
+  for (const auto& c : proof->commitments) c.serialize(commitment_bytes);
+  proof->lookup.encode(lookup_bytes);
+  for (const auto& lp : proof->layers) {
+    lp.matmul.encode(layer_bytes);
+    lp.zero_check.encode(layer_bytes);
+  }
+  const nlohmann::json proof_parts{{"commitments", commitment_bytes.bytes().size()},
+                                   {"lookup", lookup_bytes.bytes().size()},
+                                   {"layer_sumchecks", layer_bytes.bytes().size()},
+                                   {"opening", proof->opening.size()}};
   size_t params = 0;
   for (size_t l = 0; l < pk->weights.size(); ++l) params += pk->weights[l].size() + pk->biases[l].size();
   rusage usage{};
@@ -96,6 +108,7 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
                      {"prove_ms", prove_ms},
                      {"verify_ms", verify_ms},
                      {"proof_bytes", bytes.size()},
+                     {"proof_parts", proof_parts},
                      {"vk_bytes", vk->to_bytes().size()},
                      {"peak_rss_mb", static_cast<double>(usage.ru_maxrss) / 1024.0},
                      {"infer_int_ms", infer_int_ms},

@@ -250,6 +250,20 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
   return tables;
 }
 
+// The packed table T of the proof layout: every layer table and the multiplicities at their offsets.
+std::vector<F> pack_tables(const detail::ProofLayout& layout, const ProverTables& tables) {
+  std::vector<F> packed(size_t{1} << layout.num_vars, F::zero());
+  auto place = [&](uint32_t table, std::span<const F> values) {
+    if (values.size() != size_t{1} << layout.vars_of[table]) throw std::logic_error("zkml: table of the wrong size");
+    std::copy(values.begin(), values.end(), packed.begin() + static_cast<ptrdiff_t>(layout.offset[table]));
+  };
+  for (size_t l = 0; l < tables.layer_polys.size(); ++l)
+    for (size_t i = 0; i < tables.layer_polys[l].size(); ++i)
+      place(layout.first[l] + static_cast<uint32_t>(i), tables.layer_polys[l][i]);
+  place(layout.multiplicities, tables.multiplicities);
+  return packed;
+}
+
 // x~(rho_b, j) for every j: the batch variables of a B' x K' table bound to rho_b.
 std::vector<E> bind_rows(std::span<const F> table, std::span<const E> rho_b, size_t cols) {
   const auto eq = eq_table<E>(rho_b);
@@ -295,21 +309,16 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   if (hooks && hooks->on_tables) hooks->on_tables(tables);
 
   const auto layout = detail::proof_layout(spec, batch);
-  for (uint32_t vars : layout.polys.group_vars)
-    if (vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
-  std::vector<std::span<const F>> all_polys;
-  for (const auto& polys : tables.layer_polys)
-    for (const auto& p : polys) all_polys.emplace_back(p);
-  all_polys.emplace_back(tables.multiplicities);
+  if (layout.num_vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
   std::vector<pcs::CommittedPolynomials> committed;
   Proof proof;
   proof.batch = batch;
   proof.input.assign(input.begin(), input.end());
   proof.output = tables.output;
-  for (const auto& members : layout.polys.members) {
-    std::vector<std::span<const F>> spans;
-    for (uint32_t t : members) spans.push_back(all_polys[t]);
-    auto c = pcs::commit(spans, pk.vk.params);
+  {
+    const std::vector<F> packed = pack_tables(layout, tables);
+    const std::span<const F> packed_span(packed);
+    auto c = pcs::commit(std::span<const std::span<const F>>(&packed_span, 1), pk.vk.params);
     if (!c) return fail("zkml: commitment: " + c.error());
     proof.commitments.push_back(c->commitment());
     committed.push_back(std::move(*c));
@@ -321,7 +330,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   const auto proof_offset = static_cast<uint32_t>(pk.committed.size());
   std::vector<pcs::EvalClaim> claims;
   auto claim_on = [&](uint32_t l, uint32_t table, std::vector<E> point, E value) {
-    claims.push_back({layout.polys.ref(layout.first[l] + table, proof_offset), std::move(point), value});
+    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
   };
 
   // Range checks.
@@ -337,7 +346,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
       const E value = (lookup.claims.witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
       claim_on(c.layer, c.table, lookup.claims.witness[g].point, value);
     }
-    claims.push_back({layout.polys.ref(layout.multiplicities, proof_offset), lookup.claims.multiplicity_point,
+    claims.push_back({{proof_offset, 0}, layout.point(layout.multiplicities, lookup.claims.multiplicity_point),
                       lookup.claims.multiplicity_value});
     proof.lookup = std::move(lookup.proof);
   }
@@ -428,12 +437,12 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
       !std::equal(expected_output->begin(), expected_output->end(), proof.output.begin(), proof.output.end()))
     return fail("the proof's outputs differ from the claimed outputs");
   const auto layout = detail::proof_layout(spec, batch);
-  if (proof.commitments.size() != layout.polys.group_vars.size()) return fail("proof: wrong number of commitments");
-  for (size_t g = 0; g < proof.commitments.size(); ++g) {
-    const auto& c = proof.commitments[g];
-    if (c.num_vars != layout.polys.group_vars[g] || c.num_polys != layout.polys.members[g].size() ||
-        c.rate_bits != vk.params.rate_bits || c.num_vars > pcs::kMaxVars)
-      return fail("proof: commitment " + std::to_string(g) + " has the wrong shape");
+  if (proof.commitments.size() != 1) return fail("proof: wrong number of commitments");
+  {
+    const auto& c = proof.commitments[0];
+    if (c.num_vars != layout.num_vars || c.num_polys != 1 || c.rate_bits != vk.params.rate_bits ||
+        c.num_vars > pcs::kMaxVars)
+      return fail("proof: commitment 0 has the wrong shape");
   }
   if (proof.layers.size() != spec.layers.size()) return fail("proof: wrong number of layers");
 
@@ -443,7 +452,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   const auto proof_offset = static_cast<uint32_t>(vk.weight_commitments.size());
   std::vector<pcs::EvalClaim> claims;
   auto claim_on = [&](uint32_t l, uint32_t table, std::vector<E> point, E value) {
-    claims.push_back({layout.polys.ref(layout.first[l] + table, proof_offset), std::move(point), value});
+    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
   };
 
   {
@@ -456,7 +465,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
       const E value = (lookup->witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
       claim_on(c.layer, c.table, lookup->witness[g].point, value);
     }
-    claims.push_back({layout.polys.ref(layout.multiplicities, proof_offset), lookup->multiplicity_point,
+    claims.push_back({{proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
                       lookup->multiplicity_value});
   }
 
@@ -562,8 +571,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   Proof proof;
   proof.batch = *batch;
   const auto layout = detail::proof_layout(spec, proof.batch);
-  for (uint32_t vars : layout.polys.group_vars)
-    if (vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
+  if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
   auto input = decode_i64s(in, size_t{proof.batch} * spec.input_features);
   if (!input) return fail(input.error());
   proof.input = std::move(*input);
@@ -572,7 +580,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   proof.output = std::move(*output);
   auto count = in.u32();
   if (!count) return fail("proof: " + count.error());
-  if (*count != layout.polys.group_vars.size()) return fail("proof: wrong number of commitments");
+  if (*count != 1) return fail("proof: wrong number of commitments");
   for (uint32_t g = 0; g < *count; ++g) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("proof: " + c.error());

@@ -37,7 +37,7 @@
 namespace zk::zkml {
 
 constexpr uint32_t kKeyVersion = 1;
-constexpr uint32_t kProofVersion = 1;
+constexpr uint32_t kProofVersion = 2;
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;

@@ -6,6 +6,8 @@
 
 #include "model/int_engine.hpp"
 #include "model/io.hpp"
+#include "poly/multilinear.hpp"
+#include "zkml/layout.hpp"
 #include "zkml/model_bench.hpp"
 #include "zkml/zkml.hpp"
 
@@ -324,6 +326,66 @@ TEST(Zkml, TamperedAndTruncatedProofBytes) {
     prefixed.insert(prefixed.end(), garbage.begin(), garbage.end());
     EXPECT_FALSE(verify_bytes(pk->vk, prefixed).ok());
   }
+}
+
+// The packed per-proof table: every table sits at an offset aligned to its size, the blocks do
+// not overlap, and T(layout.point(i, z)) = P_i(z) for the multilinear extensions.
+TEST(Zkml, PackedProofTablePointsEvaluateEachTable) {
+  std::mt19937_64 rng(7);
+  const IntModel m = random_mlp(rng, {33, 40, 17, 3}, 3, 10, true);
+  std::vector<std::vector<int64_t>> w, b;
+  auto spec = extract_spec(m, &w, &b);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  const auto layout = detail::proof_layout(*spec, 3);
+  std::vector<std::vector<F>> tables;
+  std::vector<F> packed(size_t{1} << layout.num_vars, F::zero());
+  std::vector<bool> used(packed.size(), false);
+  for (uint32_t i = 0; i < layout.vars_of.size(); ++i) {
+    const size_t size = size_t{1} << layout.vars_of[i];
+    ASSERT_EQ(layout.offset[i] % size, 0u) << i;
+    std::vector<F> table(size);
+    for (size_t x = 0; x < size; ++x) {
+      table[x] = F::from_u64(rng());
+      ASSERT_FALSE(used[layout.offset[i] + x]);
+      used[layout.offset[i] + x] = true;
+      packed[layout.offset[i] + x] = table[x];
+    }
+    tables.push_back(std::move(table));
+  }
+  for (uint32_t i = 0; i < tables.size(); ++i) {
+    std::vector<E> z(layout.vars_of[i]);
+    for (auto& c : z) c = E(F::from_u64(rng()), F::from_u64(rng()));
+    const E from_packed = evaluate_multilinear<E, F>(packed, layout.point(i, z));
+    const E direct = evaluate_multilinear<E, F>(tables[i], z);
+    EXPECT_TRUE(from_packed == direct) << i;
+  }
+}
+
+// The proof carries exactly one per-proof commitment of the packed table's shape.
+TEST(Zkml, PerProofCommitmentOfTheWrongShapeIsRefused) {
+  std::mt19937_64 rng(8);
+  const IntModel m = random_mlp(rng, {6, 5, 4}, 1);
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok());
+  auto proof = prove(*pk, 1, random_input(rng, 6, 127));
+  ASSERT_TRUE(proof.ok());
+  ASSERT_EQ(proof->commitments.size(), 1u);
+  ASSERT_TRUE(verify(pk->vk, *proof).ok());
+  Proof two = *proof;
+  two.commitments.push_back(two.commitments[0]);
+  auto r1 = verify(pk->vk, two);
+  ASSERT_FALSE(r1.ok());
+  EXPECT_EQ(r1.error(), "proof: wrong number of commitments");
+  Proof wider = *proof;
+  wider.commitments[0].num_vars += 1;
+  auto r2 = verify(pk->vk, wider);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error(), "proof: commitment 0 has the wrong shape");
+  Proof more_polys = *proof;
+  more_polys.commitments[0].num_polys = 2;
+  auto r3 = verify(pk->vk, more_polys);
+  ASSERT_FALSE(r3.ok());
+  EXPECT_EQ(r3.error(), "proof: commitment 0 has the wrong shape");
 }
 
 TEST(Zkml, LargerBatchAndWiderLayers) {
