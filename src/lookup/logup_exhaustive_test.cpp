@@ -8,6 +8,7 @@
 
 #include <string_view>
 
+#include "sumcheck/scripted_challenger.hpp"
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
 #include "lookup/logup.hpp"
@@ -16,6 +17,7 @@ namespace zk {
 namespace {
 
 using Tiny = SmallPrimeField<97>;
+using ScriptedChallenger = zk::ScriptedChallenger<Tiny>;
 
 // A transcript whose "logup/alpha" challenge is replaced by a chosen value.
 class AlphaOverride {
@@ -109,24 +111,6 @@ TEST(LogupExhaustive, RowOutsideTheTableAcceptedOnlyAtRootsOfTheIdentity) {
   }
 }
 
-// Supplies a fixed sequence of challenges; absorbs nothing.
-class ScriptedChallenger {
- public:
-  explicit ScriptedChallenger(std::vector<Tiny> script) : script_(std::move(script)) {}
-  void absorb_u64(std::string_view, uint64_t) {}
-  template <class Field>
-  void absorb(std::string_view, const Field&) {}
-  template <class Field>
-  void absorb_all(std::string_view, std::span<const Field>) {}
-  template <class Field>
-  Field challenge(std::string_view) {
-    return script_.at(next_++);
-  }
-
- private:
-  std::vector<Tiny> script_;
-  size_t next_ = 0;
-};
 
 TEST(FractionalSumExhaustive, ForgedRootCaughtExceptAtOneMu) {
   // Leaves (p, q) of two fractions; the forger claims P + 1 and shifts p_L by 1 / q_R so that

@@ -7,31 +7,14 @@
 #include <random>
 
 #include "field/field.hpp"
+#include "sumcheck/scripted_challenger.hpp"
 #include "sumcheck/sumcheck.hpp"
 
 namespace zk {
 namespace {
 
 using Tiny = SmallPrimeField<31>;
-
-// Supplies the challenges of one enumerated sequence in order; absorbs nothing.
-class ScriptedChallenger {
- public:
-  explicit ScriptedChallenger(std::vector<Tiny> script) : script_(std::move(script)) {}
-  void absorb_u64(std::string_view, uint64_t) {}
-  template <class Field>
-  void absorb(std::string_view, const Field&) {}
-  template <class Field>
-  void absorb_all(std::string_view, std::span<const Field>) {}
-  template <class Field>
-  Field challenge(std::string_view) {
-    return script_.at(next_++);
-  }
-
- private:
-  std::vector<Tiny> script_;
-  size_t next_ = 0;
-};
+using ScriptedChallenger = zk::ScriptedChallenger<Tiny>;
 
 struct TinyInstance {
   std::vector<std::vector<Tiny>> tables;
