@@ -8,10 +8,10 @@
 
 #include <string_view>
 
-#include "sumcheck/scripted_challenger.hpp"
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
 #include "lookup/logup.hpp"
+#include "sumcheck/scripted_challenger.hpp"
 
 namespace zk {
 namespace {
