@@ -84,6 +84,24 @@ void fold_in_place(std::vector<E>& table, const E& r) {
   table.resize(half);
 }
 
+// Binds variable 0 of several equal-size tables to r, in place, in one parallel pass (one
+// dispatch per round instead of one per table).
+template <class E>
+void fold_all_in_place(std::vector<std::vector<E>>& tables, const E& r) {
+  if (tables.empty()) return;
+  const size_t half = tables[0].size() / 2;
+  std::vector<E*> data;
+  for (auto& t : tables) {
+    if (t.size() != 2 * half) throw std::invalid_argument("fold_all_in_place: table sizes differ");
+    data.push_back(t.data());
+  }
+  parallel_for(half, kPolyGrain, [&data, half, r](size_t begin, size_t end) {
+    for (E* table : data)
+      for (size_t j = begin; j < end; ++j) table[j] = mul_add_of(table[j + half] - table[j], r, table[j]);
+  });
+  for (auto& t : tables) t.resize(half);
+}
+
 // Binds variable 0 of a table of type T (base or extension field) to r in E; returns a new
 // table of half the size in E (used when a base-field table meets its first challenge).
 template <class E, class T>

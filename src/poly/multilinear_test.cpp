@@ -356,5 +356,21 @@ TEST(KnownAnswers, EvaluateMultilinear) {
   }
 }
 
+TEST(Multilinear, FoldAllInPlaceEqualsFoldingEachTable) {
+  std::mt19937_64 rng(404);
+  for (size_t n : {2u, 8u, 1u << 15}) {
+    std::vector<std::vector<E>> tables(3, std::vector<E>(n));
+    for (auto& t : tables)
+      for (E& v : t) v = E::random(rng);
+    const E r = E::random(rng);
+    auto each = tables;
+    for (auto& t : each) fold_in_place(t, r);
+    fold_all_in_place(tables, r);
+    EXPECT_EQ(tables, each) << "size " << n;
+  }
+  std::vector<std::vector<E>> uneven = {std::vector<E>(4), std::vector<E>(8)};
+  EXPECT_THROW(fold_all_in_place(uneven, E::one()), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace zk

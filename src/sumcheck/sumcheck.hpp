@@ -456,7 +456,7 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
         std::vector<F>().swap(t);
       }
     } else if (!folded.empty()) {
-      for (auto& t : folded) fold_in_place(t, r);
+      fold_all_in_place(folded, r);
     }
     if (i + 1 == num_vars) break;
     g = folded.empty() ? delayed_round_values<E, F>(tables, terms, degree, r, claim)
