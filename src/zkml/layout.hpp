@@ -59,51 +59,72 @@ inline uint32_t polys_per_layer(const DenseLayer& layer) {
   return 1 + layer.remainder_limbs() + 2 * layer.slack_limbs();
 }
 
-// Per-proof tables: layer l has y, r limbs, d+ limbs, d- limbs (vars log B' + log N'_l), indices
-// first[l] onwards; the range multiplicities come last (16 vars). All of them are packed into ONE
-// committed polynomial T of num_vars variables (zeros past the last table): tables are placed in
-// order of decreasing size (stable), so table i of m_i variables starts at an offset o_i that is
-// a multiple of 2^m_i, and with variable 0 the most significant index bit
-//   P_i(z) = T(bits(o_i / 2^m_i), z)     (the num_vars - m_i top bits of o_i, then z).
+// Per-proof tables: layer l has y, r limbs, d+ limbs, d- limbs (vars m_l = log B' + log N'_l),
+// indices first[l] onwards; the range multiplicities come last (16 vars). All of them are packed
+// into ONE committed polynomial T of num_vars variables. Blocks: layer l's tables fill
+// S_l = 2^slot_vars[l] slots of 2^m_l entries (slot i = table i, zeros past the last table); the
+// multiplicities are a block of their own. Blocks are placed in order of decreasing size (stable),
+// so each starts at a multiple of its size, and with variable 0 the most significant index bit
+//   P_i(z) = T(bits(o_i / 2^m_i), z)                    (table i at offset o_i)
+//   sum_i eq(s, i) P_i(z) = T(block_bits(l), s, z)      (layer l, any s in E^slot_vars[l]).
 // One commitment with one polynomial keeps the opening's round-0 Merkle openings to one 16-value
 // leaf per query and its combination f = sum_j mu_j P_j to one table.
 struct ProofLayout {
-  uint32_t num_vars = 0;          // of the packed table T
-  std::vector<uint32_t> vars_of;  // per table
-  std::vector<uint64_t> offset;   // per table: start index in T
-  std::vector<uint32_t> first;    // per layer
+  uint32_t num_vars = 0;             // of the packed table T
+  std::vector<uint32_t> vars_of;     // per table
+  std::vector<uint64_t> offset;      // per table: start index in T
+  std::vector<uint32_t> first;       // per layer
+  std::vector<uint32_t> slot_vars;   // per layer
   uint32_t multiplicities = 0;
 
   // The point of T at which T equals P_table(z).
   std::vector<E> point(uint32_t table, std::span<const E> z) const {
-    const uint32_t prefix_bits = num_vars - vars_of[table];
-    const uint64_t block = offset[table] >> vars_of[table];
+    return with_prefix(offset[table] >> vars_of[table], num_vars - vars_of[table], z);
+  }
+  // The point of T at which T equals sum_i eq(slots, i) P_{first[l] + i}(z).
+  std::vector<E> layer_point(uint32_t l, std::span<const E> slots, std::span<const E> z) const {
+    const uint32_t block_vars = slot_vars[l] + vars_of[first[l]];
+    std::vector<E> inner(slots.begin(), slots.end());
+    inner.insert(inner.end(), z.begin(), z.end());
+    return with_prefix(offset[first[l]] >> block_vars, num_vars - block_vars, inner);
+  }
+
+ private:
+  static std::vector<E> with_prefix(uint64_t block, uint32_t prefix_bits, std::span<const E> rest) {
     std::vector<E> out;
-    out.reserve(num_vars);
+    out.reserve(prefix_bits + rest.size());
     for (uint32_t b = prefix_bits; b-- > 0;) out.push_back((block >> b) & 1 ? E::one() : E::zero());
-    out.insert(out.end(), z.begin(), z.end());
+    out.insert(out.end(), rest.begin(), rest.end());
     return out;
   }
 };
 
 inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
   ProofLayout layout;
+  std::vector<uint32_t> block_vars;  // per block: the layers, then the multiplicities
   for (const auto& layer : spec.layers) {
     const uint32_t vars = log2_padded(batch) + log2_padded(layer.out_features);
     layout.first.push_back(static_cast<uint32_t>(layout.vars_of.size()));
+    layout.slot_vars.push_back(log2_padded(polys_per_layer(layer)));
+    block_vars.push_back(layout.slot_vars.back() + vars);
     for (uint32_t i = 0; i < polys_per_layer(layer); ++i) layout.vars_of.push_back(vars);
   }
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
   layout.vars_of.push_back(kLimbBits);
-  std::vector<uint32_t> order(layout.vars_of.size());
+  block_vars.push_back(kLimbBits);
+  std::vector<uint32_t> order(block_vars.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return layout.vars_of[a] > layout.vars_of[b]; });
-  layout.offset.assign(order.size(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return block_vars[a] > block_vars[b]; });
+  layout.offset.assign(layout.vars_of.size(), 0);
   uint64_t next = 0;
-  for (uint32_t i : order) {
-    layout.offset[i] = next;
-    next += uint64_t{1} << layout.vars_of[i];
+  for (uint32_t block : order) {
+    if (block == spec.layers.size()) {
+      layout.offset[layout.multiplicities] = next;
+    } else {
+      for (uint32_t i = 0; i < polys_per_layer(spec.layers[block]); ++i)
+        layout.offset[layout.first[block] + i] = next + (uint64_t{i} << layout.vars_of[layout.first[block]]);
+    }
+    next += uint64_t{1} << block_vars[block];
   }
   layout.num_vars = log2_padded(next);
   return layout;

@@ -105,6 +105,19 @@ std::vector<uint32_t> zero_check_tables(const DenseLayer& layer) {
   return out;
 }
 
+// All of layer l's tables evaluated at z (values absorbed by the caller) become ONE claim on the
+// packed table: s <- E^slot_vars (drawn now), T(block_bits(l), s, z) = sum_i eq(s, i) v_i. If some
+// v_i != P_i(z), both sides are distinct multilinear polynomials in s (slots past the layer's
+// tables count as 0 on the right): they agree with probability <= slot_vars / |E|.
+void claim_layer_values(Transcript& t, const detail::ProofLayout& layout, uint32_t proof_commitment, uint32_t l,
+                        std::span<const E> z, std::span<const E> values, std::vector<pcs::EvalClaim>& claims) {
+  const auto slots = t.challenges<E>("zkml/slots", layout.slot_vars[l]);
+  const auto eq = eq_table<E>(slots);
+  E combined = E::zero();
+  for (size_t i = 0; i < values.size(); ++i) combined += eq[i] * values[i];
+  claims.push_back({{proof_commitment, 0}, layout.layer_point(l, slots, z), combined});
+}
+
 void encode_elements(ByteWriter& out, std::span<const E> values) {
   for (const E& v : values) v.to_bytes(out.extend(E::BYTES));
 }
@@ -366,7 +379,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
       for (const auto& p : polys) lp.requant_evals.push_back(inner_product<E, F>(eq, p));
     }
     transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-    for (uint32_t i = 0; i < polys.size(); ++i) claim_on(l, i, rho, lp.requant_evals[i]);
+    claim_layer_values(transcript, layout, proof_offset, l, rho, lp.requant_evals, claims);
 
     // acc'(rho) - I_B(rho_b) b'(rho_n) = sum_j x(rho_b, j) W'(j, rho_n).
     const std::vector<F> bias_table = pad_matrix(pk.biases[l], 1, layer.out_features);
@@ -402,9 +415,12 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
     const auto zc_terms = zero_check_terms(layer, gamma);
     auto zc = prove_sumcheck<E, E>(transcript, std::move(zc_tables), zc_terms, E::zero());
     lp.zero_check = std::move(zc.proof);
-    lp.zero_check_evals.assign(zc.table_evaluations.begin() + 1, zc.table_evaluations.end());
+    {
+      const auto eq = eq_table<E>(zc.point);
+      for (const auto& p : polys) lp.zero_check_evals.push_back(inner_product<E, F>(eq, p));
+    }
     transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
-    for (size_t i = 0; i < zc_indices.size(); ++i) claim_on(l, zc_indices[i], zc.point, lp.zero_check_evals[i]);
+    claim_layer_values(transcript, layout, proof_offset, l, zc.point, lp.zero_check_evals, claims);
     proof.layers.push_back(std::move(lp));
   }
 
@@ -476,13 +492,13 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
     const uint32_t out_vars = log2_padded(layer.out_features), in_vars = log2_padded(layer.in_features);
     if (lp.requant_evals.size() != detail::polys_per_layer(layer) ||
-        lp.zero_check_evals.size() != 1 + 2 * layer.slack_limbs())
+        lp.zero_check_evals.size() != detail::polys_per_layer(layer))
       return fail(where + "wrong number of evaluations");
 
     const auto rho = transcript.challenges<E>("zkml/rho", batch_vars + out_vars);
     const std::span<const E> rho_b(rho.data(), batch_vars), rho_n(rho.data() + batch_vars, out_vars);
     transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-    for (uint32_t i = 0; i < lp.requant_evals.size(); ++i) claim_on(l, i, rho, lp.requant_evals[i]);
+    claim_layer_values(transcript, layout, proof_offset, l, rho, lp.requant_evals, claims);
     if (l + 1 == spec.layers.size()) {
       const auto output_table = pad_matrix(proof.output, batch, layer.out_features);
       if (evaluate_multilinear<E, F>(output_table, rho) != lp.requant_evals[0])
@@ -514,12 +530,12 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     auto zc = verify_sumcheck<E>(transcript, batch_vars + out_vars, 3, E::zero(), lp.zero_check);
     if (!zc) return fail(where + "zero-check " + zc.error());
     transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
-    const auto evals = concat(std::vector<E>{eq_eval<E>(tau, zc->point)}, lp.zero_check_evals);
+    std::vector<E> evals{eq_eval<E>(tau, zc->point)};
+    for (uint32_t i : zero_check_tables(layer)) evals.push_back(lp.zero_check_evals[i]);
     const auto terms = zero_check_terms(layer, gamma);
     if (!check_final_evaluation<E>(*zc, terms, evals))
       return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
-    const auto zc_indices = zero_check_tables(layer);
-    for (size_t i = 0; i < zc_indices.size(); ++i) claim_on(l, zc_indices[i], zc->point, lp.zero_check_evals[i]);
+    claim_layer_values(transcript, layout, proof_offset, l, zc->point, lp.zero_check_evals, claims);
   }
 
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
@@ -608,7 +624,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     auto zc = SumcheckProof<E>::decode(in, batch_vars + log2_padded(layer.out_features), 3);
     if (!zc) return fail("proof: " + zc.error());
     lp.zero_check = std::move(*zc);
-    auto zc_evals = decode_elements(in, 1 + 2 * layer.slack_limbs());
+    auto zc_evals = decode_elements(in, detail::polys_per_layer(layer));
     if (!zc_evals) return fail(zc_evals.error());
     lp.zero_check_evals = std::move(*zc_evals);
     proof.layers.push_back(std::move(lp));

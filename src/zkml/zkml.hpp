@@ -37,7 +37,7 @@
 namespace zk::zkml {
 
 constexpr uint32_t kKeyVersion = 1;
-constexpr uint32_t kProofVersion = 2;
+constexpr uint32_t kProofVersion = 3;
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
@@ -115,7 +115,7 @@ struct LayerProof {
   SumcheckProof<E> matmul;
   E input_eval, weight_eval;       // x(rho_b, zeta), W'(zeta, rho_n)
   SumcheckProof<E> zero_check;
-  std::vector<E> zero_check_evals; // y, d+ limbs, d- limbs at the zero-check point
+  std::vector<E> zero_check_evals; // y, r limbs, d+ limbs, d- limbs at the zero-check point
 };
 
 struct Proof {

@@ -328,8 +328,8 @@ TEST(Zkml, TamperedAndTruncatedProofBytes) {
   }
 }
 
-// The packed per-proof table: every table sits at an offset aligned to its size, the blocks do
-// not overlap, and T(layout.point(i, z)) = P_i(z) for the multilinear extensions.
+// The packed per-proof table: every table sits at an offset aligned to its size, the tables do
+// not overlap, T(layout.point(i, z)) = P_i(z), and a layer's block point combines its tables.
 TEST(Zkml, PackedProofTablePointsEvaluateEachTable) {
   std::mt19937_64 rng(7);
   const IntModel m = random_mlp(rng, {33, 40, 17, 3}, 3, 10, true);
@@ -358,6 +358,18 @@ TEST(Zkml, PackedProofTablePointsEvaluateEachTable) {
     const E from_packed = evaluate_multilinear<E, F>(packed, layout.point(i, z));
     const E direct = evaluate_multilinear<E, F>(tables[i], z);
     EXPECT_TRUE(from_packed == direct) << i;
+  }
+  // A layer's block: T(block bits, s, z) = sum_i eq(s, i) P_i(z) over the layer's tables.
+  for (uint32_t l = 0; l < spec->layers.size(); ++l) {
+    std::vector<E> z(layout.vars_of[layout.first[l]]), s(layout.slot_vars[l]);
+    for (auto& c : z) c = E(F::from_u64(rng()), F::from_u64(rng()));
+    for (auto& c : s) c = E(F::from_u64(rng()), F::from_u64(rng()));
+    const auto eq = eq_table<E>(s);
+    E combined = E::zero();
+    for (uint32_t i = 0; i < detail::polys_per_layer(spec->layers[l]); ++i)
+      combined += eq[i] * evaluate_multilinear<E, F>(tables[layout.first[l] + i], z);
+    const E from_packed = evaluate_multilinear<E, F>(packed, layout.layer_point(l, s, z));
+    EXPECT_TRUE(from_packed == combined) << l;
   }
 }
 
