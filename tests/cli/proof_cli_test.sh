@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# End-to-end checks of `zkinfer setup / prove / verify`: outputs and exit codes
+# (0 valid, 1 invalid proof, 2 usage error or malformed / unreadable input).
+# Usage: tests/cli/proof_cli_test.sh path/to/zkinfer
+set -uo pipefail
+ZKINFER=$1
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CREDIT=$ROOT/examples/credit
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+checks=0
+
+expect_exit() {  # expected_code description command...
+  local expected=$1 what=$2
+  shift 2
+  checks=$((checks + 1))
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local code=$?
+  if [ "$code" != "$expected" ]; then
+    echo "FAIL: $what: exit $code, expected $expected"; cat "$TMP/err"; failures=$((failures + 1))
+  elif [ "$expected" != 0 ] && [ ! -s "$TMP/err" ]; then
+    echo "FAIL: $what: no reason on stderr"; failures=$((failures + 1))
+  fi
+}
+expect_output() {  # description pattern
+  checks=$((checks + 1))
+  grep -q "$2" "$TMP/out" || { echo "FAIL: $1: output lacks $2"; cat "$TMP/out"; failures=$((failures + 1)); }
+}
+
+expect_exit 0 "setup" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/keys" --calibration "$CREDIT/calibration.json"
+[ -s "$TMP/keys/model.pk" ] && [ -s "$TMP/keys/model.vk" ] || { echo "FAIL: setup wrote no keys"; failures=$((failures + 1)); }
+vk_bytes=$(stat -c %s "$TMP/keys/model.vk")
+[ "$vk_bytes" -lt 8192 ] || { echo "FAIL: verifying key is $vk_bytes bytes"; failures=$((failures + 1)); }
+
+expect_exit 0 "prove" "$ZKINFER" prove "$TMP/keys/model.pk" --input "$CREDIT/input.json" -o "$TMP/proof.bin"
+expect_output "prove" '^{"output_data":\[\['
+cp "$TMP/out" "$TMP/proved.json"
+
+expect_exit 0 "verify" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/proof.bin"
+cmp -s "$TMP/out" "$TMP/proved.json" || { echo "FAIL: verify printed another output than prove"; failures=$((failures + 1)); }
+expect_exit 0 "verify --input (same input)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/proof.bin" --input "$CREDIT/input.json"
+expect_exit 0 "verify --output (same output)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/proof.bin" --output "$TMP/proved.json"
+
+# Pinned public values that differ from the proof's are invalid.
+echo '{"input_data": [[0, 0, 0, 0, 0, 0, 0, 0]]}' > "$TMP/other_input.json"
+expect_exit 1 "verify --input (another input)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/proof.bin" --input "$TMP/other_input.json"
+echo '{"output_data": [[-5.0, 0.0, 5.0]]}' > "$TMP/forged.json"
+expect_exit 1 "verify --output (forged output)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/proof.bin" --output "$TMP/forged.json"
+
+# Malformed proofs are invalid proofs.
+size=$(stat -c %s "$TMP/proof.bin")
+head -c $((size / 2)) "$TMP/proof.bin" > "$TMP/truncated.bin"
+expect_exit 1 "verify (truncated proof)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/truncated.bin"
+head -c 4096 /dev/urandom > "$TMP/random.bin"
+expect_exit 1 "verify (random bytes)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/random.bin"
+: > "$TMP/empty.bin"
+expect_exit 1 "verify (empty proof)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/empty.bin"
+cp "$TMP/proof.bin" "$TMP/flipped.bin"
+printf '\x5a' | dd of="$TMP/flipped.bin" bs=1 seek=$((size - 100)) conv=notrunc status=none
+expect_exit 1 "verify (one byte changed)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/flipped.bin"
+
+# A proof for one model does not verify under another model's key (same architecture, other
+# weights: the credit model quantized at 10 bits has other integer weights and scales).
+expect_exit 0 "setup (other model)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/other_keys" --bits 10
+expect_exit 1 "verify (another model's key)" "$ZKINFER" verify "$TMP/other_keys/model.vk" "$TMP/proof.bin"
+
+expect_exit 0 "setup (a different network)" "$ZKINFER" setup "$ROOT/tests/models/cancer_mlp.onnx" -o "$TMP/cancer_keys"
+expect_exit 1 "verify (a different network's key)" "$ZKINFER" verify "$TMP/cancer_keys/model.vk" "$TMP/proof.bin"
+
+# Usage errors and unreadable or malformed files.
+expect_exit 2 "verify (missing proof file)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/none.bin"
+expect_exit 2 "verify (missing key)" "$ZKINFER" verify "$TMP/none.vk" "$TMP/proof.bin"
+expect_exit 2 "verify (garbage key)" "$ZKINFER" verify "$TMP/random.bin" "$TMP/proof.bin"
+expect_exit 2 "verify (no arguments)" "$ZKINFER" verify
+expect_exit 2 "prove (garbage key)" "$ZKINFER" prove "$TMP/random.bin" --input "$CREDIT/input.json" -o "$TMP/p.bin"
+echo '{"input_data": [[1, 2, 3]]}' > "$TMP/short_input.json"
+expect_exit 2 "prove (input of the wrong length)" "$ZKINFER" prove "$TMP/keys/model.pk" --input "$TMP/short_input.json" -o "$TMP/p.bin"
+expect_exit 2 "setup (a layer the prover does not cover)" "$ZKINFER" setup "$ROOT/tests/models/small_cnn_opset13.onnx" -o "$TMP/cnn"
+grep -q "not provable" "$TMP/err" || { echo "FAIL: setup of a CNN names no unprovable layer"; failures=$((failures + 1)); }
+
+echo "$((checks - failures)) passed, $failures failed"
+[ "$failures" = 0 ]
