@@ -104,6 +104,12 @@ class CommittedPolynomials {
   void leaf_words(size_t q, uint64_t* words) const;  // the same as 64-bit words
   const MerkleTree& tree() const { return tree_; }
 
+  // Versioned encoding of the prover data (pcs/committed_io.cpp): tables and codewords; the
+  // tree is rebuilt on loading. deserialize takes every size from `expected` and `params`, and
+  // refuses data whose Merkle root or out-of-domain answers differ from `expected`.
+  void serialize(ByteWriter& out) const;
+  static Result<CommittedPolynomials> deserialize(ByteReader& in, const Commitment& expected, const Params& params);
+
  private:
   friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&);
   Commitment commitment_;

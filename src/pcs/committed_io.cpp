@@ -1,0 +1,158 @@
+// Encoding of CommittedPolynomials (the prover data of one commitment), so that a proving key
+// can be loaded without re-encoding and re-hashing from scratch.
+//
+//   u32 kFormatVersion, u32 num_vars, u32 num_polys, u32 rate_bits   (must equal the expected
+//                                                                     commitment and the params)
+//   tables:    num_polys x 2^num_vars field elements, polynomial after polynomial
+//   codewords: 2^(log_domain - 4) Merkle leaves, each as leaf_words writes it (per polynomial, its
+//              16 coset values), log_domain = max(num_vars, 4) + rate_bits
+//
+// Field elements are canonical little-endian u64. The Merkle tree is not stored: loading rebuilds
+// it from the codewords (hashing, no NTT) and requires its root to be the expected one, which
+// binds the codewords to the commitment; the tables must give the commitment's out-of-domain
+// answers P_j(pow(z_s)), which binds them to the committed polynomials (up to ~num_vars/|E| for
+// a table that was not chosen after seeing z_s; docs/zkml.md, "Keys", says what this guards).
+#include <atomic>
+#include <bit>
+
+#include "base/parallel.hpp"
+#include "pcs/pcs.hpp"
+#include "pcs/schedule.hpp"
+#include "poly/multilinear.hpp"
+
+namespace zk::pcs {
+
+namespace {
+
+constexpr uint32_t kFormatVersion = 1;
+// Merkle levels below this one are recomputed on demand, as commit() builds them.
+constexpr size_t kDroppedLevels = 4;
+constexpr size_t kWordBytes = 8;
+constexpr size_t kLeafGrain = 1 << 10;
+
+uint64_t load_le64(const uint8_t* bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < kWordBytes; ++i) v |= static_cast<uint64_t>(bytes[i]) << (8 * i);
+  return v;
+}
+
+void store_le64(uint8_t* bytes, uint64_t v) {
+  for (size_t i = 0; i < kWordBytes; ++i) bytes[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// The sizes of one commitment's prover data, all derived from the commitment.
+struct Shape {
+  size_t polys = 0;
+  size_t table_size = 0;     // 2^num_vars
+  size_t codeword_size = 0;  // 2^log_domain
+  size_t leaves = 0;         // codeword_size / kLeafWidth
+  size_t log_domain = 0;
+
+  explicit Shape(const Commitment& c)
+      : polys(c.num_polys),
+        table_size(size_t{1} << c.num_vars),
+        codeword_size(size_t{1} << (detail::padded_vars(c.num_vars) + c.rate_bits)),
+        leaves(codeword_size / kLeafWidth),
+        log_domain(detail::padded_vars(c.num_vars) + c.rate_bits) {}
+  size_t words_per_poly() const { return table_size + codeword_size; }
+};
+
+std::vector<E> power_point(E z, size_t m) {
+  std::vector<E> out(m);
+  for (size_t k = 0; k < m; ++k) {
+    out[k] = z;
+    z = z * z;
+  }
+  return out;
+}
+
+}  // namespace
+
+void CommittedPolynomials::serialize(ByteWriter& out) const {
+  out.u32(kFormatVersion);
+  out.u32(commitment_.num_vars);
+  out.u32(commitment_.num_polys);
+  out.u32(commitment_.rate_bits);
+  const Shape shape(commitment_);
+  uint8_t* tables = out.extend(tables_.size() * kWordBytes);
+  parallel_for(tables_.size(), kLeafGrain * kLeafWidth, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) store_le64(tables + i * kWordBytes, tables_[i].value());
+  });
+  const size_t leaf_words_count = shape.polys * kLeafWidth;
+  uint8_t* codewords = out.extend(shape.leaves * leaf_words_count * kWordBytes);
+  parallel_for(shape.leaves, kLeafGrain, [&](size_t begin, size_t end) {
+    std::vector<uint64_t> words(leaf_words_count);
+    for (size_t q = begin; q < end; ++q) {
+      leaf_words(q, words.data());
+      for (size_t w = 0; w < leaf_words_count; ++w)
+        store_le64(codewords + (q * leaf_words_count + w) * kWordBytes, words[w]);
+    }
+  });
+}
+
+Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, const Commitment& expected,
+                                                               const Params& params) {
+  ZK_TRY(validate(params));
+  if (expected.num_vars > kMaxVars || expected.num_polys == 0 || expected.rate_bits != params.rate_bits ||
+      expected.ood.size() != size_t{expected.num_polys} * kOodSamples)
+    return fail("pcs prover data: the expected commitment is malformed");
+  auto version = in.u32();
+  if (!version) return fail(version.error());
+  if (*version != kFormatVersion) return fail("pcs prover data: unsupported version " + std::to_string(*version));
+  for (uint32_t expected_value : {expected.num_vars, expected.num_polys, expected.rate_bits}) {
+    auto value = in.u32();
+    if (!value) return fail(value.error());
+    if (*value != expected_value) return fail("pcs prover data: shape differs from the commitment");
+  }
+  const Shape shape(expected);
+  // The sizes come from the commitment; the input must hold them all before anything is allocated.
+  if (shape.polys > in.remaining() / kWordBytes / shape.words_per_poly())
+    return fail("pcs prover data: truncated (" + std::to_string(in.remaining()) + " bytes left)");
+  const auto tables = in.take(shape.polys * shape.table_size * kWordBytes);
+  const size_t leaf_words_count = shape.polys * kLeafWidth;
+  const auto codewords = in.take(shape.leaves * leaf_words_count * kWordBytes);
+  if (!tables || !codewords) return fail("pcs prover data: truncated");
+
+  CommittedPolynomials out;
+  std::atomic<bool> canonical{true};
+  out.tables_.resize(shape.polys * shape.table_size);
+  parallel_for(out.tables_.size(), kLeafGrain * kLeafWidth, [&](size_t begin, size_t end) {
+    bool ok = true;
+    for (size_t i = begin; i < end; ++i) {
+      const uint64_t v = load_le64(tables->data() + i * kWordBytes);
+      ok &= v < F::MODULUS;
+      out.tables_[i] = F::from_canonical(v < F::MODULUS ? v : 0);
+    }
+    if (!ok) canonical = false;
+  });
+  out.codewords_.assign(shape.polys, std::vector<F>(shape.codeword_size));
+  parallel_for(shape.leaves, kLeafGrain, [&](size_t begin, size_t end) {
+    bool ok = true;
+    for (size_t q = begin; q < end; ++q) {
+      const uint8_t* leaf = codewords->data() + q * leaf_words_count * kWordBytes;
+      for (size_t j = 0; j < shape.polys; ++j)
+        for (size_t k = 0; k < kLeafWidth; ++k) {
+          const uint64_t v = load_le64(leaf + (j * kLeafWidth + k) * kWordBytes);
+          ok &= v < F::MODULUS;
+          out.codewords_[j][q + k * shape.leaves] = F::from_canonical(v < F::MODULUS ? v : 0);
+        }
+    }
+    if (!ok) canonical = false;
+  });
+  if (!canonical) return fail("pcs prover data: a field element is not canonical");
+
+  out.tree_ = MerkleTree::build(shape.log_domain - kFoldingVars, leaf_words_count,
+                                [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);
+  if (out.tree_.root() != expected.root) return fail("pcs prover data: the codewords do not match the commitment's root");
+  out.commitment_ = expected;
+  const std::vector<E> samples = ood_points(expected);
+  for (size_t s = 0; s < samples.size(); ++s) {
+    const auto point = power_point(samples[s], expected.num_vars);
+    for (size_t j = 0; j < shape.polys; ++j)
+      if (evaluate(out, j, point) != expected.ood[j * kOodSamples + s])
+        return fail("pcs prover data: the tables do not match the commitment's out-of-domain answers");
+  }
+  return out;
+}
+
+}  // namespace zk::pcs
