@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <string>
 
 #include "base/parallel.hpp"
 #include "pcs/pcs_bench.hpp"
@@ -14,6 +15,16 @@ namespace zk::pcs {
 namespace {
 
 bool sanitized() { return std::getenv("ZKINFER_SANITIZED") != nullptr; }
+
+std::string to_hex(const Digest& d) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : d) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
 
 std::vector<F> random_table(std::mt19937_64& rng, size_t vars) {
   std::vector<F> t(size_t{1} << vars);
@@ -426,6 +437,47 @@ TEST(PcsBinding, ProofIndependentOfThreadCount) {
   const auto two = fx.prove().serialize();
   zk::set_threads(saved);
   EXPECT_EQ(one, two);
+}
+
+// The batching front end's claim pattern in the model prover: polynomials of several sizes,
+// claimed at shared points and at points whose leading coordinates are 0/1 (a block of a packed
+// table). The proof bytes are pinned to the digest the full-table prover (one 2^n eq table per
+// claim) produced for the same transcript, under 1 and 2 threads.
+TEST(PcsBatching, BlockClaimsGiveTheReferenceProofBytes) {
+  std::mt19937_64 rng(31);
+  Fixture fx;
+  fx.add_commitment(rng, 13, 2);
+  fx.add_commitment(rng, 9, 3);
+  fx.add_commitment(rng, 2, 1);
+  fx.add_commitment(rng, 0, 1);
+  auto with_prefix = [&](std::vector<uint32_t> bits, size_t vars) {
+    std::vector<E> point;
+    for (uint32_t b : bits) point.push_back(E::from_u64(b));
+    const auto tail = random_point(rng, vars - bits.size());
+    point.insert(point.end(), tail.begin(), tail.end());
+    return point;
+  };
+  const auto shared = random_point(rng, 13);
+  fx.add_claim(0, 0, shared);
+  fx.add_claim(0, 1, shared);
+  fx.add_claim(0, 0, with_prefix({1}, 13));
+  fx.add_claim(0, 0, with_prefix({0, 1, 1}, 13));
+  fx.add_claim(0, 0, with_prefix({1, 1, 0, 1, 0}, 13));
+  fx.add_claim(0, 0, with_prefix({1, 1, 0, 1, 0}, 13));
+  fx.add_claim(0, 1, with_prefix({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 13));
+  const auto small = with_prefix({0, 1}, 9);
+  for (uint32_t j = 0; j < 3; ++j) fx.add_claim(1, j, small);
+  fx.add_claim(1, 2, random_point(rng, 9));
+  fx.add_claim(2, 0, with_prefix({1}, 2));
+  fx.add_claim(3, 0, {});
+  const int saved = zk::threads();
+  for (int threads : {1, 2}) {
+    zk::set_threads(threads);
+    const OpeningProof proof = fx.prove();
+    EXPECT_TRUE(fx.check(proof).ok()) << threads;
+    EXPECT_EQ(to_hex(keccak256(proof.serialize())), "7964d600072a41a2ac83b3729daf1d95aa2dddb2c5375ec02915587ca11441c2") << threads;
+  }
+  zk::set_threads(saved);
 }
 
 TEST(PcsStatement, RejectsMalformedClaimsAndParams) {

@@ -32,9 +32,11 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 #include <string>
 #include <type_traits>
 
+#include "field/accumulator.hpp"
 #include "pcs/ntt.hpp"
 #include "pcs/pcs.hpp"
 #include "pcs/schedule.hpp"
@@ -139,21 +141,46 @@ std::vector<T> power_point(T z, size_t m) {
   return out;
 }
 
-// The round polynomial of sum_x f(x) w(x) in variable 0, at 0, 1, 2.
+// sum_i a_i b_i for a_i in E, b_i in F or E, reduced once at the end.
+template <class T>
+using ProductSum = std::conditional_t<std::is_same_v<T, F>, DelayedExtSum, ProductAccumulator<E>>;
+
+template <class T>
+void add_product(ProductSum<T>& sum, const E& a, const T& b) {
+  if constexpr (std::is_same_v<T, F>) {
+    sum.add(a, b);
+  } else {
+    sum.add_product(a, b);
+  }
+}
+
+template <class T>
+E reduced(const ProductSum<T>& sum) {
+  if constexpr (std::is_same_v<T, F>) {
+    return sum.value();
+  } else {
+    return sum.reduce();
+  }
+}
+
+// The round polynomial of sum_x f(x) w(x) in variable 0, at 0, 1, 2:
+//   at0 = sum_j w(0, j) f(0, j),  at1 = sum_j w(1, j) f(1, j),
+//   at2 = sum_j (2 w(1, j) - w(0, j)) (2 f(1, j) - f(0, j)),
+// each sum accumulated unreduced over a chunk (f in F or E).
 template <class T>
 SumcheckMessage product_round(std::span<const T> f, std::span<const E> w) {
   const size_t half = f.size() / 2;
   std::vector<SumcheckMessage> partial(chunk_count(half, kGrain));
   parallel_chunks(half, kGrain, [&](size_t c, size_t begin, size_t end) {
-    E a0, a1, a2;
+    ProductSum<T> a0, a1, a2;
     for (size_t j = begin; j < end; ++j) {
       const T f0 = f[j], f1 = f[j + half];
       const E w0 = w[j], w1 = w[j + half];
-      a0 += w0 * f0;
-      a1 += w1 * f1;
-      a2 += (w1 + w1 - w0) * (f1 + f1 - f0);
+      add_product<T>(a0, w0, f0);
+      add_product<T>(a1, w1, f1);
+      add_product<T>(a2, w1 + w1 - w0, f1 + f1 - f0);
     }
-    partial[c] = {a0, a1, a2};
+    partial[c] = {reduced<T>(a0), reduced<T>(a1), reduced<T>(a2)};
   });
   SumcheckMessage m{};
   for (const auto& p : partial) {
@@ -291,16 +318,18 @@ ExtOracle commit_ext(std::span<const E> table, uint32_t log_domain) {
   return o;
 }
 
-// Adds sum_c coefs[c] eq(points[c], x) to w, for base-field points, splitting x = (head, tail):
-// eq(p, x) = eq(p_head, x_head) eq(p_tail, x_tail), so each entry costs one E x F product per point.
-void add_base_constraints(std::vector<E>& w, const std::vector<std::vector<F>>& points, const std::vector<E>& coefs) {
+// Adds sum_c coefs[c] eq(points[c], x) to w (points in F or E, all of |w| = 2^n coordinates),
+// splitting x = (head, tail): eq(p, x) = eq(p_head, x_head) eq(p_tail, x_tail), so each entry
+// costs one unreduced product per point and no table of w's size is built per point.
+template <class P>
+void add_eq_sum(std::span<E> w, const std::vector<std::vector<P>>& points, const std::vector<E>& coefs) {
   if (points.empty()) return;
   const size_t n = points[0].size();
   const size_t head_vars = n / 2, tail_vars = n - head_vars;
-  std::vector<std::vector<F>> heads, tails;
+  std::vector<std::vector<P>> heads, tails;
   for (const auto& p : points) {
-    heads.push_back(eq_table<F>(std::span<const F>(p).first(head_vars)));
-    tails.push_back(eq_table<F>(std::span<const F>(p).subspan(head_vars)));
+    heads.push_back(eq_table<P>(std::span<const P>(p).first(head_vars)));
+    tails.push_back(eq_table<P>(std::span<const P>(p).subspan(head_vars)));
   }
   const size_t tail_size = size_t{1} << tail_vars;
   parallel_for(size_t{1} << head_vars, std::max<size_t>(1, kGrain / tail_size), [&](size_t begin, size_t end) {
@@ -309,9 +338,9 @@ void add_base_constraints(std::vector<E>& w, const std::vector<std::vector<F>>& 
       for (size_t c = 0; c < points.size(); ++c) a[c] = coefs[c] * heads[c][h];
       E* row = w.data() + h * tail_size;
       for (size_t x = 0; x < tail_size; ++x) {
-        DelayedExtSum sum;
-        for (size_t c = 0; c < points.size(); ++c) sum.add(a[c], tails[c][x]);
-        row[x] += sum.value();
+        ProductSum<P> sum;
+        for (size_t c = 0; c < points.size(); ++c) add_product<P>(sum, a[c], tails[c][x]);
+        row[x] += reduced<P>(sum);
       }
     }
   });
@@ -323,18 +352,34 @@ void add_scaled(std::vector<E>& w, const std::vector<E>& table, const E& coef) {
   });
 }
 
+// A term of f = sum_j coef_j P'_j over n variables: P_j, a base table in m_j <= n variables,
+// embedded as P'_j(x) = P_j(x_{n-m_j}, ..., x_{n-1}).
+struct EmbeddedTable {
+  std::span<const F> table;
+  E coef;
+};
+
 // The first round's sum-check, whose weight is a short sum of eq terms w = sum_t c_t eq(p_t, .)
-// (the claimed points). With x = (head, tail), head the 4 folded variables,
-// eq(p_t, x) = eq(p_t,head, head) eq(p_t,tail, tail), so the four round polynomials depend on f
-// only through the contractions C_t[h] = sum_tail f(h, tail) eq(p_t,tail, tail): each round
-// polynomial is sum_t of the product round of (C_t, c_t eq(p_t,head, .)). Afterwards
-//   f(alpha, tail) = sum_h eq(alpha, h) f(h, tail),  w(alpha, tail) = sum_t c_t eq(p_t,head, alpha) eq(p_t,tail, tail).
-// Two passes over f instead of a weight table of f's size and four sum-check rounds over it.
-template <class T>
+// and whose f = sum_j coef_j P'_j is never built at full size. With x = (head, tail), head the
+// 4 folded variables, eq(p_t, x) = eq(p_t,head, head) eq(p_t,tail, tail), so the four round
+// polynomials depend on f only through the contractions
+//   C_t[h] = sum_tail f(h, tail) eq(p_t,tail, tail) = sum_j coef_j C_tj[h],
+// where (s_j = n - m_j leading variables P'_j ignores)
+//   s_j < 4:  C_tj[h] = sum_tail P_j(h mod 2^{4-s_j}, tail) eq(p_t,tail, tail),
+//   s_j >= 4: C_tj[h] = <eq(last m_j coordinates of p_t, .), P_j>   (the other eq factors sum to 1);
+// each round polynomial is sum_t of the product round of (C_t, c_t eq(p_t,head, .)). Afterwards
+//   f(alpha, tail) = sum_j coef_j sum_{h < 2^{4-s_j}} eq(alpha_{s_j..3}, h) P_j(h, tail)   (s_j < 4)
+//                  + sum_j coef_j P_j(tail mod 2^{m_j})                                 (s_j >= 4),
+//   w(alpha, tail) = sum_t c_t eq(p_t,head, alpha) eq(p_t,tail, tail).
+// Two passes over the base tables instead of f, a weight table of f's size and four sum-check
+// rounds over them.
 struct HeadContraction {
+  uint32_t num_vars;
   std::vector<std::vector<E>> heads, tails, contractions;
 
-  HeadContraction(std::span<const T> f, const std::vector<std::vector<E>>& points, std::span<const E> coefs) {
+  HeadContraction(uint32_t n, std::span<const EmbeddedTable> f, const std::vector<std::vector<E>>& points,
+                  std::span<const E> coefs)
+      : num_vars(n) {
     const size_t terms = points.size();
     for (size_t t = 0; t < terms; ++t) {
       const std::span<const E> p(points[t]);
@@ -342,29 +387,52 @@ struct HeadContraction {
       heads.push_back(eq_table<E>(p.first(kFoldingVars)));
       for (E& x : heads.back()) x *= coefs[t];
     }
+    contractions.assign(terms, std::vector<E>(kLeafWidth));
+    for (const EmbeddedTable& term : f) {
+      const std::vector<std::vector<E>> c = table_contractions(term.table, points);
+      for (size_t t = 0; t < terms; ++t)
+        for (size_t h = 0; h < kLeafWidth; ++h) contractions[t][h] += term.coef * c[t][h % c[t].size()];
+    }
+  }
+
+  // C_tj for one table: per point, 2^{4-s} values (s < 4) or one.
+  std::vector<std::vector<E>> table_contractions(std::span<const F> table,
+                                                 const std::vector<std::vector<E>>& points) const {
+    const size_t terms = points.size();
+    const auto m = static_cast<uint32_t>(std::countr_zero(table.size()));
+    std::vector<std::vector<E>> out(terms);
+    if (num_vars - m >= kFoldingVars) {
+      for (size_t t = 0; t < terms; ++t) {
+        const std::vector<E> eq = eq_table<E>(std::span<const E>(points[t]).last(m));
+        std::vector<E> partial(chunk_count(table.size(), kGrain));
+        parallel_chunks(table.size(), kGrain, [&](size_t c, size_t begin, size_t end) {
+          DelayedExtSum sum;
+          for (size_t x = begin; x < end; ++x) sum.add(eq[x], table[x]);
+          partial[c] = sum.value();
+        });
+        out[t].assign(1, E::zero());
+        for (const E& v : partial) out[t][0] += v;
+      }
+      return out;
+    }
     const size_t tail = tails[0].size();
-    std::vector<std::vector<E>> partial(chunk_count(tail, kGrain), std::vector<E>(terms * kLeafWidth));
+    const size_t rows = table.size() / tail;
+    std::vector<std::vector<E>> partial(chunk_count(tail, kGrain), std::vector<E>(terms * rows));
     parallel_chunks(tail, kGrain, [&](size_t c, size_t begin, size_t end) {
-      for (size_t h = 0; h < kLeafWidth; ++h) {
-        const T* row = f.data() + h * tail;
-        if constexpr (std::is_same_v<T, F>) {
-          std::vector<DelayedExtSum> sums(terms);
-          for (size_t x = begin; x < end; ++x)
-            for (size_t t = 0; t < terms; ++t) sums[t].add(tails[t][x], row[x]);
-          for (size_t t = 0; t < terms; ++t) partial[c][t * kLeafWidth + h] = sums[t].value();
-        } else {
-          for (size_t t = 0; t < terms; ++t) {
-            E sum;
-            for (size_t x = begin; x < end; ++x) sum += tails[t][x] * row[x];
-            partial[c][t * kLeafWidth + h] = sum;
-          }
-        }
+      std::vector<DelayedExtSum> sums(terms);
+      for (size_t h = 0; h < rows; ++h) {
+        const F* row = table.data() + h * tail;
+        std::fill(sums.begin(), sums.end(), DelayedExtSum{});
+        for (size_t x = begin; x < end; ++x)
+          for (size_t t = 0; t < terms; ++t) sums[t].add(tails[t][x], row[x]);
+        for (size_t t = 0; t < terms; ++t) partial[c][t * rows + h] = sums[t].value();
       }
     });
-    contractions.assign(terms, std::vector<E>(kLeafWidth));
+    for (size_t t = 0; t < terms; ++t) out[t].assign(rows, E::zero());
     for (const auto& p : partial)
       for (size_t t = 0; t < terms; ++t)
-        for (size_t h = 0; h < kLeafWidth; ++h) contractions[t][h] += p[t * kLeafWidth + h];
+        for (size_t h = 0; h < rows; ++h) out[t][h] += p[t * rows + h];
+    return out;
   }
 
   // sum_x f(x) c_t eq(p_t, x), before any binding.
@@ -388,21 +456,30 @@ struct HeadContraction {
     }
   }
 
-  std::vector<E> fold(std::span<const T> f, std::span<const E> alpha) const {
-    const std::vector<E> coef = eq_table<E>(alpha);
+  // f(alpha, .) = sum_k coef_k row_k[x mod |row_k|] over the rows of all tables (formula above).
+  std::vector<E> fold(std::span<const EmbeddedTable> f, std::span<const E> alpha) const {
+    struct Row {
+      E coef;
+      const F* values;
+      size_t mask;  // |row| - 1
+    };
     const size_t tail = tails[0].size();
+    std::vector<Row> rows;
+    for (const EmbeddedTable& term : f) {
+      const auto shift = num_vars - static_cast<uint32_t>(std::countr_zero(term.table.size()));
+      if (shift >= kFoldingVars) {
+        rows.push_back({term.coef, term.table.data(), term.table.size() - 1});
+        continue;
+      }
+      const std::vector<E> eq = eq_table<E>(alpha.subspan(shift));
+      for (size_t h = 0; h < eq.size(); ++h) rows.push_back({term.coef * eq[h], term.table.data() + h * tail, tail - 1});
+    }
     std::vector<E> out(tail);
     parallel_for(tail, kGrain, [&](size_t begin, size_t end) {
       for (size_t x = begin; x < end; ++x) {
-        if constexpr (std::is_same_v<T, F>) {
-          DelayedExtSum sum;
-          for (size_t h = 0; h < kLeafWidth; ++h) sum.add(coef[h], f[h * tail + x]);
-          out[x] = sum.value();
-        } else {
-          E sum;
-          for (size_t h = 0; h < kLeafWidth; ++h) sum += coef[h] * f[h * tail + x];
-          out[x] = sum;
-        }
+        DelayedExtSum sum;
+        for (const Row& row : rows) sum.add(row.coef, row.values[x & row.mask]);
+        out[x] = sum.value();
       }
     });
     return out;
@@ -508,7 +585,8 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   for (size_t j = 0; j < polys; ++j) {
     if (m >= kFoldingVars) {
       const std::vector<E> ones(points.size(), E::one());
-      const HeadContraction<F> head(out.table(j), points, ones);
+      const EmbeddedTable table[1] = {{out.table(j), E::one()}};
+      const HeadContraction head(m, table, points, ones);
       for (size_t t = 0; t < points.size(); ++t) out.commitment_.ood.push_back(head.weighted_sum(t));
     } else {
       for (const auto& p : points) out.commitment_.ood.push_back(evaluate_multilinear<E, F>(out.table(j), p));
@@ -526,27 +604,89 @@ E evaluate(const CommittedPolynomials& committed, size_t poly, std::span<const E
 
 namespace {
 
-// Batching sum-check (prover): returns r; fills the proof's batching messages and P_j(r).
-std::vector<E> prove_batching(const Statement& st, std::span<const EvalClaim> claims, const std::vector<E>& beta,
+// The block a claim point's weight eq(z, .) lives on: with z_0..z_{k-1} in {0, 1} (k maximal),
+// eq(z, x) = [x_{<k} = z_{<k}] eq(z_{>=k}, x_{>=k}), nonzero only on the 2^{|z|-k} entries from
+// offset bits(z_{<k}) 2^{|z|-k}.
+struct ClaimBlock {
+  size_t prefix = 0;
+  size_t offset = 0;
+  friend auto operator<=>(const ClaimBlock&, const ClaimBlock&) = default;
+};
+
+ClaimBlock claim_block(std::span<const E> z) {
+  ClaimBlock block;
+  size_t bits = 0;
+  while (block.prefix < z.size() && (z[block.prefix] == E::zero() || z[block.prefix] == E::one())) {
+    bits = 2 * bits + (z[block.prefix] == E::one() ? 1 : 0);
+    ++block.prefix;
+  }
+  block.offset = bits << (z.size() - block.prefix);
+  return block;
+}
+
+// W_j = sum_{c on j} beta_c eq(z_c, .) over P_j's own m_j variables: claims at one point are
+// merged (coefficients added), and each block's claims are added on that block only, so the
+// cost is sum over blocks of 2^{m_j - prefix} instead of one 2^{m_j} table per claim.
+std::vector<E> claim_weight(size_t table_size, const Statement& st, std::span<const size_t> claim_ids,
+                            const std::vector<E>& beta) {
+  std::vector<size_t> first_claim;  // per distinct point: its first claim
+  std::vector<E> point_coefs;
+  for (size_t c : claim_ids) {
+    const auto same_point = [&](size_t id) { return st.claim_point[id] == st.claim_point[c]; };
+    const auto it = std::find_if(first_claim.begin(), first_claim.end(), same_point);
+    if (it == first_claim.end()) {
+      first_claim.push_back(c);
+      point_coefs.push_back(beta[c]);
+    } else {
+      point_coefs[static_cast<size_t>(it - first_claim.begin())] += beta[c];
+    }
+  }
+  struct BlockTerms {
+    std::vector<std::vector<E>> tails;
+    std::vector<E> coefs;
+  };
+  std::map<ClaimBlock, BlockTerms> blocks;
+  for (size_t i = 0; i < first_claim.size(); ++i) {
+    const std::span<const E> z(st.claims[first_claim[i]].point);
+    const ClaimBlock block = claim_block(z);
+    BlockTerms& terms = blocks[block];
+    terms.tails.emplace_back(z.begin() + static_cast<std::ptrdiff_t>(block.prefix), z.end());
+    terms.coefs.push_back(point_coefs[i]);
+  }
+  std::vector<E> weight(table_size);
+  for (const auto& [block, terms] : blocks) {
+    const size_t size = size_t{1} << (std::countr_zero(table_size) - block.prefix);
+    add_eq_sum<E>(std::span<E>(weight).subspan(block.offset, size), terms.tails, terms.coefs);
+  }
+  return weight;
+}
+
+// Batching sum-check (prover) over sum_x sum_j P'_j(x) W_j(x): returns r; fills the proof's
+// batching messages and P_j(r). While k < s_j the term's padded points are 0 at x_k, so it is
+// prefactor * claimed_sum * (1 - x_k) (at 0, 1, 2: s, 0, -s) and the prefactor gains (1 - r_k);
+// afterwards its own tables fold, the base table read directly in its first round (fold_to).
+std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
                               std::span<const CommittedPolynomials* const> committed, Transcript& t,
                               OpeningProof& proof) {
   const uint32_t n = st.num_vars;
   struct Term {
-    uint32_t shift;  // leading variables P'_j does not depend on
-    std::vector<E> table, weight;
+    uint32_t shift;             // leading variables P'_j does not depend on
+    std::span<const F> base;    // P_j as committed, until its first fold
+    std::vector<E> table;       // P_j with its leading variables bound (empty before the first fold)
+    std::vector<E> weight;
     E claimed_sum, prefactor = E::one();
   };
   std::vector<Term> terms(st.polys.size());
-  for (size_t j = 0; j < st.polys.size(); ++j) {
-    const auto table = committed[st.polys[j].commitment]->table(st.polys[j].poly);
-    terms[j].shift = n - static_cast<uint32_t>(std::countr_zero(table.size()));
-    terms[j].table.assign(table.begin(), table.end());
-    terms[j].weight.assign(table.size(), E::zero());
+  std::vector<std::vector<size_t>> claims_of(st.polys.size());
+  for (size_t c = 0; c < st.claims.size(); ++c) {
+    const size_t j = index_of(st.polys, st.claims[c].poly);
+    claims_of[j].push_back(c);
+    terms[j].claimed_sum += beta[c] * st.claims[c].value;
   }
-  for (size_t c = 0; c < claims.size(); ++c) {
-    Term& term = terms[index_of(st.polys, claims[c].poly)];
-    add_scaled(term.weight, eq_table<E>(claims[c].point), beta[c]);
-    term.claimed_sum += beta[c] * claims[c].value;
+  for (size_t j = 0; j < st.polys.size(); ++j) {
+    terms[j].base = committed[st.polys[j].commitment]->table(st.polys[j].poly);
+    terms[j].shift = n - static_cast<uint32_t>(std::countr_zero(terms[j].base.size()));
+    terms[j].weight = claim_weight(terms[j].base.size(), st, claims_of[j], beta);
   }
   std::vector<E> r;
   for (uint32_t k = 0; k < n; ++k) {
@@ -557,7 +697,8 @@ std::vector<E> prove_batching(const Statement& st, std::span<const EvalClaim> cl
         msg.at0 += s;
         msg.at2 -= s;
       } else {
-        const SumcheckMessage m = product_round<E>(term.table, term.weight);
+        const SumcheckMessage m = term.table.empty() ? product_round<F>(term.base, term.weight)
+                                                     : product_round<E>(term.table, term.weight);
         msg.at0 += term.prefactor * m.at0;
         msg.at1 += term.prefactor * m.at1;
         msg.at2 += term.prefactor * m.at2;
@@ -571,12 +712,16 @@ std::vector<E> prove_batching(const Statement& st, std::span<const EvalClaim> cl
       if (k < term.shift) {
         term.prefactor *= E::one() - rk;
       } else {
-        fold_in_place(term.table, rk);
+        if (term.table.empty()) {
+          term.table = fold_to<E, F>(term.base, rk);
+        } else {
+          fold_in_place(term.table, rk);
+        }
         fold_in_place(term.weight, rk);
       }
     }
   }
-  for (const Term& term : terms) proof.batched_values.push_back(term.table[0]);
+  for (const Term& term : terms) proof.batched_values.push_back(term.table.empty() ? E(term.base[0]) : term.table[0]);
   t.absorb_all<E>("pcs/batched values", proof.batched_values);
   return r;
 }
@@ -612,28 +757,17 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
     weight_points = st.points;
   } else {
     const auto beta = combination(transcript, "pcs/batch points", st.claims.size());
-    weight_points.push_back(prove_batching(st, st.claims, beta, committed, transcript, proof));
+    weight_points.push_back(prove_batching(st, beta, committed, transcript, proof));
     weight_coefs.push_back(E::one());
     mu = combination(transcript, "pcs/combine polys", st.polys.size());
     for (size_t j = 0; j < mu.size(); ++j) sigma += mu[j] * proof.batched_values[j];
   }
 
-  // f = sum_j mu_j P'_j; a single full-size polynomial with coefficient 1 stays in F until folded.
-  std::span<const F> base_f;
+  // f = sum_j mu_j P'_j, kept as its terms until the first fold.
+  std::vector<EmbeddedTable> f_terms;
+  for (size_t j = 0; j < st.polys.size(); ++j)
+    f_terms.push_back({committed[st.polys[j].commitment]->table(st.polys[j].poly), mu[j]});
   std::vector<E> f;
-  if (st.polys.size() == 1 && mu[0] == E::one() &&
-      committed[st.polys[0].commitment]->table(st.polys[0].poly).size() == (size_t{1} << n)) {
-    base_f = committed[st.polys[0].commitment]->table(st.polys[0].poly);
-  } else {
-    f.assign(size_t{1} << n, E::zero());
-    for (size_t j = 0; j < st.polys.size(); ++j) {
-      const auto table = committed[st.polys[j].commitment]->table(st.polys[j].poly);
-      const E coef = mu[j];
-      parallel_for(f.size(), kGrain, [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) f[i] += coef * table[i & (table.size() - 1)];
-      });
-    }
-  }
   std::vector<E> w;
 
   ExtOracle previous;
@@ -650,18 +784,10 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       return a;
     };
     if (i == 0) {
-      auto round0 = [&](auto f0) {
-        using T = typename decltype(f0)::value_type;
-        HeadContraction<T> head(f0, weight_points, weight_coefs);
-        for (uint32_t b = 0; b < kFoldingVars; ++b) head.bind(sumcheck_round(head.round()));
-        f = head.fold(f0, alpha);
-        w = head.folded_weight();
-      };
-      if (!base_f.empty()) {
-        round0(base_f);
-      } else {
-        round0(std::span<const E>(f));
-      }
+      HeadContraction head(n, f_terms, weight_points, weight_coefs);
+      for (uint32_t b = 0; b < kFoldingVars; ++b) head.bind(sumcheck_round(head.round()));
+      f = head.fold(f_terms, alpha);
+      w = head.folded_weight();
     } else {
       for (uint32_t b = 0; b < kFoldingVars; ++b) {
         const E a = sumcheck_round(product_round<E>(f, w));
@@ -733,7 +859,7 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
         coefs.push_back(coef);
         sigma += coef * next.codeword[q << step];
       }
-      add_base_constraints(w, points, coefs);
+      add_eq_sum<F>(w, points, coefs);
       previous = std::move(next);
     }
     proof.rounds.push_back(std::move(rp));
