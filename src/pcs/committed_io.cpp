@@ -12,6 +12,7 @@
 // binds the codewords to the commitment; the tables must give the commitment's out-of-domain
 // answers P_j(pow(z_s)), which binds them to the committed polynomials (up to ~num_vars/|E| for
 // a table that was not chosen after seeing z_s; docs/zkml.md, "Keys", says what this guards).
+#include <algorithm>
 #include <atomic>
 #include <bit>
 
@@ -66,6 +67,35 @@ std::vector<E> power_point(E z, size_t m) {
   return out;
 }
 
+// values[s] = P(points[s]) for the multilinear extension P of `table`, all points in one pass:
+// with the index split as (high bits, low bits), P(r) = sum_h eq(r_high, h) sum_l eq(r_low, l) T[h, l].
+std::vector<E> evaluate_at_points(std::span<const F> table, std::span<const std::vector<E>> points) {
+  const size_t vars = std::countr_zero(table.size());
+  const size_t low_vars = vars / 2, low_size = size_t{1} << low_vars;
+  std::vector<std::vector<E>> eq_high, eq_low;
+  for (const auto& point : points) {
+    eq_high.push_back(eq_table<E>(std::span(point).first(vars - low_vars)));
+    eq_low.push_back(eq_table<E>(std::span(point).last(low_vars)));
+  }
+  const size_t high_size = table.size() / low_size;
+  constexpr size_t kRowGrain = 16;
+  std::vector<std::vector<E>> partial(chunk_count(high_size, kRowGrain), std::vector<E>(points.size(), E::zero()));
+  parallel_chunks(high_size, kRowGrain, [&](size_t chunk, size_t begin, size_t end) {
+    for (size_t h = begin; h < end; ++h) {
+      const F* row = table.data() + h * low_size;
+      for (size_t s = 0; s < points.size(); ++s) {
+        E inner = E::zero();
+        for (size_t l = 0; l < low_size; ++l) inner += eq_low[s][l] * row[l];
+        partial[chunk][s] += eq_high[s][h] * inner;
+      }
+    }
+  });
+  std::vector<E> values(points.size(), E::zero());
+  for (const auto& chunk : partial)
+    for (size_t s = 0; s < values.size(); ++s) values[s] += chunk[s];
+  return values;
+}
+
 }  // namespace
 
 void CommittedPolynomials::serialize(ByteWriter& out) const {
@@ -113,8 +143,29 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
   const auto codewords = in.take(shape.leaves * leaf_words_count * kWordBytes);
   if (!tables || !codewords) return fail("pcs prover data: truncated");
 
+  // One pass over the encoded leaves hashes them into the Merkle tree (whose root must be the
+  // expected one) and places their values in the codewords.
   CommittedPolynomials out;
+  out.codewords_.resize(shape.polys);
+  for (auto& codeword : out.codewords_) codeword.resize(shape.codeword_size);
   std::atomic<bool> canonical{true};
+  out.tree_ = MerkleTree::build(
+      shape.log_domain - kFoldingVars, leaf_words_count,
+      [&, leaves = codewords->data()](size_t q, uint64_t* words) {
+        const uint8_t* leaf = leaves + q * leaf_words_count * kWordBytes;
+        bool ok = true;
+        for (size_t j = 0; j < shape.polys; ++j)
+          for (size_t k = 0; k < kLeafWidth; ++k) {
+            const uint64_t v = load_le64(leaf + (j * kLeafWidth + k) * kWordBytes);
+            ok &= v < F::MODULUS;
+            words[j * kLeafWidth + k] = v;
+            out.codewords_[j][q + k * shape.leaves] = F::from_canonical(v < F::MODULUS ? v : 0);
+          }
+        if (!ok) canonical = false;
+      },
+      kDroppedLevels);
+  if (out.tree_.root() != expected.root) return fail("pcs prover data: the codewords do not match the commitment's root");
+
   out.tables_.resize(shape.polys * shape.table_size);
   parallel_for(out.tables_.size(), kLeafGrain * kLeafWidth, [&](size_t begin, size_t end) {
     bool ok = true;
@@ -125,32 +176,16 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
     }
     if (!ok) canonical = false;
   });
-  out.codewords_.assign(shape.polys, std::vector<F>(shape.codeword_size));
-  parallel_for(shape.leaves, kLeafGrain, [&](size_t begin, size_t end) {
-    bool ok = true;
-    for (size_t q = begin; q < end; ++q) {
-      const uint8_t* leaf = codewords->data() + q * leaf_words_count * kWordBytes;
-      for (size_t j = 0; j < shape.polys; ++j)
-        for (size_t k = 0; k < kLeafWidth; ++k) {
-          const uint64_t v = load_le64(leaf + (j * kLeafWidth + k) * kWordBytes);
-          ok &= v < F::MODULUS;
-          out.codewords_[j][q + k * shape.leaves] = F::from_canonical(v < F::MODULUS ? v : 0);
-        }
-    }
-    if (!ok) canonical = false;
-  });
   if (!canonical) return fail("pcs prover data: a field element is not canonical");
 
-  out.tree_ = MerkleTree::build(shape.log_domain - kFoldingVars, leaf_words_count,
-                                [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);
-  if (out.tree_.root() != expected.root) return fail("pcs prover data: the codewords do not match the commitment's root");
+  // The tables must give the commitment's out-of-domain answers.
   out.commitment_ = expected;
-  const std::vector<E> samples = ood_points(expected);
-  for (size_t s = 0; s < samples.size(); ++s) {
-    const auto point = power_point(samples[s], expected.num_vars);
-    for (size_t j = 0; j < shape.polys; ++j)
-      if (evaluate(out, j, point) != expected.ood[j * kOodSamples + s])
-        return fail("pcs prover data: the tables do not match the commitment's out-of-domain answers");
+  std::vector<std::vector<E>> points;
+  for (const E& z : ood_points(expected)) points.push_back(power_point(z, expected.num_vars));
+  for (size_t j = 0; j < shape.polys; ++j) {
+    const std::vector<E> values = evaluate_at_points(out.table(j), points);
+    if (!std::equal(values.begin(), values.end(), expected.ood.begin() + static_cast<std::ptrdiff_t>(j * kOodSamples)))
+      return fail("pcs prover data: the tables do not match the commitment's out-of-domain answers");
   }
   return out;
 }

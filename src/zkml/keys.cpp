@@ -15,6 +15,10 @@ namespace {
 using model::IntLayer;
 using model::LayerOp;
 
+// |W'(j, n)| = |W(j, n)| |M_n| < 2^20 2^40 and |b'(n)| < 2^62 (extract_spec refuses more).
+constexpr int64_t kMaxScaledWeight = int64_t{1} << 60;
+constexpr int64_t kMaxScaledBias = int64_t{1} << 62;
+
 Error not_provable(const IntLayer& layer, const std::string& why) {
   return fail("layer '" + layer.name + "' (" + model::layer_op_name(layer.op) + " from " + layer.source_op +
               "): not provable yet: " + why);
@@ -189,6 +193,47 @@ Result<std::vector<pcs::CommittedPolynomials>> commit_weights(const ModelSpec& s
   return committed;
 }
 
+// Table t of weight_tables (2l: W' of layer l, 2l + 1: b') in the loaded commitments.
+std::span<const F> committed_table(const ProvingKey& pk, const detail::PolyLayout& layout, size_t t) {
+  const pcs::PolyRef ref = layout.refs[t];
+  return pk.committed[ref.commitment].table(ref.poly);
+}
+
+// pk.weights and pk.biases read back from the committed tables (the inverse of weight_tables):
+// entries are signed integers below the setup bounds and the padding is zero.
+Status read_weight_tables(ProvingKey& pk) {
+  const auto layout = detail::weight_layout(pk.vk.spec);
+  for (size_t l = 0; l < pk.vk.spec.layers.size(); ++l) {
+    const auto& layer = pk.vk.spec.layers[l];
+    const size_t n_pad = size_t{1} << detail::log2_padded(layer.out_features);
+    const auto wt = committed_table(pk, layout, 2 * l);
+    const auto bt = committed_table(pk, layout, 2 * l + 1);
+    std::vector<int64_t> w(size_t{layer.in_features} * layer.out_features), b(layer.out_features);
+    for (size_t i = 0; i < wt.size(); ++i) {
+      const size_t j = i / n_pad, n = i % n_pad;
+      const int64_t v = wt[i].to_signed();
+      if (j < layer.in_features && n < layer.out_features) {
+        if (v <= -kMaxScaledWeight || v >= kMaxScaledWeight) return fail("key: a weight is out of range");
+        w[j * layer.out_features + n] = v;
+      } else if (v != 0) {
+        return fail("key: nonzero weight padding");
+      }
+    }
+    for (size_t n = 0; n < bt.size(); ++n) {
+      const int64_t v = bt[n].to_signed();
+      if (n < layer.out_features) {
+        if (v <= -kMaxScaledBias || v >= kMaxScaledBias) return fail("key: a bias is out of range");
+        b[n] = v;
+      } else if (v != 0) {
+        return fail("key: nonzero bias padding");
+      }
+    }
+    pk.weights.push_back(std::move(w));
+    pk.biases.push_back(std::move(b));
+  }
+  return {};
+}
+
 void put_i64(ByteWriter& out, int64_t v) { out.u64(static_cast<uint64_t>(v)); }
 void put_f64(ByteWriter& out, double v) { out.u64(std::bit_cast<uint64_t>(v)); }
 void put_string(ByteWriter& out, const std::string& s) {
@@ -355,12 +400,9 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset) {
 std::vector<uint8_t> ProvingKey::to_bytes() const {
   ByteWriter out;
   for (char c : std::string_view("ZKMLPK")) out.u8(static_cast<uint8_t>(c));
-  out.u32(kKeyVersion);
+  out.u32(kProvingKeyVersion);
   vk.serialize(out);
-  for (size_t l = 0; l < weights.size(); ++l) {
-    for (int64_t v : weights[l]) put_i64(out, v);
-    for (int64_t v : biases[l]) put_i64(out, v);
-  }
+  for (const auto& c : committed) c.serialize(out);
   return std::move(out).take();
 }
 
@@ -369,33 +411,18 @@ Result<ProvingKey> ProvingKey::from_bytes(std::span<const uint8_t> bytes) {
   auto magic = in.take(6);
   if (!magic || std::memcmp(magic->data(), "ZKMLPK", 6) != 0) return fail("key: not a zkinfer proving key");
   ZK_GET(version, in.u32());
-  if (version != kKeyVersion) return fail("key: unsupported version " + std::to_string(version));
+  if (version != kProvingKeyVersion) return fail("key: unsupported proving key version " + std::to_string(version));
   auto vk = VerifyingKey::deserialize(in);
   if (!vk) return fail(vk.error());
   ProvingKey pk;
   pk.vk = std::move(*vk);
-  for (const auto& layer : pk.vk.spec.layers) {
-    const size_t count = size_t{layer.in_features} * layer.out_features;
-    if (count > in.remaining() / 8) return fail("key: truncated weights");
-    std::vector<int64_t> w(count), b(layer.out_features);
-    for (auto& v : w) {
-      ZK_GET(x, get_i64(in));
-      v = x;
-    }
-    for (auto& v : b) {
-      ZK_GET(x, get_i64(in));
-      v = x;
-    }
-    pk.weights.push_back(std::move(w));
-    pk.biases.push_back(std::move(b));
+  for (const auto& commitment : pk.vk.weight_commitments) {
+    auto c = pcs::CommittedPolynomials::deserialize(in, commitment, pk.vk.params);
+    if (!c) return fail("key: weight commitment " + std::to_string(pk.committed.size()) + ": " + c.error());
+    pk.committed.push_back(std::move(*c));
   }
   ZK_TRY(in.expect_end());
-  auto committed = commit_weights(pk.vk.spec, pk.vk.params, pk.weights, pk.biases);
-  if (!committed) return fail(committed.error());
-  for (size_t g = 0; g < committed->size(); ++g)
-    if (!((*committed)[g].commitment() == pk.vk.weight_commitments[g]))
-      return fail("key: the weights do not match the verifying key's commitment");
-  pk.committed = std::move(*committed);
+  ZK_TRY(read_weight_tables(pk));
   return pk;
 }
 

@@ -36,7 +36,8 @@
 
 namespace zk::zkml {
 
-constexpr uint32_t kKeyVersion = 1;
+constexpr uint32_t kKeyVersion = 1;          // verifying key encoding
+constexpr uint32_t kProvingKeyVersion = 2;   // proving key encoding (2: stores the PCS prover data)
 constexpr uint32_t kProofVersion = 3;
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
@@ -91,14 +92,15 @@ struct VerifyingKey {
 };
 
 // The prover's data: the verifying key, the M-scaled integer weights and biases, and the PCS
-// prover data of their commitment (rebuilt deterministically when a key file is loaded).
+// prover data of their commitment (stored in the key file; loading checks it against the
+// verifying key's commitments and reads the weights back from the committed tables).
 struct ProvingKey {
   VerifyingKey vk;
   std::vector<std::vector<int64_t>> weights;  // per layer, W'(j, n) = M_n W(j, n), K x N row-major
   std::vector<std::vector<int64_t>> biases;   // per layer, b'(n) = M_n bias(n)
   std::vector<pcs::CommittedPolynomials> committed;
 
-  std::vector<uint8_t> to_bytes() const;  // vk ‖ weights ‖ biases (no PCS data)
+  std::vector<uint8_t> to_bytes() const;  // vk ‖ PCS prover data per weight commitment
   static Result<ProvingKey> from_bytes(std::span<const uint8_t> bytes);
 };
 

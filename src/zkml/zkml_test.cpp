@@ -131,22 +131,49 @@ TEST(Zkml, CreditModelFromOnnxAndKeyEncodings) {
   EXPECT_LT(vk_bytes.size(), 4096u);
   auto vk = VerifyingKey::from_bytes(vk_bytes);
   ASSERT_TRUE(vk.ok()) << vk.error();
-  auto pk2 = ProvingKey::from_bytes(pk->to_bytes());
+  auto pk_bytes = pk->to_bytes();
+  auto pk2 = ProvingKey::from_bytes(pk_bytes);
   ASSERT_TRUE(pk2.ok()) << pk2.error();
+  EXPECT_EQ(pk2->weights, pk->weights);
+  EXPECT_EQ(pk2->biases, pk->biases);
+  EXPECT_EQ(pk2->to_bytes(), pk_bytes);
   auto proof = prove(*pk2, 1, *input);
   ASSERT_TRUE(proof.ok()) << proof.error();
   EXPECT_EQ(proof->output, reference_outputs(*m, 1, *input));
   auto verified = verify_bytes(*vk, proof->to_bytes(), *input);
   ASSERT_TRUE(verified.ok()) << verified.error();
-  // Every truncation of either key is an error, never a crash.
+  auto fresh_proof = prove(*pk, 1, *input);
+  ASSERT_TRUE(fresh_proof.ok()) << fresh_proof.error();
+  EXPECT_EQ(proof->to_bytes(), fresh_proof->to_bytes());
+  // Every truncation of the verifying key and truncations of the proving key in each of its
+  // regions are errors, never a crash.
   for (size_t n = 0; n < vk_bytes.size(); ++n)
     EXPECT_FALSE(VerifyingKey::from_bytes(std::span(vk_bytes).first(n)).ok()) << n;
-  auto pk_bytes = pk->to_bytes();
-  EXPECT_FALSE(ProvingKey::from_bytes(std::span(pk_bytes).first(pk_bytes.size() - 1)).ok());
-  pk_bytes[pk_bytes.size() - 1] ^= 1;  // a bias changed: no longer the committed model
-  auto changed = ProvingKey::from_bytes(pk_bytes);
-  ASSERT_FALSE(changed.ok());
-  EXPECT_EQ(changed.error(), "key: the weights do not match the verifying key's commitment");
+  for (size_t n : {size_t{0}, size_t{5}, size_t{9}, 10 + vk_bytes.size() / 2, 10 + vk_bytes.size(),
+                   10 + vk_bytes.size() + 7, pk_bytes.size() / 3, pk_bytes.size() / 2, pk_bytes.size() - 8,
+                   pk_bytes.size() - 1})
+    EXPECT_FALSE(ProvingKey::from_bytes(std::span(pk_bytes).first(n)).ok()) << n;
+  std::vector<uint8_t> trailing = pk_bytes;
+  trailing.push_back(0);
+  EXPECT_FALSE(ProvingKey::from_bytes(trailing).ok());
+  // A byte altered in any commitment's tables or codewords: the key no longer matches the
+  // verifying key's commitments (out-of-domain answers, Merkle root).
+  size_t offset = 10 + vk_bytes.size();
+  for (const auto& c : pk->vk.weight_commitments) {
+    const size_t tables = size_t{c.num_polys} << c.num_vars;
+    const size_t codewords = size_t{c.num_polys} << (std::max<uint32_t>(c.num_vars, 4) + c.rate_bits);
+    const size_t tables_at = offset + 16, codewords_at = tables_at + 8 * tables;
+    for (auto [at, reason] : {std::pair<size_t, std::string>{tables_at + 8 * (tables / 2) + 1, "out-of-domain"},
+                              {codewords_at + 8 * (codewords / 3) + 2, "root"}}) {
+      std::vector<uint8_t> altered = pk_bytes;
+      altered[at] ^= 0x04;
+      auto changed = ProvingKey::from_bytes(altered);
+      ASSERT_FALSE(changed.ok()) << at;
+      EXPECT_NE(changed.error().find(reason), std::string::npos) << changed.error();
+    }
+    offset = codewords_at + 8 * codewords;
+  }
+  EXPECT_EQ(offset, pk_bytes.size());
 }
 
 TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {
