@@ -480,6 +480,32 @@ TEST(PcsBatching, BlockClaimsGiveTheReferenceProofBytes) {
   zk::set_threads(saved);
 }
 
+// Polynomials large enough that the batching sum-check binds their first variables on
+// contractions (claim points without 0/1 leading coordinates), next to a smaller one: pinned to
+// the full-table prover's proof digest as well.
+TEST(PcsBatching, DenseLargeClaimsGiveTheReferenceProofBytes) {
+  std::mt19937_64 rng(32);
+  Fixture fx;
+  fx.add_commitment(rng, 18, 2);
+  fx.add_commitment(rng, 9, 1);
+  const auto shared = random_point(rng, 18);
+  fx.add_claim(0, 0, shared);
+  fx.add_claim(0, 1, shared);
+  fx.add_claim(0, 0, random_point(rng, 18));
+  fx.add_claim(0, 1, random_point(rng, 18));
+  auto small = random_point(rng, 9);
+  small[0] = E::one();
+  fx.add_claim(1, 0, small);
+  const int saved = zk::threads();
+  for (int threads : {1, 2}) {
+    zk::set_threads(threads);
+    const OpeningProof proof = fx.prove();
+    EXPECT_TRUE(fx.check(proof).ok()) << threads;
+    EXPECT_EQ(to_hex(keccak256(proof.serialize())), "d6405924a60a6169e68c7894c0b2f0b74d9adc2545f4b8418d77e4e7b4aefc45") << threads;
+  }
+  zk::set_threads(saved);
+}
+
 TEST(PcsStatement, RejectsMalformedClaimsAndParams) {
   std::mt19937_64 rng(25);
   Fixture fx;

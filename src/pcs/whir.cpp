@@ -33,6 +33,7 @@
 #include <array>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -359,49 +360,51 @@ struct EmbeddedTable {
   E coef;
 };
 
-// The first round's sum-check, whose weight is a short sum of eq terms w = sum_t c_t eq(p_t, .)
-// and whose f = sum_j coef_j P'_j is never built at full size. With x = (head, tail), head the
-// 4 folded variables, eq(p_t, x) = eq(p_t,head, head) eq(p_t,tail, tail), so the four round
-// polynomials depend on f only through the contractions
+// The first H rounds of a sum-check over sum_x f(x) w(x) in n variables, whose weight is a short
+// sum of eq terms w = sum_t c_t eq(p_t, .) and whose f = sum_j coef_j P'_j is never built at full
+// size (WHIR's round 0: H = 4; the batching sum-check of a densely claimed polynomial: H up to 8).
+// With x = (head, tail), head the first H variables, eq(p_t, x) = eq(p_t,head, head)
+// eq(p_t,tail, tail), so the H round polynomials depend on f only through the contractions
 //   C_t[h] = sum_tail f(h, tail) eq(p_t,tail, tail) = sum_j coef_j C_tj[h],
 // where (s_j = n - m_j leading variables P'_j ignores)
-//   s_j < 4:  C_tj[h] = sum_tail P_j(h mod 2^{4-s_j}, tail) eq(p_t,tail, tail),
-//   s_j >= 4: C_tj[h] = <eq(last m_j coordinates of p_t, .), P_j>   (the other eq factors sum to 1);
+//   s_j < H:  C_tj[h] = sum_tail P_j(h mod 2^{H-s_j}, tail) eq(p_t,tail, tail),
+//   s_j >= H: C_tj[h] = <eq(last m_j coordinates of p_t, .), P_j>   (the other eq factors sum to 1);
 // each round polynomial is sum_t of the product round of (C_t, c_t eq(p_t,head, .)). Afterwards
-//   f(alpha, tail) = sum_j coef_j sum_{h < 2^{4-s_j}} eq(alpha_{s_j..3}, h) P_j(h, tail)   (s_j < 4)
-//                  + sum_j coef_j P_j(tail mod 2^{m_j})                                 (s_j >= 4),
+//   f(alpha, tail) = sum_j coef_j sum_{h < 2^{H-s_j}} eq(alpha_{s_j..H-1}, h) P_j(h, tail)   (s_j < H)
+//                  + sum_j coef_j P_j(tail mod 2^{m_j})                                   (s_j >= H),
 //   w(alpha, tail) = sum_t c_t eq(p_t,head, alpha) eq(p_t,tail, tail).
-// Two passes over the base tables instead of f, a weight table of f's size and four sum-check
+// Two passes over the base tables instead of f, a weight table of f's size and H sum-check
 // rounds over them.
 struct HeadContraction {
-  uint32_t num_vars;
+  uint32_t num_vars, head_vars;
   std::vector<std::vector<E>> heads, tails, contractions;
 
-  HeadContraction(uint32_t n, std::span<const EmbeddedTable> f, const std::vector<std::vector<E>>& points,
-                  std::span<const E> coefs)
-      : num_vars(n) {
+  HeadContraction(uint32_t n, uint32_t head, std::span<const EmbeddedTable> f,
+                  const std::vector<std::vector<E>>& points, std::span<const E> coefs)
+      : num_vars(n), head_vars(head) {
     const size_t terms = points.size();
     for (size_t t = 0; t < terms; ++t) {
       const std::span<const E> p(points[t]);
-      tails.push_back(eq_table<E>(p.subspan(kFoldingVars)));
-      heads.push_back(eq_table<E>(p.first(kFoldingVars)));
+      tails.push_back(eq_table<E>(p.subspan(head_vars)));
+      heads.push_back(eq_table<E>(p.first(head_vars)));
       for (E& x : heads.back()) x *= coefs[t];
     }
-    contractions.assign(terms, std::vector<E>(kLeafWidth));
+    const size_t head_size = size_t{1} << head_vars;
+    contractions.assign(terms, std::vector<E>(head_size));
     for (const EmbeddedTable& term : f) {
       const std::vector<std::vector<E>> c = table_contractions(term.table, points);
       for (size_t t = 0; t < terms; ++t)
-        for (size_t h = 0; h < kLeafWidth; ++h) contractions[t][h] += term.coef * c[t][h % c[t].size()];
+        for (size_t h = 0; h < head_size; ++h) contractions[t][h] += term.coef * c[t][h % c[t].size()];
     }
   }
 
-  // C_tj for one table: per point, 2^{4-s} values (s < 4) or one.
+  // C_tj for one table: per point, 2^{H-s} values (s < H) or one.
   std::vector<std::vector<E>> table_contractions(std::span<const F> table,
                                                  const std::vector<std::vector<E>>& points) const {
     const size_t terms = points.size();
     const auto m = static_cast<uint32_t>(std::countr_zero(table.size()));
     std::vector<std::vector<E>> out(terms);
-    if (num_vars - m >= kFoldingVars) {
+    if (num_vars - m >= head_vars) {
       for (size_t t = 0; t < terms; ++t) {
         const std::vector<E> eq = eq_table<E>(std::span<const E>(points[t]).last(m));
         std::vector<E> partial(chunk_count(table.size(), kGrain));
@@ -467,7 +470,7 @@ struct HeadContraction {
     std::vector<Row> rows;
     for (const EmbeddedTable& term : f) {
       const auto shift = num_vars - static_cast<uint32_t>(std::countr_zero(term.table.size()));
-      if (shift >= kFoldingVars) {
+      if (shift >= head_vars) {
         rows.push_back({term.coef, term.table.data(), term.table.size() - 1});
         continue;
       }
@@ -586,7 +589,7 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
     if (m >= kFoldingVars) {
       const std::vector<E> ones(points.size(), E::one());
       const EmbeddedTable table[1] = {{out.table(j), E::one()}};
-      const HeadContraction head(m, table, points, ones);
+      const HeadContraction head(m, kFoldingVars, table, points, ones);
       for (size_t t = 0; t < points.size(); ++t) out.commitment_.ood.push_back(head.weighted_sum(t));
     } else {
       for (const auto& p : points) out.commitment_.ood.push_back(evaluate_multilinear<E, F>(out.table(j), p));
@@ -624,55 +627,74 @@ ClaimBlock claim_block(std::span<const E> z) {
   return block;
 }
 
-// W_j = sum_{c on j} beta_c eq(z_c, .) over P_j's own m_j variables: claims at one point are
-// merged (coefficients added), and each block's claims are added on that block only, so the
-// cost is sum over blocks of 2^{m_j - prefix} instead of one 2^{m_j} table per claim.
-std::vector<E> claim_weight(size_t table_size, const Statement& st, std::span<const size_t> claim_ids,
-                            const std::vector<E>& beta) {
-  std::vector<size_t> first_claim;  // per distinct point: its first claim
-  std::vector<E> point_coefs;
+// The claims on one polynomial as W_j = sum_t coefs[t] eq(points[t], .): its distinct claim
+// points (its own m_j coordinates), with beta_c added over the claims at each.
+struct ClaimWeight {
+  std::vector<std::vector<E>> points;
+  std::vector<E> coefs;
+};
+
+ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids, const std::vector<E>& beta) {
+  ClaimWeight out;
+  std::vector<size_t> point_ids;  // into st.points
   for (size_t c : claim_ids) {
-    const auto same_point = [&](size_t id) { return st.claim_point[id] == st.claim_point[c]; };
-    const auto it = std::find_if(first_claim.begin(), first_claim.end(), same_point);
-    if (it == first_claim.end()) {
-      first_claim.push_back(c);
-      point_coefs.push_back(beta[c]);
+    const auto it = std::find(point_ids.begin(), point_ids.end(), st.claim_point[c]);
+    if (it == point_ids.end()) {
+      point_ids.push_back(st.claim_point[c]);
+      out.points.push_back(st.claims[c].point);
+      out.coefs.push_back(beta[c]);
     } else {
-      point_coefs[static_cast<size_t>(it - first_claim.begin())] += beta[c];
+      out.coefs[static_cast<size_t>(it - point_ids.begin())] += beta[c];
     }
   }
-  struct BlockTerms {
-    std::vector<std::vector<E>> tails;
-    std::vector<E> coefs;
-  };
-  std::map<ClaimBlock, BlockTerms> blocks;
-  for (size_t i = 0; i < first_claim.size(); ++i) {
-    const std::span<const E> z(st.claims[first_claim[i]].point);
+  return out;
+}
+
+// W_j as a table: each point's eq term is added on its block only, so the cost is the sum over
+// blocks of 2^{m_j - prefix} instead of 2^{m_j} per claim.
+std::vector<E> weight_table(size_t table_size, const ClaimWeight& claims) {
+  std::map<ClaimBlock, ClaimWeight> blocks;
+  for (size_t i = 0; i < claims.points.size(); ++i) {
+    const std::span<const E> z(claims.points[i]);
     const ClaimBlock block = claim_block(z);
-    BlockTerms& terms = blocks[block];
-    terms.tails.emplace_back(z.begin() + static_cast<std::ptrdiff_t>(block.prefix), z.end());
-    terms.coefs.push_back(point_coefs[i]);
+    ClaimWeight& in_block = blocks[block];
+    in_block.points.emplace_back(z.begin() + static_cast<std::ptrdiff_t>(block.prefix), z.end());
+    in_block.coefs.push_back(claims.coefs[i]);
   }
   std::vector<E> weight(table_size);
-  for (const auto& [block, terms] : blocks) {
+  for (const auto& [block, in_block] : blocks) {
     const size_t size = size_t{1} << (std::countr_zero(table_size) - block.prefix);
-    add_eq_sum<E>(std::span<E>(weight).subspan(block.offset, size), terms.tails, terms.coefs);
+    add_eq_sum<E>(std::span<E>(weight).subspan(block.offset, size), in_block.points, in_block.coefs);
   }
   return weight;
 }
 
+// Head variables bound on contractions (HeadContraction) before P_j and W_j are built, for a
+// polynomial whose claim points have no 0/1 leading coordinate: its tables then have 2^{m_j - H}
+// entries, with 2^14 left for the parallel passes; 0 (tables from the start) otherwise.
+uint32_t batching_head_vars(uint32_t m, const ClaimWeight& claims) {
+  constexpr uint32_t kMinTailVars = 14, kMaxHeadVars = 8;
+  if (m < kMinTailVars + kFoldingVars) return 0;
+  for (const auto& z : claims.points)
+    if (claim_block(z).prefix > 0) return 0;
+  return std::min(kMaxHeadVars, m - kMinTailVars);
+}
+
 // Batching sum-check (prover) over sum_x sum_j P'_j(x) W_j(x): returns r; fills the proof's
 // batching messages and P_j(r). While k < s_j the term's padded points are 0 at x_k, so it is
-// prefactor * claimed_sum * (1 - x_k) (at 0, 1, 2: s, 0, -s) and the prefactor gains (1 - r_k);
-// afterwards its own tables fold, the base table read directly in its first round (fold_to).
+// prefactor * claimed_sum * (1 - x_k) (at 0, 1, 2: s, 0, -s) and the prefactor gains (1 - r_k).
+// Then its first H_j rounds run on contractions (batching_head_vars), and the rest on its own
+// tables, the base table read directly when H_j = 0 (fold_to).
 std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
                               std::span<const CommittedPolynomials* const> committed, Transcript& t,
                               OpeningProof& proof) {
   const uint32_t n = st.num_vars;
   struct Term {
     uint32_t shift;             // leading variables P'_j does not depend on
-    std::span<const F> base;    // P_j as committed, until its first fold
-    std::vector<E> table;       // P_j with its leading variables bound (empty before the first fold)
+    std::span<const F> base;    // P_j as committed
+    std::optional<HeadContraction> head;  // while its head variables are being bound
+    std::vector<E> head_challenges;
+    std::vector<E> table;       // P_j with its leading variables bound (empty before)
     std::vector<E> weight;
     E claimed_sum, prefactor = E::one();
   };
@@ -684,9 +706,18 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
     terms[j].claimed_sum += beta[c] * st.claims[c].value;
   }
   for (size_t j = 0; j < st.polys.size(); ++j) {
-    terms[j].base = committed[st.polys[j].commitment]->table(st.polys[j].poly);
-    terms[j].shift = n - static_cast<uint32_t>(std::countr_zero(terms[j].base.size()));
-    terms[j].weight = claim_weight(terms[j].base.size(), st, claims_of[j], beta);
+    Term& term = terms[j];
+    term.base = committed[st.polys[j].commitment]->table(st.polys[j].poly);
+    const auto m = static_cast<uint32_t>(std::countr_zero(term.base.size()));
+    term.shift = n - m;
+    const ClaimWeight claims = merged_claims(st, claims_of[j], beta);
+    const uint32_t head_vars = batching_head_vars(m, claims);
+    if (head_vars > 0) {
+      const EmbeddedTable whole[1] = {{term.base, E::one()}};
+      term.head.emplace(m, head_vars, whole, claims.points, claims.coefs);
+    } else {
+      term.weight = weight_table(term.base.size(), claims);
+    }
   }
   std::vector<E> r;
   for (uint32_t k = 0; k < n; ++k) {
@@ -697,8 +728,9 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
         msg.at0 += s;
         msg.at2 -= s;
       } else {
-        const SumcheckMessage m = term.table.empty() ? product_round<F>(term.base, term.weight)
-                                                     : product_round<E>(term.table, term.weight);
+        const SumcheckMessage m = term.head            ? term.head->round()
+                                  : term.table.empty() ? product_round<F>(term.base, term.weight)
+                                                       : product_round<E>(term.table, term.weight);
         msg.at0 += term.prefactor * m.at0;
         msg.at1 += term.prefactor * m.at1;
         msg.at2 += term.prefactor * m.at2;
@@ -711,6 +743,16 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
     for (Term& term : terms) {
       if (k < term.shift) {
         term.prefactor *= E::one() - rk;
+      } else if (term.head) {
+        HeadContraction& head = *term.head;
+        head.bind(rk);
+        term.head_challenges.push_back(rk);
+        if (term.head_challenges.size() == head.head_vars) {
+          const EmbeddedTable whole[1] = {{term.base, E::one()}};
+          term.table = head.fold(whole, term.head_challenges);
+          term.weight = head.folded_weight();
+          term.head.reset();
+        }
       } else {
         if (term.table.empty()) {
           term.table = fold_to<E, F>(term.base, rk);
@@ -784,7 +826,7 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       return a;
     };
     if (i == 0) {
-      HeadContraction head(n, f_terms, weight_points, weight_coefs);
+      HeadContraction head(n, kFoldingVars, f_terms, weight_points, weight_coefs);
       for (uint32_t b = 0; b < kFoldingVars; ++b) head.bind(sumcheck_round(head.round()));
       f = head.fold(f_terms, alpha);
       w = head.folded_weight();
