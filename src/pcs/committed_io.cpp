@@ -1,5 +1,5 @@
 // Encoding of CommittedPolynomials (the prover data of one commitment), so that a proving key
-// can be loaded without re-encoding and re-hashing from scratch.
+// can be loaded without re-encoding (no NTT).
 //
 //   u32 kFormatVersion, u32 num_vars, u32 num_polys, u32 rate_bits   (must equal the expected
 //                                                                     commitment and the params)
@@ -7,14 +7,18 @@
 //   codewords: 2^(log_domain - 4) Merkle leaves, each as leaf_words writes it (per polynomial, its
 //              16 coset values), log_domain = max(num_vars, 4) + rate_bits
 //
-// Field elements are canonical little-endian u64. The Merkle tree is not stored: loading rebuilds
-// it from the codewords (hashing, no NTT) and requires its root to be the expected one, which
+// Field elements are canonical little-endian u64. The Merkle tree is not stored (checking the
+// root hashes every leaf anyway): loading rebuilds it from the codewords and requires its root to
+// be the expected one, which
 // binds the codewords to the commitment; the tables must give the commitment's out-of-domain
-// answers P_j(pow(z_s)), which binds them to the committed polynomials (up to ~num_vars/|E| for
-// a table that was not chosen after seeing z_s; docs/zkml.md, "Keys", says what this guards).
+// answers P_j(pow(z_s)), which binds them to the committed polynomials (a different table not
+// chosen after seeing z_s passes with probability <= 2^num_vars/|E|; docs/zkml.md, "Keys", says
+// what these checks guard against).
 #include <algorithm>
 #include <atomic>
 #include <bit>
+
+#include <sys/mman.h>
 
 #include "base/parallel.hpp"
 #include "pcs/pcs.hpp"
@@ -57,6 +61,20 @@ struct Shape {
         log_domain(detail::padded_vars(c.num_vars) + c.rate_bits) {}
   size_t words_per_poly() const { return table_size + codeword_size; }
 };
+
+// v resized to n zero elements, asking the kernel to back it with transparent huge pages first
+// (where THP is "madvise"): zeroing 4 KB pages one fault at a time costs more than reading the
+// key. The advice is only a hint; without it the result is the same.
+void resize_on_huge_pages(std::vector<F>& v, size_t n) {
+  constexpr uintptr_t kHugePage = uintptr_t{1} << 21;
+  v.reserve(n);
+  const auto begin = reinterpret_cast<uintptr_t>(v.data());
+  const uintptr_t aligned_begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t aligned_end = (begin + n * sizeof(F)) & ~(kHugePage - 1);
+  if (aligned_end > aligned_begin)
+    ::madvise(reinterpret_cast<void*>(aligned_begin), aligned_end - aligned_begin, MADV_HUGEPAGE);
+  v.resize(n);
+}
 
 std::vector<E> power_point(E z, size_t m) {
   std::vector<E> out(m);
@@ -147,7 +165,7 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
   // expected one) and places their values in the codewords.
   CommittedPolynomials out;
   out.codewords_.resize(shape.polys);
-  for (auto& codeword : out.codewords_) codeword.resize(shape.codeword_size);
+  for (auto& codeword : out.codewords_) resize_on_huge_pages(codeword, shape.codeword_size);
   std::atomic<bool> canonical{true};
   out.tree_ = MerkleTree::build(
       shape.log_domain - kFoldingVars, leaf_words_count,
@@ -166,7 +184,7 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
       kDroppedLevels);
   if (out.tree_.root() != expected.root) return fail("pcs prover data: the codewords do not match the commitment's root");
 
-  out.tables_.resize(shape.polys * shape.table_size);
+  resize_on_huge_pages(out.tables_, shape.polys * shape.table_size);
   parallel_for(out.tables_.size(), kLeafGrain * kLeafWidth, [&](size_t begin, size_t end) {
     bool ok = true;
     for (size_t i = begin; i < end; ++i) {
