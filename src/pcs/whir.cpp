@@ -422,13 +422,14 @@ struct HeadContraction {
     const size_t rows = table.size() / tail;
     std::vector<std::vector<E>> partial(chunk_count(tail, kGrain), std::vector<E>(terms * rows));
     parallel_chunks(tail, kGrain, [&](size_t c, size_t begin, size_t end) {
-      std::vector<DelayedExtSum> sums(terms);
       for (size_t h = 0; h < rows; ++h) {
         const F* row = table.data() + h * tail;
-        std::fill(sums.begin(), sums.end(), DelayedExtSum{});
-        for (size_t x = begin; x < end; ++x)
-          for (size_t t = 0; t < terms; ++t) sums[t].add(tails[t][x], row[x]);
-        for (size_t t = 0; t < terms; ++t) partial[c][t * rows + h] = sums[t].value();
+        for (size_t t = 0; t < terms; ++t) {
+          const E* eq = tails[t].data();
+          DelayedExtSum sum;
+          for (size_t x = begin; x < end; ++x) sum.add(eq[x], row[x]);
+          partial[c][t * rows + h] = sum.value();
+        }
       }
     });
     for (size_t t = 0; t < terms; ++t) out[t].assign(rows, E::zero());
