@@ -478,12 +478,17 @@ struct HeadContraction {
       const std::vector<E> eq = eq_table<E>(alpha.subspan(shift));
       for (size_t h = 0; h < eq.size(); ++h) rows.push_back({term.coef * eq[h], term.table.data() + h * tail, tail - 1});
     }
+    // Blocks of outputs, each row read sequentially into the block's accumulators.
+    constexpr size_t kBlock = 256;
     std::vector<E> out(tail);
     parallel_for(tail, kGrain, [&](size_t begin, size_t end) {
-      for (size_t x = begin; x < end; ++x) {
-        DelayedExtSum sum;
-        for (const Row& row : rows) sum.add(row.coef, row.values[x & row.mask]);
-        out[x] = sum.value();
+      std::array<DelayedExtSum, kBlock> sums;
+      for (size_t first = begin; first < end; first += kBlock) {
+        const size_t count = std::min(kBlock, end - first);
+        std::fill_n(sums.begin(), count, DelayedExtSum{});
+        for (const Row& row : rows)
+          for (size_t i = 0; i < count; ++i) sums[i].add(row.coef, row.values[(first + i) & row.mask]);
+        for (size_t i = 0; i < count; ++i) out[first + i] = sums[i].value();
       }
     });
     return out;
