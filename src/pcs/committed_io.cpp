@@ -27,11 +27,12 @@
 
 namespace zk::pcs {
 
+using detail::kDroppedLevels;
+using detail::power_point;
+
 namespace {
 
 constexpr uint32_t kFormatVersion = 1;
-// Merkle levels below this one are recomputed on demand, as commit() builds them.
-constexpr size_t kDroppedLevels = 4;
 constexpr size_t kWordBytes = 8;
 constexpr size_t kLeafGrain = 1 << 10;
 
@@ -74,15 +75,6 @@ void resize_on_huge_pages(std::vector<F>& v, size_t n) {
   if (aligned_end > aligned_begin)
     ::madvise(reinterpret_cast<void*>(aligned_begin), aligned_end - aligned_begin, MADV_HUGEPAGE);
   v.resize(n);
-}
-
-std::vector<E> power_point(E z, size_t m) {
-  std::vector<E> out(m);
-  for (size_t k = 0; k < m; ++k) {
-    out[k] = z;
-    z = z * z;
-  }
-  return out;
 }
 
 // values[s] = P(points[s]) for the multilinear extension P of `table`, all points in one pass:

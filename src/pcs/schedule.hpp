@@ -3,6 +3,7 @@
 // known or bounded before a byte of it is read.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -10,6 +11,22 @@
 #include "pcs/pcs.hpp"
 
 namespace zk::pcs::detail {
+
+// Merkle levels below this one are not stored; they are recomputed from the codeword for each
+// opened leaf (a leaf is a 16-value coset, so the 4 levels below hold 15/16 of the nodes).
+constexpr size_t kDroppedLevels = 4;
+
+// pow(z) = (z, z^2, z^4, ..., z^(2^(m-1))): the point at which a multilinear P equals the
+// committed univariate, P^(z) = P(pow(z)) (docs/pcs.md, "Encoding and commitment").
+template <class T>
+std::vector<T> power_point(T z, size_t m) {
+  std::vector<T> out(m);
+  for (size_t k = 0; k < m; ++k) {
+    out[k] = z;
+    z = z * z;
+  }
+  return out;
+}
 
 // Round i folds kFoldingVars variables of f_i (num_vars of them), whose codeword lives on the
 // subgroup of size 2^log_domain; `queries` leaves (cosets of 16) of that codeword are opened.

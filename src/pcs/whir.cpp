@@ -45,12 +45,13 @@
 
 namespace zk::pcs {
 
+using detail::kDroppedLevels;
+using detail::power_point;
 using detail::RoundShape;
 using detail::Statement;
 
 namespace {
 
-constexpr size_t kDroppedLevels = 4;
 constexpr size_t kGrain = 1 << 12;
 
 // sum_i a_i b_i over F with one reduction at the end: 128-bit products are added exactly, with
@@ -130,16 +131,6 @@ E interpolate(const SumcheckMessage& m, const E& r) {
   static const F inv2 = F::from_u64(2).inverse();
   const E r1 = r - E::one(), r2 = r - E::from_u64(2);
   return (m.at0 * (r1 * r2) + m.at2 * (r * r1)) * inv2 - m.at1 * (r * r2);
-}
-
-template <class T>
-std::vector<T> power_point(T z, size_t m) {
-  std::vector<T> out(m);
-  for (size_t k = 0; k < m; ++k) {
-    out[k] = z;
-    z = z * z;
-  }
-  return out;
 }
 
 // sum_i a_i b_i for a_i in E, b_i in F or E, reduced once at the end.
