@@ -26,10 +26,25 @@ std::atomic<int>& thread_setting() {
 
 constexpr size_t kMaxChunks = 64;
 
-// A persistent pool of sleeping workers. A job is a chunk count and a body; the caller and the
-// workers claim chunks through an atomic counter, and the caller returns once every chunk has
-// finished. Idle workers block on a condition variable (they never spin), so an oversubscribed
-// machine does not starve the thread that holds the remaining work.
+// Spin-wait hint for the polling loops below.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Polls before sleeping: a sum-check round dispatches a few short parallel passes back to back,
+// and waking a sleeping thread costs tens of microseconds each time.
+constexpr int kSpinIterations = 1 << 12;
+
+// A persistent pool of workers. A job (a chunk count and a body, living on the caller's stack)
+// is published through `job_` and a generation counter; the caller and the workers claim chunks
+// through an atomic counter, and the caller returns once every chunk has finished and no worker
+// still holds the job. Idle workers poll the generation for a short while, then block on a
+// condition variable, so an oversubscribed machine does not starve the thread that holds the
+// remaining work.
 class WorkerPool {
  public:
   static WorkerPool& instance() {
@@ -38,34 +53,50 @@ class WorkerPool {
   }
 
   void run(size_t chunks, int wanted_threads, const std::function<void(size_t)>& body) {
-    std::unique_lock<std::mutex> job_lock(job_mutex_);  // one job at a time
+    std::lock_guard<std::mutex> job_lock(job_mutex_);  // one job at a time
     ensure_workers(wanted_threads - 1);
+    Job job{&body, chunks, static_cast<size_t>(wanted_threads - 1)};
+    job_.store(&job, std::memory_order_seq_cst);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      body_ = &body;
-      chunks_ = chunks;
-      next_.store(0);
-      done_.store(0);
-      active_workers_ = std::min<size_t>(static_cast<size_t>(wanted_threads - 1), chunks - 1);
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_seq_cst);
     }
     wake_.notify_all();
-    claim_chunks();
-    std::unique_lock<std::mutex> lock(mutex_);
-    finished_.wait(lock, [&] { return done_.load() == chunks_ && busy_ == 0; });
-    body_ = nullptr;
+    job.work();
+    for (int spins = 0; job.done.load(std::memory_order_acquire) != chunks; ++spins)
+      spins < kSpinIterations ? cpu_relax() : std::this_thread::yield();
+    // Unpublish, then wait until no worker can still be reading `job` (it lives on this stack).
+    // seq_cst on both sides: a worker either sees nullptr or is counted in users_.
+    job_.store(nullptr, std::memory_order_seq_cst);
+    while (users_.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
   }
 
   ~WorkerPool() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
+      generation_.fetch_add(1, std::memory_order_seq_cst);
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
   }
 
  private:
+  struct Job {
+    const std::function<void(size_t)>* body;
+    size_t chunks;
+    size_t workers;  // how many pool workers may join (threads() - 1)
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> done{0};
+
+    void work() {
+      for (size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
+        (*body)(c);
+        done.fetch_add(1, std::memory_order_release);
+      }
+    }
+  };
+
   void ensure_workers(int count) {
     while (static_cast<int>(workers_.size()) < count) {
       const size_t index = workers_.size();
@@ -73,44 +104,38 @@ class WorkerPool {
     }
   }
 
-  void claim_chunks() {
-    for (;;) {
-      const size_t c = next_.fetch_add(1);
-      if (c >= chunks_) return;
-      (*body_)(c);
-      done_.fetch_add(1);
-    }
-  }
-
   void worker_loop(size_t index) {
     uint64_t seen = 0;
     for (;;) {
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stopping_ || (generation_ != seen && index < active_workers_); });
-        if (stopping_) return;
-        seen = generation_;
-        ++busy_;
+      uint64_t generation = generation_.load(std::memory_order_acquire);
+      for (int spins = 0; generation == seen && spins < kSpinIterations; ++spins) {
+        cpu_relax();
+        generation = generation_.load(std::memory_order_acquire);
       }
-      claim_chunks();
+      if (generation == seen) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+        generation = generation_.load(std::memory_order_acquire);
+      }
+      seen = generation;
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        --busy_;
+        if (stopping_) return;
       }
-      finished_.notify_all();
+      users_.fetch_add(1, std::memory_order_seq_cst);
+      Job* job = job_.load(std::memory_order_seq_cst);
+      if (job != nullptr && index < job->workers) job->work();
+      users_.fetch_sub(1, std::memory_order_seq_cst);
     }
   }
 
   std::mutex job_mutex_;
   std::mutex mutex_;
-  std::condition_variable wake_, finished_;
+  std::condition_variable wake_;
   std::vector<std::thread> workers_;
-  const std::function<void(size_t)>* body_ = nullptr;
-  size_t chunks_ = 0;
-  size_t active_workers_ = 0;
-  std::atomic<size_t> next_{0}, done_{0};
-  uint64_t generation_ = 0;
-  int busy_ = 0;
+  std::atomic<Job*> job_{nullptr};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> users_{0};
   bool stopping_ = false;
 };
 
