@@ -23,10 +23,15 @@ echo "setup: $((t1 - t0)) ms; verifying key $(stat -c %s "$work/keys/model.vk") 
 
 step "prove: run the model on one borrower and prove the inference"
 t0=$(ms)
-"$cli" prove "$work/keys/model.pk" --input "$dir/input.json" -o "$work/proof.bin" --timings
+"$cli" prove "$work/keys/model.pk" --input "$dir/input.json" -o "$work/proof.bin" --timings | tee "$work/prove.out"
 t1=$(ms)
 echo "prove (whole process): $((t1 - t0)) ms; proof $(stat -c %s "$work/proof.bin") bytes"
-echo "risk tiers: [LOW, MEDIUM, HIGH] logits; the largest is the tier"
+head -n 1 "$work/prove.out" | /usr/bin/python3 -c '
+import json, sys
+logits = json.load(sys.stdin)["output_data"][0]
+tiers = ["LOW", "MEDIUM", "HIGH"]
+print("risk tier:", tiers[max(range(3), key=lambda i: logits[i])], "- logits (LOW, MEDIUM, HIGH):", logits)
+'
 
 step "verify with the verifying key alone"
 t0=$(ms)
