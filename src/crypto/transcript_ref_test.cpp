@@ -23,15 +23,8 @@ using SmallM31 = SmallPrimeField<2147483647u>;
 
 std::string hex(std::span<const uint8_t> bytes) { return ref::to_hex(bytes.data(), bytes.size()); }
 
-F read_f(ref::Reader& r) {
-  const uint64_t v = r.u64();
-  if (v >= F::MODULUS) throw std::runtime_error(r.where() + ": non-canonical value");
-  return F::from_canonical(v);
-}
-E read_e(ref::Reader& r) {
-  const F c0 = read_f(r);
-  return {c0, read_f(r)};
-}
+using ref::read_e;
+using ref::read_f;
 std::string read_label(ref::Reader& r) {
   const std::vector<uint8_t> b = r.bytes();
   return std::string(b.begin(), b.end());

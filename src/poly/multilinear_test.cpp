@@ -287,15 +287,8 @@ TEST(Threads, OneAndTwoThreadsGiveIdenticalResults) {
 // ---------------------------------------------------------------------------------------------
 // Known answers from tests/ref/field_ref.py.
 // ---------------------------------------------------------------------------------------------
-F read_f(ref::Reader& r) {
-  const uint64_t v = r.u64();
-  if (v >= F::MODULUS) throw std::runtime_error(r.where() + ": non-canonical value");
-  return F::from_canonical(v);
-}
-E read_e(ref::Reader& r) {
-  const F c0 = read_f(r);
-  return {c0, read_f(r)};
-}
+using ref::read_e;
+using ref::read_f;
 std::vector<E> read_e_list(ref::Reader& r, size_t n) {
   std::vector<E> out;
   for (size_t i = 0; i < n; ++i) out.push_back(read_e(r));

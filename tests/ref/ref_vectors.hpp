@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "field/field.hpp"
+
 #ifndef ZKINFER_SOURCE_DIR
 #error "ZKINFER_SOURCE_DIR must be defined (zk_add_test does it)"
 #endif
@@ -119,6 +121,17 @@ inline std::string to_hex(const uint8_t* data, size_t n) {
     s += digits[data[i] & 15];
   }
   return s;
+}
+
+// A canonical Goldilocks element, and an extension element as (c0, c1).
+inline F read_f(Reader& r) {
+  const uint64_t v = r.u64();
+  if (v >= F::MODULUS) throw std::runtime_error(r.where() + ": non-canonical value");
+  return F::from_canonical(v);
+}
+inline E read_e(Reader& r) {
+  const F c0 = read_f(r);
+  return {c0, read_f(r)};
 }
 
 }  // namespace zk::ref
