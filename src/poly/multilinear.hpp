@@ -84,22 +84,42 @@ void fold_in_place(std::vector<E>& table, const E& r) {
   table.resize(half);
 }
 
-// Binds variable 0 of several equal-size tables to r, in place, in one parallel pass (one
-// dispatch per round instead of one per table).
+// Where a table's entries live, for kernels that read and fold several tables at once:
+// DenseTable holds entry i at data[i]; PlanarTable holds an extension-field table as two planes
+// of base-field coordinates, c0 of entry i at c0[i] and c1 at c1[i] (so a base-field table can
+// be turned into an extension-field table of a quarter of its entries in its own memory).
+template <class T>
+struct DenseTable {
+  T* data;
+  T load(size_t i) const { return data[i]; }
+  void store(size_t i, const T& v) const { data[i] = v; }
+};
+
 template <class E>
-void fold_all_in_place(std::vector<std::vector<E>>& tables, const E& r) {
-  if (tables.empty()) return;
-  const size_t half = tables[0].size() / 2;
-  std::vector<E*> data;
-  for (auto& t : tables) {
-    if (t.size() != 2 * half) throw std::invalid_argument("fold_all_in_place: table sizes differ");
-    data.push_back(t.data());
+struct PlanarTable {
+  using Base = typename E::BaseField;
+  Base* c0;
+  Base* c1;
+  E load(size_t i) const { return E(c0[i], c1[i]); }
+  void store(size_t i, const E& v) const {
+    c0[i] = v.c0();
+    c1[i] = v.c1();
   }
-  parallel_for(half, kPolyGrain, [&data, half, r](size_t begin, size_t end) {
-    for (E* table : data)
-      for (size_t j = begin; j < end; ++j) table[j] = mul_add_of(table[j + half] - table[j], r, table[j]);
+};
+
+// Binds variable 0 of several tables of 2 half entries each to r, in place, in one parallel pass
+// (one dispatch per round instead of one per table); each table keeps its first half entries.
+template <class E, class Table>
+void fold_tables_in_place(std::span<const Table> tables, size_t half, const E& r) {
+  parallel_for(half, kPolyGrain, [tables, half, r](size_t begin, size_t end) {
+    for (const Table& table : tables) {
+      const Table t = table;
+      for (size_t j = begin; j < end; ++j) {
+        const E lo = t.load(j);
+        t.store(j, mul_add_of(t.load(j + half) - lo, r, lo));
+      }
+    }
   });
-  for (auto& t : tables) t.resize(half);
 }
 
 // Binds variable 0 of a table of type T (base or extension field) to r in E; returns a new

@@ -349,7 +349,7 @@ TEST(KnownAnswers, EvaluateMultilinear) {
   }
 }
 
-TEST(Multilinear, FoldAllInPlaceEqualsFoldingEachTable) {
+TEST(Multilinear, FoldTablesInPlaceEqualsFoldingEachTable) {
   std::mt19937_64 rng(404);
   for (size_t n : {2u, 8u, 1u << 15}) {
     std::vector<std::vector<E>> tables(3, std::vector<E>(n));
@@ -358,11 +358,31 @@ TEST(Multilinear, FoldAllInPlaceEqualsFoldingEachTable) {
     const E r = E::random(rng);
     auto each = tables;
     for (auto& t : each) fold_in_place(t, r);
-    fold_all_in_place(tables, r);
-    EXPECT_EQ(tables, each) << "size " << n;
+    // Dense tables.
+    auto dense = tables;
+    std::vector<DenseTable<E>> dense_views;
+    for (auto& t : dense) dense_views.push_back({t.data()});
+    fold_tables_in_place<E, DenseTable<E>>(dense_views, n / 2, r);
+    // The same tables as planes of coordinates: c0 in the first n entries, c1 in the next n.
+    std::vector<std::vector<F>> planes;
+    std::vector<PlanarTable<E>> planar_views;
+    for (const auto& t : tables) {
+      std::vector<F> p(2 * n);
+      for (size_t i = 0; i < n; ++i) {
+        p[i] = t[i].c0();
+        p[n + i] = t[i].c1();
+      }
+      planes.push_back(std::move(p));
+    }
+    for (auto& p : planes) planar_views.push_back({p.data(), p.data() + n});
+    fold_tables_in_place<E, PlanarTable<E>>(planar_views, n / 2, r);
+    for (size_t k = 0; k < tables.size(); ++k) {
+      for (size_t j = 0; j < n / 2; ++j) {
+        ASSERT_EQ(dense[k][j], each[k][j]) << "size " << n;
+        ASSERT_EQ(planar_views[k].load(j), each[k][j]) << "size " << n;
+      }
+    }
   }
-  std::vector<std::vector<E>> uneven = {std::vector<E>(4), std::vector<E>(8)};
-  EXPECT_THROW(fold_all_in_place(uneven, E::one()), std::invalid_argument);
 }
 
 }  // namespace

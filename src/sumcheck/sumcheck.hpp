@@ -124,27 +124,35 @@ E round_challenge(Challenger& ch, std::span<const E> round_values) {
   return ch.template challenge<E>("sumcheck/challenge");
 }
 
+// Weights w_i(r), i < n, of Lagrange interpolation over the nodes 0..n-1:
+//   p(r) = sum_i w_i p(i),  w_i = prod_{j != i} (r - j) / prod_{j != i} (i - j),
+// for every polynomial p of degree below n.
+template <class E>
+std::vector<E> lagrange_weights(size_t n, const E& r) {
+  std::vector<E> r_minus(n), prefix(n + 1), suffix(n + 1);
+  for (size_t j = 0; j < n; ++j) r_minus[j] = r - E::from_u64(j);
+  prefix[0] = E::one();
+  for (size_t j = 0; j < n; ++j) prefix[j + 1] = prefix[j] * r_minus[j];
+  suffix[n] = E::one();
+  for (size_t j = n; j-- > 0;) suffix[j] = suffix[j + 1] * r_minus[j];
+  std::vector<E> weights(n);
+  for (size_t i = 0; i < n; ++i) {
+    E den = E::one();
+    for (size_t j = 0; j < n; ++j)
+      if (j != i) den *= E::from_i64(static_cast<int64_t>(i) - static_cast<int64_t>(j));
+    weights[i] = den;
+  }
+  batch_invert<E>(weights);
+  for (size_t i = 0; i < n; ++i) weights[i] *= prefix[i] * suffix[i + 1];
+  return weights;
+}
+
 // g(r) from g(0), ..., g(d) (Lagrange interpolation over the nodes 0..d).
 template <class E>
 E interpolate_at(std::span<const E> values, const E& r) {
-  const size_t d = values.size() - 1;
-  // weights w_i = 1 / prod_{j != i} (i - j); numerator prod_{j != i} (r - j).
-  std::vector<E> r_minus(d + 1), prefix(d + 2), suffix(d + 2);
-  for (size_t j = 0; j <= d; ++j) r_minus[j] = r - E::from_u64(j);
-  prefix[0] = E::one();
-  for (size_t j = 0; j <= d; ++j) prefix[j + 1] = prefix[j] * r_minus[j];
-  suffix[d + 1] = E::one();
-  for (size_t j = d + 1; j-- > 0;) suffix[j] = suffix[j + 1] * r_minus[j];
-  std::vector<E> denominators(d + 1);
-  for (size_t i = 0; i <= d; ++i) {
-    E den = E::one();
-    for (size_t j = 0; j <= d; ++j)
-      if (j != i) den *= E::from_i64(static_cast<int64_t>(i) - static_cast<int64_t>(j));
-    denominators[i] = den;
-  }
-  batch_invert<E>(denominators);
+  const std::vector<E> w = lagrange_weights(values.size(), r);
   E acc = E::zero();
-  for (size_t i = 0; i <= d; ++i) acc += values[i] * prefix[i] * suffix[i + 1] * denominators[i];
+  for (size_t i = 0; i < values.size(); ++i) acc += values[i] * w[i];
   return acc;
 }
 
@@ -174,242 +182,300 @@ E sum_over_hypercube(const std::vector<std::vector<T>>& tables,
   return total;
 }
 
-// Adds, for pairs j in [begin, end), prod_{k < N} (lo_k + t (hi_k - lo_k)) to acc[t] for t = 0
-// and t = 2..d, where lo_k = P_k[j] and hi_k = P_k[j + h]. The factor count N is a template
-// parameter so the products unroll; the last multiplication of each product is deferred into
-// the accumulator (no modular reduction per pair).
+// Nodes. A product of N factors, each linear in t (at + t step), is a polynomial of degree
+// N <= d in t. The kernels sum it at the nodes t = 0, 2, ..., d-1 and "t = infinity", the
+// coefficient of t^d: the product of the slopes if N = d, zero if N < d (the point infinity of
+// Bagad, Dao, Domb, Thaler, "Speeding up sum-check proving", 2025). Node slot u < d holds t = u,
+// slot d holds infinity (for d = 1 slot 1 is t = 1 and infinity is never needed). Infinity costs
+// no extrapolation (at + d step per factor), and the message stays g(0), ..., g(d):
+//   g(1) = claim - g(0),   g(d) = d! g(inf) + sum_{i<d} (-1)^{d-1-i} C(d, i) g(i)
+// (the d-th finite difference of a degree-d polynomial is d! times its leading coefficient).
+template <class E>
+std::vector<E> round_from_nodes(std::vector<E> s, size_t degree, const E& claim) {
+  s[1] = claim - s[0];
+  if (degree >= 2) {
+    uint64_t factorial = 1, binomial = 1;  // d!, C(d, i)
+    for (size_t i = 2; i <= degree; ++i) factorial *= i;
+    E value = E::from_u64(factorial) * s[degree];
+    for (size_t i = 0; i < degree; ++i) {
+      const E term = E::from_u64(binomial) * s[i];
+      value = (degree - 1 - i) % 2 == 0 ? value + term : value - term;
+      binomial = binomial * (degree - i) / (i + 1);
+    }
+    s[degree] = value;
+  }
+  return s;
+}
+
+// Weights of the nodes 0..d-1, infinity at r: p(r) = sum_{u<d} L_u(r) p(u) + p(inf) prod_{j<d} (r - j)
+// for p of degree <= d (p minus its t^d part is determined by its values at 0..d-1).
+template <class E>
+std::vector<E> node_weights(size_t degree, const E& r) {
+  std::vector<E> w = lagrange_weights(degree, r);
+  E lead = E::one();
+  for (size_t j = 0; j < degree; ++j) lead *= r - E::from_u64(j);
+  w.push_back(lead);
+  return w;
+}
+
+// Calls body(std::integral_constant<size_t, N>{}) for N = count in 1..kMaxSumcheckDegree: the
+// kernels take the factor count as a template parameter so that products unroll.
+template <class Body>
+void with_factor_count(size_t count, Body&& body) {
+  [&]<size_t... Ns>(std::index_sequence<Ns...>) {
+    ((count == Ns + 1 ? (body(std::integral_constant<size_t, Ns + 1>{}), true) : false) || ...);
+  }(std::make_index_sequence<kMaxSumcheckDegree>{});
+}
+
+// acc += prod_k v_k, the last multiplication deferred into the accumulator (no reduction).
 template <size_t N, class T>
-void accumulate_term(const std::array<const T*, N>& factor_tables, size_t half, size_t begin,
+void add_product_of(ProductAccumulator<T>& acc, const std::array<T, N>& v) {
+  if constexpr (N == 1) {
+    acc.add(v[0]);
+  } else {
+    T prod = v[0];
+    for (size_t k = 1; k + 1 < N; ++k) prod *= v[k];
+    acc.add_product(prod, v[N - 1]);
+  }
+}
+
+// One line t -> at_k + t step_k per factor: adds the product at the nodes t = 0, 2..d-1 to
+// acc[t], at t = 1 to acc[1] if with_one, and the product of the slopes to acc[d] (infinity)
+// if N = d >= 2.
+template <size_t N, class T>
+void accumulate_line(std::array<T, N> at, const std::array<T, N>& step, size_t degree,
+                     bool with_one, ProductAccumulator<T>* acc) {
+  add_product_of<N>(acc[0], at);
+  if (with_one || degree > 2) {
+    const size_t last = degree >= 2 ? degree - 1 : 1;
+    for (size_t t = 1; t <= last; ++t) {
+      for (size_t k = 0; k < N; ++k) at[k] += step[k];
+      if (t > 1 || with_one) add_product_of<N>(acc[t], at);
+    }
+  }
+  if (N == degree && degree >= 2) add_product_of<N>(acc[degree], step);
+}
+
+// Adds, for pairs j in [begin, end) of tables of 2 half entries, the line through P_k[j] and
+// P_k[j + half] (variable 0 of the remaining ones) at the nodes to out[0..d].
+template <size_t N, class T, class Table>
+void accumulate_term(const std::array<Table, N>& factor_tables, size_t half, size_t begin,
                      size_t end, size_t degree, ProductAccumulator<T>* out) {
   // Local copies: the compiler can then keep the pointers and sums out of memory it must
   // assume the loads alias.
-  const std::array<const T*, N> factors = factor_tables;
+  const std::array<Table, N> factors = factor_tables;
   std::array<ProductAccumulator<T>, kMaxSumcheckDegree + 1> acc{};
   for (size_t j = begin; j < end; ++j) {
     std::array<T, N> at, step;
     for (size_t k = 0; k < N; ++k) {
-      at[k] = factors[k][j];
-      step[k] = factors[k][j + half] - at[k];
+      at[k] = factors[k].load(j);
+      step[k] = factors[k].load(j + half) - at[k];
     }
-    auto accumulate = [&](ProductAccumulator<T>& a) {
-      if constexpr (N == 1) {
-        a.add(at[0]);
-      } else {
-        T prod = at[0];
-        for (size_t k = 1; k + 1 < N; ++k) prod *= at[k];
-        a.add_product(prod, at[N - 1]);
-      }
-    };
-    accumulate(acc[0]);
-    if (degree < 2) continue;
-    for (size_t k = 0; k < N; ++k) at[k] += step[k] + step[k];  // t = 2
-    for (size_t t = 2;; ++t) {
-      accumulate(acc[t]);
-      if (t == degree) break;
-      for (size_t k = 0; k < N; ++k) at[k] += step[k];
-    }
+    accumulate_line<N>(at, step, degree, false, acc.data());
   }
   for (size_t t = 0; t <= degree; ++t) out[t].merge(acc[t]);
 }
 
-// Accumulates every term over pairs [begin, end) of tables given by pointers (each of size
-// 2 half), into acc[m (d + 1) + t]. Dispatches on the factor count so products unroll.
-template <class E, class T, size_t... Ns>
-void accumulate_terms(const std::vector<const T*>& tables, size_t half, size_t begin, size_t end,
-                      std::span<const SumcheckTerm<E>> terms, size_t degree,
-                      ProductAccumulator<T>* acc, std::index_sequence<Ns...>) {
-  for (size_t m = 0; m < terms.size(); ++m) {
-    const auto& factors = terms[m].factors;
-    auto run = [&]<size_t N>(std::integral_constant<size_t, N>) {
-      if (factors.size() != N) return false;
-      std::array<const T*, N> ptrs;
-      for (size_t k = 0; k < N; ++k) ptrs[k] = tables[factors[k]];
-      accumulate_term<N, T>(ptrs, half, begin, end, degree, acc + m * (degree + 1));
-      return true;
-    };
-    (run(std::integral_constant<size_t, Ns + 1>{}) || ...);
-  }
-}
-
-// Reduces per-chunk accumulators (in chunk order) to g(0), g(2..d); g(1) = claim - g(0).
-template <class E, class T>
-std::vector<E> combine_round(const std::vector<ProductAccumulator<T>>& partial, size_t chunks,
-                             std::span<const SumcheckTerm<E>> terms, size_t degree,
-                             const E& claim) {
-  const size_t width = terms.size() * (degree + 1);
-  std::vector<E> g(degree + 1, E::zero());
-  for (size_t m = 0; m < terms.size(); ++m) {
-    for (size_t t = 0; t <= degree; ++t) {
-      if (t == 1) continue;
-      ProductAccumulator<T> sum;
-      for (size_t c = 0; c < chunks; ++c) sum.merge(partial[c * width + m * (degree + 1) + t]);
-      g[t] += terms[m].coefficient * E(sum.reduce());
-    }
-  }
-  g[1] = claim - g[0];
-  return g;
-}
-
 constexpr size_t kRoundGrain = kPolyGrain / 4;  // pairs per parallel chunk
 
-// g(t) for t = 0..d of a round over tables of size 2 half. Per term, sums over pairs are
-// accumulated per t and multiplied by the term coefficient once at the end.
-template <class E, class T>
-std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
-                            std::span<const SumcheckTerm<E>> terms, size_t degree,
-                            const E& claim) {
-  const size_t half = tables.at(0).size() / 2;
-  std::vector<const T*> ptrs;
-  for (const auto& t : tables) ptrs.push_back(t.data());
+// g(t) for t = 0..d of a round over tables of 2 half entries. Per term, sums over pairs are
+// accumulated per node and multiplied by the term coefficient once at the end.
+template <class E, class T, class Table>
+std::vector<E> round_values_of(std::span<const Table> tables, size_t half,
+                               std::span<const SumcheckTerm<E>> terms, size_t degree,
+                               const E& claim) {
   const size_t width = terms.size() * (degree + 1);
   const size_t chunks = chunk_count(half, kRoundGrain);
   std::vector<ProductAccumulator<T>> partial(chunks * width);
   parallel_chunks(half, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
-    accumulate_terms<E, T>(ptrs, half, begin, end, terms, degree, partial.data() + c * width,
-                           std::make_index_sequence<kMaxSumcheckDegree>{});
+    for (size_t m = 0; m < terms.size(); ++m) {
+      const auto& factors = terms[m].factors;
+      with_factor_count(factors.size(), [&]<size_t N>(std::integral_constant<size_t, N>) {
+        std::array<Table, N> selected;
+        for (size_t k = 0; k < N; ++k) selected[k] = tables[factors[k]];
+        accumulate_term<N, T>(selected, half, begin, end, degree,
+                              partial.data() + c * width + m * (degree + 1));
+      });
+    }
   });
-  return combine_round<E, T>(partial, chunks, terms, degree, claim);
-}
-
-// ---- Round 1 without lifting (the "small-value" idea of Bagad, Dao, Domb, Thaler, "Speeding up
-// sum-check proving", 2025, section 4, for one delayed round) ----------------------------------
-//
-// After round 0 binds variable 0 to r0, a factor at (r0, t, x) is A + r0 B with base-field
-//   A = P(0, t, x),  B = P(1, t, x) - P(0, t, x),   P(b, t, x) = P(b, 0, x) + t (P(b, 1, x) - P(b, 0, x)),
-// so a product of N factors is the polynomial prod_k (A_k + X B_k) in X = r0, whose N + 1
-// base-field coefficients are summed over x with deferred reduction. Then
-//   g_1(t) = sum_j c_j sum_e r0^e C_{j,t,e}.
-// This needs no extension-field table: the tables are lifted once, after round 1, by a 4-to-1 fold.
-
-// Accumulates, for x in [begin, end) of tables of size 4q, the coefficients of
-// prod_k (A_k + X B_k) at t = 0, 2..d into acc[t (N + 1) + e].
-template <size_t N, class F>
-void accumulate_term_delayed(const std::array<const F*, N>& factor_tables, size_t q, size_t begin,
-                             size_t end, size_t degree, ProductAccumulator<F>* out) {
-  const std::array<const F*, N> factors = factor_tables;
-  std::array<ProductAccumulator<F>, (kMaxSumcheckDegree + 1) * (kMaxSumcheckDegree + 1)> acc{};
-  for (size_t x = begin; x < end; ++x) {
-    std::array<F, N> at0, step0, at1, step1;  // P(0, t, x), P(1, t, x) and their steps in t
-    for (size_t k = 0; k < N; ++k) {
-      const F* p = factors[k];
-      at0[k] = p[x];
-      step0[k] = p[x + q] - at0[k];
-      at1[k] = p[x + 2 * q];
-      step1[k] = p[x + 3 * q] - at1[k];
-    }
-    auto accumulate = [&](ProductAccumulator<F>* a) {
-      // coef holds prod_{k < N - 1} (A_k + X B_k); the last factor is folded into the sums.
-      std::array<F, N + 1> coef{};
-      coef[0] = F::one();
-      for (size_t k = 0; k + 1 < N; ++k) {
-        const F A = at0[k], B = at1[k] - at0[k];
-        for (size_t e = k + 1; e > 0; --e) coef[e] = coef[e] * A + coef[e - 1] * B;
-        coef[0] *= A;
-      }
-      const F A = at0[N - 1], B = at1[N - 1] - at0[N - 1];
-      for (size_t e = 0; e < N; ++e) {
-        a[e].add_product(coef[e], A);
-        a[e + 1].add_product(coef[e], B);
-      }
-    };
-    accumulate(acc.data());
-    if (degree < 2) continue;
-    for (size_t k = 0; k < N; ++k) {
-      at0[k] += step0[k] + step0[k];
-      at1[k] += step1[k] + step1[k];
-    }
-    for (size_t t = 2;; ++t) {
-      accumulate(acc.data() + t * (N + 1));
-      if (t == degree) break;
-      for (size_t k = 0; k < N; ++k) {
-        at0[k] += step0[k];
-        at1[k] += step1[k];
-      }
+  std::vector<E> s(degree + 1, E::zero());
+  for (size_t m = 0; m < terms.size(); ++m) {
+    for (size_t u = 0; u <= degree; ++u) {
+      if (u == 1) continue;
+      ProductAccumulator<T> sum;
+      for (size_t c = 0; c < chunks; ++c) sum.merge(partial[c * width + m * (degree + 1) + u]);
+      s[u] += terms[m].coefficient * E(sum.reduce());
     }
   }
-  for (size_t i = 0; i < (degree + 1) * (N + 1); ++i) out[i].merge(acc[i]);
+  return round_from_nodes<E>(std::move(s), degree, claim);
 }
 
-// g_1(t) for t = 0..d from the base-field tables and the round-0 challenge r0.
+// round_values_of over tables held as vectors.
+template <class E, class T>
+std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
+                            std::span<const SumcheckTerm<E>> terms, size_t degree,
+                            const E& claim) {
+  std::vector<DenseTable<const T>> views;
+  for (const auto& t : tables) views.push_back({t.data()});
+  return round_values_of<E, T, DenseTable<const T>>(views, tables.at(0).size() / 2, terms, degree,
+                                                    claim);
+}
+
+// ---- Rounds 0 and 1 in one pass over base-field tables, without lifting --------------------
+//
+// With the first two variables (v0, v1) explicit, a table of 4q entries holds the bilinear
+// P(v0, v1, x) = a + v1 (b - a) + v0 (c - a) + v0 v1 (e - c - b + a),
+// (a, b, c, e) = (P[x], P[x + q], P[x + 2q], P[x + 3q]). One pass sums, per term, the products
+// prod_k P_k(u, t, x) over x for row nodes u in {0..d-1, inf} (in v0) and column nodes t in
+// {0, 1, 2..d-1, inf} (in v1), all in the base field with deferred reduction:
+//   g_0(t) = S(t, 0) + S(t, 1)             for t = 0, 2..d-1, inf,
+//   g_1(t) = sum_u w_u(r0) S(u, t)          (node_weights: the term is a polynomial of degree
+//                                            <= d in v0, so its nodes determine it at r0),
+// the "small-value" idea of Bagad, Dao, Domb, Thaler (2025) for two rounds: nothing is lifted
+// into E before r0 and r1 are known, and the tables are then lifted by one 4-to-1 fold
+// (lift_two_in_place). Row 1 needs no column 1 (g_1(1) comes from the claim, g_0 has no row 1).
+
+// Sums S(u, t) for x in [begin, end) into out[u (d + 1) + t] (u = d and t = d: infinity).
+template <size_t N, class F>
+void accumulate_grid_term(const std::array<const F*, N>& factor_tables, size_t q, size_t begin,
+                          size_t end, size_t degree, ProductAccumulator<F>* out) {
+  const std::array<const F*, N> factors = factor_tables;
+  const size_t width = degree + 1;
+  std::array<ProductAccumulator<F>, (kMaxSumcheckDegree + 1) * (kMaxSumcheckDegree + 1)> acc{};
+  for (size_t x = begin; x < end; ++x) {
+    // Row u is the line v1 -> P(u, v1, x): at row 0 (a, b - a), at row 1 (c, e - c), and each
+    // further row moves by the row slope (c - a, (e - c) - (b - a)), which is also row infinity.
+    std::array<F, N> at0, step0, at, step, at_slope, step_slope;
+    for (size_t k = 0; k < N; ++k) {
+      const F* p = factors[k];
+      const F a = p[x], b = p[x + q], c = p[x + 2 * q], e = p[x + 3 * q];
+      at0[k] = a;
+      step0[k] = b - a;
+      at[k] = c;
+      step[k] = e - c;
+      at_slope[k] = c - a;
+      step_slope[k] = step[k] - step0[k];
+    }
+    accumulate_line<N>(at0, step0, degree, true, acc.data());
+    for (size_t u = 1; u < degree; ++u) {
+      if (u > 1) {
+        for (size_t k = 0; k < N; ++k) {
+          at[k] += at_slope[k];
+          step[k] += step_slope[k];
+        }
+      }
+      accumulate_line<N>(at, step, degree, u > 1, acc.data() + u * width);
+    }
+    if (N == degree) accumulate_line<N>(at_slope, step_slope, degree, degree >= 2, acc.data() + degree * width);
+  }
+  for (size_t i = 0; i < width * width; ++i) out[i].merge(acc[i]);
+}
+
+// The reduced sums S(u, t) of every term, from one pass over base-field tables of 4q entries.
+template <class F>
+struct GridSums {
+  size_t degree;
+  std::vector<F> sums;  // term m, row u, column t at (m (d + 1) + u) (d + 1) + t
+
+  F at(size_t m, size_t u, size_t t) const { return sums[(m * (degree + 1) + u) * (degree + 1) + t]; }
+
+  template <class E>
+  std::vector<E> round0(std::span<const SumcheckTerm<E>> terms, const E& claim) const {
+    std::vector<E> s(degree + 1, E::zero());
+    for (size_t m = 0; m < terms.size(); ++m)
+      for (size_t t = 0; t <= degree; ++t)
+        if (t != 1) s[t] += terms[m].coefficient * E(at(m, t, 0) + at(m, t, 1));
+    return round_from_nodes<E>(std::move(s), degree, claim);
+  }
+
+  template <class E>
+  std::vector<E> round1(std::span<const SumcheckTerm<E>> terms, const E& r0, const E& claim) const {
+    const std::vector<E> w = node_weights(degree, r0);
+    std::vector<E> s(degree + 1, E::zero());
+    for (size_t m = 0; m < terms.size(); ++m) {
+      for (size_t t = 0; t <= degree; ++t) {
+        if (t == 1) continue;
+        E value = E::zero();
+        for (size_t u = 0; u <= degree; ++u) value += w[u] * E(at(m, u, t));
+        s[t] += terms[m].coefficient * value;
+      }
+    }
+    return round_from_nodes<E>(std::move(s), degree, claim);
+  }
+};
+
 template <class E, class F>
-std::vector<E> delayed_round_values(const std::vector<std::vector<F>>& tables,
-                                    std::span<const SumcheckTerm<E>> terms, size_t degree,
-                                    const E& r0, const E& claim) {
+GridSums<F> grid_sums(const std::vector<std::vector<F>>& tables,
+                      std::span<const SumcheckTerm<E>> terms, size_t degree) {
   const size_t q = tables.at(0).size() / 4;
-  // Per term: (d + 1) values of t, each with N + 1 coefficients.
-  std::vector<size_t> offset(terms.size() + 1, 0);
-  for (size_t m = 0; m < terms.size(); ++m)
-    offset[m + 1] = offset[m] + (degree + 1) * (terms[m].factors.size() + 1);
-  const size_t width = offset.back();
+  const size_t square = (degree + 1) * (degree + 1);
+  const size_t width = terms.size() * square;
   const size_t chunks = chunk_count(q, kRoundGrain);
   std::vector<ProductAccumulator<F>> partial(chunks * width);
   parallel_chunks(q, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
     for (size_t m = 0; m < terms.size(); ++m) {
       const auto& factors = terms[m].factors;
-      ProductAccumulator<F>* acc = partial.data() + c * width + offset[m];
-      auto run = [&]<size_t N>(std::integral_constant<size_t, N>) {
-        if (factors.size() != N) return false;
+      with_factor_count(factors.size(), [&]<size_t N>(std::integral_constant<size_t, N>) {
         std::array<const F*, N> ptrs;
         for (size_t k = 0; k < N; ++k) ptrs[k] = tables[factors[k]].data();
-        accumulate_term_delayed<N, F>(ptrs, q, begin, end, degree, acc);
-        return true;
-      };
-      [&]<size_t... Ns>(std::index_sequence<Ns...>) {
-        (run(std::integral_constant<size_t, Ns + 1>{}) || ...);
-      }(std::make_index_sequence<kMaxSumcheckDegree>{});
+        accumulate_grid_term<N, F>(ptrs, q, begin, end, degree, partial.data() + c * width + m * square);
+      });
     }
   });
-  std::vector<E> g(degree + 1, E::zero());
-  for (size_t m = 0; m < terms.size(); ++m) {
-    const size_t n_coef = terms[m].factors.size() + 1;
-    for (size_t t = 0; t <= degree; ++t) {
-      if (t == 1) continue;
-      E value = E::zero(), power = E::one();
-      for (size_t e = 0; e < n_coef; ++e) {
-        ProductAccumulator<F> sum;
-        for (size_t c = 0; c < chunks; ++c) sum.merge(partial[c * width + offset[m] + t * n_coef + e]);
-        value += power * E(sum.reduce());
-        power *= r0;
-      }
-      g[t] += terms[m].coefficient * value;
-    }
+  GridSums<F> out{degree, std::vector<F>(width)};
+  for (size_t i = 0; i < width; ++i) {
+    ProductAccumulator<F> sum;
+    for (size_t c = 0; c < chunks; ++c) sum.merge(partial[c * width + i]);
+    out.sums[i] = sum.reduce();
   }
-  g[1] = claim - g[0];
-  return g;
-}
-
-// Binds variables 0 and 1 of a base-field table (size 4q) to (r0, r1) at once:
-//   out[j] = a + r1 (b - a) + r0 (c - a) + r0 r1 (d - c - b + a),
-// (a, b, c, d) = (P[j], P[j + q], P[j + 2q], P[j + 3q]): three mixed products per entry.
-template <class E, class F>
-std::vector<E> fold_two_to(std::span<const F> table, const E& r0, const E& r1) {
-  const size_t q = table.size() / 4;
-  std::vector<E> out(q);
-  const E r01 = r0 * r1;
-  parallel_for(q, kPolyGrain, [in = table.data(), dst = out.data(), q, r0, r1, r01](size_t begin, size_t end) {
-    for (size_t j = begin; j < end; ++j) {
-      const F a = in[j], b = in[j + q], c = in[j + 2 * q], d = in[j + 3 * q];
-      const F db = b - a, dc = c - a, dd = d - c - b + a;
-      if constexpr (ExtensionOf<E, F>) {
-        // Each coefficient of E is one sum of three 128-bit products plus a, reduced once.
-        ProductAccumulator<F> c0, c1;
-        c0.add_product(r1.c0(), db);
-        c0.add_product(r0.c0(), dc);
-        c0.add_product(r01.c0(), dd);
-        c0.add(a);
-        c1.add_product(r1.c1(), db);
-        c1.add_product(r0.c1(), dc);
-        c1.add_product(r01.c1(), dd);
-        dst[j] = E(c0.reduce(), c1.reduce());
-      } else {
-        dst[j] = r1 * db + r0 * dc + r01 * dd + E(a);
-      }
-    }
-  });
   return out;
 }
 
+// Binds variables 0 and 1 of base-field tables (4q entries each) to (r0, r1) in place: each
+// becomes an extension-field table of q entries in planes, c0 of entry j at P[j] and c1 at P[j + q]
+// (PlanarTable), with
+//   out[j] = a + r1 (b - a) + r0 (c - a) + r0 r1 (e - c - b + a),  (a, b, c, e) = P[j + {0,1,2,3} q]:
+// three mixed products per entry, each coordinate one sum of three 128-bit products plus a,
+// reduced once. Entry j reads and writes only the positions j + {0,1,2,3} q, so no memory is
+// allocated and chunks are independent.
+template <class E, class F>
+void lift_two_in_place(std::vector<std::vector<F>>& tables, const E& r0, const E& r1) {
+  const size_t q = tables.at(0).size() / 4;
+  const E r01 = r0 * r1;
+  std::vector<F*> data;
+  for (auto& t : tables) data.push_back(t.data());
+  parallel_for(q, kPolyGrain, [&data, q, r0, r1, r01](size_t begin, size_t end) {
+    for (F* p : data) {
+      for (size_t j = begin; j < end; ++j) {
+        const F a = p[j], b = p[j + q], c = p[j + 2 * q], e = p[j + 3 * q];
+        const F db = b - a, dc = c - a, de = e - c - db;
+        ProductAccumulator<F> c0, c1;
+        c0.add_product(r1.c0(), db);
+        c0.add_product(r0.c0(), dc);
+        c0.add_product(r01.c0(), de);
+        c0.add(a);
+        c1.add_product(r1.c1(), db);
+        c1.add_product(r0.c1(), dc);
+        c1.add_product(r01.c1(), de);
+        p[j] = c0.reduce();
+        p[j + q] = c1.reduce();
+      }
+    }
+  });
+}
+
 // ---- Prover and verifier -----------------------------------------------------------------------
+
+// The rounds on extension-field tables of `size` entries (in place): evaluate, send, fold.
+template <class E, class Table, class Send>
+void prove_folding_rounds(std::span<const Table> tables, size_t size,
+                          std::span<const SumcheckTerm<E>> terms, size_t degree, const E& claim,
+                          Send&& send) {
+  for (; size > 1; size /= 2) {
+    const E r = send(round_values_of<E, E, Table>(tables, size / 2, terms, degree, claim));
+    fold_tables_in_place<E, Table>(tables, size / 2, r);
+  }
+}
 
 // Proves claim = sum_x G(x). Tables (all of size 2^n) are consumed. The claim must be true: a
 // false claim is an internal invariant violation of the caller.
@@ -436,33 +502,39 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     for (const auto& t : tables) out.table_evaluations.push_back(E(t[0]));
     return out;
   }
-
-  // Round 0 runs on the input tables. For base-field inputs (F != E) round 1 runs on them too,
-  // without lifting (see delayed_round_values), and the tables are then lifted into E by one
-  // 4-to-1 fold; extension-field inputs are folded in place from round 0 on. Each later round
-  // evaluates, draws its challenge and folds in place.
-  constexpr bool delay_lift = !std::is_same_v<F, E>;
-  std::vector<E> g = round_values<E, F>(tables, terms, degree, claim);
-  std::vector<std::vector<E>> folded;
-  for (size_t i = 0; i < num_vars; ++i) {
+  // Sends round polynomial g, draws its challenge r and moves the claim to g(r).
+  auto send = [&](std::vector<E> g) {
     const E r = round_challenge<E>(ch, g);
     claim = interpolate_at<E>(g, r);
     out.proof.rounds.push_back(std::move(g));
     out.point.push_back(r);
-    const bool lift_now = delay_lift ? (i == 1 || num_vars == 1) : i == 0;
-    if (lift_now) {
-      for (auto& t : tables) {
-        folded.push_back(i == 1 ? fold_two_to<E, F>(t, out.point[0], r) : fold_to<E, F>(t, r));
-        std::vector<F>().swap(t);
-      }
-    } else if (!folded.empty()) {
-      fold_all_in_place(folded, r);
+    return r;
+  };
+
+  if constexpr (std::is_same_v<F, E>) {
+    // Extension-field (or single-field) tables are folded in place from round 0 on.
+    std::vector<DenseTable<E>> views;
+    for (auto& t : tables) views.push_back({t.data()});
+    prove_folding_rounds<E, DenseTable<E>>(views, tables[0].size(), terms, degree, claim, send);
+    for (const auto& v : views) out.table_evaluations.push_back(v.load(0));
+  } else {
+    static_assert(ExtensionOf<E, F>, "sumcheck: challenges must lie in an extension of the table field");
+    if (num_vars == 1) {
+      const E r = send(round_values<E, F>(tables, terms, degree, claim));
+      for (const auto& t : tables) out.table_evaluations.push_back(r * (t[1] - t[0]) + E(t[0]));
+      return out;
     }
-    if (i + 1 == num_vars) break;
-    g = folded.empty() ? delayed_round_values<E, F>(tables, terms, degree, r, claim)
-                       : round_values<E, E>(folded, terms, degree, claim);
+    // Rounds 0 and 1 on the base-field tables, then one 4-to-1 lift in place and the rest in E.
+    const GridSums<F> grid = grid_sums<E, F>(tables, terms, degree);
+    const E r0 = send(grid.round0(terms, claim));
+    const E r1 = send(grid.round1(terms, r0, claim));
+    lift_two_in_place<E, F>(tables, r0, r1);
+    const size_t q = tables[0].size() / 4;
+    std::vector<PlanarTable<E>> views;
+    for (auto& t : tables) views.push_back({t.data(), t.data() + q});
+    prove_folding_rounds<E, PlanarTable<E>>(views, q, terms, degree, claim, send);
+    for (const auto& v : views) out.table_evaluations.push_back(v.load(0));
   }
-  for (const auto& t : folded) out.table_evaluations.push_back(t[0]);
   return out;
 }
 

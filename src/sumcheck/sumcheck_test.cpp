@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
 
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
@@ -231,32 +232,128 @@ TEST(Sumcheck, TranscriptBindsTheClaim) {
   EXPECT_NE(a.challenge<E>("x"), b.challenge<E>("x"));
 }
 
-TEST(Sumcheck, DelayedRoundEqualsRoundOnLiftedTables) {
-  // Round 1 computed from the base tables (no lift) must equal round 1 on tables folded by r0.
+// g(0), ..., g(d) of the current round straight from the definition: table k at variable 0 = t
+// is the fold of P_k by t, and g(t) is the sum of G over the remaining hypercube.
+std::vector<E> round_by_definition(const std::vector<std::vector<E>>& tables,
+                                   std::span<const SumcheckTerm<E>> terms, size_t degree) {
+  std::vector<E> g;
+  for (size_t t = 0; t <= degree; ++t) {
+    std::vector<std::vector<E>> at_t;
+    for (const auto& table : tables) at_t.push_back(fold_to<E, E>(table, E::from_u64(t)));
+    g.push_back(sum_over_hypercube<E, E>(at_t, terms));
+  }
+  return g;
+}
+
+// A prover written from the definition (no grid, no nodes at infinity, no planar tables), on the
+// same transcript schedule: the optimized prover must send exactly its messages.
+SumcheckProverOutput<E> prove_by_definition(const Instance& inst, const std::string& label) {
+  Transcript ch(label);
+  std::vector<std::vector<E>> tables;
+  for (const auto& t : inst.tables) tables.emplace_back(t.begin(), t.end());
+  const auto terms = std::span<const SumcheckTerm<E>>(inst.terms);
+  const size_t num_vars = log2_exact(tables[0].size());
+  const size_t degree = sumcheck_degree(terms);
+  absorb_statement(ch, num_vars, degree, inst.claim);
+  SumcheckProverOutput<E> out;
+  for (size_t i = 0; i < num_vars; ++i) {
+    std::vector<E> g = round_by_definition(tables, terms, degree);
+    const E r = round_challenge<E>(ch, g);
+    for (auto& t : tables) fold_in_place(t, r);
+    out.proof.rounds.push_back(std::move(g));
+    out.point.push_back(r);
+  }
+  for (const auto& t : tables) out.table_evaluations.push_back(t[0]);
+  return out;
+}
+
+TEST(Sumcheck, MessagesEqualTheDefinition) {
   for (size_t degree = 1; degree <= 6; ++degree) {
-    for (size_t num_vars : {2u, 3u, 9u}) {
-      Instance inst = random_instance(num_vars, 3, degree, 500 + 10 * degree + num_vars);
-      std::mt19937_64 rng(degree * 31 + num_vars);
-      const E r0 = E::random(rng), claim = E::random(rng);
-      std::vector<std::vector<E>> lifted;
-      for (const auto& t : inst.tables) lifted.push_back(fold_to<E, F>(t, r0));
+    for (size_t num_vars : {0u, 1u, 2u, 3u, 4u, 7u, 12u}) {
+      if (num_vars == 12 && degree > 3) continue;
+      Instance inst = random_instance(num_vars, 3, degree, 900 + 10 * degree + num_vars);
+      const auto expect = prove_by_definition(inst, "definition");
       const auto terms = std::span<const SumcheckTerm<E>>(inst.terms);
-      EXPECT_EQ((delayed_round_values<E, F>(inst.tables, terms, degree, r0, claim)),
-                (round_values<E, E>(lifted, terms, degree, claim)))
-          << "degree " << degree << " vars " << num_vars;
+      Transcript base_ch("definition");
+      const auto base = prove_sumcheck<F, E>(base_ch, inst.tables, terms, inst.claim);
+      EXPECT_EQ(base.proof.rounds, expect.proof.rounds) << "degree " << degree << " vars " << num_vars;
+      EXPECT_EQ(base.point, expect.point);
+      EXPECT_EQ(base.table_evaluations, expect.table_evaluations);
+      // Extension-field tables take the path that folds from round 0.
+      std::vector<std::vector<E>> lifted;
+      for (const auto& t : inst.tables) lifted.emplace_back(t.begin(), t.end());
+      Transcript ext_ch("definition");
+      const auto ext = prove_sumcheck<E, E>(ext_ch, std::move(lifted), terms, inst.claim);
+      EXPECT_EQ(ext.proof.rounds, expect.proof.rounds) << "degree " << degree << " vars " << num_vars;
+      EXPECT_EQ(ext.table_evaluations, expect.table_evaluations);
     }
   }
 }
 
-TEST(Sumcheck, TwoVariableFoldEqualsTwoFolds) {
+TEST(Sumcheck, GridRoundsEqualTheDefinition) {
+  // Rounds 0 and 1 from the one pass over the base tables: round 0 as on the tables, round 1 as
+  // on the tables folded by r0, for any r0 (the claim of round 1 being the sum it must be).
+  for (size_t degree = 1; degree <= 6; ++degree) {
+    for (size_t num_vars : {2u, 3u, 9u}) {
+      Instance inst = random_instance(num_vars, 3, degree, 500 + 10 * degree + num_vars);
+      std::mt19937_64 rng(degree * 31 + num_vars);
+      const E r0 = E::random(rng);
+      const auto terms = std::span<const SumcheckTerm<E>>(inst.terms);
+      std::vector<std::vector<E>> embedded, folded;
+      for (const auto& t : inst.tables) {
+        embedded.emplace_back(t.begin(), t.end());
+        folded.push_back(fold_to<E, F>(t, r0));
+      }
+      const GridSums<F> grid = grid_sums<E, F>(inst.tables, terms, degree);
+      const std::vector<E> round0 = round_by_definition(embedded, terms, degree);
+      EXPECT_EQ(grid.round0(terms, inst.claim), round0) << "degree " << degree << " vars " << num_vars;
+      const std::vector<E> round1 = round_by_definition(folded, terms, degree);
+      EXPECT_EQ(grid.round1(terms, r0, round1[0] + round1[1]), round1) << "degree " << degree << " vars " << num_vars;
+    }
+  }
+}
+
+TEST(Sumcheck, LiftInPlaceEqualsTwoFolds) {
   std::mt19937_64 rng(77);
   for (size_t n : {4u, 16u, 1u << 14}) {
-    std::vector<F> table(n);
-    for (F& v : table) v = F::random(rng);
+    std::vector<std::vector<F>> tables(2, std::vector<F>(n));
+    for (auto& t : tables)
+      for (F& v : t) v = F::random(rng);
     const E r0 = E::random(rng), r1 = E::random(rng);
-    std::vector<E> twice = fold_to<E, F>(table, r0);
-    fold_in_place(twice, r1);
-    EXPECT_EQ((fold_two_to<E, F>(table, r0, r1)), twice) << "size " << n;
+    std::vector<std::vector<E>> twice;
+    for (const auto& t : tables) {
+      twice.push_back(fold_to<E, F>(t, r0));
+      fold_in_place(twice.back(), r1);
+    }
+    lift_two_in_place<E, F>(tables, r0, r1);
+    const size_t q = n / 4;
+    for (size_t k = 0; k < tables.size(); ++k)
+      for (size_t j = 0; j < q; ++j)
+        ASSERT_EQ(E(tables[k][j], tables[k][j + q]), twice[k][j]) << "size " << n << " entry " << j;
+  }
+}
+
+TEST(Sumcheck, RoundFromNodesMatchesPolynomial) {
+  // g(1) from the claim and g(d) from the values at 0..d-1 and the coefficient of t^d.
+  std::mt19937_64 rng(16);
+  for (size_t d = 1; d <= kMaxSumcheckDegree; ++d) {
+    std::vector<E> coeffs(d + 1);
+    for (E& c : coeffs) c = E::random(rng);
+    auto eval = [&](const E& x) {
+      E acc = E::zero();
+      for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+      return acc;
+    };
+    std::vector<E> expect, nodes;
+    for (size_t t = 0; t <= d; ++t) expect.push_back(eval(E::from_u64(t)));
+    for (size_t t = 0; t < d; ++t) nodes.push_back(t == 1 ? E::random(rng) : expect[t]);
+    nodes.push_back(d >= 2 ? coeffs[d] : E::random(rng));
+    EXPECT_EQ(round_from_nodes<E>(nodes, d, expect[0] + expect[1]), expect) << "degree " << d;
+    const E r = E::random(rng);
+    const std::vector<E> w = node_weights<E>(d, r);
+    E at_r = w[d] * coeffs[d];
+    for (size_t t = 0; t < d; ++t) at_r += w[t] * expect[t];
+    EXPECT_EQ(at_r, eval(r)) << "degree " << d;
   }
 }
 
