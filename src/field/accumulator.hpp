@@ -2,7 +2,8 @@
 //   ProductAccumulator<Field> acc;  acc.add_product(a, b); ...;  Field s = acc.reduce();
 // For Goldilocks the 128-bit products are added without reduction into a 128-bit sum plus a
 // count of wraps past 2^128; reduce() folds the wraps back with 2^128 = -2^32 (mod p) and
-// reduces once. For the quadratic extension, sum a_i b_i has components
+// reduces once (inside reduce129 up to 2^32 - 2 wraps, a separate product beyond that, which
+// only sums of billions of products reach). For the quadratic extension, sum a_i b_i has components
 //   c0 = sum a0 b0 + W sum a1 b1,  c1 = sum (a0 b1 + a1 b0),
 // so three Goldilocks accumulators suffice (4 multiplications, no reduction, per product).
 // Any other field falls back to reducing at every step.
@@ -35,6 +36,7 @@ class ProductAccumulator<Goldilocks> {
     wraps_ += o.wraps_;
   }
   Goldilocks reduce() const {
+    if (wraps_ <= Goldilocks::kMaxWraps) return Goldilocks::from_canonical(Goldilocks::reduce129(wide_, wraps_));
     const Goldilocks wrapped = Goldilocks::from_u64(wraps_) * Goldilocks::from_u64(uint64_t{1} << 32);
     return Goldilocks::from_canonical(Goldilocks::reduce128(wide_)) - wrapped;
   }

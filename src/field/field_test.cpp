@@ -296,6 +296,9 @@ TEST(Goldilocks, DeferredReductionHelpersMatchModulo) {
       const uint128_t x = uint128_t{a} * b;
       ASSERT_EQ(Goldilocks::reduce129(x, false), mod_p(x));
       ASSERT_EQ(Goldilocks::reduce129(x, true), mod_p(uint128_t{mod_p(x)} + two128));
+      for (uint64_t wraps : {uint64_t{2}, uint64_t{1} << 31, Goldilocks::kMaxWraps})
+        ASSERT_EQ(Goldilocks::reduce129(x, wraps), mod_p(uint128_t{mod_p(x)} + uint128_t{mod_p(uint128_t{wraps} * two128)}))
+            << a << " * " << b << " + " << wraps << " * 2^128";
       const uint64_t c = v[(a ^ b) % v.size()], d = v[(a + 3 * b) % v.size()];
       const uint64_t expect = mod_p(uint128_t{mod_p(x)} + mod_p(uint128_t{c} * d));
       ASSERT_EQ(Goldilocks::sum_of_products(fa, Goldilocks::from_canonical(b),
@@ -369,6 +372,22 @@ TEST(ProductAccumulator, MatchesReducedSums) {
   check_accumulator<Goldilocks>(14, {m, m - Goldilocks::one()});
   check_accumulator<GoldilocksExt2>(15, {GoldilocksExt2(m, m), GoldilocksExt2(Goldilocks::zero(), m)});
   check_accumulator<Small97>(16, {-Small97::one()});
+}
+
+TEST(ProductAccumulator, MoreWrapsThanReduce129Takes) {
+  // Merging an accumulator into a copy of itself doubles its sum and its wrap count: 40
+  // doublings of two maximal products pass 2^32 wraps, where reduce() leaves reduce129.
+  const Goldilocks m = -Goldilocks::one();
+  ProductAccumulator<Goldilocks> acc;
+  acc.add_product(m, m);
+  acc.add_product(m, m);
+  Goldilocks expect = m * m + m * m;
+  for (int doubling = 0; doubling < 40; ++doubling) {
+    const ProductAccumulator<Goldilocks> copy = acc;
+    acc.merge(copy);
+    expect += expect;
+    ASSERT_EQ(acc.reduce(), expect) << "after " << doubling + 1 << " doublings";
+  }
 }
 
 TEST(Goldilocks, FromU64ReducesNonCanonicalWords) {

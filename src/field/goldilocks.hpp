@@ -85,17 +85,22 @@ class Goldilocks {
 
   // Reduces any 128-bit value to its canonical residue.
   static constexpr uint64_t reduce128(uint128_t x) { return reduce129(x, 0); }
-  // (wraps * 2^128 + x) mod p for wraps <= 2. With x = lo + 2^64 (2^32 hh + hl), 2^64 = 2^32 - 1,
-  // 2^96 = -1 and 2^128 = -2^32 (mod p):  value = lo - (hh + 2^32 wraps) + hl (2^32 - 1),
-  // where the subtrahend is below 2^34, so one conditional correction per step suffices.
+  // (wraps * 2^128 + x) mod p for wraps <= kMaxWraps. With x = lo + 2^64 (2^32 hh + hl),
+  // 2^64 = 2^32 - 1, 2^96 = -1 and 2^128 = -2^32 (mod p):
+  //   value = lo - (hh + 2^32 wraps) + hl (2^32 - 1),
+  // where the subtrahend is below p, so one conditional correction per step suffices.
+  // The borrow of lo - subtrahend is a branch: it needs lo < 2^34, which products of field
+  // elements almost never give (Plonky2 branches the same way), while the carry of the final
+  // addition is a coin flip on such data and stays branch-free.
+  static constexpr uint64_t kMaxWraps = (uint64_t{1} << 32) - 2;
   static constexpr uint64_t reduce129(uint128_t x, uint64_t wraps) {
     const uint64_t lo = static_cast<uint64_t>(x);
     const uint64_t hi = static_cast<uint64_t>(x >> 64);
     const uint64_t subtrahend = (hi >> 32) + (wraps << 32);
     const uint64_t hi_lo = hi & EPSILON;
     uint64_t t0;
-    const bool borrow = __builtin_sub_overflow(lo, subtrahend, &t0);
-    t0 -= EPSILON & (0 - static_cast<uint64_t>(borrow));  // + 2^64 - EPSILON = + p
+    if (__builtin_expect(__builtin_sub_overflow(lo, subtrahend, &t0), 0))
+      t0 -= EPSILON;  // + 2^64 - EPSILON = + p
     const uint64_t t1 = hi_lo * EPSILON;
     uint64_t t2;
     const bool carry = __builtin_add_overflow(t0, t1, &t2);

@@ -72,18 +72,6 @@ T mul_add_of(const T& a, const T& b, const T& c) {
   }
 }
 
-// Binds variable 0 of an extension-field table to r, in place (the table halves).
-template <class E>
-void fold_in_place(std::vector<E>& table, const E& r) {
-  const size_t half = table.size() / 2;
-  // The challenge and the table pointer are copied into the worker so the compiler knows the
-  // stores cannot alias them and hoists everything loop-invariant out of the loop.
-  parallel_for(half, kPolyGrain, [data = table.data(), half, r](size_t begin, size_t end) {
-    for (size_t j = begin; j < end; ++j) data[j] = mul_add_of(data[j + half] - data[j], r, data[j]);
-  });
-  table.resize(half);
-}
-
 // Where a table's entries live, for kernels that read and fold several tables at once:
 // DenseTable holds entry i at data[i]; PlanarTable holds an extension-field table as two planes
 // of base-field coordinates, c0 of entry i at c0[i] and c1 at c1[i] (so a base-field table can
@@ -112,14 +100,26 @@ struct PlanarTable {
 template <class E, class Table>
 void fold_tables_in_place(std::span<const Table> tables, size_t half, const E& r) {
   parallel_for(half, kPolyGrain, [tables, half, r](size_t begin, size_t end) {
+    // Local copies, which the stores cannot alias: the challenge stays in registers and what
+    // mul_add derives from it alone is hoisted out of the loop.
+    const E challenge = r;
     for (const Table& table : tables) {
       const Table t = table;
       for (size_t j = begin; j < end; ++j) {
         const E lo = t.load(j);
-        t.store(j, mul_add_of(t.load(j + half) - lo, r, lo));
+        t.store(j, mul_add_of(t.load(j + half) - lo, challenge, lo));
       }
     }
   });
+}
+
+// Binds variable 0 of an extension-field table to r, in place (the table halves).
+template <class E>
+void fold_in_place(std::vector<E>& table, const E& r) {
+  const size_t half = table.size() / 2;
+  const DenseTable<E> view{table.data()};
+  fold_tables_in_place<E, DenseTable<E>>(std::span<const DenseTable<E>>(&view, 1), half, r);
+  table.resize(half);
 }
 
 // Binds variable 0 of a table of type T (base or extension field) to r in E; returns a new
@@ -129,7 +129,8 @@ std::vector<E> fold_to(std::span<const T> table, const E& r) {
   const size_t half = table.size() / 2;
   std::vector<E> out(half);
   parallel_for(half, kPolyGrain, [in = table.data(), dst = out.data(), half, r](size_t begin, size_t end) {
-    for (size_t j = begin; j < end; ++j) dst[j] = r * (in[j + half] - in[j]) + E(in[j]);
+    const E challenge = r;  // a local copy the stores cannot alias (see fold_tables_in_place)
+    for (size_t j = begin; j < end; ++j) dst[j] = challenge * (in[j + half] - in[j]) + E(in[j]);
   });
   return out;
 }

@@ -218,12 +218,21 @@ std::vector<E> node_weights(size_t degree, const E& r) {
   return w;
 }
 
-// Calls body(std::integral_constant<size_t, N>{}) for N = count in 1..kMaxSumcheckDegree: the
-// kernels take the factor count as a template parameter so that products unroll.
+// Calls body(std::integral_constant<size_t, N>{}, std::integral_constant<size_t, D>{}) for
+// N = count and D = degree (1 <= N <= D <= kMaxSumcheckDegree): the kernels take the factor
+// count and the degree as template parameters, so that products and node loops unroll and the
+// accumulators have a fixed size.
 template <class Body>
-void with_factor_count(size_t count, Body&& body) {
-  [&]<size_t... Ns>(std::index_sequence<Ns...>) {
-    ((count == Ns + 1 ? (body(std::integral_constant<size_t, Ns + 1>{}), true) : false) || ...);
+void with_term_shape(size_t count, size_t degree, Body&& body) {
+  auto for_degree = [&]<size_t D>(std::integral_constant<size_t, D>) {
+    [&]<size_t... Ns>(std::index_sequence<Ns...>) {
+      ((count == Ns + 1 ? (body(std::integral_constant<size_t, Ns + 1>{}, std::integral_constant<size_t, D>{}), true)
+                        : false) ||
+       ...);
+    }(std::make_index_sequence<D>{});
+  };
+  [&]<size_t... Ds>(std::index_sequence<Ds...>) {
+    ((degree == Ds + 1 ? (for_degree(std::integral_constant<size_t, Ds + 1>{}), true) : false) || ...);
   }(std::make_index_sequence<kMaxSumcheckDegree>{});
 }
 
@@ -239,41 +248,40 @@ void add_product_of(ProductAccumulator<T>& acc, const std::array<T, N>& v) {
   }
 }
 
-// One line t -> at_k + t step_k per factor: adds the product at the nodes t = 0, 2..d-1 to
-// acc[t], at t = 1 to acc[1] if with_one, and the product of the slopes to acc[d] (infinity)
-// if N = d >= 2.
-template <size_t N, class T>
-void accumulate_line(std::array<T, N> at, const std::array<T, N>& step, size_t degree,
-                     bool with_one, ProductAccumulator<T>* acc) {
+// One line t -> at_k + t step_k per factor: adds the product at the nodes t = 0, 2..D-1 to
+// acc[t], at t = 1 to acc[1] if WithOne, and the product of the slopes to acc[D] (infinity) if
+// N = D >= 2.
+template <size_t N, size_t D, bool WithOne, class T>
+void accumulate_line(std::array<T, N> at, const std::array<T, N>& step, ProductAccumulator<T>* acc) {
   add_product_of<N>(acc[0], at);
-  if (with_one || degree > 2) {
-    const size_t last = degree >= 2 ? degree - 1 : 1;
+  if constexpr (WithOne || D > 2) {
+    constexpr size_t last = D >= 2 ? D - 1 : 1;
     for (size_t t = 1; t <= last; ++t) {
       for (size_t k = 0; k < N; ++k) at[k] += step[k];
-      if (t > 1 || with_one) add_product_of<N>(acc[t], at);
+      if (t > 1 || WithOne) add_product_of<N>(acc[t], at);
     }
   }
-  if (N == degree && degree >= 2) add_product_of<N>(acc[degree], step);
+  if constexpr (N == D && D >= 2) add_product_of<N>(acc[D], step);
 }
 
 // Adds, for pairs j in [begin, end) of tables of 2 half entries, the line through P_k[j] and
-// P_k[j + half] (variable 0 of the remaining ones) at the nodes to out[0..d].
-template <size_t N, class T, class Table>
+// P_k[j + half] (variable 0 of the remaining ones) at the nodes to out[0..D].
+template <size_t N, size_t D, class T, class Table>
 void accumulate_term(const std::array<Table, N>& factor_tables, size_t half, size_t begin,
-                     size_t end, size_t degree, ProductAccumulator<T>* out) {
+                     size_t end, ProductAccumulator<T>* out) {
   // Local copies: the compiler can then keep the pointers and sums out of memory it must
   // assume the loads alias.
   const std::array<Table, N> factors = factor_tables;
-  std::array<ProductAccumulator<T>, kMaxSumcheckDegree + 1> acc{};
+  std::array<ProductAccumulator<T>, D + 1> acc{};
   for (size_t j = begin; j < end; ++j) {
     std::array<T, N> at, step;
     for (size_t k = 0; k < N; ++k) {
       at[k] = factors[k].load(j);
       step[k] = factors[k].load(j + half) - at[k];
     }
-    accumulate_line<N>(at, step, degree, false, acc.data());
+    accumulate_line<N, D, false>(at, step, acc.data());
   }
-  for (size_t t = 0; t <= degree; ++t) out[t].merge(acc[t]);
+  for (size_t t = 0; t <= D; ++t) out[t].merge(acc[t]);
 }
 
 constexpr size_t kRoundGrain = kPolyGrain / 4;  // pairs per parallel chunk
@@ -290,11 +298,11 @@ std::vector<E> round_values_of(std::span<const Table> tables, size_t half,
   parallel_chunks(half, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
     for (size_t m = 0; m < terms.size(); ++m) {
       const auto& factors = terms[m].factors;
-      with_factor_count(factors.size(), [&]<size_t N>(std::integral_constant<size_t, N>) {
+      with_term_shape(factors.size(), degree, [&]<size_t N, size_t D>(std::integral_constant<size_t, N>,
+                                                                      std::integral_constant<size_t, D>) {
         std::array<Table, N> selected;
         for (size_t k = 0; k < N; ++k) selected[k] = tables[factors[k]];
-        accumulate_term<N, T>(selected, half, begin, end, degree,
-                              partial.data() + c * width + m * (degree + 1));
+        accumulate_term<N, D, T>(selected, half, begin, end, partial.data() + c * width + m * (D + 1));
       });
     }
   });
@@ -335,13 +343,13 @@ std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
 // into E before r0 and r1 are known, and the tables are then lifted by one 4-to-1 fold
 // (lift_two_in_place). Row 1 needs no column 1 (g_1(1) comes from the claim, g_0 has no row 1).
 
-// Sums S(u, t) for x in [begin, end) into out[u (d + 1) + t] (u = d and t = d: infinity).
-template <size_t N, class F>
+// Sums S(u, t) for x in [begin, end) into out[u (D + 1) + t] (u = D and t = D: infinity).
+template <size_t N, size_t D, class F>
 void accumulate_grid_term(const std::array<const F*, N>& factor_tables, size_t q, size_t begin,
-                          size_t end, size_t degree, ProductAccumulator<F>* out) {
+                          size_t end, ProductAccumulator<F>* out) {
   const std::array<const F*, N> factors = factor_tables;
-  const size_t width = degree + 1;
-  std::array<ProductAccumulator<F>, (kMaxSumcheckDegree + 1) * (kMaxSumcheckDegree + 1)> acc{};
+  constexpr size_t width = D + 1;
+  std::array<ProductAccumulator<F>, width * width> acc{};
   for (size_t x = begin; x < end; ++x) {
     // Row u is the line v1 -> P(u, v1, x): at row 0 (a, b - a), at row 1 (c, e - c), and each
     // further row moves by the row slope (c - a, (e - c) - (b - a)), which is also row infinity.
@@ -356,17 +364,18 @@ void accumulate_grid_term(const std::array<const F*, N>& factor_tables, size_t q
       at_slope[k] = c - a;
       step_slope[k] = step[k] - step0[k];
     }
-    accumulate_line<N>(at0, step0, degree, true, acc.data());
-    for (size_t u = 1; u < degree; ++u) {
-      if (u > 1) {
+    accumulate_line<N, D, true>(at0, step0, acc.data());
+    if constexpr (D >= 2) {
+      accumulate_line<N, D, false>(at, step, acc.data() + width);
+      for (size_t u = 2; u < D; ++u) {
         for (size_t k = 0; k < N; ++k) {
           at[k] += at_slope[k];
           step[k] += step_slope[k];
         }
+        accumulate_line<N, D, true>(at, step, acc.data() + u * width);
       }
-      accumulate_line<N>(at, step, degree, u > 1, acc.data() + u * width);
     }
-    if (N == degree) accumulate_line<N>(at_slope, step_slope, degree, degree >= 2, acc.data() + degree * width);
+    if constexpr (N == D) accumulate_line<N, D, (D >= 2)>(at_slope, step_slope, acc.data() + D * width);
   }
   for (size_t i = 0; i < width * width; ++i) out[i].merge(acc[i]);
 }
@@ -415,10 +424,11 @@ GridSums<F> grid_sums(const std::vector<std::vector<F>>& tables,
   parallel_chunks(q, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
     for (size_t m = 0; m < terms.size(); ++m) {
       const auto& factors = terms[m].factors;
-      with_factor_count(factors.size(), [&]<size_t N>(std::integral_constant<size_t, N>) {
+      with_term_shape(factors.size(), degree, [&]<size_t N, size_t D>(std::integral_constant<size_t, N>,
+                                                                      std::integral_constant<size_t, D>) {
         std::array<const F*, N> ptrs;
         for (size_t k = 0; k < N; ++k) ptrs[k] = tables[factors[k]].data();
-        accumulate_grid_term<N, F>(ptrs, q, begin, end, degree, partial.data() + c * width + m * square);
+        accumulate_grid_term<N, D, F>(ptrs, q, begin, end, partial.data() + c * width + m * square);
       });
     }
   });
