@@ -95,21 +95,25 @@ struct PlanarTable {
   }
 };
 
+// Entries j in [begin, end) of a table of 2 half entries with variable 0 bound to r, in place:
+// t[j] = t[j] + r (t[j + half] - t[j]). Entry j reads and writes only positions j and j + half,
+// so disjoint ranges can be folded concurrently.
+template <class E, class Table>
+void fold_range(Table table, size_t half, E r, size_t begin, size_t end) {
+  // Arguments by value are locals the stores cannot alias: the challenge stays in registers
+  // and what mul_add derives from it alone is hoisted out of the loop.
+  for (size_t j = begin; j < end; ++j) {
+    const E lo = table.load(j);
+    table.store(j, mul_add_of(table.load(j + half) - lo, r, lo));
+  }
+}
+
 // Binds variable 0 of several tables of 2 half entries each to r, in place, in one parallel pass
 // (one dispatch per round instead of one per table); each table keeps its first half entries.
 template <class E, class Table>
 void fold_tables_in_place(std::span<const Table> tables, size_t half, const E& r) {
   parallel_for(half, kPolyGrain, [tables, half, r](size_t begin, size_t end) {
-    // Local copies, which the stores cannot alias: the challenge stays in registers and what
-    // mul_add derives from it alone is hoisted out of the loop.
-    const E challenge = r;
-    for (const Table& table : tables) {
-      const Table t = table;
-      for (size_t j = begin; j < end; ++j) {
-        const E lo = t.load(j);
-        t.store(j, mul_add_of(t.load(j + half) - lo, challenge, lo));
-      }
-    }
+    for (const Table& table : tables) fold_range<E, Table>(table, half, r, begin, end);
   });
 }
 

@@ -248,38 +248,42 @@ void add_product_of(ProductAccumulator<T>& acc, const std::array<T, N>& v) {
   }
 }
 
-// One line t -> at_k + t step_k per factor: adds the product at the nodes t = 0, 2..D-1 to
-// acc[t], at t = 1 to acc[1] if WithOne, and the product of the slopes to acc[D] (infinity) if
-// N = D >= 2.
+// One line t -> at_k + t step_k per factor, through hi_k = at_k + step_k at t = 1: adds the
+// product at the nodes t = 0, 2..D-1 to acc[t], at t = 1 to acc[1] if WithOne, and the product
+// of the slopes to acc[D] (infinity) if N = D >= 2.
 template <size_t N, size_t D, bool WithOne, class T>
-void accumulate_line(std::array<T, N> at, const std::array<T, N>& step, ProductAccumulator<T>* acc) {
+void accumulate_line(const std::array<T, N>& at, const std::array<T, N>& hi,
+                     const std::array<T, N>& step, ProductAccumulator<T>* acc) {
   add_product_of<N>(acc[0], at);
-  if constexpr (WithOne || D > 2) {
-    constexpr size_t last = D >= 2 ? D - 1 : 1;
-    for (size_t t = 1; t <= last; ++t) {
-      for (size_t k = 0; k < N; ++k) at[k] += step[k];
-      if (t > 1 || WithOne) add_product_of<N>(acc[t], at);
+  if constexpr (WithOne) add_product_of<N>(acc[1], hi);
+  if constexpr (D > 2) {
+    std::array<T, N> value = hi;
+    for (size_t t = 2; t < D; ++t) {
+      for (size_t k = 0; k < N; ++k) value[k] += step[k];
+      add_product_of<N>(acc[t], value);
     }
   }
   if constexpr (N == D && D >= 2) add_product_of<N>(acc[D], step);
 }
 
 // Adds, for pairs j in [begin, end) of tables of 2 half entries, the line through P_k[j] and
-// P_k[j + half] (variable 0 of the remaining ones) at the nodes to out[0..D].
+// P_k[j + half] (variable 0 of the remaining ones) at the nodes to out[0..D]. (flatten: the
+// per-node products are inlined, so that values and sums stay in registers.)
 template <size_t N, size_t D, class T, class Table>
-void accumulate_term(const std::array<Table, N>& factor_tables, size_t half, size_t begin,
-                     size_t end, ProductAccumulator<T>* out) {
+[[gnu::flatten]] void accumulate_term(const std::array<Table, N>& factor_tables, size_t half,
+                                      size_t begin, size_t end, ProductAccumulator<T>* out) {
   // Local copies: the compiler can then keep the pointers and sums out of memory it must
   // assume the loads alias.
   const std::array<Table, N> factors = factor_tables;
   std::array<ProductAccumulator<T>, D + 1> acc{};
   for (size_t j = begin; j < end; ++j) {
-    std::array<T, N> at, step;
+    std::array<T, N> at, hi, step;
     for (size_t k = 0; k < N; ++k) {
       at[k] = factors[k].load(j);
-      step[k] = factors[k].load(j + half) - at[k];
+      hi[k] = factors[k].load(j + half);
+      step[k] = hi[k] - at[k];
     }
-    accumulate_line<N, D, false>(at, step, acc.data());
+    accumulate_line<N, D, false>(at, hi, step, acc.data());
   }
   for (size_t t = 0; t <= D; ++t) out[t].merge(acc[t]);
 }
@@ -287,15 +291,19 @@ void accumulate_term(const std::array<Table, N>& factor_tables, size_t half, siz
 constexpr size_t kRoundGrain = kPolyGrain / 4;  // pairs per parallel chunk
 
 // g(t) for t = 0..d of a round over tables of 2 half entries. Per term, sums over pairs are
-// accumulated per node and multiplied by the term coefficient once at the end.
-template <class E, class T, class Table>
+// accumulated per node and multiplied by the term coefficient once at the end. Each parallel
+// chunk of pairs [begin, end) first calls prepare(begin, end), which may write the chunk's own
+// entries j and j + half: the fold (or lift) producing this round's tables then runs in the same
+// pass, and the sums read its output from cache instead of memory (prove_folding_rounds).
+template <class E, class T, class Table, class Prepare>
 std::vector<E> round_values_of(std::span<const Table> tables, size_t half,
                                std::span<const SumcheckTerm<E>> terms, size_t degree,
-                               const E& claim) {
+                               const E& claim, const Prepare& prepare) {
   const size_t width = terms.size() * (degree + 1);
   const size_t chunks = chunk_count(half, kRoundGrain);
   std::vector<ProductAccumulator<T>> partial(chunks * width);
   parallel_chunks(half, kRoundGrain, [&](size_t c, size_t begin, size_t end) {
+    prepare(begin, end);
     for (size_t m = 0; m < terms.size(); ++m) {
       const auto& factors = terms[m].factors;
       with_term_shape(factors.size(), degree, [&]<size_t N, size_t D>(std::integral_constant<size_t, N>,
@@ -326,7 +334,7 @@ std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
   std::vector<DenseTable<const T>> views;
   for (const auto& t : tables) views.push_back({t.data()});
   return round_values_of<E, T, DenseTable<const T>>(views, tables.at(0).size() / 2, terms, degree,
-                                                    claim);
+                                                    claim, [](size_t, size_t) {});
 }
 
 // ---- Rounds 0 and 1 in one pass over base-field tables, without lifting --------------------
@@ -345,37 +353,43 @@ std::vector<E> round_values(const std::vector<std::vector<T>>& tables,
 
 // Sums S(u, t) for x in [begin, end) into out[u (D + 1) + t] (u = D and t = D: infinity).
 template <size_t N, size_t D, class F>
-void accumulate_grid_term(const std::array<const F*, N>& factor_tables, size_t q, size_t begin,
-                          size_t end, ProductAccumulator<F>* out) {
+[[gnu::flatten]] void accumulate_grid_term(const std::array<const F*, N>& factor_tables, size_t q,
+                                           size_t begin, size_t end, ProductAccumulator<F>* out) {
   const std::array<const F*, N> factors = factor_tables;
   constexpr size_t width = D + 1;
   std::array<ProductAccumulator<F>, width * width> acc{};
   for (size_t x = begin; x < end; ++x) {
-    // Row u is the line v1 -> P(u, v1, x): at row 0 (a, b - a), at row 1 (c, e - c), and each
-    // further row moves by the row slope (c - a, (e - c) - (b - a)), which is also row infinity.
-    std::array<F, N> at0, step0, at, step, at_slope, step_slope;
+    // Row u is the line v1 -> P(u, v1, x): (a, b) at row 0, (c, e) at row 1, and each further
+    // row moves by the row slope (c - a, e - b), which is also row infinity.
+    std::array<F, N> a, b, c, e, step0, step1, at_slope, hi_slope, step_slope;
     for (size_t k = 0; k < N; ++k) {
       const F* p = factors[k];
-      const F a = p[x], b = p[x + q], c = p[x + 2 * q], e = p[x + 3 * q];
-      at0[k] = a;
-      step0[k] = b - a;
-      at[k] = c;
-      step[k] = e - c;
-      at_slope[k] = c - a;
-      step_slope[k] = step[k] - step0[k];
+      a[k] = p[x];
+      b[k] = p[x + q];
+      c[k] = p[x + 2 * q];
+      e[k] = p[x + 3 * q];
+      step0[k] = b[k] - a[k];
+      step1[k] = e[k] - c[k];
+      at_slope[k] = c[k] - a[k];
+      hi_slope[k] = e[k] - b[k];
+      step_slope[k] = step1[k] - step0[k];
     }
-    accumulate_line<N, D, true>(at0, step0, acc.data());
+    accumulate_line<N, D, true>(a, b, step0, acc.data());
     if constexpr (D >= 2) {
-      accumulate_line<N, D, false>(at, step, acc.data() + width);
+      accumulate_line<N, D, false>(c, e, step1, acc.data() + width);
+      std::array<F, N> at = c, hi = e, step = step1;
       for (size_t u = 2; u < D; ++u) {
         for (size_t k = 0; k < N; ++k) {
           at[k] += at_slope[k];
+          hi[k] += hi_slope[k];
           step[k] += step_slope[k];
         }
-        accumulate_line<N, D, true>(at, step, acc.data() + u * width);
+        accumulate_line<N, D, true>(at, hi, step, acc.data() + u * width);
       }
     }
-    if constexpr (N == D) accumulate_line<N, D, (D >= 2)>(at_slope, step_slope, acc.data() + D * width);
+    if constexpr (N == D) {
+      accumulate_line<N, D, (D >= 2)>(at_slope, hi_slope, step_slope, acc.data() + D * width);
+    }
   }
   for (size_t i = 0; i < width * width; ++i) out[i].merge(acc[i]);
 }
@@ -447,44 +461,57 @@ GridSums<F> grid_sums(const std::vector<std::vector<F>>& tables,
 //   out[j] = a + r1 (b - a) + r0 (c - a) + r0 r1 (e - c - b + a),  (a, b, c, e) = P[j + {0,1,2,3} q]:
 // three mixed products per entry, each coordinate one sum of three 128-bit products plus a,
 // reduced once. Entry j reads and writes only the positions j + {0,1,2,3} q, so no memory is
-// allocated and chunks are independent.
+// allocated and disjoint ranges of entries can be lifted concurrently. lift_two_range lifts
+// entries [begin, end) of one table (r01 = r0 r1; arguments by value stay in registers).
+template <class E, class F>
+void lift_two_range(F* p, size_t q, E r0, E r1, E r01, size_t begin, size_t end) {
+  for (size_t j = begin; j < end; ++j) {
+    const F a = p[j], b = p[j + q], c = p[j + 2 * q], e = p[j + 3 * q];
+    const F db = b - a, dc = c - a, de = e - c - db;
+    ProductAccumulator<F> c0, c1;
+    c0.add_product(r1.c0(), db);
+    c0.add_product(r0.c0(), dc);
+    c0.add_product(r01.c0(), de);
+    c0.add(a);
+    c1.add_product(r1.c1(), db);
+    c1.add_product(r0.c1(), dc);
+    c1.add_product(r01.c1(), de);
+    p[j] = c0.reduce();
+    p[j + q] = c1.reduce();
+  }
+}
+
 template <class E, class F>
 void lift_two_in_place(std::vector<std::vector<F>>& tables, const E& r0, const E& r1) {
   const size_t q = tables.at(0).size() / 4;
   const E r01 = r0 * r1;
-  std::vector<F*> data;
-  for (auto& t : tables) data.push_back(t.data());
-  parallel_for(q, kPolyGrain, [&data, q, r0, r1, r01](size_t begin, size_t end) {
-    for (F* p : data) {
-      for (size_t j = begin; j < end; ++j) {
-        const F a = p[j], b = p[j + q], c = p[j + 2 * q], e = p[j + 3 * q];
-        const F db = b - a, dc = c - a, de = e - c - db;
-        ProductAccumulator<F> c0, c1;
-        c0.add_product(r1.c0(), db);
-        c0.add_product(r0.c0(), dc);
-        c0.add_product(r01.c0(), de);
-        c0.add(a);
-        c1.add_product(r1.c1(), db);
-        c1.add_product(r0.c1(), dc);
-        c1.add_product(r01.c1(), de);
-        p[j] = c0.reduce();
-        p[j + q] = c1.reduce();
-      }
-    }
+  parallel_for(q, kPolyGrain, [&](size_t begin, size_t end) {
+    for (auto& t : tables) lift_two_range<E, F>(t.data(), q, r0, r1, r01, begin, end);
   });
 }
 
 // ---- Prover and verifier -----------------------------------------------------------------------
 
-// The rounds on extension-field tables of `size` entries (in place): evaluate, send, fold.
-template <class E, class Table, class Send>
+// The rounds on extension-field tables of `size` >= 2 entries, in place. Each round's sums run
+// in one pass with the fold that produces its tables: the chunk of pairs (j, j + h) first folds
+// entries j and j + h of the previous tables (4h entries, halving to 2h) by the last challenge.
+// The first round's tables come from `prepare_first` in the same way (a no-op, or the lift).
+template <class E, class Table, class Send, class Prepare>
 void prove_folding_rounds(std::span<const Table> tables, size_t size,
                           std::span<const SumcheckTerm<E>> terms, size_t degree, const E& claim,
-                          Send&& send) {
-  for (; size > 1; size /= 2) {
-    const E r = send(round_values_of<E, E, Table>(tables, size / 2, terms, degree, claim));
-    fold_tables_in_place<E, Table>(tables, size / 2, r);
+                          Send&& send, const Prepare& prepare_first) {
+  E r = send(round_values_of<E, E, Table>(tables, size / 2, terms, degree, claim, prepare_first));
+  for (; size > 2; size /= 2) {
+    const size_t h = size / 4;
+    auto fold_chunk = [tables, h, r](size_t begin, size_t end) {
+      for (const Table& t : tables) {
+        fold_range<E, Table>(t, 2 * h, r, begin, end);
+        fold_range<E, Table>(t, 2 * h, r, begin + h, end + h);
+      }
+    };
+    r = send(round_values_of<E, E, Table>(tables, h, terms, degree, claim, fold_chunk));
   }
+  for (const Table& t : tables) fold_range<E, Table>(t, 1, r, 0, 1);
 }
 
 // Proves claim = sum_x G(x). Tables (all of size 2^n) are consumed. The claim must be true: a
@@ -525,7 +552,8 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
     // Extension-field (or single-field) tables are folded in place from round 0 on.
     std::vector<DenseTable<E>> views;
     for (auto& t : tables) views.push_back({t.data()});
-    prove_folding_rounds<E, DenseTable<E>>(views, tables[0].size(), terms, degree, claim, send);
+    prove_folding_rounds<E, DenseTable<E>>(views, tables[0].size(), terms, degree, claim, send,
+                                           [](size_t, size_t) {});
     for (const auto& v : views) out.table_evaluations.push_back(v.load(0));
   } else {
     static_assert(ExtensionOf<E, F>, "sumcheck: challenges must lie in an extension of the table field");
@@ -534,15 +562,26 @@ SumcheckProverOutput<E> prove_sumcheck(Challenger& ch, std::vector<std::vector<F
       for (const auto& t : tables) out.table_evaluations.push_back(r * (t[1] - t[0]) + E(t[0]));
       return out;
     }
-    // Rounds 0 and 1 on the base-field tables, then one 4-to-1 lift in place and the rest in E.
+    // Rounds 0 and 1 on the base-field tables, then one 4-to-1 lift in place (in the pass of
+    // round 2, whose pairs (j, j + q/2) it produces) and the rest in E.
     const GridSums<F> grid = grid_sums<E, F>(tables, terms, degree);
     const E r0 = send(grid.round0(terms, claim));
     const E r1 = send(grid.round1(terms, r0, claim));
-    lift_two_in_place<E, F>(tables, r0, r1);
     const size_t q = tables[0].size() / 4;
     std::vector<PlanarTable<E>> views;
     for (auto& t : tables) views.push_back({t.data(), t.data() + q});
-    prove_folding_rounds<E, PlanarTable<E>>(views, q, terms, degree, claim, send);
+    if (q == 1) {
+      lift_two_in_place<E, F>(tables, r0, r1);
+    } else {
+      const E r01 = r0 * r1;
+      auto lift_chunk = [&tables, q, r0, r1, r01](size_t begin, size_t end) {
+        for (auto& t : tables) {
+          lift_two_range<E, F>(t.data(), q, r0, r1, r01, begin, end);
+          lift_two_range<E, F>(t.data(), q, r0, r1, r01, begin + q / 2, end + q / 2);
+        }
+      };
+      prove_folding_rounds<E, PlanarTable<E>>(views, q, terms, degree, claim, send, lift_chunk);
+    }
     for (const auto& v : views) out.table_evaluations.push_back(v.load(0));
   }
   return out;
