@@ -14,9 +14,14 @@
 #include <cstddef>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "base/parallel.hpp"
+#include "field/accumulator.hpp"
+#include "field/extension.hpp"
+#include "field/goldilocks.hpp"
+#include "poly/planar_kernels.hpp"
 
 namespace zk {
 
@@ -97,9 +102,12 @@ struct PlanarTable {
 
 // Entries j in [begin, end) of a table of 2 half entries with variable 0 bound to r, in place:
 // t[j] = t[j] + r (t[j + half] - t[j]). Entry j reads and writes only positions j and j + half,
-// so disjoint ranges can be folded concurrently.
+// so disjoint ranges can be folded concurrently. Planar Goldilocks tables go through the
+// vector kernel (planar_kernels.hpp) for whole vectors of entries.
 template <class E, class Table>
 void fold_range(Table table, size_t half, E r, size_t begin, size_t end) {
+  if constexpr (std::is_same_v<Table, PlanarTable<GoldilocksExt2>>)
+    begin = fold_planar_prefix(table.c0, table.c1, half, r, begin, end);
   // Arguments by value are locals the stores cannot alias: the challenge stays in registers
   // and what mul_add derives from it alone is hoisted out of the loop.
   for (size_t j = begin; j < end; ++j) {
@@ -114,6 +122,44 @@ template <class E, class Table>
 void fold_tables_in_place(std::span<const Table> tables, size_t half, const E& r) {
   parallel_for(half, kPolyGrain, [tables, half, r](size_t begin, size_t end) {
     for (const Table& table : tables) fold_range<E, Table>(table, half, r, begin, end);
+  });
+}
+
+// Binds variables 0 and 1 of base-field tables (4q entries each) to (r0, r1) in place: each
+// becomes an extension-field table of q entries in planes, c0 of entry j at P[j] and c1 at P[j + q]
+// (PlanarTable), with
+//   out[j] = a + r1 (b - a) + r0 (c - a) + r0 r1 (e - c - b + a),  (a, b, c, e) = P[j + {0,1,2,3} q]:
+// three mixed products per entry, each coordinate one sum of three 128-bit products plus a,
+// reduced once. Entry j reads and writes only the positions j + {0,1,2,3} q, so no memory is
+// allocated and disjoint ranges of entries can be lifted concurrently. lift_two_range lifts
+// entries [begin, end) of one table (r01 = r0 r1; arguments by value stay in registers), whole
+// vectors of Goldilocks entries through the vector kernel (planar_kernels.hpp).
+template <class E, class F>
+void lift_two_range(F* p, size_t q, E r0, E r1, E r01, size_t begin, size_t end) {
+  if constexpr (std::is_same_v<F, Goldilocks> && std::is_same_v<E, GoldilocksExt2>)
+    begin = lift_two_planar_prefix(p, q, r0, r1, r01, begin, end);
+  for (size_t j = begin; j < end; ++j) {
+    const F a = p[j], b = p[j + q], c = p[j + 2 * q], e = p[j + 3 * q];
+    const F db = b - a, dc = c - a, de = e - c - db;
+    ProductAccumulator<F> c0, c1;
+    c0.add_product(r1.c0(), db);
+    c0.add_product(r0.c0(), dc);
+    c0.add_product(r01.c0(), de);
+    c0.add(a);
+    c1.add_product(r1.c1(), db);
+    c1.add_product(r0.c1(), dc);
+    c1.add_product(r01.c1(), de);
+    p[j] = c0.reduce();
+    p[j + q] = c1.reduce();
+  }
+}
+
+template <class E, class F>
+void lift_two_in_place(std::vector<std::vector<F>>& tables, const E& r0, const E& r1) {
+  const size_t q = tables.at(0).size() / 4;
+  const E r01 = r0 * r1;
+  parallel_for(q, kPolyGrain, [&](size_t begin, size_t end) {
+    for (auto& t : tables) lift_two_range<E, F>(t.data(), q, r0, r1, r01, begin, end);
   });
 }
 

@@ -455,41 +455,6 @@ GridSums<F> grid_sums(const std::vector<std::vector<F>>& tables,
   return out;
 }
 
-// Binds variables 0 and 1 of base-field tables (4q entries each) to (r0, r1) in place: each
-// becomes an extension-field table of q entries in planes, c0 of entry j at P[j] and c1 at P[j + q]
-// (PlanarTable), with
-//   out[j] = a + r1 (b - a) + r0 (c - a) + r0 r1 (e - c - b + a),  (a, b, c, e) = P[j + {0,1,2,3} q]:
-// three mixed products per entry, each coordinate one sum of three 128-bit products plus a,
-// reduced once. Entry j reads and writes only the positions j + {0,1,2,3} q, so no memory is
-// allocated and disjoint ranges of entries can be lifted concurrently. lift_two_range lifts
-// entries [begin, end) of one table (r01 = r0 r1; arguments by value stay in registers).
-template <class E, class F>
-void lift_two_range(F* p, size_t q, E r0, E r1, E r01, size_t begin, size_t end) {
-  for (size_t j = begin; j < end; ++j) {
-    const F a = p[j], b = p[j + q], c = p[j + 2 * q], e = p[j + 3 * q];
-    const F db = b - a, dc = c - a, de = e - c - db;
-    ProductAccumulator<F> c0, c1;
-    c0.add_product(r1.c0(), db);
-    c0.add_product(r0.c0(), dc);
-    c0.add_product(r01.c0(), de);
-    c0.add(a);
-    c1.add_product(r1.c1(), db);
-    c1.add_product(r0.c1(), dc);
-    c1.add_product(r01.c1(), de);
-    p[j] = c0.reduce();
-    p[j + q] = c1.reduce();
-  }
-}
-
-template <class E, class F>
-void lift_two_in_place(std::vector<std::vector<F>>& tables, const E& r0, const E& r1) {
-  const size_t q = tables.at(0).size() / 4;
-  const E r01 = r0 * r1;
-  parallel_for(q, kPolyGrain, [&](size_t begin, size_t end) {
-    for (auto& t : tables) lift_two_range<E, F>(t.data(), q, r0, r1, r01, begin, end);
-  });
-}
-
 // ---- Prover and verifier -----------------------------------------------------------------------
 
 // The rounds on extension-field tables of `size` >= 2 entries, in place. Each round's sums run

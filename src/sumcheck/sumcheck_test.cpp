@@ -313,26 +313,6 @@ TEST(Sumcheck, GridRoundsEqualTheDefinition) {
   }
 }
 
-TEST(Sumcheck, LiftInPlaceEqualsTwoFolds) {
-  std::mt19937_64 rng(77);
-  for (size_t n : {4u, 16u, 1u << 14}) {
-    std::vector<std::vector<F>> tables(2, std::vector<F>(n));
-    for (auto& t : tables)
-      for (F& v : t) v = F::random(rng);
-    const E r0 = E::random(rng), r1 = E::random(rng);
-    std::vector<std::vector<E>> twice;
-    for (const auto& t : tables) {
-      twice.push_back(fold_to<E, F>(t, r0));
-      fold_in_place(twice.back(), r1);
-    }
-    lift_two_in_place<E, F>(tables, r0, r1);
-    const size_t q = n / 4;
-    for (size_t k = 0; k < tables.size(); ++k)
-      for (size_t j = 0; j < q; ++j)
-        ASSERT_EQ(E(tables[k][j], tables[k][j + q]), twice[k][j]) << "size " << n << " entry " << j;
-  }
-}
-
 TEST(Sumcheck, RoundFromNodesMatchesPolynomial) {
   // g(1) from the claim and g(d) from the values at 0..d-1 and the coefficient of t^d.
   std::mt19937_64 rng(16);
