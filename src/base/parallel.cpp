@@ -39,6 +39,21 @@ inline void cpu_relax() {
 // and waking a sleeping thread costs tens of microseconds each time.
 constexpr int kSpinIterations = 1 << 12;
 
+// Returns once value == target: polls for a while, then sleeps (std::atomic::wait, a futex) until
+// a notify. Sleeping rather than yielding matters on a shared machine: when another process has
+// preempted the thread that must change `value`, an idle core lets the scheduler move that
+// thread over at once, while a yielding waiter keeps its core busy and the other thread waits
+// for the end of the intruder's time slice (milliseconds).
+template <class T>
+void wait_for(const std::atomic<T>& value, T target) {
+  for (int spins = 0; spins < kSpinIterations; ++spins) {
+    if (value.load(std::memory_order_acquire) == target) return;
+    cpu_relax();
+  }
+  for (T seen; (seen = value.load(std::memory_order_acquire)) != target;)
+    value.wait(seen, std::memory_order_acquire);
+}
+
 // A persistent pool of workers. A job (a chunk count and a body, living on the caller's stack)
 // is published through `job_` and a generation counter; the caller and the workers claim chunks
 // through an atomic counter, and the caller returns once every chunk has finished and no worker
@@ -63,12 +78,11 @@ class WorkerPool {
     }
     wake_.notify_all();
     job.work();
-    for (int spins = 0; job.done.load(std::memory_order_acquire) != chunks; ++spins)
-      spins < kSpinIterations ? cpu_relax() : std::this_thread::yield();
+    wait_for(job.done, chunks);  // chunks still running on workers
     // Unpublish, then wait until no worker can still be reading `job` (it lives on this stack).
     // seq_cst on both sides: a worker either sees nullptr or is counted in users_.
     job_.store(nullptr, std::memory_order_seq_cst);
-    while (users_.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
+    wait_for(users_, 0);
   }
 
   ~WorkerPool() {
@@ -92,7 +106,7 @@ class WorkerPool {
     void work() {
       for (size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
         (*body)(c);
-        done.fetch_add(1, std::memory_order_release);
+        if (done.fetch_add(1, std::memory_order_release) + 1 == chunks) done.notify_all();
       }
     }
   };
@@ -125,7 +139,7 @@ class WorkerPool {
       users_.fetch_add(1, std::memory_order_seq_cst);
       Job* job = job_.load(std::memory_order_seq_cst);
       if (job != nullptr && index < job->workers) job->work();
-      users_.fetch_sub(1, std::memory_order_seq_cst);
+      if (users_.fetch_sub(1, std::memory_order_seq_cst) == 1) users_.notify_all();
     }
   }
 
