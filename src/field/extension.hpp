@@ -58,8 +58,10 @@ class QuadraticExtension {
                                                 const QuadraticExtension& b) {
     if constexpr (std::is_same_v<Base, Goldilocks>) {
       // Schoolbook with deferred reduction: each coefficient is one reduced sum of two
-      // 128-bit products, c0 = a0 b0 + a1 (W b1) and c1 = a0 b1 + a1 b0.
-      return {Base::sum_of_products(a.c0_, b.c0_, a.c1_, Base::mul_small(b.c1_, W)),
+      // 128-bit products, c0 = a0 b0 + a1 (W b1) and c1 = a0 b1 + a1 b0 (W b1 as any word
+      // congruent to it: it is only a factor).
+      return {Base::from_canonical(Base::sum_of_word_products(a.c0_.value(), b.c0_.value(), a.c1_.value(),
+                                                              Base::mul_small_word(b.c1_, W))),
               Base::sum_of_products(a.c0_, b.c1_, a.c1_, b.c0_)};
     } else {
       const Base v0 = a.c0_ * b.c0_;

@@ -309,6 +309,16 @@ TEST(Goldilocks, DeferredReductionHelpersMatchModulo) {
           << a << " " << b << " " << c << " " << d;
     }
   }
+  // Word-level forms: any 64-bit words, canonical or not.
+  const std::vector<uint64_t> words = {0, 1, kP - 1, kP, kP + 1, 0xFFFFFFFFFFFFFFFFull, 0xFFFFFFFF80000000ull, v[0], v[1]};
+  for (uint64_t a : words) {
+    ASSERT_EQ(Goldilocks::mul_small_word(Goldilocks::from_u64(a), 7) % kP, mod_p(uint128_t{mod_p(a)} * 7)) << a;
+    for (uint64_t b : words)
+      for (uint64_t c : words)
+        ASSERT_EQ(Goldilocks::sum_of_word_products(a, b, c, 0xFFFFFFFFFFFFFFFFull),
+                  mod_p(uint128_t{mod_p(uint128_t{a} * b)} + mod_p(uint128_t{c} * 0xFFFFFFFFFFFFFFFFull)))
+            << a << " " << b << " " << c;
+  }
   // The largest inputs: (p-1)^2 + (p-1)^2 overflows 128 bits.
   const Goldilocks m = -Goldilocks::one();
   EXPECT_EQ(Goldilocks::sum_of_products(m, m, m, m), Goldilocks::from_u64(2));

@@ -107,13 +107,17 @@ class Goldilocks {
     t2 += EPSILON & (0 - static_cast<uint64_t>(carry));  // cannot wrap again: t2 < t1 then
     return canonicalize(t2);
   }
-  // a * b + c * d mod p with a single reduction (the sum of two 128-bit products).
+  // a * b + c * d mod p with a single reduction (the sum of two 128-bit products), for any
+  // 64-bit words (the sum stays below 2^129), canonical or not.
+  static constexpr uint64_t sum_of_word_products(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
+    const uint128_t x = static_cast<uint128_t>(a) * b;
+    const uint128_t y = static_cast<uint128_t>(c) * d;
+    const uint128_t s = x + y;
+    return reduce129(s, s < x);
+  }
   static constexpr Goldilocks sum_of_products(Goldilocks a, Goldilocks b, Goldilocks c,
                                               Goldilocks d) {
-    const uint128_t x = static_cast<uint128_t>(a.v_) * b.v_;
-    const uint128_t y = static_cast<uint128_t>(c.v_) * d.v_;
-    const uint128_t s = x + y;
-    return Goldilocks(reduce129(s, s < x));
+    return Goldilocks(sum_of_word_products(a.v_, b.v_, c.v_, d.v_));
   }
   // a * b + c * d + e mod p with a single reduction.
   static constexpr Goldilocks sum_of_products_plus(Goldilocks a, Goldilocks b, Goldilocks c,
@@ -125,15 +129,18 @@ class Goldilocks {
     return Goldilocks(reduce129(t, uint64_t{s < x} + uint64_t{t < s}));
   }
   // k * b mod p for a small constant k < 2^32: k b = hi 2^64 + lo with hi < 2^32, and
-  // hi 2^64 = hi EPSILON (mod p) needs no further reduction than one carry.
-  static constexpr Goldilocks mul_small(Goldilocks b, uint64_t k) {
+  // hi 2^64 = hi EPSILON (mod p) needs no further reduction than one carry. mul_small_word stops
+  // before the final canonicalization: a word congruent to k b, enough for a factor of a product.
+  static constexpr uint64_t mul_small_word(Goldilocks b, uint64_t k) {
     const uint128_t y = static_cast<uint128_t>(b.v_) * k;
     const uint64_t lo = static_cast<uint64_t>(y);
     const uint64_t hi = static_cast<uint64_t>(y >> 64);
     uint64_t s;
     const bool carry = __builtin_add_overflow(lo, hi * EPSILON, &s);
-    s += EPSILON & (0 - static_cast<uint64_t>(carry));
-    return Goldilocks(canonicalize(s));
+    return s + (EPSILON & (0 - static_cast<uint64_t>(carry)));
+  }
+  static constexpr Goldilocks mul_small(Goldilocks b, uint64_t k) {
+    return Goldilocks(canonicalize(mul_small_word(b, k)));
   }
   // x mod p for x < 2^64 (x < 2p always holds), without a branch.
   static constexpr uint64_t canonicalize(uint64_t x) {
