@@ -1,9 +1,9 @@
-// AVX-512F kernels of planar_kernels.hpp (scalar callers finish what they leave).
+// AVX-512F kernels of planar_kernels.hpp (the generic callers finish what they leave).
 #include "poly/planar_kernels.hpp"
 
-#ifdef __AVX512F__
+#if defined(__x86_64__)
 // GCC 12 reports its own _mm512_undefined_epi32() inside the intrinsics as uninitialized (GCC
-// bug 105593, as in pcs/keccak_x8.cpp); the intrinsics are correct.
+// bug 105593); the intrinsics are correct.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -12,20 +12,29 @@
 
 namespace zk {
 
-#ifdef __AVX512F__
+#if defined(__x86_64__)
 namespace {
 
 static_assert(sizeof(Goldilocks) == sizeof(uint64_t), "planes are arrays of 64-bit words");
 
+// Every function using AVX-512 carries this attribute, and runs only after have_avx512f():
+// the rest of the build keeps AVX-512 off (root CMakeLists.txt, GCC < 13).
+#define ZK_AVX512 [[gnu::target("avx512f")]]
+
+bool have_avx512f() {
+  static const bool yes = __builtin_cpu_supports("avx512f");
+  return yes;
+}
+
 using Vec = __m512i;
 constexpr size_t kLanes = 8;
 
-Vec splat(uint64_t x) { return _mm512_set1_epi64(static_cast<long long>(x)); }
-Vec load(const Goldilocks* p) { return _mm512_loadu_si512(p); }
-void store(Goldilocks* p, Vec v) { _mm512_storeu_si512(p, v); }
+ZK_AVX512 Vec splat(uint64_t x) { return _mm512_set1_epi64(static_cast<long long>(x)); }
+ZK_AVX512 Vec load(const Goldilocks* p) { return _mm512_loadu_si512(p); }
+ZK_AVX512 void store(Goldilocks* p, Vec v) { _mm512_storeu_si512(p, v); }
 
 // a - b mod p for canonical a, b: a borrow adds 2^64 - EPSILON = p (as Goldilocks::operator-).
-Vec sub_mod(Vec a, Vec b) {
+ZK_AVX512 Vec sub_mod(Vec a, Vec b) {
   const __mmask8 borrow = _mm512_cmplt_epu64_mask(a, b);
   const Vec d = _mm512_sub_epi64(a, b);
   return _mm512_mask_sub_epi64(d, borrow, d, splat(Goldilocks::EPSILON));
@@ -34,7 +43,7 @@ Vec sub_mod(Vec a, Vec b) {
 // A constant factor c with its high half, for products x c.
 struct Factor {
   Vec lo32, hi32;
-  explicit Factor(Goldilocks c) : lo32(splat(c.value())), hi32(splat(c.value() >> 32)) {}
+  ZK_AVX512 explicit Factor(Goldilocks c) : lo32(splat(c.value())), hi32(splat(c.value() >> 32)) {}
 };
 
 // x c = lo + 2^64 hi from the four 32x32-bit products: with t = x_hi c_lo + (x_lo c_lo >> 32)
@@ -43,7 +52,7 @@ struct Factor {
 struct Wide {
   Vec lo, hi;
 };
-Wide mul_wide(Vec x, const Factor& c) {
+ZK_AVX512 Wide mul_wide(Vec x, const Factor& c) {
   const Vec mask = splat(0xFFFFFFFFull);
   const Vec x_hi = _mm512_srli_epi64(x, 32);
   const Vec ll = _mm512_mul_epu32(x, c.lo32);
@@ -62,7 +71,7 @@ Wide mul_wide(Vec x, const Factor& c) {
 // value = lo + 2^64 hl + 2^96 hh = lo - hh + hl (2^32 - 1) (mod p), then one borrow and one
 // carry correction and a final conditional subtraction, as Goldilocks::reduce129.
 template <size_t K>
-Vec reduce_sum(const Wide (&products)[K], Vec addend) {
+ZK_AVX512 Vec reduce_sum(const Wide (&products)[K], Vec addend) {
   const Vec mask = splat(0xFFFFFFFFull), one = splat(1), eps = splat(Goldilocks::EPSILON);
   Vec lo = addend, hl = _mm512_setzero_si512(), hh = _mm512_setzero_si512();
   for (const Wide& w : products) {
@@ -87,10 +96,8 @@ Vec reduce_sum(const Wide (&products)[K], Vec addend) {
 
 size_t whole_vectors_end(size_t begin, size_t end) { return begin + (end - begin) / kLanes * kLanes; }
 
-}  // namespace
-
-size_t fold_planar_prefix(Goldilocks* c0, Goldilocks* c1, size_t half, const GoldilocksExt2& r,
-                          size_t begin, size_t end) {
+ZK_AVX512 size_t fold_planar_avx512(Goldilocks* c0, Goldilocks* c1, size_t half, const GoldilocksExt2& r,
+                                    size_t begin, size_t end) {
   // (d0 + d1 X)(r0 + r1 X) = (d0 r0 + W d1 r1) + (d0 r1 + d1 r0) X with X^2 = W.
   const Factor r0(r.c0()), r1(r.c1()), w_r1(Goldilocks::mul_small(r.c1(), GoldilocksExt2::NON_RESIDUE));
   const size_t stop = whole_vectors_end(begin, end);
@@ -105,9 +112,9 @@ size_t fold_planar_prefix(Goldilocks* c0, Goldilocks* c1, size_t half, const Gol
   return stop;
 }
 
-size_t lift_two_planar_prefix(Goldilocks* p, size_t q, const GoldilocksExt2& r0,
-                              const GoldilocksExt2& r1, const GoldilocksExt2& r01, size_t begin,
-                              size_t end) {
+ZK_AVX512 size_t lift_two_avx512(Goldilocks* p, size_t q, const GoldilocksExt2& r0,
+                                 const GoldilocksExt2& r1, const GoldilocksExt2& r01, size_t begin,
+                                 size_t end) {
   const Factor r1_0(r1.c0()), r0_0(r0.c0()), r01_0(r01.c0());
   const Factor r1_1(r1.c1()), r0_1(r0.c1()), r01_1(r01.c1());
   const size_t stop = whole_vectors_end(begin, end);
@@ -122,6 +129,20 @@ size_t lift_two_planar_prefix(Goldilocks* p, size_t q, const GoldilocksExt2& r0,
   return stop;
 }
 
+}  // namespace
+
+size_t fold_planar_prefix(Goldilocks* c0, Goldilocks* c1, size_t half, const GoldilocksExt2& r,
+                          size_t begin, size_t end) {
+  return have_avx512f() ? fold_planar_avx512(c0, c1, half, r, begin, end) : begin;
+}
+
+size_t lift_two_planar_prefix(Goldilocks* p, size_t q, const GoldilocksExt2& r0,
+                              const GoldilocksExt2& r1, const GoldilocksExt2& r01, size_t begin,
+                              size_t end) {
+  return have_avx512f() ? lift_two_avx512(p, q, r0, r1, r01, begin, end) : begin;
+}
+
+#undef ZK_AVX512
 #pragma GCC diagnostic pop
 #else
 

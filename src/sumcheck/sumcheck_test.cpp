@@ -313,44 +313,45 @@ TEST(Sumcheck, GridRoundsEqualTheDefinition) {
   }
 }
 
+// A random polynomial of degree d over E, evaluated by Horner's rule.
+struct RandomPolynomial {
+  std::vector<E> coeffs;
+  RandomPolynomial(size_t d, std::mt19937_64& rng) : coeffs(d + 1) {
+    for (E& c : coeffs) c = E::random(rng);
+  }
+  E operator()(const E& x) const {
+    E acc = E::zero();
+    for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+    return acc;
+  }
+};
+
 TEST(Sumcheck, RoundFromNodesMatchesPolynomial) {
   // g(1) from the claim and g(d) from the values at 0..d-1 and the coefficient of t^d.
   std::mt19937_64 rng(16);
   for (size_t d = 1; d <= kMaxSumcheckDegree; ++d) {
-    std::vector<E> coeffs(d + 1);
-    for (E& c : coeffs) c = E::random(rng);
-    auto eval = [&](const E& x) {
-      E acc = E::zero();
-      for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
-      return acc;
-    };
+    const RandomPolynomial g(d, rng);
     std::vector<E> expect, nodes;
-    for (size_t t = 0; t <= d; ++t) expect.push_back(eval(E::from_u64(t)));
+    for (size_t t = 0; t <= d; ++t) expect.push_back(g(E::from_u64(t)));
     for (size_t t = 0; t < d; ++t) nodes.push_back(t == 1 ? E::random(rng) : expect[t]);
-    nodes.push_back(d >= 2 ? coeffs[d] : E::random(rng));
+    nodes.push_back(d >= 2 ? g.coeffs[d] : E::random(rng));
     EXPECT_EQ(round_from_nodes<E>(nodes, d, expect[0] + expect[1]), expect) << "degree " << d;
     const E r = E::random(rng);
     const std::vector<E> w = node_weights<E>(d, r);
-    E at_r = w[d] * coeffs[d];
+    E at_r = w[d] * g.coeffs[d];
     for (size_t t = 0; t < d; ++t) at_r += w[t] * expect[t];
-    EXPECT_EQ(at_r, eval(r)) << "degree " << d;
+    EXPECT_EQ(at_r, g(r)) << "degree " << d;
   }
 }
 
 TEST(Sumcheck, InterpolationMatchesPolynomial) {
   std::mt19937_64 rng(15);
   for (size_t d = 1; d <= kMaxSumcheckDegree; ++d) {
-    std::vector<E> coeffs(d + 1);
-    for (E& c : coeffs) c = E::random(rng);
-    auto eval = [&](const E& x) {
-      E acc = E::zero();
-      for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
-      return acc;
-    };
+    const RandomPolynomial g(d, rng);
     std::vector<E> values;
-    for (size_t t = 0; t <= d; ++t) values.push_back(eval(E::from_u64(t)));
+    for (size_t t = 0; t <= d; ++t) values.push_back(g(E::from_u64(t)));
     E r = E::random(rng);
-    EXPECT_EQ(interpolate_at<E>(values, r), eval(r));
+    EXPECT_EQ(interpolate_at<E>(values, r), g(r));
   }
 }
 
