@@ -91,7 +91,9 @@ class Goldilocks {
   // where the subtrahend is below p, so one conditional correction per step suffices.
   // The borrow of lo - subtrahend is a branch: it needs lo < 2^34, which products of field
   // elements almost never give (Plonky2 branches the same way), while the carry of the final
-  // addition is a coin flip on such data and stays branch-free.
+  // addition is a coin flip on such data and stays branch-free. The stated probability keeps GCC
+  // from turning the branch into a longer cmov sequence (plain __builtin_expect means 90%, which
+  // it still treats as unpredictable).
   static constexpr uint64_t kMaxWraps = (uint64_t{1} << 32) - 2;
   static constexpr uint64_t reduce129(uint128_t x, uint64_t wraps) {
     const uint64_t lo = static_cast<uint64_t>(x);
@@ -99,7 +101,7 @@ class Goldilocks {
     const uint64_t subtrahend = (hi >> 32) + (wraps << 32);
     const uint64_t hi_lo = hi & EPSILON;
     uint64_t t0;
-    if (__builtin_expect(__builtin_sub_overflow(lo, subtrahend, &t0), 0))
+    if (__builtin_expect_with_probability(__builtin_sub_overflow(lo, subtrahend, &t0), 0, 0.9999))
       t0 -= EPSILON;  // + 2^64 - EPSILON = + p
     const uint64_t t1 = hi_lo * EPSILON;
     uint64_t t2;
