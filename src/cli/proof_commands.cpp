@@ -112,11 +112,11 @@ Result<std::vector<int64_t>> read_quantized_input(const zkml::ModelSpec& spec, c
   if (!flat) return fail(path + ": " + flat.error());
   if (flat->size() != 1) return fail(path + ": the model has one input, got " + std::to_string(flat->size()));
   const auto& values = (*flat)[0];
-  if (values.empty() || values.size() % spec.input_features != 0 ||
-      values.size() / spec.input_features > zkml::kMaxBatch)
+  if (values.empty() || values.size() % spec.input_features() != 0 ||
+      values.size() / spec.input_features() > zkml::kMaxBatch)
     return fail(path + ": " + std::to_string(values.size()) + " values are not a batch of rows of " +
-                std::to_string(spec.input_features));
-  batch = static_cast<uint32_t>(values.size() / spec.input_features);
+                std::to_string(spec.input_features()));
+  batch = static_cast<uint32_t>(values.size() / spec.input_features());
   auto quantized = zkml::quantize_input(spec, values);
   if (!quantized) return fail(path + ": " + quantized.error());
   return quantized;

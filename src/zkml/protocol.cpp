@@ -1,13 +1,17 @@
 // The zkml prover and verifier (docs/zkml.md, "Protocol"). Both follow one transcript schedule:
 //   absorb vk digest, batch, input, output, the per-proof commitments;
 //   LogUp range argument over [0, 2^16) for every range column;
-//   per layer l: rho; requant evaluations; b'(rho_n); matrix-vector sum-check; its evaluations;
-//                tau, gamma; zero-check sum-check; its evaluations;
+//   per layer l, requantizing: rho; requant evaluations; the linear part (dense: bias, sum-check
+//     over the input features; conv: bias, sum-check over (channels, kernel), sum-check over the
+//     input positions; sum_pool: sum-check over the input positions); tau, gamma; zero-check;
+//   per max_pool layer: rho; gap and pick evaluations; slots; output sum; sum-check over the output
+//     positions; sum-check over the input positions; tau, gamma; zero-check;
 //   one batched PCS opening of every claim on the weight and per-proof commitments.
 #include <algorithm>
 #include <stdexcept>
 
 #include "zkml/layout.hpp"
+#include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
 
 namespace zk::zkml {
@@ -15,11 +19,12 @@ namespace zk::zkml {
 namespace {
 
 __extension__ typedef __int128 i128;
+using detail::Axis;
 using detail::log2_padded;
+using detail::padded;
+using detail::padded_size;
 
 constexpr const char* kTranscriptLabel = "zkinfer/zkml/v1";
-
-size_t padded(uint64_t n) { return size_t{1} << log2_padded(n); }
 
 std::vector<F> to_field(std::span<const int64_t> values) {
   std::vector<F> out(values.size());
@@ -27,12 +32,12 @@ std::vector<F> to_field(std::span<const int64_t> values) {
   return out;
 }
 
-// Row-major rows x cols values zero-padded into a 2^ceil(log rows) x 2^ceil(log cols) table.
-std::vector<F> pad_matrix(std::span<const int64_t> values, size_t rows, size_t cols) {
-  const size_t cols_pad = padded(cols);
-  std::vector<F> out(padded(rows) * cols_pad, F::zero());
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < cols; ++j) out[i * cols_pad + j] = F::from_i64(values[i * cols + j]);
+// Batch rows of row-major C x H x W values placed in the padded B' x (C' H' W') grid (zeros elsewhere).
+std::vector<F> pad_tensor(std::span<const int64_t> values, size_t rows, const TensorShape& shape) {
+  const size_t row = padded_size(shape), count = shape.size();
+  std::vector<F> out(padded(rows) * row, F::zero());
+  for (size_t b = 0; b < rows; ++b)
+    for (size_t j = 0; j < count; ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::from_i64(values[b * count + j]);
   return out;
 }
 
@@ -46,7 +51,7 @@ E recombine(std::span<const E> limbs) {
 }
 
 // acc'(rho) = 2^k (y + d+ - d-) + r - 2^(k-1) from the evaluations y, r limbs, d+ limbs, d- limbs.
-E accumulator_from_requant(const DenseLayer& layer, std::span<const E> evals) {
+E accumulator_from_requant(const Layer& layer, std::span<const E> evals) {
   const size_t lr = layer.remainder_limbs(), ld = layer.slack_limbs();
   const E y = evals[0];
   const E r = recombine(evals.subspan(1, lr));
@@ -57,7 +62,7 @@ E accumulator_from_requant(const DenseLayer& layer, std::span<const E> evals) {
 
 // Zero-check terms over tables (eq, y, d+ limbs, d- limbs):
 //   sum_x eq(tau, x) [d+(x) (hi - y(x)) + gamma d-(x) (y(x) - lo)] = 0.
-std::vector<SumcheckTerm<E>> zero_check_terms(const DenseLayer& layer, const E& gamma) {
+std::vector<SumcheckTerm<E>> zero_check_terms(const Layer& layer, const E& gamma) {
   const size_t ld = layer.slack_limbs();
   std::vector<SumcheckTerm<E>> terms;
   for (size_t i = 0; i < ld; ++i) {
@@ -71,10 +76,24 @@ std::vector<SumcheckTerm<E>> zero_check_terms(const DenseLayer& layer, const E& 
   return terms;
 }
 
+// Max-pool zero-check over the K' x (output grid) tables (eq(tau, .), eq(tau_x, .) repeated over
+// k, S, D, 1 - V):
+//   sum_{k,x} eq(tau, (k, x)) [S (1 - S) + gamma S (1 - V)] + gamma^2 eq(tau_x, x) S D = 0,
+// i.e. S is 0/1, S is 0 off the window, and sum_k S D = 0 at every x.
+std::vector<SumcheckTerm<E>> pool_zero_check_terms(const E& gamma) {
+  return {{E::one(), {0, 2}}, {-E::one(), {0, 2, 2}}, {gamma, {0, 2, 4}}, {gamma * gamma, {1, 2, 3}}};
+}
+
+// Size of layer l's table `table` on the padded grids.
+size_t table_size(const Layer& layer, uint32_t table, uint32_t batch) {
+  const size_t grid = padded(batch) * padded_size(layer.out);
+  return layer.requantizes() || table == 0 ? grid : grid << detail::kernel_vars(layer);
+}
+
 LookupStatement<F> lookup_statement(const ModelSpec& spec, uint32_t batch) {
   LookupStatement<F> statement{LookupTable<F>::range(kLimbBits), {}};
   for (const auto& column : detail::range_columns(spec))
-    statement.group_sizes.push_back(padded(batch) * padded(spec.layers[column.layer].out_features));
+    statement.group_sizes.push_back(table_size(spec.layers[column.layer], column.table, batch));
   return statement;
 }
 
@@ -91,36 +110,63 @@ void absorb_statement(Transcript& t, const VerifyingKey& vk, const Proof& proof)
   }
 }
 
-std::vector<E> concat(std::span<const E> a, std::span<const E> b) {
-  std::vector<E> out(a.begin(), a.end());
-  out.insert(out.end(), b.begin(), b.end());
+std::vector<E> concat(std::initializer_list<std::span<const E>> parts) {
+  std::vector<E> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
   return out;
 }
 
 // Indices (within a layer's tables) of y and the slack limbs: the zero-check's committed tables.
-std::vector<uint32_t> zero_check_tables(const DenseLayer& layer) {
+std::vector<uint32_t> zero_check_tables(const Layer& layer) {
   std::vector<uint32_t> out{0};
   const uint32_t first = 1 + layer.remainder_limbs();
   for (uint32_t i = 0; i < 2 * layer.slack_limbs(); ++i) out.push_back(first + i);
   return out;
 }
 
-// All of layer l's tables evaluated at z (values absorbed by the caller) become ONE claim on the
-// packed table: s <- E^slot_vars (drawn now), T(block_bits(l), s, z) = sum_i eq(s, i) v_i. If some
-// v_i != P_i(z), both sides are distinct multilinear polynomials in s (slots past the layer's
+// The variables of a point on layer l's output grid B' x C' x H' x W'.
+struct GridPoint {
+  std::span<const E> b, c;
+  detail::SpatialPoint p;
+};
+GridPoint split_grid(std::span<const E> point, uint32_t batch_vars, const TensorShape& shape) {
+  const uint32_t cv = log2_padded(shape.c);
+  return {point.first(batch_vars), point.subspan(batch_vars, cv),
+          detail::split_spatial(point.subspan(batch_vars + cv), log2_padded(shape.h))};
+}
+detail::SpatialPoint split_kernel(std::span<const E> k, const Layer& layer) {
+  return detail::split_spatial(k, log2_padded(layer.win_h.kernel));
+}
+
+// I_B(b) I_C(c) I_H(h) I_W(w): the multilinear extension of [b < B, c < C, h < H, w < W].
+E valid_indicator(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
+  return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.c, g.c) *
+         prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w);
+}
+
+// I_B(b) I_H(h) I_W(w): where a bias enters (real batch rows, real output positions).
+E bias_indicator(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
+  return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w);
+}
+
+// A block's tables evaluated at z (values absorbed by the caller) become ONE claim on the packed
+// table: s <- E^slot_vars (drawn now), T(block_bits, s, z) = sum_i eq(s, i) v_i. If some
+// v_i != P_i(z), both sides are distinct multilinear polynomials in s (slots past the block's
 // tables count as 0 on the right): they agree with probability <= slot_vars / |E|.
-void claim_layer_values(Transcript& t, const detail::ProofLayout& layout, uint32_t proof_commitment, uint32_t l,
-                        std::span<const E> z, std::span<const E> values, std::vector<pcs::EvalClaim>& claims) {
-  const auto slots = t.challenges<E>("zkml/slots", layout.slot_vars[l]);
+void claim_block_values(Transcript& t, const detail::ProofLayout& layout, uint32_t proof_commitment, uint32_t l,
+                        uint32_t block, std::span<const E> z, std::span<const E> values,
+                        std::vector<pcs::EvalClaim>& claims) {
+  const auto slots = t.challenges<E>("zkml/slots", layout.blocks[l][block].slot_vars);
   const auto eq = eq_table<E>(slots);
   E combined = E::zero();
   for (size_t i = 0; i < values.size(); ++i) combined += eq[i] * values[i];
-  claims.push_back({{proof_commitment, 0}, layout.layer_point(l, slots, z), combined});
+  claims.push_back({{proof_commitment, 0}, layout.block_point(l, block, slots, z), combined});
 }
 
 void encode_elements(ByteWriter& out, std::span<const E> values) {
   for (const E& v : values) v.to_bytes(out.extend(E::BYTES));
 }
+void encode_element(ByteWriter& out, const E& v) { v.to_bytes(out.extend(E::BYTES)); }
 
 Result<std::vector<E>> decode_elements(ByteReader& in, size_t count) {
   std::vector<E> out;
@@ -147,63 +193,154 @@ Result<std::vector<int64_t>> decode_i64s(ByteReader& in, size_t count) {
 
 // ---- Witness -----------------------------------------------------------------------------------
 
+namespace {
+
+// Requantization of every accumulator (padding included: a zero accumulator gives y = t = d = 0).
+void requantize_layer(const Layer& layer, LayerWitness& lw) {
+  const size_t size = lw.acc.size();
+  lw.t.resize(size);
+  lw.r.resize(size);
+  lw.y.resize(size);
+  lw.d_plus.resize(size);
+  lw.d_minus.resize(size);
+  const int64_t half = int64_t{1} << (layer.shift - 1);
+  for (size_t i = 0; i < size; ++i) {
+    const int64_t shifted = lw.acc[i] + half;
+    const int64_t t = shifted >> layer.shift;  // floor
+    lw.t[i] = t;
+    lw.r[i] = shifted - (t << layer.shift);
+    lw.y[i] = std::clamp(t, layer.lo, layer.hi);
+    lw.d_plus[i] = std::max<int64_t>(t - layer.hi, 0);
+    lw.d_minus[i] = std::max<int64_t>(layer.lo - t, 0);
+  }
+}
+
+int64_t checked_accumulator(i128 total) {
+  if (total >= (i128{1} << 62) || total <= -(i128{1} << 62))
+    throw std::logic_error("zkml: accumulator outside its static bound");
+  return static_cast<int64_t>(total);
+}
+
+// acc' of a dense layer: sum_j x(b, j) W'(j, n) + b'(n), x read through the input's padded grid.
+void dense_accumulators(const Layer& layer, std::span<const int64_t> x, std::span<const int64_t> weights,
+                        std::span<const int64_t> bias, uint32_t batch, std::vector<int64_t>& acc) {
+  const size_t n = layer.out.c, n_pad = padded(n), row = padded_size(layer.in);
+  const size_t k = layer.in.size();
+  for (size_t b = 0; b < batch; ++b) {
+    parallel_for(n, 256, [&](size_t begin, size_t end) {
+      std::vector<i128> sums(end - begin, 0);
+      for (size_t j = 0; j < k; ++j) {
+        const int64_t xv = x[b * row + detail::padded_flat_index(layer.in, j)];
+        if (xv == 0) continue;
+        const int64_t* w = weights.data() + j * n;
+        for (size_t c = begin; c < end; ++c) sums[c - begin] += static_cast<i128>(xv) * w[c];
+      }
+      for (size_t c = begin; c < end; ++c) acc[b * n_pad + c] = checked_accumulator(sums[c - begin] + bias[c]);
+    });
+  }
+}
+
+// acc' of a conv or sum_pool layer at every valid output (b, o, ph, pw):
+//   conv      sum_{c' < C/G, kh, kw valid} x(b, g(o) C/G + c', src) W'(o, c', kh, kw) + b'(o)
+//   sum_pool  M(p) sum_{kh, kw valid} x(b, o, src)
+void window_accumulators(const Layer& layer, std::span<const int64_t> x, std::span<const int64_t> weights,
+                         std::span<const int64_t> bias, uint32_t batch, std::vector<int64_t>& acc) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const size_t in_row = padded_size(layer.in), out_row = padded_size(layer.out);
+  const bool conv = layer.kind == LayerKind::conv;
+  const uint32_t cg = conv ? detail::group_in_channels(layer) : 1, og = conv ? detail::group_out_channels(layer) : 1;
+  const uint32_t kh_n = layer.win_h.kernel, kw_n = layer.win_w.kernel;
+  for (size_t b = 0; b < batch; ++b) {
+    parallel_for(layer.out.c, 1, [&](size_t begin, size_t end) {
+      for (size_t o = begin; o < end; ++o)
+        for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+          for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+            i128 sum = 0;
+            for (uint32_t c = 0; c < cg; ++c) {
+              const size_t channel = conv ? (o / og) * cg + c : o;
+              for (uint32_t kh = 0; kh < kh_n; ++kh) {
+                const int64_t ih = ah.source(ph, kh);
+                if (ih < 0) continue;
+                for (uint32_t kw = 0; kw < kw_n; ++kw) {
+                  const int64_t iw = aw.source(pw, kw);
+                  if (iw < 0) continue;
+                  const int64_t xv = x[b * in_row + detail::padded_index(layer.in, channel, ih, iw)];
+                  sum += conv ? static_cast<i128>(xv) * weights[((o * cg + c) * kh_n + kh) * kw_n + kw] : xv;
+                }
+              }
+            }
+            sum = conv ? sum + bias[o] : sum * layer.multiplier(size_t{ph} * layer.out.w + pw);
+            acc[b * out_row + detail::padded_index(layer.out, o, ph, pw)] = checked_accumulator(sum);
+          }
+    });
+  }
+}
+
+// Max pooling: y = max over the valid window, gap D(k, x) = y - x_k and the pick S(k, x) of the
+// first maximal offset at every valid (b, c, p) and valid k; everything else 0.
+void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const size_t in_row = padded_size(layer.in), out_row = padded_size(layer.out), grid = padded(batch) * out_row;
+  const size_t kw_pad = padded(layer.win_w.kernel);
+  lw.y.assign(grid, 0);
+  lw.gap.assign(grid << detail::kernel_vars(layer), 0);
+  lw.pick.assign(lw.gap.size(), 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (uint32_t c = 0; c < layer.out.c; ++c)
+      for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+        for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+          const size_t at = b * out_row + detail::padded_index(layer.out, c, ph, pw);
+          std::vector<std::pair<size_t, int64_t>> window;  // (k, value)
+          for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh)
+            for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw) {
+              const int64_t ih = ah.source(ph, kh), iw = aw.source(pw, kw);
+              if (ih >= 0 && iw >= 0)
+                window.push_back({kh * kw_pad + kw, x[b * in_row + detail::padded_index(layer.in, c, ih, iw)]});
+            }
+          int64_t best = window[0].second;
+          size_t pick = window[0].first;
+          for (const auto& [k, v] : window)
+            if (v > best) best = v, pick = k;
+          lw.y[at] = best;
+          for (const auto& [k, v] : window) lw.gap[k * grid + at] = best - v;
+          lw.pick[pick * grid + at] = 1;
+        }
+}
+
+}  // namespace
+
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input) {
   const ModelSpec& spec = pk.vk.spec;
   if (batch == 0 || batch > kMaxBatch) return fail("zkml: batch size out of bounds");
-  if (input.size() != size_t{batch} * spec.input_features)
+  if (input.size() != size_t{batch} * spec.input_features())
     return fail("zkml: the input has " + std::to_string(input.size()) + " values, expected " +
-                std::to_string(size_t{batch} * spec.input_features));
+                std::to_string(size_t{batch} * spec.input_features()));
   for (int64_t v : input)
     if (v < -spec.input_bound || v > spec.input_bound) return fail("zkml: quantized input out of range");
   Witness w;
   w.batch = batch;
-  const size_t b_pad = padded(batch);
-  size_t k_pad = padded(spec.input_features);
-  w.input.assign(b_pad * k_pad, 0);
-  for (size_t b = 0; b < batch; ++b)
-    for (size_t j = 0; j < spec.input_features; ++j) w.input[b * k_pad + j] = input[b * spec.input_features + j];
+  {
+    const size_t row = padded_size(spec.input), count = spec.input.size();
+    w.input.assign(padded(batch) * row, 0);
+    for (size_t b = 0; b < batch; ++b)
+      for (size_t j = 0; j < count; ++j) w.input[b * row + detail::padded_flat_index(spec.input, j)] = input[b * count + j];
+  }
   const std::vector<int64_t>* x = &w.input;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
-    const size_t n = layer.out_features, n_pad = padded(n), size = b_pad * n_pad;
-    const auto& weights = pk.weights[l];
+    const Layer& layer = spec.layers[l];
     LayerWitness lw;
-    lw.acc.assign(size, 0);
-    for (size_t b = 0; b < batch; ++b) {
-      parallel_for(n, 256, [&](size_t begin, size_t end) {
-        std::vector<i128> sums(end - begin, 0);
-        for (size_t j = 0; j < layer.in_features; ++j) {
-          const int64_t xv = (*x)[b * k_pad + j];
-          if (xv == 0) continue;
-          const int64_t* row = weights.data() + j * n;
-          for (size_t c = begin; c < end; ++c) sums[c - begin] += static_cast<i128>(xv) * row[c];
-        }
-        for (size_t c = begin; c < end; ++c) {
-          const i128 total = sums[c - begin] + pk.biases[l][c];
-          if (total >= (i128{1} << 62) || total <= -(i128{1} << 62))
-            throw std::logic_error("zkml: accumulator outside its static bound");
-          lw.acc[b * n_pad + c] = static_cast<int64_t>(total);
-        }
-      });
-    }
-    lw.t.resize(size);
-    lw.r.resize(size);
-    lw.y.resize(size);
-    lw.d_plus.resize(size);
-    lw.d_minus.resize(size);
-    const int64_t half = int64_t{1} << (layer.shift - 1);
-    for (size_t i = 0; i < size; ++i) {
-      const int64_t shifted = lw.acc[i] + half;
-      const int64_t t = shifted >> layer.shift;  // floor
-      lw.t[i] = t;
-      lw.r[i] = shifted - (t << layer.shift);
-      lw.y[i] = std::clamp(t, layer.lo, layer.hi);
-      lw.d_plus[i] = std::max<int64_t>(t - layer.hi, 0);
-      lw.d_minus[i] = std::max<int64_t>(layer.lo - t, 0);
+    if (layer.kind == LayerKind::max_pool) {
+      max_pool_witness(layer, *x, batch, lw);
+    } else {
+      lw.acc.assign(padded(batch) * padded_size(layer.out), 0);
+      if (layer.kind == LayerKind::dense)
+        dense_accumulators(layer, *x, pk.weights[l], pk.biases[l], batch, lw.acc);
+      else
+        window_accumulators(layer, *x, pk.weights[l], pk.biases[l], batch, lw.acc);
+      requantize_layer(layer, lw);
     }
     w.layers.push_back(std::move(lw));
     x = &w.layers.back().y;
-    k_pad = n_pad;
   }
   return w;
 }
@@ -239,13 +376,18 @@ std::vector<std::vector<F>> range_column_values(const ModelSpec& spec, const Pro
 ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
   ProverTables tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
+    const Layer& layer = spec.layers[l];
     const LayerWitness& lw = w.layers[l];
     std::vector<std::vector<F>> polys;
     polys.push_back(to_field(lw.y));
-    append_limbs(polys, lw.r, layer.shift);
-    append_limbs(polys, lw.d_plus, layer.slack_bits);
-    append_limbs(polys, lw.d_minus, layer.slack_bits);
+    if (layer.requantizes()) {
+      append_limbs(polys, lw.r, layer.shift);
+      append_limbs(polys, lw.d_plus, layer.slack_bits);
+      append_limbs(polys, lw.d_minus, layer.slack_bits);
+    } else {
+      polys.push_back(to_field(lw.gap));
+      polys.push_back(to_field(lw.pick));
+    }
     tables.layer_polys.push_back(std::move(polys));
   }
   // Multiplicities of the values inside [0, 2^16); values outside (only in a tampered witness)
@@ -256,10 +398,11 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
       if (v.value() < counts.size()) ++counts[v.value()];
   tables.multiplicities.resize(counts.size());
   for (size_t i = 0; i < counts.size(); ++i) tables.multiplicities[i] = F::from_u64(counts[i]);
-  const DenseLayer& last = spec.layers.back();
-  const size_t n_pad = padded(last.out_features);
+  const Layer& last = spec.layers.back();
+  const size_t row = padded_size(last.out);
   for (size_t b = 0; b < w.batch; ++b)
-    for (size_t n = 0; n < last.out_features; ++n) tables.output.push_back(w.layers.back().y[b * n_pad + n]);
+    for (size_t j = 0; j < last.out.size(); ++j)
+      tables.output.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
   return tables;
 }
 
@@ -277,8 +420,9 @@ std::vector<F> pack_tables(const detail::ProofLayout& layout, const ProverTables
   return packed;
 }
 
-// x~(rho_b, j) for every j: the batch variables of a B' x K' table bound to rho_b.
-std::vector<E> bind_rows(std::span<const F> table, std::span<const E> rho_b, size_t cols) {
+// t~(rho_b, j) for every j: the leading variables of a rows x cols table bound to rho_b.
+template <class T>
+std::vector<E> bind_rows(std::span<const T> table, std::span<const E> rho_b, size_t cols) {
   const auto eq = eq_table<E>(rho_b);
   std::vector<E> out(cols, E::zero());
   parallel_for(cols, kPolyGrain, [&](size_t begin, size_t end) {
@@ -288,18 +432,142 @@ std::vector<E> bind_rows(std::span<const F> table, std::span<const E> rho_b, siz
   return out;
 }
 
-// W'~(j, rho_n) for every j < K' from the K x N integer weights (zero rows past K).
-std::vector<E> bind_columns(std::span<const int64_t> weights, size_t k, size_t n, size_t k_pad,
-                            std::span<const E> rho_n) {
+// W'~(j', rho_n) for every row j' of the dense layer's padded K' x N' weight table.
+std::vector<E> bind_dense_weights(const Layer& layer, std::span<const int64_t> weights, std::span<const E> rho_n) {
   const auto eq = eq_table<E>(rho_n);
-  std::vector<E> out(k_pad, E::zero());
+  const size_t k = layer.in.size(), n = layer.out.c;
+  std::vector<E> out(padded_size(layer.in), E::zero());
   parallel_for(k, 64, [&](size_t begin, size_t end) {
     for (size_t j = begin; j < end; ++j) {
       E acc = E::zero();
       for (size_t c = 0; c < n; ++c) acc += eq[c] * F::from_i64(weights[j * n + c]);
-      out[j] = acc;
+      out[detail::padded_flat_index(layer.in, j)] = acc;
     }
   });
+  return out;
+}
+
+// W'~((g, rho_o'), c', k) for every (g, c', k) of the conv layer's padded weight table
+// (output channel o = (g, o'), o' bound to rho_o').
+std::vector<E> bind_conv_weights(const Layer& layer, std::span<const int64_t> weights, std::span<const E> rho_o_inner) {
+  const auto eq = eq_table<E>(rho_o_inner);
+  const size_t cg = detail::group_in_channels(layer), og = detail::group_out_channels(layer);
+  const size_t kh = layer.win_h.kernel, kw = layer.win_w.kernel, kh_pad = padded(kh), kw_pad = padded(kw);
+  const size_t cg_pad = padded(cg), per_group = cg_pad * kh_pad * kw_pad;
+  const size_t groups = layer.groups > 1 ? layer.groups : 1, og_bound = layer.groups > 1 ? og : layer.out.c;
+  std::vector<E> out(padded(groups) * per_group, E::zero());
+  for (size_t g = 0; g < groups; ++g)
+    for (size_t o = 0; o < og_bound; ++o) {
+      const size_t channel = g * og_bound + o;
+      for (size_t c = 0; c < cg; ++c)
+        for (size_t y = 0; y < kh; ++y)
+          for (size_t x = 0; x < kw; ++x)
+            out[g * per_group + (c * kh_pad + y) * kw_pad + x] +=
+                eq[o] * F::from_i64(weights[((channel * cg + c) * kh + y) * kw + x]);
+    }
+  return out;
+}
+
+// sum_c eq(z_c, c) t(c, i) for every input position i of a C' x (H' W') table.
+std::vector<E> bind_channels(std::span<const E> table, std::span<const E> z_c, size_t positions) {
+  return bind_rows<E>(table, z_c, positions);
+}
+
+// Outer product a (x) b (a's index most significant).
+std::vector<E> outer(std::span<const E> a, std::span<const E> b) {
+  std::vector<E> out(a.size() * b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    for (size_t j = 0; j < b.size(); ++j) out[i * b.size() + j] = a[i] * b[j];
+  return out;
+}
+
+// Wire(rho_p, z_k, i) over the padded input positions: per axis sum_{src(p, k) = i} eq(rho_p, p)
+// eq(z_k, k), then the outer product of the two axes.
+std::vector<E> wiring_table(const Layer& layer, detail::SpatialPoint rho_p, detail::SpatialPoint z_k) {
+  const auto h = detail::window_scatter<E>(detail::axis_h(layer), eq_table<E>(rho_p.h), eq_table<E>(z_k.h), padded(layer.in.h));
+  const auto w = detail::window_scatter<E>(detail::axis_w(layer), eq_table<E>(rho_p.w), eq_table<E>(z_k.w), padded(layer.in.w));
+  return outer(h, w);
+}
+
+// sum_p eq(rho_p, p) M(p) sum_k [src(p, k) = i] over the padded input positions.
+std::vector<E> pooling_wiring_table(const Layer& layer, detail::SpatialPoint rho_p) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const auto eh = eq_table<E>(rho_p.h), ew = eq_table<E>(rho_p.w);
+  const size_t w_pad = padded(layer.in.w);
+  std::vector<E> out(padded(layer.in.h) * w_pad, E::zero());
+  for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+    for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+      const E weight = eh[ph] * ew[pw] * E::from_i64(layer.multiplier(size_t{ph} * layer.out.w + pw));
+      for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh) {
+        const int64_t ih = ah.source(ph, kh);
+        if (ih < 0) continue;
+        for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw) {
+          const int64_t iw = aw.source(pw, kw);
+          if (iw >= 0) out[static_cast<size_t>(ih) * w_pad + static_cast<size_t>(iw)] += weight;
+        }
+      }
+    }
+  return out;
+}
+
+// X(c, k) = sum_p eq(rho_p, p) xb(c, src(p, k)) for every channel c and padded kernel offset k.
+std::vector<E> gather_windows(const Layer& layer, std::span<const E> xb, detail::SpatialPoint rho_p) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const auto eh = eq_table<E>(rho_p.h), ew = eq_table<E>(rho_p.w);
+  const size_t kh_pad = padded(layer.win_h.kernel), kw_pad = padded(layer.win_w.kernel), positions = padded_size({1, layer.in.h, layer.in.w});
+  std::vector<E> out(padded(layer.in.c) * kh_pad * kw_pad, E::zero());
+  parallel_for(layer.in.c, 1, [&](size_t begin, size_t end) {
+    for (size_t c = begin; c < end; ++c)
+      for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh)
+        for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw) {
+          E acc = E::zero();
+          for (uint32_t ph = 0; ph < layer.out.h; ++ph) {
+            const int64_t ih = ah.source(ph, kh);
+            if (ih < 0) continue;
+            E row = E::zero();
+            for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+              const int64_t iw = aw.source(pw, kw);
+              if (iw >= 0) row += ew[pw] * xb[c * positions + static_cast<size_t>(ih) * padded(layer.in.w) + static_cast<size_t>(iw)];
+            }
+            acc += eh[ph] * row;
+          }
+          out[(c * kh_pad + kh) * kw_pad + kw] = acc;
+        }
+  });
+  return out;
+}
+
+// V_rho(p) = eq(rho_p, p) sum_k eq(rho_k, k) V(k, p) over the padded output positions.
+std::vector<E> weighted_validity_table(const Layer& layer, detail::SpatialPoint rho_p, detail::SpatialPoint rho_k) {
+  auto axis = [](const Axis& a, std::span<const E> p, std::span<const E> k, size_t out_pad) {
+    const auto ep = eq_table<E>(p), ek = eq_table<E>(k);
+    std::vector<E> out(out_pad, E::zero());
+    for (uint32_t q = 0; q < a.out; ++q) {
+      E sum = E::zero();
+      for (uint32_t j = 0; j < a.window.kernel; ++j)
+        if (a.source(q, j) >= 0) sum += ek[j];
+      out[q] = ep[q] * sum;
+    }
+    return out;
+  };
+  return outer(axis(detail::axis_h(layer), rho_p.h, rho_k.h, padded(layer.out.h)),
+               axis(detail::axis_w(layer), rho_p.w, rho_k.w, padded(layer.out.w)));
+}
+
+// 1 - V(k, p) over the max-pool tables' K' x B' x C' x (H' W') grid.
+std::vector<F> invalid_window_table(const Layer& layer, uint32_t batch) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const size_t kw_pad = padded(layer.win_w.kernel), h_pad = padded(layer.out.h), w_pad = padded(layer.out.w);
+  const size_t positions = h_pad * w_pad, grid = padded(batch) * padded_size(layer.out);
+  std::vector<F> out(grid << detail::kernel_vars(layer), F::one());
+  for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh)
+    for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw)
+      for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+        for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+          if (ah.source(ph, kh) < 0 || aw.source(pw, kw) < 0) continue;
+          const size_t base = (kh * kw_pad + kw) * grid + ph * w_pad + pw;
+          for (size_t rest = 0; rest < grid; rest += positions) out[base + rest] = F::zero();
+        }
   return out;
 }
 
@@ -309,9 +577,218 @@ std::vector<E> lift(std::span<const F> table) {
   return out;
 }
 
+std::vector<E> repeat(std::span<const E> table, size_t times) {
+  std::vector<E> out;
+  out.reserve(table.size() * times);
+  for (size_t i = 0; i < times; ++i) out.insert(out.end(), table.begin(), table.end());
+  return out;
+}
+
 }  // namespace
 
 // ---- Prover ------------------------------------------------------------------------------------
+
+namespace {
+
+// What the per-layer provers and verifiers share: the transcript, the layouts and the claims on
+// the committed polynomials collected for the final opening.
+struct Context {
+  Transcript& transcript;
+  const ModelSpec& spec;
+  uint32_t batch;
+  uint32_t batch_vars;
+  const detail::ProofLayout& layout;
+  const detail::WeightLayout& weights;
+  uint32_t proof_offset;  // index of the per-proof commitment after the weight commitments
+  std::vector<pcs::EvalClaim> claims;
+
+  void claim_table(uint32_t l, uint32_t table, std::span<const E> point, const E& value) {
+    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
+  }
+  void claim_block(uint32_t l, uint32_t block, std::span<const E> point, std::span<const E> values) {
+    claim_block_values(transcript, layout, proof_offset, l, block, point, values, claims);
+  }
+  void claim_weight(uint32_t l, uint32_t offset, std::span<const E> point, const E& value) {
+    claims.push_back({weights.ref(static_cast<uint32_t>(weights.weight_table[l]) + offset, 0),
+                      std::vector<E>(point.begin(), point.end()), value});
+  }
+};
+
+struct ProverInputs {
+  const ProvingKey& pk;
+  const Witness& witness;
+  const ProverTables& tables;
+};
+
+// The previous layer's output (l = 0: the input) as a padded field table.
+std::vector<F> layer_input_table(const ProverInputs& in, uint32_t l) {
+  return l == 0 ? to_field(in.witness.input) : in.tables.layer_polys[l - 1][0];
+}
+
+void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  {
+    const auto eq = eq_table<E>(rho);
+    for (const auto& p : polys) lp.requant_evals.push_back(inner_product<E, F>(eq, p));
+  }
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  E claim = accumulator_from_requant(layer, lp.requant_evals);
+  const std::vector<F> x_table = layer_input_table(in, l);
+  const auto xb = bind_rows<F>(x_table, g.b, padded_size(layer.in));
+  std::vector<E> input_point;  // where the input is read at the end, its batch part first
+  if (layer.has_weights()) {
+    std::vector<F> bias_table(padded(layer.out.c), F::zero());
+    for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
+    lp.bias_eval = evaluate_multilinear<E, F>(bias_table, g.c);
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_weight(l, 1, g.c, lp.bias_eval);
+    claim -= bias_indicator(g, cx.batch, layer.out) * lp.bias_eval;
+  }
+  if (layer.kind == LayerKind::dense) {
+    std::vector<std::vector<E>> tables;
+    tables.push_back(xb);
+    tables.push_back(bind_dense_weights(layer, in.pk.weights[l], g.c));
+    const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+    auto mm = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms, claim);
+    lp.channel_sum = std::move(mm.proof);
+    lp.input_eval = mm.table_evaluations[0];
+    lp.weight_eval = mm.table_evaluations[1];
+    const E evals[2] = {lp.input_eval, lp.weight_eval};
+    cx.transcript.absorb_all("zkml/matmul_evals", std::span<const E>(evals));
+    cx.claim_weight(l, 0, concat({mm.point, g.c}), lp.weight_eval);
+    input_point = concat({g.b, mm.point});
+  } else {
+    std::vector<E> channel_point;  // the input channel point
+    std::vector<std::vector<E>> spatial;
+    if (layer.kind == LayerKind::conv) {
+      const uint32_t gv = detail::group_vars(layer);
+      std::vector<std::vector<E>> tables;
+      tables.push_back(gather_windows(layer, xb, g.p));
+      tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c.subspan(gv)));
+      std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+      if (gv > 0) {
+        const size_t per_group = tables[0].size() >> gv;
+        std::vector<E> eq_groups;
+        for (const E& e : eq_table<E>(g.c.first(gv))) eq_groups.insert(eq_groups.end(), per_group, e);
+        tables.push_back(std::move(eq_groups));
+        terms = {{E::one(), {0, 1, 2}}};
+      }
+      auto cs = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms, claim);
+      lp.channel_sum = std::move(cs.proof);
+      lp.gathered_eval = cs.table_evaluations[0];
+      lp.weight_eval = cs.table_evaluations[1];
+      const E evals[2] = {lp.gathered_eval, lp.weight_eval};
+      cx.transcript.absorb_all("zkml/conv_evals", std::span<const E>(evals));
+      const std::span<const E> zeta(cs.point);
+      const uint32_t cv = log2_padded(layer.in.c);
+      cx.claim_weight(l, 0, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
+      channel_point.assign(zeta.begin(), zeta.begin() + cv);
+      spatial.push_back(bind_channels(xb, channel_point, padded_size({1, layer.in.h, layer.in.w})));
+      spatial.push_back(wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)));
+      claim = lp.gathered_eval;
+    } else {
+      channel_point.assign(g.c.begin(), g.c.end());
+      spatial.push_back(bind_channels(xb, channel_point, padded_size({1, layer.in.h, layer.in.w})));
+      spatial.push_back(pooling_wiring_table(layer, g.p));
+    }
+    const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+    auto ss = prove_sumcheck<E, E>(cx.transcript, std::move(spatial), terms, claim);
+    lp.spatial_sum = std::move(ss.proof);
+    lp.input_eval = ss.table_evaluations[0];
+    cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+    input_point = concat({g.b, channel_point, ss.point});
+  }
+  if (l > 0) cx.claim_table(l - 1, 0, input_point, lp.input_eval);
+
+  // Zero-check: sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0.
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  for (uint32_t i : zero_check_tables(layer)) zc_tables.push_back(lift(polys[i]));
+  const auto zc_terms = zero_check_terms(layer, gamma);
+  auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), zc_terms, E::zero());
+  lp.zero_check = std::move(zc.proof);
+  {
+    const auto eq = eq_table<E>(zc.point);
+    for (const auto& p : polys) lp.zero_check_evals.push_back(inner_product<E, F>(eq, p));
+  }
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  cx.claim_block(l, 0, zc.point, lp.zero_check_evals);
+}
+
+void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];  // y, D, S
+  const uint32_t kv = detail::kernel_vars(layer), xv = cx.batch_vars + detail::shape_vars(layer.out);
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", kv + xv);
+  const std::span<const E> rho_k(rho.data(), kv), rho_x(rho.data() + kv, xv);
+  const GridPoint g = split_grid(rho_x, cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(rho_k, layer);
+  lp.gap_eval = evaluate_multilinear<E, F>(polys[1], rho);
+  {
+    const auto eq = eq_table<E>(rho_x);
+    const size_t grid = eq.size();
+    for (size_t k = 0; k < (size_t{1} << kv); ++k)
+      lp.pick_evals.push_back(inner_product<E, F>(eq, std::span<const F>(polys[2]).subspan(k * grid, grid)));
+  }
+  cx.transcript.absorb("zkml/gap_eval", lp.gap_eval);
+  cx.transcript.absorb_all("zkml/pick_evals", std::span<const E>(lp.pick_evals));
+  cx.claim_table(l, 1, rho, lp.gap_eval);
+  {
+    const auto slots = cx.transcript.challenges<E>("zkml/slots", kv);
+    const auto eq = eq_table<E>(slots);
+    E combined = E::zero();
+    for (size_t k = 0; k < lp.pick_evals.size(); ++k) combined += eq[k] * lp.pick_evals[k];
+    cx.claim_table(l, 2, concat({slots, rho_x}), combined);
+  }
+  // D(rho) = sum_p V_rho(p) y(rho_b, rho_c, p) - sum_i x(rho_b, rho_c, i) Wire(rho_p, rho_k, i).
+  const size_t out_positions = padded_size({1, layer.out.h, layer.out.w});
+  std::vector<std::vector<E>> a_tables;
+  a_tables.push_back(bind_rows<F>(polys[0], concat({g.b, g.c}), out_positions));
+  a_tables.push_back(weighted_validity_table(layer, g.p, k_point));
+  lp.output_sum = inner_product<E, E>(a_tables[0], a_tables[1]);
+  cx.transcript.absorb("zkml/output_sum", lp.output_sum);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto os = prove_sumcheck<E, E>(cx.transcript, std::move(a_tables), terms, lp.output_sum);
+  lp.output_check = std::move(os.proof);
+  lp.output_eval = os.table_evaluations[0];
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  cx.claim_table(l, 0, concat({g.b, g.c, os.point}), lp.output_eval);
+  const std::vector<F> x_table = layer_input_table(in, l);
+  const size_t in_positions = padded_size({1, layer.in.h, layer.in.w});
+  std::vector<std::vector<E>> b_tables;
+  b_tables.push_back(bind_rows<F>(x_table, concat({g.b, g.c}), in_positions));
+  b_tables.push_back(wiring_table(layer, g.p, k_point));
+  auto ss = prove_sumcheck<E, E>(cx.transcript, std::move(b_tables), terms, lp.output_sum - lp.gap_eval);
+  lp.spatial_sum = std::move(ss.proof);
+  lp.input_eval = ss.table_evaluations[0];
+  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+  if (l > 0) cx.claim_table(l - 1, 0, concat({g.b, g.c, ss.point}), lp.input_eval);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", kv + xv);
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  zc_tables.push_back(repeat(eq_table<E>(std::span<const E>(tau).subspan(kv)), size_t{1} << kv));
+  zc_tables.push_back(lift(polys[2]));
+  zc_tables.push_back(lift(polys[1]));
+  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch)));
+  const auto zc_terms = pool_zero_check_terms(gamma);
+  auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), zc_terms, E::zero());
+  lp.zero_check = std::move(zc.proof);
+  lp.zero_check_evals = {zc.table_evaluations[3], zc.table_evaluations[2]};
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  cx.claim_block(l, 1, zc.point, lp.zero_check_evals);
+}
+
+}  // namespace
 
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
   const ModelSpec& spec = pk.vk.spec;
@@ -340,11 +817,8 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, pk.vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
-  const auto proof_offset = static_cast<uint32_t>(pk.committed.size());
-  std::vector<pcs::EvalClaim> claims;
-  auto claim_on = [&](uint32_t l, uint32_t table, std::vector<E> point, E value) {
-    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
-  };
+  Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
+             static_cast<uint32_t>(pk.committed.size()), {}};
 
   // Range checks.
   {
@@ -357,77 +831,27 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
     for (size_t g = 0; g < columns.size(); ++g) {
       const auto& c = columns[g];
       const E value = (lookup.claims.witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
-      claim_on(c.layer, c.table, lookup.claims.witness[g].point, value);
+      cx.claim_table(c.layer, c.table, lookup.claims.witness[g].point, value);
     }
-    claims.push_back({{proof_offset, 0}, layout.point(layout.multiplicities, lookup.claims.multiplicity_point),
-                      lookup.claims.multiplicity_value});
+    cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup.claims.multiplicity_point),
+                         lookup.claims.multiplicity_value});
     proof.lookup = std::move(lookup.proof);
   }
 
-  const uint32_t batch_vars = log2_padded(batch);
+  const ProverInputs inputs{pk, *witness, tables};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
-    const auto& polys = tables.layer_polys[l];
-    const uint32_t out_vars = log2_padded(layer.out_features);
     LayerProof lp;
-
-    // Requantization identity at rho.
-    const auto rho = transcript.challenges<E>("zkml/rho", batch_vars + out_vars);
-    const std::span<const E> rho_b(rho.data(), batch_vars), rho_n(rho.data() + batch_vars, out_vars);
-    {
-      const auto eq = eq_table<E>(rho);
-      for (const auto& p : polys) lp.requant_evals.push_back(inner_product<E, F>(eq, p));
-    }
-    transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-    claim_layer_values(transcript, layout, proof_offset, l, rho, lp.requant_evals, claims);
-
-    // acc'(rho) - I_B(rho_b) b'(rho_n) = sum_j x(rho_b, j) W'(j, rho_n).
-    const std::vector<F> bias_table = pad_matrix(pk.biases[l], 1, layer.out_features);
-    lp.bias_eval = evaluate_multilinear<E, F>(bias_table, rho_n);
-    transcript.absorb("zkml/bias_eval", lp.bias_eval);
-    claims.push_back({weight_layout.ref(2 * l + 1, 0), std::vector<E>(rho_n.begin(), rho_n.end()), lp.bias_eval});
-    const E claim = accumulator_from_requant(layer, lp.requant_evals) -
-                    prefix_indicator<E>(batch, rho_b) * lp.bias_eval;
-    const size_t k_pad = padded(layer.in_features);
-    std::vector<F> previous_table;
-    if (l == 0) previous_table = to_field(witness->input);
-    const std::span<const F> x_table = l == 0 ? std::span<const F>(previous_table) : std::span<const F>(tables.layer_polys[l - 1][0]);
-    std::vector<std::vector<E>> mm_tables;
-    mm_tables.push_back(bind_rows(x_table, rho_b, k_pad));
-    mm_tables.push_back(bind_columns(pk.weights[l], layer.in_features, layer.out_features, k_pad, rho_n));
-    const std::vector<SumcheckTerm<E>> mm_terms{{E::one(), {0, 1}}};
-    auto mm = prove_sumcheck<E, E>(transcript, std::move(mm_tables), mm_terms, claim);
-    lp.matmul = std::move(mm.proof);
-    lp.input_eval = mm.table_evaluations[0];
-    lp.weight_eval = mm.table_evaluations[1];
-    const E mm_evals[2] = {lp.input_eval, lp.weight_eval};
-    transcript.absorb_all("zkml/matmul_evals", std::span<const E>(mm_evals));
-    if (l > 0) claim_on(l - 1, 0, concat(rho_b, mm.point), lp.input_eval);
-    claims.push_back({weight_layout.ref(2 * l, 0), concat(mm.point, rho_n), lp.weight_eval});
-
-    // Zero-check: sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0.
-    const auto tau = transcript.challenges<E>("zkml/tau", batch_vars + out_vars);
-    const E gamma = transcript.challenge<E>("zkml/gamma");
-    const auto zc_indices = zero_check_tables(layer);
-    std::vector<std::vector<E>> zc_tables;
-    zc_tables.push_back(eq_table<E>(tau));
-    for (uint32_t i : zc_indices) zc_tables.push_back(lift(polys[i]));
-    const auto zc_terms = zero_check_terms(layer, gamma);
-    auto zc = prove_sumcheck<E, E>(transcript, std::move(zc_tables), zc_terms, E::zero());
-    lp.zero_check = std::move(zc.proof);
-    {
-      const auto eq = eq_table<E>(zc.point);
-      for (const auto& p : polys) lp.zero_check_evals.push_back(inner_product<E, F>(eq, p));
-    }
-    transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
-    claim_layer_values(transcript, layout, proof_offset, l, zc.point, lp.zero_check_evals, claims);
+    if (spec.layers[l].requantizes())
+      prove_requant_layer(cx, inputs, l, lp);
+    else
+      prove_max_pool_layer(cx, inputs, l, lp);
     proof.layers.push_back(std::move(lp));
   }
 
   std::vector<const pcs::CommittedPolynomials*> all;
   for (const auto& c : pk.committed) all.push_back(&c);
   for (const auto& c : committed) all.push_back(&c);
-  auto opening = pcs::open(pk.vk.params, all, claims, transcript);
+  auto opening = pcs::open(pk.vk.params, all, cx.claims, transcript);
   if (!opening) return fail("zkml: opening: " + opening.error());
   proof.opening = opening->serialize();
   return proof;
@@ -435,13 +859,171 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
 
 // ---- Verifier ----------------------------------------------------------------------------------
 
+namespace {
+
+struct VerifierInputs {
+  const Proof& proof;
+  std::vector<F> input_table;   // the public input on its padded grid
+  std::vector<F> output_table;  // the claimed outputs on the last layer's padded grid
+};
+
+// The input of layer l read at `point`: l = 0 from the public input, else a claim on layer l - 1.
+Status check_input(Context& cx, const VerifierInputs& vi, uint32_t l, std::span<const E> point, const E& value,
+                   const std::string& where) {
+  if (l > 0) {
+    cx.claim_table(l - 1, 0, point, value);
+    return {};
+  }
+  if (evaluate_multilinear<E, F>(vi.input_table, point) != value)
+    return fail(where + "the input evaluation does not match the public input");
+  return {};
+}
+
+Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  if (lp.requant_evals.size() != detail::polys_per_layer(layer) || lp.zero_check_evals.size() != detail::polys_per_layer(layer))
+    return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
+    return fail(where + "the outputs do not match the committed output layer");
+  E claim = accumulator_from_requant(layer, lp.requant_evals);
+  if (layer.has_weights()) {
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_weight(l, 1, g.c, lp.bias_eval);
+    claim -= bias_indicator(g, cx.batch, layer.out) * lp.bias_eval;
+  }
+  std::vector<E> input_point;
+  if (layer.kind == LayerKind::dense) {
+    auto mm = verify_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, claim, lp.channel_sum);
+    if (!mm) return fail(where + "matrix-vector " + mm.error());
+    const E evals[2] = {lp.input_eval, lp.weight_eval};
+    cx.transcript.absorb_all("zkml/matmul_evals", std::span<const E>(evals));
+    if (lp.input_eval * lp.weight_eval != mm->value) return fail(where + "matrix-vector sum-check: final evaluation mismatch");
+    cx.claim_weight(l, 0, concat({mm->point, g.c}), lp.weight_eval);
+    input_point = concat({g.b, mm->point});
+  } else {
+    std::vector<E> channel_point;
+    E wiring = E::zero();
+    const uint32_t in_spatial = detail::spatial_vars(layer.in);
+    if (layer.kind == LayerKind::conv) {
+      const uint32_t gv = detail::group_vars(layer), cv = log2_padded(layer.in.c);
+      auto cs = verify_sumcheck<E>(cx.transcript, cv + detail::kernel_vars(layer), gv > 0 ? 3 : 2, claim, lp.channel_sum);
+      if (!cs) return fail(where + "convolution channel " + cs.error());
+      const E evals[2] = {lp.gathered_eval, lp.weight_eval};
+      cx.transcript.absorb_all("zkml/conv_evals", std::span<const E>(evals));
+      const std::span<const E> zeta(cs->point);
+      E expected = lp.gathered_eval * lp.weight_eval;
+      if (gv > 0) expected *= eq_eval<E>(g.c.first(gv), zeta.first(gv));
+      if (expected != cs->value) return fail(where + "convolution channel sum-check: final evaluation mismatch");
+      cx.claim_weight(l, 0, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
+      channel_point.assign(zeta.begin(), zeta.begin() + cv);
+      auto ss = verify_sumcheck<E>(cx.transcript, in_spatial, 2, lp.gathered_eval, lp.spatial_sum);
+      if (!ss) return fail(where + "convolution spatial " + ss.error());
+      wiring = detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
+                                   detail::split_spatial(ss->point, log2_padded(layer.in.h)));
+      cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+      if (lp.input_eval * wiring != ss->value) return fail(where + "convolution spatial sum-check: final evaluation mismatch");
+      input_point = concat({g.b, channel_point, ss->point});
+    } else {
+      channel_point.assign(g.c.begin(), g.c.end());
+      auto ss = verify_sumcheck<E>(cx.transcript, in_spatial, 2, claim, lp.spatial_sum);
+      if (!ss) return fail(where + "pooling " + ss.error());
+      wiring = detail::pooling_wiring_eval(detail::axis_h(layer), detail::axis_w(layer), layer.multipliers, g.p,
+                                           detail::split_spatial(ss->point, log2_padded(layer.in.h)));
+      cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+      if (lp.input_eval * wiring != ss->value) return fail(where + "pooling sum-check: final evaluation mismatch");
+      input_point = concat({g.b, channel_point, ss->point});
+    }
+  }
+  ZK_TRY(check_input(cx, vi, l, input_point, lp.input_eval, where));
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  auto zc = verify_sumcheck<E>(cx.transcript, rho.size(), 3, E::zero(), lp.zero_check);
+  if (!zc) return fail(where + "zero-check " + zc.error());
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  std::vector<E> evals{eq_eval<E>(tau, zc->point)};
+  for (uint32_t i : zero_check_tables(layer)) evals.push_back(lp.zero_check_evals[i]);
+  const auto terms = zero_check_terms(layer, gamma);
+  if (!check_final_evaluation<E>(*zc, terms, evals))
+    return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
+  cx.claim_block(l, 0, zc->point, lp.zero_check_evals);
+  return {};
+}
+
+Status verify_max_pool_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const uint32_t kv = detail::kernel_vars(layer), xv = cx.batch_vars + detail::shape_vars(layer.out);
+  if (lp.pick_evals.size() != (size_t{1} << kv) || lp.zero_check_evals.size() != 2)
+    return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", kv + xv);
+  const std::span<const E> rho_k(rho.data(), kv), rho_x(rho.data() + kv, xv);
+  const GridPoint g = split_grid(rho_x, cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(rho_k, layer);
+  cx.transcript.absorb("zkml/gap_eval", lp.gap_eval);
+  cx.transcript.absorb_all("zkml/pick_evals", std::span<const E>(lp.pick_evals));
+  E picks = E::zero();
+  for (const E& v : lp.pick_evals) picks += v;
+  if (picks != valid_indicator(g, cx.batch, layer.out))
+    return fail(where + "max-pool: the picks do not sum to one per output");
+  cx.claim_table(l, 1, rho, lp.gap_eval);
+  {
+    const auto slots = cx.transcript.challenges<E>("zkml/slots", kv);
+    const auto eq = eq_table<E>(slots);
+    E combined = E::zero();
+    for (size_t k = 0; k < lp.pick_evals.size(); ++k) combined += eq[k] * lp.pick_evals[k];
+    cx.claim_table(l, 2, concat({slots, rho_x}), combined);
+  }
+  cx.transcript.absorb("zkml/output_sum", lp.output_sum);
+  auto os = verify_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.out), 2, lp.output_sum, lp.output_check);
+  if (!os) return fail(where + "max-pool output " + os.error());
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  const auto zeta_p = detail::split_spatial(os->point, log2_padded(layer.out.h));
+  if (lp.output_eval * detail::weighted_validity_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point, zeta_p) !=
+      os->value)
+    return fail(where + "max-pool output sum-check: final evaluation mismatch");
+  const auto y_point = concat({g.b, g.c, os->point});
+  cx.claim_table(l, 0, y_point, lp.output_eval);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, y_point) != lp.output_eval)
+    return fail(where + "the outputs do not match the committed output layer");
+  auto ss = verify_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2, lp.output_sum - lp.gap_eval, lp.spatial_sum);
+  if (!ss) return fail(where + "max-pool window " + ss.error());
+  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+  const E wiring = detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point,
+                                       detail::split_spatial(ss->point, log2_padded(layer.in.h)));
+  if (lp.input_eval * wiring != ss->value) return fail(where + "max-pool window sum-check: final evaluation mismatch");
+  ZK_TRY(check_input(cx, vi, l, concat({g.b, g.c, ss->point}), lp.input_eval, where));
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", kv + xv);
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  auto zc = verify_sumcheck<E>(cx.transcript, kv + xv, 3, E::zero(), lp.zero_check);
+  if (!zc) return fail(where + "zero-check " + zc.error());
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  const std::span<const E> zeta(zc->point);
+  const GridPoint zg = split_grid(zeta.subspan(kv), cx.batch_vars, layer.out);
+  const E valid = detail::validity_eval(detail::axis_h(layer), detail::axis_w(layer), split_kernel(zeta.first(kv), layer), zg.p);
+  const E evals[5] = {eq_eval<E>(tau, zeta), eq_eval<E>(std::span<const E>(tau).subspan(kv), zeta.subspan(kv)),
+                      lp.zero_check_evals[1], lp.zero_check_evals[0], E::one() - valid};
+  if (!check_final_evaluation<E>(*zc, pool_zero_check_terms(gamma), evals))
+    return fail(where + "max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
+  cx.claim_block(l, 1, zeta, lp.zero_check_evals);
+  return {};
+}
+
+}  // namespace
+
 Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
                                     std::optional<std::span<const int64_t>> expected_input,
                                     std::optional<std::span<const int64_t>> expected_output) {
   const ModelSpec& spec = vk.spec;
   const uint32_t batch = proof.batch;
   if (batch == 0 || batch > kMaxBatch) return fail("proof: batch size out of bounds");
-  if (proof.input.size() != size_t{batch} * spec.input_features) return fail("proof: wrong input size");
+  if (proof.input.size() != size_t{batch} * spec.input_features()) return fail("proof: wrong input size");
   if (proof.output.size() != size_t{batch} * spec.output_features()) return fail("proof: wrong output size");
   for (int64_t v : proof.input)
     if (v < -spec.input_bound || v > spec.input_bound) return fail("proof: input value out of range");
@@ -465,12 +1047,8 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
-  const auto proof_offset = static_cast<uint32_t>(vk.weight_commitments.size());
-  std::vector<pcs::EvalClaim> claims;
-  auto claim_on = [&](uint32_t l, uint32_t table, std::vector<E> point, E value) {
-    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
-  };
-
+  Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
+             static_cast<uint32_t>(vk.weight_commitments.size()), {}};
   {
     const auto statement = lookup_statement(spec, batch);
     auto lookup = verify_lookup<F, E>(transcript, statement, proof.lookup);
@@ -479,70 +1057,24 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     for (size_t g = 0; g < columns.size(); ++g) {
       const auto& c = columns[g];
       const E value = (lookup->witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
-      claim_on(c.layer, c.table, lookup->witness[g].point, value);
+      cx.claim_table(c.layer, c.table, lookup->witness[g].point, value);
     }
-    claims.push_back({{proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
-                      lookup->multiplicity_value});
+    cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
+                         lookup->multiplicity_value});
   }
-
-  const uint32_t batch_vars = log2_padded(batch);
+  const VerifierInputs vi{proof, pad_tensor(proof.input, batch, spec.input),
+                          pad_tensor(proof.output, batch, spec.layers.back().out)};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
-    const LayerProof& lp = proof.layers[l];
-    const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
-    const uint32_t out_vars = log2_padded(layer.out_features), in_vars = log2_padded(layer.in_features);
-    if (lp.requant_evals.size() != detail::polys_per_layer(layer) ||
-        lp.zero_check_evals.size() != detail::polys_per_layer(layer))
-      return fail(where + "wrong number of evaluations");
-
-    const auto rho = transcript.challenges<E>("zkml/rho", batch_vars + out_vars);
-    const std::span<const E> rho_b(rho.data(), batch_vars), rho_n(rho.data() + batch_vars, out_vars);
-    transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-    claim_layer_values(transcript, layout, proof_offset, l, rho, lp.requant_evals, claims);
-    if (l + 1 == spec.layers.size()) {
-      const auto output_table = pad_matrix(proof.output, batch, layer.out_features);
-      if (evaluate_multilinear<E, F>(output_table, rho) != lp.requant_evals[0])
-        return fail(where + "the outputs do not match the committed output layer");
-    }
-
-    transcript.absorb("zkml/bias_eval", lp.bias_eval);
-    claims.push_back({weight_layout.ref(2 * l + 1, 0), std::vector<E>(rho_n.begin(), rho_n.end()), lp.bias_eval});
-    const E claim = accumulator_from_requant(layer, lp.requant_evals) -
-                    prefix_indicator<E>(batch, rho_b) * lp.bias_eval;
-    auto mm = verify_sumcheck<E>(transcript, in_vars, 2, claim, lp.matmul);
-    if (!mm) return fail(where + "matrix-vector " + mm.error());
-    const E mm_evals[2] = {lp.input_eval, lp.weight_eval};
-    transcript.absorb_all("zkml/matmul_evals", std::span<const E>(mm_evals));
-    if (lp.input_eval * lp.weight_eval != mm->value)
-      return fail(where + "matrix-vector sum-check: final evaluation mismatch");
-    const auto x_point = concat(rho_b, mm->point);
-    if (l == 0) {
-      const auto input_table = pad_matrix(proof.input, batch, spec.input_features);
-      if (evaluate_multilinear<E, F>(input_table, x_point) != lp.input_eval)
-        return fail(where + "the input evaluation does not match the public input");
-    } else {
-      claim_on(l - 1, 0, x_point, lp.input_eval);
-    }
-    claims.push_back({weight_layout.ref(2 * l, 0), concat(mm->point, rho_n), lp.weight_eval});
-
-    const auto tau = transcript.challenges<E>("zkml/tau", batch_vars + out_vars);
-    const E gamma = transcript.challenge<E>("zkml/gamma");
-    auto zc = verify_sumcheck<E>(transcript, batch_vars + out_vars, 3, E::zero(), lp.zero_check);
-    if (!zc) return fail(where + "zero-check " + zc.error());
-    transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
-    std::vector<E> evals{eq_eval<E>(tau, zc->point)};
-    for (uint32_t i : zero_check_tables(layer)) evals.push_back(lp.zero_check_evals[i]);
-    const auto terms = zero_check_terms(layer, gamma);
-    if (!check_final_evaluation<E>(*zc, terms, evals))
-      return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
-    claim_layer_values(transcript, layout, proof_offset, l, zc->point, lp.zero_check_evals, claims);
+    const Status status = spec.layers[l].requantizes() ? verify_requant_layer(cx, vi, l, proof.layers[l])
+                                                       : verify_max_pool_layer(cx, vi, l, proof.layers[l]);
+    if (!status) return fail(status.error());
   }
 
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
   commitments.insert(commitments.end(), proof.commitments.begin(), proof.commitments.end());
-  auto opening = pcs::OpeningProof::deserialize(proof.opening, vk.params, commitments, claims);
+  auto opening = pcs::OpeningProof::deserialize(proof.opening, vk.params, commitments, cx.claims);
   if (!opening) return fail("opening: " + opening.error());
-  auto opened = pcs::verify(vk.params, commitments, claims, *opening, transcript);
+  auto opened = pcs::verify(vk.params, commitments, cx.claims, *opening, transcript);
   if (!opened) return fail("opening: " + opened.error());
   return proof.output;
 }
@@ -559,12 +1091,27 @@ std::vector<uint8_t> Proof::to_bytes() const {
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
   lookup.encode(out);
-  for (const auto& lp : layers) {
-    encode_elements(out, lp.requant_evals);
-    lp.bias_eval.to_bytes(out.extend(E::BYTES));
-    lp.matmul.encode(out);
-    lp.input_eval.to_bytes(out.extend(E::BYTES));
-    lp.weight_eval.to_bytes(out.extend(E::BYTES));
+  // Per layer, the fields its kind uses, in transcript order (LayerProof).
+  for (const LayerProof& lp : layers) {
+    if (lp.kind == LayerKind::max_pool) {
+      encode_element(out, lp.gap_eval);
+      encode_elements(out, lp.pick_evals);
+      encode_element(out, lp.output_sum);
+      lp.output_check.encode(out);
+      encode_element(out, lp.output_eval);
+    } else {
+      encode_elements(out, lp.requant_evals);
+      if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv) {
+        encode_element(out, lp.bias_eval);
+        lp.channel_sum.encode(out);
+        encode_element(out, lp.kind == LayerKind::conv ? lp.gathered_eval : lp.input_eval);
+        encode_element(out, lp.weight_eval);
+      }
+    }
+    if (lp.kind != LayerKind::dense) {
+      lp.spatial_sum.encode(out);
+      encode_element(out, lp.input_eval);
+    }
     lp.zero_check.encode(out);
     encode_elements(out, lp.zero_check_evals);
   }
@@ -588,7 +1135,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   proof.batch = *batch;
   const auto layout = detail::proof_layout(spec, proof.batch);
   if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
-  auto input = decode_i64s(in, size_t{proof.batch} * spec.input_features);
+  auto input = decode_i64s(in, size_t{proof.batch} * spec.input_features());
   if (!input) return fail(input.error());
   proof.input = std::move(*input);
   auto output = decode_i64s(in, size_t{proof.batch} * spec.output_features());
@@ -606,27 +1153,53 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   if (!lookup) return fail("proof: " + lookup.error());
   proof.lookup = std::move(*lookup);
   const uint32_t batch_vars = log2_padded(proof.batch);
+  auto element = [&](E& out) -> Status {
+    auto v = decode_element<E>(in, "proof");
+    if (!v) return fail(v.error());
+    out = *v;
+    return {};
+  };
+  auto elements = [&](std::vector<E>& out, size_t n) -> Status {
+    auto v = decode_elements(in, n);
+    if (!v) return fail(v.error());
+    out = std::move(*v);
+    return {};
+  };
+  auto sumcheck = [&](SumcheckProof<E>& out, size_t vars, size_t degree) -> Status {
+    auto v = SumcheckProof<E>::decode(in, vars, degree);
+    if (!v) return fail("proof: " + v.error());
+    out = std::move(*v);
+    return {};
+  };
   for (const auto& layer : spec.layers) {
     LayerProof lp;
-    auto requant = decode_elements(in, detail::polys_per_layer(layer));
-    if (!requant) return fail(requant.error());
-    lp.requant_evals = std::move(*requant);
-    auto bias = decode_element<E>(in, "proof");
-    if (!bias) return fail(bias.error());
-    lp.bias_eval = *bias;
-    auto mm = SumcheckProof<E>::decode(in, log2_padded(layer.in_features), 2);
-    if (!mm) return fail("proof: " + mm.error());
-    lp.matmul = std::move(*mm);
-    auto evals = decode_elements(in, 2);
-    if (!evals) return fail(evals.error());
-    lp.input_eval = (*evals)[0];
-    lp.weight_eval = (*evals)[1];
-    auto zc = SumcheckProof<E>::decode(in, batch_vars + log2_padded(layer.out_features), 3);
-    if (!zc) return fail("proof: " + zc.error());
-    lp.zero_check = std::move(*zc);
-    auto zc_evals = decode_elements(in, detail::polys_per_layer(layer));
-    if (!zc_evals) return fail(zc_evals.error());
-    lp.zero_check_evals = std::move(*zc_evals);
+    lp.kind = layer.kind;
+    const uint32_t out_vars = batch_vars + detail::shape_vars(layer.out);
+    const uint32_t kv = detail::kernel_vars(layer);
+    if (layer.kind == LayerKind::max_pool) {
+      ZK_TRY(element(lp.gap_eval));
+      ZK_TRY(elements(lp.pick_evals, size_t{1} << kv));
+      ZK_TRY(element(lp.output_sum));
+      ZK_TRY(sumcheck(lp.output_check, detail::spatial_vars(layer.out), 2));
+      ZK_TRY(element(lp.output_eval));
+    } else {
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      if (layer.has_weights()) {
+        ZK_TRY(element(lp.bias_eval));
+        const bool conv = layer.kind == LayerKind::conv;
+        const uint32_t vars = conv ? log2_padded(layer.in.c) + kv : detail::shape_vars(layer.in);
+        ZK_TRY(sumcheck(lp.channel_sum, vars, conv && detail::group_vars(layer) > 0 ? 3 : 2));
+        ZK_TRY(element(conv ? lp.gathered_eval : lp.input_eval));
+        ZK_TRY(element(lp.weight_eval));
+      }
+    }
+    if (layer.kind != LayerKind::dense) {
+      ZK_TRY(sumcheck(lp.spatial_sum, detail::spatial_vars(layer.in), 2));
+      ZK_TRY(element(lp.input_eval));
+    }
+    const bool pool = layer.kind == LayerKind::max_pool;
+    ZK_TRY(sumcheck(lp.zero_check, pool ? kv + out_vars : out_vars, 3));
+    ZK_TRY(elements(lp.zero_check_evals, pool ? 2 : detail::polys_per_layer(layer)));
     proof.layers.push_back(std::move(lp));
   }
   auto opening_size = in.length(in.remaining(), "proof: opening");

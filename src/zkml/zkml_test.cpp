@@ -189,7 +189,7 @@ TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {
   m.output_layers = {2};
   auto pk = setup(m);
   ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error(), "layer '/act/Sigmoid' (Lookup from Sigmoid): not provable yet: only MatMul/Gemm and Relu are");
+  EXPECT_EQ(pk.error(), "layer '/act/Sigmoid' (Lookup from Sigmoid): not provable yet: only MatMul/Gemm, Conv, MaxPool, AveragePool, Relu and Reshape/Flatten are");
 }
 
 // A cheating prover: the honest proving code after a change to its witness, tables or key.
@@ -388,14 +388,14 @@ TEST(Zkml, PackedProofTablePointsEvaluateEachTable) {
   }
   // A layer's block: T(block bits, s, z) = sum_i eq(s, i) P_i(z) over the layer's tables.
   for (uint32_t l = 0; l < spec->layers.size(); ++l) {
-    std::vector<E> z(layout.vars_of[layout.first[l]]), s(layout.slot_vars[l]);
+    std::vector<E> z(layout.vars_of[layout.first[l]]), s(layout.blocks[l][0].slot_vars);
     for (auto& c : z) c = E(F::from_u64(rng()), F::from_u64(rng()));
     for (auto& c : s) c = E(F::from_u64(rng()), F::from_u64(rng()));
     const auto eq = eq_table<E>(s);
     E combined = E::zero();
     for (uint32_t i = 0; i < detail::polys_per_layer(spec->layers[l]); ++i)
       combined += eq[i] * evaluate_multilinear<E, F>(tables[layout.first[l] + i], z);
-    const E from_packed = evaluate_multilinear<E, F>(packed, layout.layer_point(l, s, z));
+    const E from_packed = evaluate_multilinear<E, F>(packed, layout.block_point(l, 0, s, z));
     EXPECT_TRUE(from_packed == combined) << l;
   }
 }

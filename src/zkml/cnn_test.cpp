@@ -1,0 +1,472 @@
+// zkml on convolutional models: the wiring extensions the verifier evaluates, round trips of Conv /
+// MaxPool / AveragePool chains against the integer engine, and cheating provers on each new layer.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "model/int_engine.hpp"
+#include "model/io.hpp"
+#include "poly/multilinear.hpp"
+#include "zkml/layout.hpp"
+#include "zkml/model_bench.hpp"
+#include "zkml/window.hpp"
+#include "zkml/zkml.hpp"
+
+namespace zk::zkml {
+namespace {
+
+using model::IntLayer;
+using model::IntModel;
+using model::LayerOp;
+
+bool sanitized() { return std::getenv("ZKINFER_SANITIZED") != nullptr; }
+
+std::vector<E> random_point(std::mt19937_64& rng, size_t n) {
+  std::vector<E> out(n);
+  for (auto& c : out) c = E(F::from_u64(rng()), F::from_u64(rng()));
+  return out;
+}
+
+// The wiring extensions against the multilinear extension of the explicit 0/1 tables.
+TEST(Window, ExtensionsMatchExplicitTables) {
+  std::mt19937_64 rng(11);
+  const detail::Axis axes[] = {{{3, 1, 1, 1}, 7, 7}, {{2, 2, 1, 0}, 8, 4}, {{3, 2, 2, 2}, 9, 5},
+                               {{5, 1, 1, 0}, 5, 1}, {{1, 3, 1, 0}, 6, 2}, {{4, 3, 1, 2}, 6, 3}};
+  for (const auto& h : axes)
+    for (const auto& w : {axes[1], axes[2]}) {
+      const uint32_t pv_h = detail::log2_padded(h.out), pv_w = detail::log2_padded(w.out);
+      const uint32_t kv_h = detail::log2_padded(h.window.kernel), kv_w = detail::log2_padded(w.window.kernel);
+      const uint32_t iv_h = detail::log2_padded(h.in), iv_w = detail::log2_padded(w.in);
+      const auto p = random_point(rng, pv_h + pv_w), k = random_point(rng, kv_h + kv_w), i = random_point(rng, iv_h + iv_w);
+      const auto z = random_point(rng, pv_h + pv_w), rk = random_point(rng, kv_h + kv_w);
+      const size_t hp = size_t{1} << pv_h, wp = size_t{1} << pv_w, hk = size_t{1} << kv_h, wk = size_t{1} << kv_w;
+      const size_t hi = size_t{1} << iv_h, wi = size_t{1} << iv_w;
+      // Explicit tables over (p, k, i) and (k, p), variables p_h, p_w, k_h, k_w, i_h, i_w.
+      std::vector<F> wire(hp * wp * hk * wk * hi * wi, F::zero()), valid(hk * wk * hp * wp, F::zero());
+      std::vector<F> pooled(hp * wp * hi * wi, F::zero());
+      const int64_t mult[] = {3, -5, 7, 11, 13, 2, 9, 4, 6, 8, 10, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26};
+      std::vector<int64_t> multipliers(size_t{h.out} * w.out);
+      for (size_t m = 0; m < multipliers.size(); ++m) multipliers[m] = mult[m % 25];
+      for (uint32_t ph = 0; ph < h.out; ++ph)
+        for (uint32_t pw = 0; pw < w.out; ++pw)
+          for (uint32_t kh = 0; kh < h.window.kernel; ++kh)
+            for (uint32_t kw = 0; kw < w.window.kernel; ++kw) {
+              const int64_t ih = h.source(ph, kh), iw = w.source(pw, kw);
+              if (ih < 0 || iw < 0) continue;
+              const size_t pk = ((ph * wp + pw) * hk + kh) * wk + kw;
+              wire[(pk * hi + static_cast<size_t>(ih)) * wi + static_cast<size_t>(iw)] = F::one();
+              valid[((kh * wk + kw) * hp + ph) * wp + pw] = F::one();
+              pooled[((ph * wp + pw) * hi + static_cast<size_t>(ih)) * wi + static_cast<size_t>(iw)] +=
+                  F::from_i64(multipliers[ph * w.out + pw]);
+            }
+      auto sp = [](const std::vector<E>& v, uint32_t hv) { return detail::split_spatial(v, hv); };
+      std::vector<E> pki = p;
+      pki.insert(pki.end(), k.begin(), k.end());
+      pki.insert(pki.end(), i.begin(), i.end());
+      EXPECT_TRUE((detail::wiring_eval(h, w, sp(p, pv_h), sp(k, kv_h), sp(i, iv_h)) == evaluate_multilinear<E, F>(wire, pki)));
+      std::vector<E> kp = k;
+      kp.insert(kp.end(), p.begin(), p.end());
+      EXPECT_TRUE((detail::validity_eval(h, w, sp(k, kv_h), sp(p, pv_h)) == evaluate_multilinear<E, F>(valid, kp)));
+      std::vector<E> pi = p;
+      pi.insert(pi.end(), i.begin(), i.end());
+      EXPECT_TRUE((detail::pooling_wiring_eval(h, w, multipliers, sp(p, pv_h), sp(i, iv_h)) ==
+                   evaluate_multilinear<E, F>(pooled, pi)));
+      // V_rho(zeta_p) = sum_p eq(rho_p, p) eq(zeta_p, p) sum_k eq(rho_k, k) V(k, p).
+      const auto eq_p = eq_table<E>(p), eq_z = eq_table<E>(z), eq_k = eq_table<E>(rk);
+      E expected = E::zero();
+      for (size_t kk = 0; kk < hk * wk; ++kk)
+        for (size_t pp = 0; pp < hp * wp; ++pp) expected += eq_p[pp] * eq_z[pp] * eq_k[kk] * E(valid[kk * hp * wp + pp]);
+      EXPECT_TRUE((detail::weighted_validity_eval(h, w, sp(p, pv_h), sp(rk, kv_h), sp(z, pv_h)) == expected));
+    }
+}
+
+TEST(Window, EveryWindowReachesTheInput) {
+  EXPECT_TRUE((detail::Axis{{3, 1, 1, 1}, 5, 5}.every_window_reaches_input()));
+  EXPECT_TRUE((detail::Axis{{3, 2, 1, 2}, 4, 3}.every_window_reaches_input()));
+  EXPECT_FALSE((detail::Axis{{2, 1, 1, 3}, 4, 7}.every_window_reaches_input()));  // p = 0 reads -3, -2
+  EXPECT_FALSE((detail::Axis{{2, 3, 1, 0}, 4, 3}.every_window_reaches_input()));  // p = 2 starts at 6
+  EXPECT_TRUE((detail::Axis{{2, 1, 4, 3}, 4, 2}.every_window_reaches_input()));   // p = 0 reads -3 and 1
+}
+
+// Output size of one window axis (ONNX rule, floor).
+int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pad_lo, int64_t pad_hi) {
+  return (in + pad_lo + pad_hi - d * (k - 1) - 1) / s + 1;
+}
+
+struct CnnBuilder {
+  std::mt19937_64& rng;
+  IntModel m;
+  int64_t batch;
+  int64_t q = 127;
+
+  CnnBuilder(std::mt19937_64& r, int64_t b, model::Shape input_shape) : rng(r), batch(b) {
+    m.bits = 8;
+    IntLayer input;
+    input.op = LayerOp::Input;
+    input.name = "x";
+    input.source_op = "Input";
+    input.shape = input_shape;
+    input.shape[0] = b;
+    input.scale = 0.05;
+    m.layers.push_back(input);
+    m.input_layers = {0};
+  }
+  const model::Shape& shape() const { return m.layers.back().shape; }
+  int last() const { return static_cast<int>(m.layers.size() - 1); }
+
+  model::Window window(int64_t k, int64_t s, int64_t d, int64_t pad) const {
+    model::Window w;
+    w.kernel_h = w.kernel_w = k;
+    w.stride_h = w.stride_w = s;
+    w.dilation_h = w.dilation_w = d;
+    w.pad_top = w.pad_left = pad;
+    w.pad_bottom = w.pad_right = pad;
+    w.out_h = out_size(shape()[2], k, s, d, pad, pad);
+    w.out_w = out_size(shape()[3], k, s, d, pad, pad);
+    return w;
+  }
+  void requant(IntLayer& layer, bool per_channel, int64_t channels, int shift) {
+    std::uniform_int_distribution<int64_t> mult(1 << 10, 1 << 12);
+    layer.requantizes = true;
+    layer.requant.shift = shift;
+    layer.requant.lo = -q;
+    layer.requant.hi = q;
+    if (per_channel) {
+      layer.requant.channel_axis = 1;
+      for (int64_t c = 0; c < channels; ++c) layer.requant.multipliers.push_back(mult(rng));
+    } else {
+      layer.requant.multipliers = {mult(rng)};
+    }
+  }
+  void conv(int64_t out_channels, int64_t k, int64_t s, int64_t d, int64_t pad, int64_t groups, bool per_channel) {
+    IntLayer c;
+    c.op = LayerOp::Conv;
+    c.name = "conv" + std::to_string(m.layers.size());
+    c.source_op = "Conv";
+    c.inputs = {last()};
+    c.window = window(k, s, d, pad);
+    c.group = groups;
+    c.shape = {batch, out_channels, c.window.out_h, c.window.out_w};
+    c.scale = 0.1;
+    std::uniform_int_distribution<int64_t> weight(-q, q), bias(-3000, 3000);
+    c.weights.shape = {out_channels, shape()[1] / groups, k, k};
+    for (int64_t i = 0; i < model::numel(c.weights.shape); ++i) c.weights.data.push_back(weight(rng));
+    c.bias.shape = {out_channels, 1, 1};
+    for (int64_t i = 0; i < out_channels; ++i) c.bias.data.push_back(bias(rng));
+    requant(c, per_channel, out_channels, 22);
+    m.layers.push_back(c);
+  }
+  void relu() {
+    IntLayer r;
+    r.op = LayerOp::Relu;
+    r.name = "relu" + std::to_string(m.layers.size());
+    r.source_op = "Relu";
+    r.inputs = {last()};
+    r.shape = shape();
+    r.scale = m.layers.back().scale;
+    m.layers.push_back(r);
+  }
+  void pool(bool max, int64_t k, int64_t s, int64_t pad) {
+    IntLayer p;
+    p.op = max ? LayerOp::MaxPool : LayerOp::SumPool;
+    p.name = (max ? "maxpool" : "avgpool") + std::to_string(m.layers.size());
+    p.source_op = max ? "MaxPool" : "AveragePool";
+    p.inputs = {last()};
+    p.window = window(k, s, 1, pad);
+    p.shape = {batch, shape()[1], p.window.out_h, p.window.out_w};
+    p.scale = m.layers.back().scale;
+    if (!max) {
+      // Per-element multipliers 2^16 / count (count = window positions inside the input).
+      p.requantizes = true;
+      p.requant = {{}, -1, true, 16, -q, q};
+      model::IntTensor geometry{shape(), std::vector<int64_t>(static_cast<size_t>(model::numel(shape())), 0)}, sums;
+      std::vector<int64_t> counts;
+      model::pool2d<model::IntArith>(geometry, p.window, model::PoolKind::Sum, false, sums, counts);
+      for (int64_t c : counts) p.requant.multipliers.push_back((int64_t{1} << 16) / std::max<int64_t>(c, 1));
+    }
+    m.layers.push_back(p);
+  }
+  void flatten() {
+    IntLayer r;
+    r.op = LayerOp::Reshape;
+    r.name = "flatten";
+    r.source_op = "Flatten";
+    r.inputs = {last()};
+    r.shape = {batch, model::numel(shape()) / batch};
+    r.scale = m.layers.back().scale;
+    m.layers.push_back(r);
+  }
+  void dense(int64_t out) {
+    IntLayer d;
+    d.op = LayerOp::MatMul;
+    d.name = "fc";
+    d.source_op = "Gemm";
+    d.inputs = {last()};
+    d.shape = {batch, out};
+    d.scale = 0.2;
+    std::uniform_int_distribution<int64_t> weight(-q, q), bias(-3000, 3000);
+    d.weights.shape = {shape()[1], out};
+    for (int64_t i = 0; i < shape()[1] * out; ++i) d.weights.data.push_back(weight(rng));
+    d.bias.shape = {out};
+    for (int64_t i = 0; i < out; ++i) d.bias.data.push_back(bias(rng));
+    requant(d, false, out, 24);
+    m.layers.push_back(d);
+  }
+  IntModel finish() {
+    m.output_layers = {last()};
+    m.output_names = {"y"};
+    return m;
+  }
+};
+
+std::vector<int64_t> random_input(std::mt19937_64& rng, size_t count) {
+  std::uniform_int_distribution<int64_t> d(-127, 127);
+  std::vector<int64_t> out(count);
+  for (auto& v : out) v = d(rng);
+  return out;
+}
+
+std::vector<int64_t> reference_outputs(const IntModel& m, const std::vector<int64_t>& input) {
+  auto trace = model::run_int(m, {model::IntTensor{m.layers[0].shape, input}});
+  EXPECT_TRUE(trace.ok()) << trace.error();
+  return trace.ok() ? trace->layers[m.output_layers[0]].output.data : std::vector<int64_t>{};
+}
+
+void expect_round_trip(const IntModel& m, std::mt19937_64& rng) {
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto batch = static_cast<uint32_t>(m.layers[0].shape[0]);
+  const auto input = random_input(rng, static_cast<size_t>(model::numel(m.layers[0].shape)));
+  auto proof = prove(*pk, batch, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_EQ(proof->output, reference_outputs(m, input));
+  auto verified = verify_bytes(pk->vk, proof->to_bytes(), input, proof->output);
+  ASSERT_TRUE(verified.ok()) << verified.error();
+  auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+  ASSERT_TRUE(vk.ok()) << vk.error();
+  EXPECT_TRUE(verify_bytes(*vk, proof->to_bytes()).ok());
+  auto pk2 = ProvingKey::from_bytes(pk->to_bytes());
+  ASSERT_TRUE(pk2.ok()) << pk2.error();
+  EXPECT_EQ(pk2->weights, pk->weights);
+}
+
+TEST(Cnn, ConvReluMaxPoolAvgPoolDense) {
+  std::mt19937_64 rng(21);
+  for (int64_t batch : {1, 2}) {
+    CnnBuilder b(rng, batch, {1, 3, 9, 10});
+    b.conv(5, 3, 1, 1, 1, 1, batch == 2);
+    b.relu();
+    b.pool(true, 2, 2, 0);
+    b.conv(4, 2, 1, 1, 0, 1, false);
+    b.pool(false, 2, 1, 1);
+    b.flatten();
+    b.dense(3);
+    expect_round_trip(b.finish(), rng);
+  }
+}
+
+TEST(Cnn, StridesDilationPaddingAndGroups) {
+  std::mt19937_64 rng(22);
+  struct Case {
+    int64_t k, s, d, pad, groups, in_c, out_c;
+  };
+  for (const Case& c : {Case{3, 2, 1, 1, 1, 2, 3}, Case{3, 1, 2, 2, 1, 3, 2}, Case{2, 3, 1, 0, 2, 4, 4},
+                        Case{3, 1, 1, 1, 4, 4, 4}, Case{1, 1, 1, 0, 1, 5, 6}}) {
+    if (sanitized() && c.groups == 2) continue;
+    CnnBuilder b(rng, 1, {1, c.in_c, 7, 6});
+    b.conv(c.out_c, c.k, c.s, c.d, c.pad, c.groups, true);
+    b.relu();
+    b.pool(true, 3, 1, 1);  // padded max pooling: padding never wins
+    expect_round_trip(b.finish(), rng);
+  }
+}
+
+TEST(Cnn, ReluAfterMaxPoolFusesIntoTheConv) {
+  std::mt19937_64 rng(23);
+  CnnBuilder b(rng, 1, {1, 2, 6, 6});
+  b.conv(3, 3, 1, 1, 1, 1, false);
+  b.pool(true, 2, 2, 0);
+  b.relu();
+  b.pool(false, 3, 3, 0);  // global average pooling over the 3 x 3 map
+  const IntModel m = b.finish();
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  EXPECT_TRUE(spec->layers[0].relu);
+  EXPECT_EQ(spec->layers[1].lo, 0);
+  expect_round_trip(m, rng);
+}
+
+TEST(Cnn, FlatInputReshapedForTheFirstConv) {
+  std::mt19937_64 rng(24);
+  CnnBuilder b(rng, 1, {1, 2 * 5 * 5});
+  IntLayer r;
+  r.op = LayerOp::Reshape;
+  r.name = "reshape";
+  r.source_op = "Reshape";
+  r.inputs = {0};
+  r.shape = {1, 2, 5, 5};
+  r.scale = 0.05;
+  b.m.layers.push_back(r);
+  b.conv(2, 3, 1, 1, 0, 1, false);
+  expect_round_trip(b.finish(), rng);
+}
+
+// A cheating prover on a Conv -> MaxPool -> Dense model.
+struct CnnCheat : ::testing::Test {
+  std::mt19937_64 rng{25};
+  IntModel m = [this] {
+    CnnBuilder b(rng, 1, {1, 2, 6, 6});
+    b.conv(3, 3, 1, 1, 1, 1, true);
+    b.relu();
+    b.pool(true, 2, 2, 0);
+    b.flatten();
+    b.dense(4);
+    return b.finish();
+  }();
+  Result<ProvingKey> pk = setup(m);
+  std::vector<int64_t> input = random_input(rng, 72);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) {
+    auto proof = prove(*pk, 1, input, &hooks);
+    EXPECT_TRUE(proof.ok()) << proof.error();
+    if (!proof.ok()) return "";
+    auto verdict = verify(pk->vk, *proof);
+    EXPECT_FALSE(verdict.ok());
+    EXPECT_FALSE(verify_bytes(pk->vk, proof->to_bytes()).ok());
+    return verdict.ok() ? "" : verdict.error();
+  }
+  // Index of (c, h, w) in a layer's padded output grid (batch row 0).
+  size_t at(uint32_t l, uint32_t c, uint32_t h, uint32_t w) const {
+    return detail::padded_index(pk->vk.spec.layers[l].out, c, h, w);
+  }
+};
+
+TEST_F(CnnCheat, HonestProofVerifies) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+}
+
+TEST_F(CnnCheat, AlteredConvWeightFailsTheOpening) {
+  pk->weights[0][7] += 1;
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
+TEST_F(CnnCheat, AlteredConvActivationFailsTheConvolution) {
+  const size_t i = at(0, 1, 2, 3);
+  const std::string reason = reject({[i](Witness& w) { w.layers[0].y[i] += 1; }, {}});
+  EXPECT_NE(reason.find("layer 0 ("), std::string::npos) << reason;
+  EXPECT_NE(reason.find("convolution"), std::string::npos) << reason;
+}
+
+TEST_F(CnnCheat, MaxPoolOutputBelowTheMaximumFailsTheRangeCheck) {
+  // y one below the maximum with consistent gaps: the maximal element's gap is -1, outside [0, 2^16).
+  const size_t i = at(1, 0, 1, 1);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.y[i] -= 1;
+                                       for (size_t k = 0; k < 4; ++k) l.gap[k * l.y.size() + i] -= 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
+}
+
+TEST_F(CnnCheat, MaxPoolOutputAboveTheMaximumFailsTheZeroCheck) {
+  // y one above the maximum with consistent gaps: every gap >= 1, so the picked one is not 0.
+  const size_t i = at(1, 2, 0, 1);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.y[i] += 1;
+                                       const size_t grid = l.y.size();
+                                       for (size_t k = 0; k < 4; ++k) l.gap[k * grid + i] += 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
+}
+
+TEST_F(CnnCheat, MaxPoolGapInconsistentWithTheInputFailsTheWindowCheck) {
+  const size_t i = at(1, 1, 1, 0);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const size_t grid = l.y.size();
+                                       size_t k = 0;
+                                       while (l.pick[k * grid + i] == 1) ++k;
+                                       l.gap[k * grid + i] += 1;  // still >= 0, not picked
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool window sum-check: final evaluation mismatch");
+}
+
+TEST_F(CnnCheat, SecondPickFailsThePickSum) {
+  const size_t i = at(1, 0, 0, 0);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const size_t grid = l.y.size();
+                                       size_t k = 0;
+                                       while (l.pick[k * grid + i] == 1) ++k;
+                                       l.pick[k * grid + i] = 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool: the picks do not sum to one per output");
+}
+
+TEST_F(CnnCheat, PickOfANonMaximalElementFailsTheZeroCheck) {
+  // Move the pick to an element with a nonzero gap: sum_k S D != 0.
+  const size_t i = at(1, 1, 0, 0);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const size_t grid = l.y.size();
+                                       for (size_t k = 0; k < 4; ++k) l.pick[k * grid + i] = 0;
+                                       size_t k = 0;
+                                       while (l.gap[k * grid + i] == 0) ++k;
+                                       l.pick[k * grid + i] = 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
+}
+
+TEST_F(CnnCheat, AlteredOutputFailsTheOutputCheck) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.output[1] += 1; }});
+  EXPECT_EQ(reason, "layer 2 (fc): the outputs do not match the committed output layer");
+}
+
+TEST_F(CnnCheat, TamperedBytesAreRejected) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok());
+  const auto bytes = proof->to_bytes();
+  const size_t step = bytes.size() / (sanitized() ? 30 : 150) + 1;
+  for (size_t i = 0; i < bytes.size(); i += step) {
+    auto changed = bytes;
+    changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    EXPECT_FALSE(verify_bytes(pk->vk, changed).ok()) << "offset " << i;
+  }
+  for (size_t n = 0; n < bytes.size(); n += step)
+    EXPECT_FALSE(verify_bytes(pk->vk, std::span(bytes).first(n)).ok()) << n;
+}
+
+TEST(Cnn, OnnxSmallCnnModels) {
+  const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/tests/models/";
+  for (const char* name : {"conv_bn"}) {
+    auto inputs = model::read_inputs(dir + name + ".json");
+    ASSERT_TRUE(inputs.ok()) << inputs.error();
+    auto m = quantize_onnx(dir + name + ".onnx", &*inputs, 8);
+    ASSERT_TRUE(m.ok()) << m.error();
+    auto pk = setup(*m);
+    ASSERT_TRUE(pk.ok()) << name << ": " << pk.error();
+    auto input = quantize_input(pk->vk.spec, (*inputs)[0]);
+    ASSERT_TRUE(input.ok());
+    const auto batch = static_cast<uint32_t>(input->size() / pk->vk.spec.input_features());
+    auto proof = prove(*pk, batch, *input);
+    ASSERT_TRUE(proof.ok()) << proof.error();
+    model::IntModel with_batch = *m;
+    for (auto& layer : with_batch.layers) layer.shape[0] = batch;
+    EXPECT_EQ(proof->output, reference_outputs(with_batch, *input)) << name;
+    auto verified = verify_bytes(pk->vk, proof->to_bytes(), *input);
+    EXPECT_TRUE(verified.ok()) << name << ": " << verified.error();
+  }
+}
+
+}  // namespace
+}  // namespace zk::zkml
