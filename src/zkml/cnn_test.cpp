@@ -2,7 +2,10 @@
 // MaxPool / AveragePool chains against the integer engine, and cheating provers on each new layer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 
 #include "model/int_engine.hpp"
@@ -466,6 +469,126 @@ TEST(Cnn, OnnxSmallCnnModels) {
     auto verified = verify_bytes(pk->vk, proof->to_bytes(), *input);
     EXPECT_TRUE(verified.ok()) << name << ": " << verified.error();
   }
+}
+
+// Table layers: a tabulated function between dense layers, and a ReLU on the model input.
+struct TableCheat : ::testing::Test {
+  std::mt19937_64 rng{26};
+  IntModel m = [this] {
+    CnnBuilder b(rng, 2, {2, 6});
+    IntLayer relu;  // on the input: not fusable, so a table layer
+    relu.op = LayerOp::Relu;
+    relu.name = "relu_in";
+    relu.source_op = "Relu";
+    relu.inputs = {0};
+    relu.shape = {2, 6};
+    relu.scale = 0.05;
+    b.m.layers.push_back(relu);
+    b.dense(5);
+    IntLayer table;
+    table.op = LayerOp::Lookup;
+    table.name = "sigmoid";
+    table.source_op = "Sigmoid";
+    table.inputs = {b.last()};
+    table.shape = {2, 5};
+    table.scale = 1.0 / 127;
+    table.table_offset = -127;
+    for (int64_t v = -127; v <= 127; ++v)
+      table.table.push_back(static_cast<int64_t>(std::lround(127.0 / (1.0 + std::exp(-static_cast<double>(v) / 20)))));
+    b.m.layers.push_back(table);
+    b.dense(3);
+    return b.finish();
+  }();
+  Result<ProvingKey> pk = setup(m);
+  std::vector<int64_t> input = random_input(rng, 12);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) {
+    auto proof = prove(*pk, 2, input, &hooks);
+    EXPECT_TRUE(proof.ok()) << proof.error();
+    if (!proof.ok()) return "";
+    auto verdict = verify(pk->vk, *proof);
+    EXPECT_FALSE(verdict.ok());
+    return verdict.ok() ? "" : verdict.error();
+  }
+};
+
+TEST_F(TableCheat, HonestProofMatchesTheIntegerEngine) {
+  ASSERT_EQ(pk->vk.spec.layers.size(), 4u);
+  EXPECT_EQ(pk->vk.spec.layers[0].kind, LayerKind::table);
+  EXPECT_EQ(pk->vk.spec.layers[2].kind, LayerKind::table);
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_EQ(proof->output, reference_outputs(m, input));
+  auto verified = verify_bytes(pk->vk, proof->to_bytes(), input);
+  EXPECT_TRUE(verified.ok()) << verified.error();
+  auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+  ASSERT_TRUE(vk.ok()) << vk.error();
+}
+
+TEST_F(TableCheat, OutputOffTheTableFailsTheLookup) {
+  const std::string reason = reject({[](Witness& w) { w.layers[2].y[1] += 1; }, {}});
+  EXPECT_EQ(reason.rfind("layer 2 (sigmoid): table lookup: ", 0), 0u) << reason;
+}
+
+TEST_F(TableCheat, NonzeroPaddingFailsTheLookup) {
+  // Column 5 of the 8-wide padded grid is padding: it must hold the row (0, 0, 0).
+  const std::string reason = reject({[](Witness& w) { w.layers[2].y[5] = 3; }, {}});
+  EXPECT_EQ(reason.rfind("layer 2 (sigmoid): table lookup: ", 0), 0u) << reason;
+}
+
+TEST_F(TableCheat, AlteredMultiplicityFailsTheLookup) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.layer_polys[0][1][3] += F::one(); }});
+  EXPECT_EQ(reason.rfind("layer 0 (relu_in): table lookup: ", 0), 0u) << reason;
+}
+
+TEST(TableLayer, IdentityModelIsProvable) {
+  std::mt19937_64 rng(27);
+  CnnBuilder b(rng, 1, {1, 4});
+  b.flatten();
+  const IntModel m = b.finish();
+  expect_round_trip(m, rng);
+}
+
+// Every EZKL example whose layers are provable: setup, prove and verify, and the proven outputs
+// are the integer engine's. Examples with other layers must be refused at setup with a reason.
+TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {
+  const std::filesystem::path root = std::filesystem::path(ZKINFER_SOURCE_DIR) / ".." / "shared" / "ezkl-examples";
+  if (!std::filesystem::is_directory(root)) GTEST_SKIP() << "no EZKL examples at " << root;
+  int proven = 0, total = 0;
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) dirs.push_back(entry.path());
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& dir : dirs) {
+    const auto model_path = dir / "network.onnx";
+    if (!std::filesystem::exists(model_path)) continue;
+    auto inputs = model::read_inputs((dir / "input.json").string());
+    if (!inputs) continue;
+    auto m = quantize_onnx(model_path.string(), &*inputs, 8);
+    if (!m) continue;
+    ++total;
+    SCOPED_TRACE(dir.filename().string());
+    auto pk = setup(*m);
+    if (!pk) {
+      EXPECT_FALSE(pk.error().empty());
+      std::cout << dir.filename().string() << ": " << pk.error() << "\n";
+      continue;
+    }
+    if (sanitized() && pk->vk.spec.layers.size() > 4) continue;
+    auto input = quantize_input(pk->vk.spec, (*inputs)[0]);
+    ASSERT_TRUE(input.ok()) << input.error();
+    const auto batch = static_cast<uint32_t>(input->size() / pk->vk.spec.input_features());
+    auto proof = prove(*pk, batch, *input);
+    ASSERT_TRUE(proof.ok()) << proof.error();
+    model::IntModel with_batch = *m;
+    for (auto& layer : with_batch.layers) layer.shape[0] = batch;
+    EXPECT_EQ(proof->output, reference_outputs(with_batch, *input));
+    auto verified = verify_bytes(pk->vk, proof->to_bytes(), *input);
+    EXPECT_TRUE(verified.ok()) << verified.error();
+    proven += verified.ok();
+    std::cout << dir.filename().string() << ": proven (" << pk->vk.spec.layers.size() << " layers)\n";
+  }
+  std::cout << "EZKL examples: " << proven << " of " << total << " quantized examples proven\n";
 }
 
 }  // namespace

@@ -20,6 +20,10 @@ using model::LayerOp;
 constexpr int64_t kMaxScaledWeight = int64_t{1} << 60;
 constexpr int64_t kMaxScaledBias = int64_t{1} << 62;
 
+constexpr const char* kProvableOps =
+    "only MatMul/Gemm, Conv, MaxPool, AveragePool, division by a constant, Relu, table functions and "
+    "Reshape/Flatten are";
+
 Error not_provable(const IntLayer& layer, const std::string& why) {
   return fail("layer '" + layer.name + "' (" + model::layer_op_name(layer.op) + " from " + layer.source_op +
               "): not provable yet: " + why);
@@ -75,8 +79,8 @@ std::optional<TensorShape> example_shape(const model::Shape& shape) {
   return out;
 }
 
-// Window axes of a Conv/pool layer whose output is `out`; every output position's window must
-// reach into the input (a maximum over no value is undefined).
+// Window axes of a Conv/pool layer whose output is `out`. For a maximum, every output position's
+// window must reach into the input (a maximum over no value is undefined; sums over none are 0).
 Result<std::pair<WindowAxis, WindowAxis>> window_axes(const IntLayer& source, const TensorShape& in,
                                                       const TensorShape& out) {
   const model::Window& w = source.window;
@@ -91,8 +95,9 @@ Result<std::pair<WindowAxis, WindowAxis>> window_axes(const IntLayer& source, co
   const WindowAxis h = axis(w.kernel_h, w.stride_h, w.dilation_h, w.pad_top);
   const WindowAxis x = axis(w.kernel_w, w.stride_w, w.dilation_w, w.pad_left);
   if (w.out_h != out.h || w.out_w != out.w) return not_provable(source, "window output size mismatch");
-  for (const detail::Axis& a : {detail::Axis{h, in.h, out.h}, detail::Axis{x, in.w, out.w}})
-    if (!a.every_window_reaches_input()) return not_provable(source, "a window lies entirely in the padding");
+  if (source.op == LayerOp::MaxPool)
+    for (const detail::Axis& a : {detail::Axis{h, in.h, out.h}, detail::Axis{x, in.w, out.w}})
+      if (!a.every_window_reaches_input()) return not_provable(source, "a window lies entirely in the padding");
   return std::pair{h, x};
 }
 
@@ -108,10 +113,11 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   for (const IntLayer& layer : model.layers)
     switch (layer.op) {
       case LayerOp::Input: case LayerOp::MatMul: case LayerOp::Conv: case LayerOp::Relu:
-      case LayerOp::MaxPool: case LayerOp::SumPool: case LayerOp::Reshape:
+      case LayerOp::MaxPool: case LayerOp::SumPool: case LayerOp::Rescale: case LayerOp::Reshape:
+      case LayerOp::Lookup:
         break;
       default:
-        return not_provable(layer, "only MatMul/Gemm, Conv, MaxPool, AveragePool, Relu and Reshape/Flatten are");
+        return not_provable(layer, kProvableOps);
     }
   ModelSpec spec;
   spec.bits = model.bits;
@@ -133,19 +139,51 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       head = static_cast<int>(i);
       continue;
     }
+    const int64_t in_lo = spec.layers.empty() ? -spec.input_bound : spec.layers.back().lo;
+    const int64_t in_hi = spec.layers.empty() ? spec.input_bound : spec.layers.back().hi;
     if (layer.op == LayerOp::Relu) {
       // relu(clamp(t, lo, hi)) = clamp(t, max(lo, 0), hi) since hi >= 0, and relu commutes with a
-      // window maximum, so a ReLU after [requantizing layer (, max_pool)] tightens that clamp.
+      // window maximum, so a ReLU after [requantizing layer (, max_pool)] tightens that clamp;
+      // after a table layer it is folded into the table; anywhere else it is a table layer.
       Layer* target = spec.layers.empty() ? nullptr : &spec.layers.back();
       if (target && target->kind == LayerKind::max_pool)
         target = spec.layers.size() >= 2 ? &spec.layers[spec.layers.size() - 2] : nullptr;
-      if (!target || target->relu || !target->requantizes())
-        return not_provable(layer, "a Relu must follow a requantizing layer (MatMul/Gemm, Conv, AveragePool)");
-      target->relu = true;
-      target->lo = std::max<int64_t>(target->lo, 0);
-      spec.layers.back().name += "+" + layer.name;
-      if (spec.layers.back().kind == LayerKind::max_pool) spec.layers.back().lo = target->lo;
+      if (target && !target->relu && (target->requantizes() || target->kind == LayerKind::table)) {
+        target->relu = true;
+        target->lo = std::max<int64_t>(target->lo, 0);
+        for (int64_t& v : target->table) v = std::max<int64_t>(v, 0);
+        spec.layers.back().name += "+" + layer.name;
+        if (spec.layers.back().kind == LayerKind::max_pool) spec.layers.back().lo = target->lo;
+        head = static_cast<int>(i);
+        continue;
+      }
+    }
+    if (layer.op == LayerOp::Relu || layer.op == LayerOp::Lookup) {
+      // y = f(x) with f tabulated over the input range [in_lo, in_hi] exactly.
+      Layer t;
+      t.kind = LayerKind::table;
+      t.name = layer.name;
+      t.in = t.out = layout;
+      t.scale = layer.scale;
+      t.relu = layer.op == LayerOp::Relu;
+      if (in_hi - in_lo + 1 > kMaxTableEntries) return not_provable(layer, "the input range is too wide for a table");
+      const auto size = static_cast<int64_t>(layer.table.size());
+      if (layer.op == LayerOp::Lookup && (in_lo < layer.table_offset || in_hi >= layer.table_offset + size))
+        return not_provable(layer, "the table does not cover its input range");
+      t.table_offset = in_lo;
+      for (int64_t v = in_lo; v <= in_hi; ++v) {
+        const int64_t f = layer.op == LayerOp::Relu ? std::max<int64_t>(v, 0) : layer.table[static_cast<size_t>(v - layer.table_offset)];
+        if (f < -spec.input_bound || f > spec.input_bound) return not_provable(layer, "a table value is out of range");
+        t.table.push_back(f);
+      }
+      t.lo = std::min<int64_t>(0, *std::min_element(t.table.begin(), t.table.end()));
+      t.hi = std::max<int64_t>(0, *std::max_element(t.table.begin(), t.table.end()));
+      in_bound = std::max(std::abs(t.lo), std::abs(t.hi));
+      spec.layers.push_back(std::move(t));
+      w_all.emplace_back();
+      b_all.emplace_back();
       head = static_cast<int>(i);
+      if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
       continue;
     }
     const auto in_logical = example_shape(model.layers[static_cast<size_t>(head)].shape);
@@ -168,10 +206,14 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
         layout = *in_logical;
       }
       spec_layer.in = layout;
-      auto axes = window_axes(layer, spec_layer.in, spec_layer.out);
-      if (!axes) return fail(axes.error());
-      spec_layer.win_h = axes->first;
-      spec_layer.win_w = axes->second;
+      if (layer.op == LayerOp::Rescale) {  // a 1 x 1 sum pooling: acc = x, requantized
+        if (!(spec_layer.out == spec_layer.in)) return not_provable(layer, "a rescaling changes the shape");
+      } else {
+        auto axes = window_axes(layer, spec_layer.in, spec_layer.out);
+        if (!axes) return fail(axes.error());
+        spec_layer.win_h = axes->first;
+        spec_layer.win_w = axes->second;
+      }
       spec_layer.kind = layer.op == LayerOp::Conv      ? LayerKind::conv
                         : layer.op == LayerOp::MaxPool ? LayerKind::max_pool
                                                        : LayerKind::sum_pool;
@@ -287,7 +329,21 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     head = static_cast<int>(i);
     if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
   }
-  if (spec.layers.empty()) return fail("zkml: the model has no provable layer");
+  if (spec.layers.empty()) {
+    // Only data movement (Identity, Reshape, Flatten): prove the identity as a table layer.
+    Layer identity;
+    identity.kind = LayerKind::table;
+    identity.name = "identity";
+    identity.in = identity.out = layout;
+    identity.scale = spec.input_scale;
+    identity.table_offset = -spec.input_bound;
+    for (int64_t v = -spec.input_bound; v <= spec.input_bound; ++v) identity.table.push_back(v);
+    identity.lo = -spec.input_bound;
+    identity.hi = spec.input_bound;
+    spec.layers.push_back(std::move(identity));
+    w_all.emplace_back();
+    b_all.emplace_back();
+  }
   if (model.output_layers[0] != head) return fail("zkml: the model output is not the end of the layer chain");
   if (detail::padded_size(spec.input) > kMaxFeatures) return fail("zkml: the padded input is too large");
   for (auto& layer : spec.layers)
@@ -453,6 +509,11 @@ Result<WindowAxis> get_axis(ByteReader& in) {
 // The structural rules extract_spec guarantees, checked on a decoded layer reading `previous`.
 Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
   if (!(layer.in == previous)) return fail("key: layer '" + layer.name + "' does not fit its input");
+  if (layer.kind == LayerKind::table) {
+    if (!(layer.out == layer.in) || layer.groups != 1 || !(layer.win_h == WindowAxis{}) || !(layer.win_w == WindowAxis{}))
+      return fail("key: bad table layer");
+    return {};
+  }
   if (layer.kind == LayerKind::dense) {
     if (layer.out.h != 1 || layer.out.w != 1 || layer.groups != 1 || !(layer.win_h == WindowAxis{}) ||
         !(layer.win_w == WindowAxis{}))
@@ -465,7 +526,8 @@ Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
     return fail("key: bad group count");
   if (layer.kind != LayerKind::conv && (layer.groups != 1 || layer.out.c != layer.in.c))
     return fail("key: pooling changes the channel count");
-  if (!detail::axis_h(layer).every_window_reaches_input() || !detail::axis_w(layer).every_window_reaches_input())
+  if (layer.kind == LayerKind::max_pool &&
+      (!detail::axis_h(layer).every_window_reaches_input() || !detail::axis_w(layer).every_window_reaches_input()))
     return fail("key: a window lies entirely in the padding");
   return {};
 }
@@ -502,6 +564,11 @@ void VerifyingKey::serialize(ByteWriter& out) const {
     out.u32(layer.groups);
     out.u8(layer.relu ? 1 : 0);
     put_f64(out, layer.scale);
+    if (layer.kind == LayerKind::table) {
+      put_i64(out, layer.table_offset);
+      out.u32(static_cast<uint32_t>(layer.table.size()));
+      for (int64_t v : layer.table) put_i64(out, v);
+    }
     if (!layer.requantizes()) continue;
     out.u32(layer.shift);
     out.u32(static_cast<uint32_t>(layer.multipliers.size()));
@@ -545,7 +612,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   for (uint32_t l = 0; l < count; ++l) {
     Layer layer;
     ZK_GET(kind, in.u8());
-    if (kind > static_cast<uint8_t>(LayerKind::max_pool)) return fail("key: unknown layer kind");
+    if (kind > static_cast<uint8_t>(LayerKind::table)) return fail("key: unknown layer kind");
     layer.kind = static_cast<LayerKind>(kind);
     ZK_GET(name_length, in.length(kMaxNameBytes, "key: layer name"));
     ZK_GET(name, in.take(name_length));
@@ -567,6 +634,23 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     ZK_GET(scale, get_scale(in));
     layer.scale = scale;
     previous = layer.out;
+    if (layer.kind == LayerKind::table) {
+      // f tabulated exactly over the previous layer's range [lo, hi], values within [-Q, Q].
+      ZK_GET(offset, get_i64(in));
+      ZK_GET(entries, get_u32_in(in, 1, kMaxTableEntries, "table size"));
+      if (offset != lo || static_cast<int64_t>(entries) != hi - lo + 1) return fail("key: the table does not match its input range");
+      if (in.remaining() / 8 < entries) return fail("key: truncated table");
+      layer.table_offset = offset;
+      for (uint32_t i = 0; i < entries; ++i) {
+        ZK_GET(v, get_i64(in));
+        if (v < -vk.spec.input_bound || v > vk.spec.input_bound) return fail("key: table value out of range");
+        layer.table.push_back(v);
+      }
+      layer.lo = lo = std::min<int64_t>(0, *std::min_element(layer.table.begin(), layer.table.end()));
+      layer.hi = hi = std::max<int64_t>(0, *std::max_element(layer.table.begin(), layer.table.end()));
+      vk.spec.layers.push_back(std::move(layer));
+      continue;
+    }
     if (!layer.requantizes()) {
       layer.lo = lo;
       layer.hi = hi;

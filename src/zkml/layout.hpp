@@ -94,8 +94,13 @@ inline WeightLayout weight_layout(const ModelSpec& spec) {
 }
 
 inline uint32_t polys_per_layer(const Layer& layer) {
+  if (layer.kind == LayerKind::table) return 2;
   return layer.requantizes() ? 1 + layer.remainder_limbs() + 2 * layer.slack_limbs() : 3;
 }
+
+// Rows of a table layer's lookup table: (offset + i, f_i, 1) for every entry, then (0, 0, 0) for
+// the padding positions of the grid.
+inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
 
 // Per-proof tables. A requantizing layer has y, r limbs, d+ limbs, d- limbs over its output grid
 // B' x C' x H' x W' (m_l = log B' + shape_vars(out) variables); a max_pool layer has y over its
@@ -119,7 +124,8 @@ struct ProofLayout {
   std::vector<uint64_t> offset;            // per table: start index in T
   std::vector<uint32_t> first;             // per layer: its first table (y)
   std::vector<std::vector<Block>> blocks;  // per layer
-  uint32_t multiplicities = 0;
+  bool range_checked = true;              // some layer has range columns (else no range lookup)
+  uint32_t multiplicities = 0;            // the range multiplicities' table, if range_checked
 
   // The point of T at which T equals P_table(z).
   std::vector<E> point(uint32_t table, std::span<const E> z) const {
@@ -144,8 +150,15 @@ struct ProofLayout {
   }
 };
 
+inline bool has_range_checks(const ModelSpec& spec) {
+  for (const auto& layer : spec.layers)
+    if (layer.kind != LayerKind::table) return true;
+  return false;
+}
+
 inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
   ProofLayout layout;
+  layout.range_checked = has_range_checks(spec);
   struct Pending {
     uint32_t block_vars, layer, block;  // layer == #layers: the multiplicities
   };
@@ -163,14 +176,19 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
     layout.blocks.emplace_back();
     if (layer.requantizes()) {
       add_block(l, polys_per_layer(layer), vars);
-    } else {
+    } else if (layer.kind == LayerKind::max_pool) {
       add_block(l, 1, vars);
       add_block(l, 2, kernel_vars(layer) + vars);
+    } else {
+      add_block(l, 1, vars);
+      add_block(l, 1, log2_padded(lookup_rows(layer)));
     }
   }
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
-  layout.vars_of.push_back(kLimbBits);
-  pending.push_back({kLimbBits, static_cast<uint32_t>(spec.layers.size()), 0});
+  if (layout.range_checked) {
+    layout.vars_of.push_back(kLimbBits);
+    pending.push_back({kLimbBits, static_cast<uint32_t>(spec.layers.size()), 0});
+  }
   std::stable_sort(pending.begin(), pending.end(),
                    [](const Pending& a, const Pending& b) { return a.block_vars > b.block_vars; });
   layout.offset.assign(layout.vars_of.size(), 0);
@@ -200,12 +218,14 @@ struct RangeColumn {
 
 // The lookup groups in order: per requantizing layer y - lo, hi - y, then for r, d+, d- in turn
 // each limb and, if the top limb is narrower than 16 bits, 2^(16 - w) times the top limb; per
-// max_pool layer its gap D (a difference of two values in [-Q, Q], so below 2^16).
+// max_pool layer its gap D (a difference of two values in [-Q, Q], so below 2^16); none for a
+// table layer (its lookup bounds its output).
 inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
   std::vector<RangeColumn> columns;
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
-    if (!layer.requantizes()) {
+    if (layer.kind == LayerKind::table) continue;
+    if (layer.kind == LayerKind::max_pool) {
       columns.push_back({l, 1, 1, 0});
       continue;
     }

@@ -97,6 +97,18 @@ LookupStatement<F> lookup_statement(const ModelSpec& spec, uint32_t batch) {
   return statement;
 }
 
+// A table layer's lookup: rows (x, y, valid) of its grid in {(offset + i, f_i, 1)} + {(0, 0, 0)}.
+LookupStatement<F> table_statement(const Layer& layer, uint32_t batch) {
+  std::vector<std::vector<F>> columns(3);
+  for (size_t i = 0; i < layer.table.size(); ++i) {
+    columns[0].push_back(F::from_i64(layer.table_offset + static_cast<int64_t>(i)));
+    columns[1].push_back(F::from_i64(layer.table[i]));
+    columns[2].push_back(F::one());
+  }
+  for (auto& c : columns) c.push_back(F::zero());
+  return {LookupTable<F>::from_columns(std::move(columns)), {padded(batch) * padded_size(layer.out)}};
+}
+
 void absorb_statement(Transcript& t, const VerifyingKey& vk, const Proof& proof) {
   t.absorb_digest("zkml/vk", vk.digest());
   t.absorb_u64("zkml/batch", proof.batch);
@@ -307,6 +319,21 @@ void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t b
         }
 }
 
+// y = f(x) at every valid position (0 on the padding), f(v) = table[v - table_offset].
+Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+  const size_t row = padded_size(layer.out), count = layer.out.size();
+  lw.y.assign(padded(batch) * row, 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < count; ++j) {
+      const size_t at = b * row + detail::padded_flat_index(layer.out, j);
+      const int64_t index = x[at] - layer.table_offset;
+      if (index < 0 || index >= static_cast<int64_t>(layer.table.size()))
+        return fail("zkml: layer '" + layer.name + "': value " + std::to_string(x[at]) + " outside its table");
+      lw.y[at] = layer.table[static_cast<size_t>(index)];
+    }
+  return {};
+}
+
 }  // namespace
 
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input) {
@@ -331,6 +358,8 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
     LayerWitness lw;
     if (layer.kind == LayerKind::max_pool) {
       max_pool_witness(layer, *x, batch, lw);
+    } else if (layer.kind == LayerKind::table) {
+      ZK_TRY(table_witness(layer, *x, batch, lw));
     } else {
       lw.acc.assign(padded(batch) * padded_size(layer.out), 0);
       if (layer.kind == LayerKind::dense)
@@ -373,6 +402,24 @@ std::vector<std::vector<F>> range_column_values(const ModelSpec& spec, const Pro
   return columns;
 }
 
+// [b < B, (c, h, w) inside the shape] over the padded B' x (C' H' W') grid.
+std::vector<F> valid_mask(const TensorShape& shape, uint32_t batch) {
+  const size_t row = padded_size(shape);
+  std::vector<F> out(padded(batch) * row, F::zero());
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < shape.size(); ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::one();
+  return out;
+}
+
+// The claimed outputs: the last layer's values at the valid positions, row-major.
+void add_outputs(const ModelSpec& spec, const Witness& w, ProverTables& tables) {
+  const Layer& last = spec.layers.back();
+  const size_t row = padded_size(last.out);
+  for (size_t b = 0; b < w.batch; ++b)
+    for (size_t j = 0; j < last.out.size(); ++j)
+      tables.output.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
+}
+
 ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
   ProverTables tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
@@ -384,12 +431,28 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
       append_limbs(polys, lw.r, layer.shift);
       append_limbs(polys, lw.d_plus, layer.slack_bits);
       append_limbs(polys, lw.d_minus, layer.slack_bits);
-    } else {
+    } else if (layer.kind == LayerKind::max_pool) {
       polys.push_back(to_field(lw.gap));
       polys.push_back(to_field(lw.pick));
+    } else {
+      // Multiplicities of the table rows (x, f(x), 1) at valid positions and (0, 0, 0) elsewhere;
+      // a row outside the table (only in a tampered witness) is not counted.
+      const std::vector<int64_t>& x = l == 0 ? w.input : w.layers[l - 1].y;
+      const auto valid = valid_mask(layer.out, w.batch);
+      std::vector<uint64_t> counts(detail::lookup_rows(layer), 0);
+      for (size_t i = 0; i < x.size(); ++i) {
+        const int64_t index = x[i] - layer.table_offset;
+        if (valid[i] == F::zero()) ++counts.back();
+        else if (index >= 0 && index < static_cast<int64_t>(layer.table.size())) ++counts[static_cast<size_t>(index)];
+      }
+      std::vector<F> m(padded(counts.size()), F::zero());
+      for (size_t i = 0; i < counts.size(); ++i) m[i] = F::from_u64(counts[i]);
+      polys.push_back(std::move(m));
     }
     tables.layer_polys.push_back(std::move(polys));
   }
+  add_outputs(spec, w, tables);
+  if (!detail::has_range_checks(spec)) return tables;
   // Multiplicities of the values inside [0, 2^16); values outside (only in a tampered witness)
   // are not counted, and the verifier rejects the lookup.
   std::vector<uint64_t> counts(size_t{1} << kLimbBits, 0);
@@ -398,11 +461,6 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
       if (v.value() < counts.size()) ++counts[v.value()];
   tables.multiplicities.resize(counts.size());
   for (size_t i = 0; i < counts.size(); ++i) tables.multiplicities[i] = F::from_u64(counts[i]);
-  const Layer& last = spec.layers.back();
-  const size_t row = padded_size(last.out);
-  for (size_t b = 0; b < w.batch; ++b)
-    for (size_t j = 0; j < last.out.size(); ++j)
-      tables.output.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
   return tables;
 }
 
@@ -416,7 +474,7 @@ std::vector<F> pack_tables(const detail::ProofLayout& layout, const ProverTables
   for (size_t l = 0; l < tables.layer_polys.size(); ++l)
     for (size_t i = 0; i < tables.layer_polys[l].size(); ++i)
       place(layout.first[l] + static_cast<uint32_t>(i), tables.layer_polys[l][i]);
-  place(layout.multiplicities, tables.multiplicities);
+  if (layout.range_checked) place(layout.multiplicities, tables.multiplicities);
   return packed;
 }
 
@@ -788,6 +846,22 @@ void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, Layer
   cx.claim_block(l, 1, zc.point, lp.zero_check_evals);
 }
 
+void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];  // y, multiplicities
+  const auto statement = table_statement(layer, cx.batch);
+  const std::vector<F> x = layer_input_table(in, l), valid = valid_mask(layer.out, cx.batch);
+  const std::vector<LookupColumns<F>> groups{{std::span<const F>(x), std::span<const F>(polys[0]), std::span<const F>(valid)}};
+  auto lookup = prove_lookup<F, E>(cx.transcript, statement, groups,
+                                   std::span<const F>(polys[1]).first(detail::lookup_rows(layer)));
+  const auto& w = lookup.claims.witness[0];
+  if (l > 0) cx.claim_table(l - 1, 0, w.point, w.values[0]);
+  cx.claim_table(l, 0, w.point, w.values[1]);
+  cx.claim_table(l, 1, lookup.claims.multiplicity_point, lookup.claims.multiplicity_value);
+  lp.lookup = std::move(lookup.proof);
+}
+
 }  // namespace
 
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
@@ -821,7 +895,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
              static_cast<uint32_t>(pk.committed.size()), {}};
 
   // Range checks.
-  {
+  if (layout.range_checked) {
     const auto statement = lookup_statement(spec, batch);
     const auto column_values = range_column_values(spec, tables);
     std::vector<LookupColumns<F>> groups;
@@ -843,8 +917,10 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
     LayerProof lp;
     if (spec.layers[l].requantizes())
       prove_requant_layer(cx, inputs, l, lp);
-    else
+    else if (spec.layers[l].kind == LayerKind::max_pool)
       prove_max_pool_layer(cx, inputs, l, lp);
+    else
+      prove_table_layer(cx, inputs, l, lp);
     proof.layers.push_back(std::move(lp));
   }
 
@@ -1015,6 +1091,22 @@ Status verify_max_pool_layer(Context& cx, const VerifierInputs& vi, uint32_t l, 
   return {};
 }
 
+Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.lookup);
+  if (!lookup) return fail(where + "table " + lookup.error());
+  const auto& w = lookup->witness[0];
+  if (w.values[2] != valid_indicator(split_grid(w.point, cx.batch_vars, layer.out), cx.batch, layer.out))
+    return fail(where + "table lookup: the validity column is not the grid's");
+  ZK_TRY(check_input(cx, vi, l, w.point, w.values[0], where));
+  cx.claim_table(l, 0, w.point, w.values[1]);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, w.point) != w.values[1])
+    return fail(where + "the outputs do not match the committed output layer");
+  cx.claim_table(l, 1, lookup->multiplicity_point, lookup->multiplicity_value);
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
@@ -1049,7 +1141,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   const auto weight_layout = detail::weight_layout(spec);
   Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
              static_cast<uint32_t>(vk.weight_commitments.size()), {}};
-  {
+  if (layout.range_checked) {
     const auto statement = lookup_statement(spec, batch);
     auto lookup = verify_lookup<F, E>(transcript, statement, proof.lookup);
     if (!lookup) return fail("range check: " + lookup.error());
@@ -1065,8 +1157,10 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   const VerifierInputs vi{proof, pad_tensor(proof.input, batch, spec.input),
                           pad_tensor(proof.output, batch, spec.layers.back().out)};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
-    const Status status = spec.layers[l].requantizes() ? verify_requant_layer(cx, vi, l, proof.layers[l])
-                                                       : verify_max_pool_layer(cx, vi, l, proof.layers[l]);
+    const LayerKind kind = spec.layers[l].kind;
+    const Status status = spec.layers[l].requantizes()   ? verify_requant_layer(cx, vi, l, proof.layers[l])
+                          : kind == LayerKind::max_pool ? verify_max_pool_layer(cx, vi, l, proof.layers[l])
+                                                        : verify_table_layer(cx, vi, l, proof.layers[l]);
     if (!status) return fail(status.error());
   }
 
@@ -1090,9 +1184,13 @@ std::vector<uint8_t> Proof::to_bytes() const {
   for (int64_t v : output) out.u64(static_cast<uint64_t>(v));
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
-  lookup.encode(out);
+  if (!lookup.groups.empty()) lookup.encode(out);  // the range checks, when the model has any
   // Per layer, the fields its kind uses, in transcript order (LayerProof).
   for (const LayerProof& lp : layers) {
+    if (lp.kind == LayerKind::table) {
+      lp.lookup.encode(out);
+      continue;
+    }
     if (lp.kind == LayerKind::max_pool) {
       encode_element(out, lp.gap_eval);
       encode_elements(out, lp.pick_evals);
@@ -1149,9 +1247,11 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     if (!c) return fail("proof: " + c.error());
     proof.commitments.push_back(*c);
   }
-  auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
-  if (!lookup) return fail("proof: " + lookup.error());
-  proof.lookup = std::move(*lookup);
+  if (detail::has_range_checks(spec)) {
+    auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
+    if (!lookup) return fail("proof: " + lookup.error());
+    proof.lookup = std::move(*lookup);
+  }
   const uint32_t batch_vars = log2_padded(proof.batch);
   auto element = [&](E& out) -> Status {
     auto v = decode_element<E>(in, "proof");
@@ -1176,6 +1276,13 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     lp.kind = layer.kind;
     const uint32_t out_vars = batch_vars + detail::shape_vars(layer.out);
     const uint32_t kv = detail::kernel_vars(layer);
+    if (layer.kind == LayerKind::table) {
+      auto lookup = LookupProof<E>::decode(in, table_statement(layer, proof.batch));
+      if (!lookup) return fail("proof: " + lookup.error());
+      lp.lookup = std::move(*lookup);
+      proof.layers.push_back(std::move(lp));
+      continue;
+    }
     if (layer.kind == LayerKind::max_pool) {
       ZK_TRY(element(lp.gap_eval));
       ZK_TRY(elements(lp.pick_evals, size_t{1} << kv));

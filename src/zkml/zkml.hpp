@@ -44,6 +44,7 @@ constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
 constexpr uint32_t kMaxFeatures = 1u << 24;
 constexpr size_t kMaxNameBytes = 256;
+constexpr uint32_t kMaxTableEntries = 1u << 17;  // table layers
 
 // An activation of one example: C x H x W integers (a vector is K x 1 x 1), stored in tables
 // with each dimension padded to a power of two, index c H'W' + h W' + w (docs/zkml.md, "Tensors").
@@ -63,8 +64,9 @@ struct WindowAxis {
 enum class LayerKind : uint8_t {
   dense = 0,     // acc'(n) = sum_j x(j) W'(j, n) + b'(n) over the flattened input
   conv = 1,      // acc'(o, p) = sum_{c in group(o), k} x(c, src(p, k)) W'(o, c, k) + b'(o)
-  sum_pool = 2,  // acc'(c, p) = M_p sum_k x(c, src(p, k))        (AveragePool, GlobalAveragePool)
+  sum_pool = 2,  // acc'(c, p) = M_p sum_k x(c, src(p, k))   (AveragePool, GlobalAveragePool; 1 x 1: a rescaling)
   max_pool = 3,  // y(c, p) = max_k x(c, src(p, k))               (no requantization)
+  table = 4,     // y = f(x) elementwise for a public table f     (Sigmoid, Tanh, ...; unfused Relu)
 };
 
 // One provable layer. Every kind but max_pool requantizes its accumulator (a following ReLU is
@@ -82,8 +84,10 @@ struct Layer {
   bool relu = false;
   double scale = 1;                  // real value of one output unit
   uint32_t slack_bits = 1;           // d+ and d- lie in [0, 2^slack_bits) (static bound)
+  int64_t table_offset = 0;          // table: f(table_offset + i) = table[i], covering the input range
+  std::vector<int64_t> table;
 
-  bool requantizes() const { return kind != LayerKind::max_pool; }
+  bool requantizes() const { return kind != LayerKind::max_pool && kind != LayerKind::table; }
   bool has_weights() const { return kind == LayerKind::dense || kind == LayerKind::conv; }
   uint64_t in_features() const { return in.size(); }
   uint64_t out_features() const { return out.size(); }
@@ -164,6 +168,7 @@ struct LayerProof {
   E output_eval;                   // y at its final point
   SumcheckProof<E> zero_check;
   std::vector<E> zero_check_evals; // requantizing: y, r, d+, d- limbs; max_pool: D, S
+  LookupProof<E> lookup;           // table: (x, y, valid) rows in {(v, f(v), 1)} and (0, 0, 0)
 };
 
 struct Proof {
@@ -195,7 +200,7 @@ struct Witness {
 
 // The tables that get committed and looked up, derived from the witness.
 struct ProverTables {
-  // per layer: y, r limbs, d+ limbs, d- limbs (max_pool: y, gap, pick)
+  // per layer: y, r limbs, d+ limbs, d- limbs (max_pool: y, gap, pick; table: y, multiplicities)
   std::vector<std::vector<std::vector<F>>> layer_polys;
   std::vector<F> multiplicities;                         // of the range table [0, 2^16)
   std::vector<int64_t> output;                           // claimed outputs (B x N_L)

@@ -180,16 +180,16 @@ TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {
   std::mt19937_64 rng(2);
   IntModel m = random_mlp(rng, {4, 3}, 1);
   IntLayer sigmoid;
-  sigmoid.op = LayerOp::Lookup;
-  sigmoid.name = "/act/Sigmoid";
-  sigmoid.source_op = "Sigmoid";
+  sigmoid.op = LayerOp::Softmax;
+  sigmoid.name = "/act/Softmax";
+  sigmoid.source_op = "Softmax";
   sigmoid.inputs = {1};
   sigmoid.shape = {1, 3};
   m.layers.push_back(sigmoid);
   m.output_layers = {2};
   auto pk = setup(m);
   ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error(), "layer '/act/Sigmoid' (Lookup from Sigmoid): not provable yet: only MatMul/Gemm, Conv, MaxPool, AveragePool, Relu and Reshape/Flatten are");
+  EXPECT_EQ(pk.error(), "layer '/act/Softmax' (Softmax from Softmax): not provable yet: only MatMul/Gemm, Conv, MaxPool, AveragePool, division by a constant, Relu, table functions and Reshape/Flatten are");
 }
 
 // A cheating prover: the honest proving code after a change to its witness, tables or key.
