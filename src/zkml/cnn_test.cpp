@@ -542,6 +542,50 @@ TEST_F(TableCheat, AlteredMultiplicityFailsTheLookup) {
   EXPECT_EQ(reason.rfind("layer 0 (relu_in): table lookup: ", 0), 0u) << reason;
 }
 
+TEST(TableLayer, PerChannelPReluAfterAConv) {
+  std::mt19937_64 rng(28);
+  CnnBuilder b(rng, 2, {1, 2, 5, 5});
+  b.conv(3, 3, 1, 1, 1, 1, false);
+  IntLayer prelu;
+  prelu.op = LayerOp::PRelu;
+  prelu.name = "prelu";
+  prelu.source_op = "PRelu";
+  prelu.inputs = {b.last()};
+  prelu.shape = b.shape();
+  prelu.scale = b.m.layers.back().scale;
+  prelu.weights.shape = {3, 1, 1};
+  prelu.weights.data = {26, 51, 128};  // slopes 0.1, 0.2, 0.5 at shift 8
+  prelu.requantizes = true;
+  prelu.requant = {{}, -1, false, 8, -127, 127};
+  b.m.layers.push_back(prelu);
+  const IntModel m = b.finish();
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  EXPECT_EQ(spec->layers[1].table_channels, 3u);
+  expect_round_trip(m, rng);
+  // A value of the wrong channel's function is rejected.
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok());
+  const auto input = random_input(rng, 100);
+  auto honest = prove(*pk, 2, input);
+  ASSERT_TRUE(honest.ok()) << honest.error();
+  const ProverHooks hooks{[](Witness& w) {
+                            auto& y = w.layers[1].y;
+                            const auto& x = w.layers[0].y;
+                            for (size_t i = 0; i < 64; ++i)  // channel 0 of example 0 (8 x 8 padded plane)
+                              if (x[i] < -20) {
+                                y[i] = (x[i] * 51 + 128) >> 8;  // channel 1's slope on channel 0
+                                return;
+                              }
+                          },
+                          {}};
+  auto forged = prove(*pk, 2, input, &hooks);
+  ASSERT_TRUE(forged.ok()) << forged.error();
+  auto verdict = verify(pk->vk, *forged);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error().rfind("layer 1 (prelu): table lookup: ", 0), 0u) << verdict.error();
+}
+
 TEST(TableLayer, IdentityModelIsProvable) {
   std::mt19937_64 rng(27);
   CnnBuilder b(rng, 1, {1, 4});

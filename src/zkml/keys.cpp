@@ -21,8 +21,8 @@ constexpr int64_t kMaxScaledWeight = int64_t{1} << 60;
 constexpr int64_t kMaxScaledBias = int64_t{1} << 62;
 
 constexpr const char* kProvableOps =
-    "only MatMul/Gemm, Conv, MaxPool, AveragePool, division by a constant, Relu, table functions and "
-    "Reshape/Flatten are";
+    "only MatMul/Gemm, Conv, MaxPool, AveragePool, division by a constant, Relu, PRelu, table functions "
+    "and Reshape/Flatten are";
 
 Error not_provable(const IntLayer& layer, const std::string& why) {
   return fail("layer '" + layer.name + "' (" + model::layer_op_name(layer.op) + " from " + layer.source_op +
@@ -114,7 +114,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     switch (layer.op) {
       case LayerOp::Input: case LayerOp::MatMul: case LayerOp::Conv: case LayerOp::Relu:
       case LayerOp::MaxPool: case LayerOp::SumPool: case LayerOp::Rescale: case LayerOp::Reshape:
-      case LayerOp::Lookup:
+      case LayerOp::Lookup: case LayerOp::PRelu:
         break;
       default:
         return not_provable(layer, kProvableOps);
@@ -158,24 +158,53 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
         continue;
       }
     }
-    if (layer.op == LayerOp::Relu || layer.op == LayerOp::Lookup) {
-      // y = f(x) with f tabulated over the input range [in_lo, in_hi] exactly.
+    if (layer.op == LayerOp::Relu || layer.op == LayerOp::Lookup || layer.op == LayerOp::PRelu) {
+      // y = f_c(x) with f tabulated over the input range [in_lo, in_hi] exactly, one function per
+      // channel where a PRelu's slopes differ by channel (one where they are all equal).
       Layer t;
       t.kind = LayerKind::table;
       t.name = layer.name;
       t.in = t.out = layout;
       t.scale = layer.scale;
       t.relu = layer.op == LayerOp::Relu;
-      if (in_hi - in_lo + 1 > kMaxTableEntries) return not_provable(layer, "the input range is too wide for a table");
+      const int64_t range = in_hi - in_lo + 1;
       const auto size = static_cast<int64_t>(layer.table.size());
       if (layer.op == LayerOp::Lookup && (in_lo < layer.table_offset || in_hi >= layer.table_offset + size))
         return not_provable(layer, "the table does not cover its input range");
-      t.table_offset = in_lo;
-      for (int64_t v = in_lo; v <= in_hi; ++v) {
-        const int64_t f = layer.op == LayerOp::Relu ? std::max<int64_t>(v, 0) : layer.table[static_cast<size_t>(v - layer.table_offset)];
-        if (f < -spec.input_bound || f > spec.input_bound) return not_provable(layer, "a table value is out of range");
-        t.table.push_back(f);
+      std::vector<int64_t> slopes;  // PRelu: the slope multiplier of each channel of the layout
+      if (layer.op == LayerOp::PRelu) {
+        const model::Shape one_example = [&] { auto sh = layer.shape; sh[0] = 1; return sh; }();
+        const auto offsets = model::broadcast_offsets(layer.weights.shape, one_example);
+        const uint64_t plane = uint64_t{layout.h} * layout.w;
+        slopes.assign(layout.c, 0);
+        for (size_t j = 0; j < offsets.size(); ++j) {
+          const int64_t m = layer.weights.data[offsets[j]];
+          const size_t c = static_cast<size_t>(j / plane);
+          if (j % plane != 0 && slopes[c] != m) return not_provable(layer, "the slope varies within a channel");
+          slopes[c] = m;
+        }
+        if (std::all_of(slopes.begin(), slopes.end(), [&](int64_t m) { return m == slopes[0]; })) slopes.resize(1);
+        t.table_channels = static_cast<uint32_t>(slopes.size());
       }
+      if (range * t.table_channels > kMaxTableEntries) return not_provable(layer, "the input range is too wide for a table");
+      t.table_offset = in_lo;
+      for (uint32_t c = 0; c < t.table_channels; ++c)
+        for (int64_t v = in_lo; v <= in_hi; ++v) {
+          int64_t f = 0;
+          if (layer.op == LayerOp::Relu) {
+            f = std::max<int64_t>(v, 0);
+          } else if (layer.op == LayerOp::Lookup) {
+            f = layer.table[static_cast<size_t>(v - layer.table_offset)];
+          } else if (v >= 0) {
+            f = v;
+          } else {
+            auto r = model::requantize(v, slopes[c], layer.requant.shift, layer.requant.lo, layer.requant.hi);
+            if (!r) return not_provable(layer, r.error());
+            f = *r;
+          }
+          if (f < -spec.input_bound || f > spec.input_bound) return not_provable(layer, "a table value is out of range");
+          t.table.push_back(f);
+        }
       t.lo = std::min<int64_t>(0, *std::min_element(t.table.begin(), t.table.end()));
       t.hi = std::max<int64_t>(0, *std::max_element(t.table.begin(), t.table.end()));
       in_bound = std::max(std::abs(t.lo), std::abs(t.hi));
@@ -566,6 +595,7 @@ void VerifyingKey::serialize(ByteWriter& out) const {
     put_f64(out, layer.scale);
     if (layer.kind == LayerKind::table) {
       put_i64(out, layer.table_offset);
+      out.u32(layer.table_channels);
       out.u32(static_cast<uint32_t>(layer.table.size()));
       for (int64_t v : layer.table) put_i64(out, v);
     }
@@ -637,8 +667,12 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     if (layer.kind == LayerKind::table) {
       // f tabulated exactly over the previous layer's range [lo, hi], values within [-Q, Q].
       ZK_GET(offset, get_i64(in));
+      ZK_GET(channels, get_u32_in(in, 1, layer.out.c, "table channels"));
+      if (channels != 1 && channels != layer.out.c) return fail("key: table channels");
+      layer.table_channels = channels;
       ZK_GET(entries, get_u32_in(in, 1, kMaxTableEntries, "table size"));
-      if (offset != lo || static_cast<int64_t>(entries) != hi - lo + 1) return fail("key: the table does not match its input range");
+      if (offset != lo || static_cast<int64_t>(entries) != (hi - lo + 1) * channels)
+        return fail("key: the table does not match its input range");
       if (in.remaining() / 8 < entries) return fail("key: truncated table");
       layer.table_offset = offset;
       for (uint32_t i = 0; i < entries; ++i) {

@@ -97,13 +97,18 @@ LookupStatement<F> lookup_statement(const ModelSpec& spec, uint32_t batch) {
   return statement;
 }
 
-// A table layer's lookup: rows (x, y, valid) of its grid in {(offset + i, f_i, 1)} + {(0, 0, 0)}.
+// A table layer's lookup: rows (x, y, valid) of its grid in {(offset + i, f_i, 1)} + {(0, 0, 0)};
+// with one function per channel, rows (c, x, y, valid) in {(c, offset + i, f_c(i), 1)} + zeros.
 LookupStatement<F> table_statement(const Layer& layer, uint32_t batch) {
-  std::vector<std::vector<F>> columns(3);
-  for (size_t i = 0; i < layer.table.size(); ++i) {
-    columns[0].push_back(F::from_i64(layer.table_offset + static_cast<int64_t>(i)));
-    columns[1].push_back(F::from_i64(layer.table[i]));
-    columns[2].push_back(F::one());
+  const bool by_channel = layer.table_channels > 1;
+  const size_t range = layer.table.size() / layer.table_channels;
+  std::vector<std::vector<F>> columns(by_channel ? 4 : 3);
+  for (size_t r = 0; r < layer.table.size(); ++r) {
+    size_t k = 0;
+    if (by_channel) columns[k++].push_back(F::from_u64(r / range));
+    columns[k++].push_back(F::from_i64(layer.table_offset + static_cast<int64_t>(r % range)));
+    columns[k++].push_back(F::from_i64(layer.table[r]));
+    columns[k].push_back(F::one());
   }
   for (auto& c : columns) c.push_back(F::zero());
   return {LookupTable<F>::from_columns(std::move(columns)), {padded(batch) * padded_size(layer.out)}};
@@ -154,6 +159,16 @@ detail::SpatialPoint split_kernel(std::span<const E> k, const Layer& layer) {
 E valid_indicator(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
   return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.c, g.c) *
          prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w);
+}
+
+// The multilinear extension of the channel column (c at valid (b, c, h, w), 0 elsewhere):
+// I_B(b) I_H(h) I_W(w) sum_{c < C} c eq(z_c, c).
+E channel_eval(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
+  const auto eq = eq_table<E>(g.c);
+  E weighted = E::zero();
+  for (uint32_t c = 1; c < shape.c; ++c) weighted += eq[c] * F::from_u64(c);
+  return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w) *
+         weighted;
 }
 
 // I_B(b) I_H(h) I_W(w): where a bias enters (real batch rows, real output positions).
@@ -319,17 +334,24 @@ void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t b
         }
 }
 
-// y = f(x) at every valid position (0 on the padding), f(v) = table[v - table_offset].
+// Row of table layer `layer`'s lookup table for input v at channel c, or -1 outside the table.
+int64_t table_row(const Layer& layer, uint64_t c, int64_t v) {
+  const auto range = static_cast<int64_t>(layer.table.size() / layer.table_channels);
+  const int64_t i = v - layer.table_offset;
+  if (i < 0 || i >= range) return -1;
+  return (layer.table_channels == 1 ? 0 : static_cast<int64_t>(c)) * range + i;
+}
+
+// y = f_c(x) at every valid position (0 on the padding).
 Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
-  const size_t row = padded_size(layer.out), count = layer.out.size();
+  const size_t row = padded_size(layer.out), count = layer.out.size(), plane = size_t{layer.out.h} * layer.out.w;
   lw.y.assign(padded(batch) * row, 0);
   for (size_t b = 0; b < batch; ++b)
     for (size_t j = 0; j < count; ++j) {
       const size_t at = b * row + detail::padded_flat_index(layer.out, j);
-      const int64_t index = x[at] - layer.table_offset;
-      if (index < 0 || index >= static_cast<int64_t>(layer.table.size()))
-        return fail("zkml: layer '" + layer.name + "': value " + std::to_string(x[at]) + " outside its table");
-      lw.y[at] = layer.table[static_cast<size_t>(index)];
+      const int64_t r = table_row(layer, j / plane, x[at]);
+      if (r < 0) return fail("zkml: layer '" + layer.name + "': value " + std::to_string(x[at]) + " outside its table");
+      lw.y[at] = layer.table[static_cast<size_t>(r)];
     }
   return {};
 }
@@ -411,6 +433,15 @@ std::vector<F> valid_mask(const TensorShape& shape, uint32_t batch) {
   return out;
 }
 
+// The channel column: c at every valid (b, c, h, w) of the padded grid, 0 elsewhere.
+std::vector<F> channel_column(const TensorShape& shape, uint32_t batch) {
+  const size_t row = padded_size(shape), plane = size_t{shape.h} * shape.w;
+  std::vector<F> out(padded(batch) * row, F::zero());
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < shape.size(); ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::from_u64(j / plane);
+  return out;
+}
+
 // The claimed outputs: the last layer's values at the valid positions, row-major.
 void add_outputs(const ModelSpec& spec, const Witness& w, ProverTables& tables) {
   const Layer& last = spec.layers.back();
@@ -435,16 +466,16 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
       polys.push_back(to_field(lw.gap));
       polys.push_back(to_field(lw.pick));
     } else {
-      // Multiplicities of the table rows (x, f(x), 1) at valid positions and (0, 0, 0) elsewhere;
-      // a row outside the table (only in a tampered witness) is not counted.
+      // Multiplicities of the table rows ([c,] x, f_c(x), 1) at valid positions and of the zero
+      // row elsewhere; a row outside the table (only in a tampered witness) is not counted.
       const std::vector<int64_t>& x = l == 0 ? w.input : w.layers[l - 1].y;
-      const auto valid = valid_mask(layer.out, w.batch);
+      const size_t row = padded_size(layer.out), plane = size_t{layer.out.h} * layer.out.w;
       std::vector<uint64_t> counts(detail::lookup_rows(layer), 0);
-      for (size_t i = 0; i < x.size(); ++i) {
-        const int64_t index = x[i] - layer.table_offset;
-        if (valid[i] == F::zero()) ++counts.back();
-        else if (index >= 0 && index < static_cast<int64_t>(layer.table.size())) ++counts[static_cast<size_t>(index)];
-      }
+      counts.back() = x.size() - size_t{w.batch} * layer.out.size();
+      for (size_t b = 0; b < w.batch; ++b)
+        for (size_t j = 0; j < layer.out.size(); ++j)
+          if (const int64_t r = table_row(layer, j / plane, x[b * row + detail::padded_flat_index(layer.out, j)]); r >= 0)
+            ++counts[static_cast<size_t>(r)];
       std::vector<F> m(padded(counts.size()), F::zero());
       for (size_t i = 0; i < counts.size(); ++i) m[i] = F::from_u64(counts[i]);
       polys.push_back(std::move(m));
@@ -852,12 +883,17 @@ void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
   const auto& polys = in.tables.layer_polys[l];  // y, multiplicities
   const auto statement = table_statement(layer, cx.batch);
   const std::vector<F> x = layer_input_table(in, l), valid = valid_mask(layer.out, cx.batch);
-  const std::vector<LookupColumns<F>> groups{{std::span<const F>(x), std::span<const F>(polys[0]), std::span<const F>(valid)}};
+  const std::vector<F> channel = layer.table_channels > 1 ? channel_column(layer.out, cx.batch) : std::vector<F>{};
+  LookupColumns<F> columns;
+  if (!channel.empty()) columns.emplace_back(channel);
+  for (const auto* c : {&x, &polys[0], &valid}) columns.emplace_back(*c);
+  const std::vector<LookupColumns<F>> groups{columns};
   auto lookup = prove_lookup<F, E>(cx.transcript, statement, groups,
                                    std::span<const F>(polys[1]).first(detail::lookup_rows(layer)));
   const auto& w = lookup.claims.witness[0];
-  if (l > 0) cx.claim_table(l - 1, 0, w.point, w.values[0]);
-  cx.claim_table(l, 0, w.point, w.values[1]);
+  const size_t first = channel.empty() ? 0 : 1;
+  if (l > 0) cx.claim_table(l - 1, 0, w.point, w.values[first]);
+  cx.claim_table(l, 0, w.point, w.values[first + 1]);
   cx.claim_table(l, 1, lookup.claims.multiplicity_point, lookup.claims.multiplicity_value);
   lp.lookup = std::move(lookup.proof);
 }
@@ -1097,11 +1133,15 @@ Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, con
   auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.lookup);
   if (!lookup) return fail(where + "table " + lookup.error());
   const auto& w = lookup->witness[0];
-  if (w.values[2] != valid_indicator(split_grid(w.point, cx.batch_vars, layer.out), cx.batch, layer.out))
+  const GridPoint g = split_grid(w.point, cx.batch_vars, layer.out);
+  const size_t first = layer.table_channels > 1 ? 1 : 0;
+  if (first == 1 && w.values[0] != channel_eval(g, cx.batch, layer.out))
+    return fail(where + "table lookup: the channel column is not the grid's");
+  if (w.values[first + 2] != valid_indicator(g, cx.batch, layer.out))
     return fail(where + "table lookup: the validity column is not the grid's");
-  ZK_TRY(check_input(cx, vi, l, w.point, w.values[0], where));
-  cx.claim_table(l, 0, w.point, w.values[1]);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, w.point) != w.values[1])
+  ZK_TRY(check_input(cx, vi, l, w.point, w.values[first], where));
+  cx.claim_table(l, 0, w.point, w.values[first + 1]);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, w.point) != w.values[first + 1])
     return fail(where + "the outputs do not match the committed output layer");
   cx.claim_table(l, 1, lookup->multiplicity_point, lookup->multiplicity_value);
   return {};

@@ -84,7 +84,10 @@ struct Layer {
   bool relu = false;
   double scale = 1;                  // real value of one output unit
   uint32_t slack_bits = 1;           // d+ and d- lie in [0, 2^slack_bits) (static bound)
-  int64_t table_offset = 0;          // table: f(table_offset + i) = table[i], covering the input range
+  // table: per channel c < table_channels (1, or one function per channel), f_c(table_offset + i)
+  // = table[c R + i] for i < R = table.size() / table_channels, covering the input range.
+  int64_t table_offset = 0;
+  uint32_t table_channels = 1;
   std::vector<int64_t> table;
 
   bool requantizes() const { return kind != LayerKind::max_pool && kind != LayerKind::table; }
@@ -168,7 +171,7 @@ struct LayerProof {
   E output_eval;                   // y at its final point
   SumcheckProof<E> zero_check;
   std::vector<E> zero_check_evals; // requantizing: y, r, d+, d- limbs; max_pool: D, S
-  LookupProof<E> lookup;           // table: (x, y, valid) rows in {(v, f(v), 1)} and (0, 0, 0)
+  LookupProof<E> lookup;           // table: rows ([c,] x, y, valid) in {([c,] v, f_c(v), 1)} + zeros
 };
 
 struct Proof {
