@@ -569,18 +569,19 @@ TEST(TableLayer, PerChannelPReluAfterAConv) {
   const auto input = random_input(rng, 100);
   auto honest = prove(*pk, 2, input);
   ASSERT_TRUE(honest.ok()) << honest.error();
-  const ProverHooks hooks{[](Witness& w) {
+  bool changed = false;
+  const ProverHooks hooks{[&changed](Witness& w) {
                             auto& y = w.layers[1].y;
                             const auto& x = w.layers[0].y;
-                            for (size_t i = 0; i < 64; ++i)  // channel 0 of example 0 (8 x 8 padded plane)
-                              if (x[i] < -20) {
-                                y[i] = (x[i] * 51 + 128) >> 8;  // channel 1's slope on channel 0
-                                return;
-                              }
+                            for (size_t i = 0; i < 64 && !changed; ++i) {  // channel 0 of example 0 (8 x 8 plane)
+                              const int64_t other = (x[i] * 51 + 128) >> 8;  // channel 1's slope
+                              if (x[i] < 0 && other != y[i]) y[i] = other, changed = true;
+                            }
                           },
                           {}};
   auto forged = prove(*pk, 2, input, &hooks);
   ASSERT_TRUE(forged.ok()) << forged.error();
+  ASSERT_TRUE(changed);
   auto verdict = verify(pk->vk, *forged);
   ASSERT_FALSE(verdict.ok());
   EXPECT_EQ(verdict.error().rfind("layer 1 (prelu): table lookup: ", 0), 0u) << verdict.error();
