@@ -128,33 +128,61 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   spec.input = *input_shape;
   spec.input_scale = input.scale;
   std::vector<std::vector<int64_t>> w_all, b_all;
-  int head = 0;                    // the layer whose output the chain continues from
-  TensorShape layout = spec.input; // the padded-grid shape the chain's current value is stored in
-  int64_t in_bound = spec.input_bound;
+  // The graph: source[i] = the spec layer holding IntLayer i's values (-1: the model input;
+  // Reshape and fused ReLUs alias their input). A ReLU may only be fused into a layer nothing
+  // else reads: uses[r] counts the readers of IntLayer r's values (through Reshapes).
+  std::vector<int32_t> source(model.layers.size(), -1);
+  std::vector<size_t> alias(model.layers.size()), uses(model.layers.size(), 0), created_by;
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const IntLayer& layer = model.layers[i];
+    for (int in : layer.inputs)
+      if (in < 0 || static_cast<size_t>(in) >= i) return not_provable(layer, "inputs out of order");
+    alias[i] = layer.op == LayerOp::Reshape && layer.inputs.size() == 1 ? alias[static_cast<size_t>(layer.inputs[0])] : i;
+    if (layer.op != LayerOp::Reshape)
+      for (int in : layer.inputs) ++uses[alias[static_cast<size_t>(in)]];
+  }
+  auto shape_of = [&](int32_t s) { return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out; };
+  auto lo_of = [&](int32_t s) { return s < 0 ? -spec.input_bound : spec.layers[static_cast<size_t>(s)].lo; };
+  auto hi_of = [&](int32_t s) { return s < 0 ? spec.input_bound : spec.layers[static_cast<size_t>(s)].hi; };
+  auto add_layer = [&](size_t i, Layer layer, std::vector<int64_t> w, std::vector<int64_t> b) -> Status {
+    spec.layers.push_back(std::move(layer));
+    w_all.push_back(std::move(w));
+    b_all.push_back(std::move(b));
+    created_by.push_back(i);
+    source[i] = static_cast<int32_t>(spec.layers.size() - 1);
+    if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
+    return {};
+  };
   for (size_t i = 1; i < model.layers.size(); ++i) {
     const IntLayer& layer = model.layers[i];
-    if (layer.inputs.size() != 1 || layer.inputs[0] != head)
-      return not_provable(layer, "only a chain of layers on one input is supported");
+    if (layer.inputs.size() != 1) return not_provable(layer, "only layers with one input are provable yet");
+    const auto src = static_cast<size_t>(layer.inputs[0]);
+    const int32_t from = source[src];
+    const TensorShape layout = shape_of(from);  // where the input's values are stored
     if (layer.op == LayerOp::Reshape) {  // the data stays where it is; consumers read it by index
-      head = static_cast<int>(i);
+      source[i] = from;
       continue;
     }
-    const int64_t in_lo = spec.layers.empty() ? -spec.input_bound : spec.layers.back().lo;
-    const int64_t in_hi = spec.layers.empty() ? spec.input_bound : spec.layers.back().hi;
-    if (layer.op == LayerOp::Relu) {
+    const int64_t in_lo = lo_of(from), in_hi = hi_of(from);
+    const int64_t in_bound = std::max(std::abs(in_lo), std::abs(in_hi));
+    if (layer.op == LayerOp::Relu && from >= 0 && uses[alias[src]] == 1) {
       // relu(clamp(t, lo, hi)) = clamp(t, max(lo, 0), hi) since hi >= 0, and relu commutes with a
       // window maximum, so a ReLU after [requantizing layer (, max_pool)] tightens that clamp;
       // after a table layer it is folded into the table; anywhere else it is a table layer.
-      Layer* target = spec.layers.empty() ? nullptr : &spec.layers.back();
-      if (target && target->kind == LayerKind::max_pool)
-        target = spec.layers.size() >= 2 ? &spec.layers[spec.layers.size() - 2] : nullptr;
+      Layer* read = &spec.layers[static_cast<size_t>(from)];
+      Layer* target = read;
+      if (read->kind == LayerKind::max_pool) {
+        const auto pool_input = static_cast<size_t>(model.layers[created_by[static_cast<size_t>(from)]].inputs[0]);
+        const int32_t below = read->inputs[0];
+        target = below >= 0 && uses[alias[pool_input]] == 1 ? &spec.layers[static_cast<size_t>(below)] : nullptr;
+      }
       if (target && !target->relu && (target->requantizes() || target->kind == LayerKind::table)) {
         target->relu = true;
         target->lo = std::max<int64_t>(target->lo, 0);
         for (int64_t& v : target->table) v = std::max<int64_t>(v, 0);
-        spec.layers.back().name += "+" + layer.name;
-        if (spec.layers.back().kind == LayerKind::max_pool) spec.layers.back().lo = target->lo;
-        head = static_cast<int>(i);
+        read->name += "+" + layer.name;
+        if (read->kind == LayerKind::max_pool) read->lo = target->lo;
+        source[i] = from;
         continue;
       }
     }
@@ -164,6 +192,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       Layer t;
       t.kind = LayerKind::table;
       t.name = layer.name;
+      t.inputs = {from};
       t.in = t.out = layout;
       t.scale = layer.scale;
       t.relu = layer.op == LayerOp::Relu;
@@ -207,19 +236,15 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
         }
       t.lo = std::min<int64_t>(0, *std::min_element(t.table.begin(), t.table.end()));
       t.hi = std::max<int64_t>(0, *std::max_element(t.table.begin(), t.table.end()));
-      in_bound = std::max(std::abs(t.lo), std::abs(t.hi));
-      spec.layers.push_back(std::move(t));
-      w_all.emplace_back();
-      b_all.emplace_back();
-      head = static_cast<int>(i);
-      if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
+      ZK_TRY(add_layer(i, std::move(t), {}, {}));
       continue;
     }
-    const auto in_logical = example_shape(model.layers[static_cast<size_t>(head)].shape);
+    const auto in_logical = example_shape(model.layers[src].shape);
     const auto out_shape = example_shape(layer.shape);
     if (!in_logical || !out_shape) return not_provable(layer, "unsupported tensor shape");
     Layer spec_layer;
     spec_layer.name = layer.name;
+    spec_layer.inputs = {from};
     spec_layer.out = *out_shape;
     spec_layer.scale = layer.scale;
     if (layer.op == LayerOp::MatMul) {
@@ -229,12 +254,12 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     } else {
       // Spatial layers read the input as C x H x W: it must be stored that way. Only the model
       // input may be re-laid out (the verifier evaluates it from the proof's values).
-      if (!(layout == *in_logical)) {
-        if (!spec.layers.empty()) return not_provable(layer, "a Reshape between layers that changes the spatial layout is not provable yet");
-        spec.input = *in_logical;
-        layout = *in_logical;
-      }
       spec_layer.in = layout;
+      if (!(layout == *in_logical)) {
+        if (from >= 0 || !spec.layers.empty())
+          return not_provable(layer, "a Reshape between layers that changes the spatial layout is not provable yet");
+        spec.input = spec_layer.in = *in_logical;
+      }
       if (layer.op == LayerOp::Rescale) {  // a 1 x 1 sum pooling: acc = x, requantized
         if (!(spec_layer.out == spec_layer.in)) return not_provable(layer, "a rescaling changes the shape");
       } else {
@@ -249,13 +274,12 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       if (spec_layer.kind != LayerKind::conv && spec_layer.out.c != spec_layer.in.c)
         return not_provable(layer, "pooling changes the channel count");
     }
-    if (spec_layer.in.size() != static_cast<uint64_t>(model::numel(model.layers[static_cast<size_t>(head)].shape) /
-                                                      model.layers[static_cast<size_t>(head)].shape[0]))
+    if (spec_layer.in.size() != static_cast<uint64_t>(model::numel(model.layers[src].shape) / model.layers[src].shape[0]))
       return not_provable(layer, "input size does not match the previous layer");
     std::vector<int64_t> w, b;
     if (spec_layer.kind == LayerKind::max_pool) {
-      spec_layer.lo = spec.layers.empty() ? -spec.input_bound : spec.layers.back().lo;
-      spec_layer.hi = spec.layers.empty() ? spec.input_bound : spec.layers.back().hi;
+      spec_layer.lo = in_lo;
+      spec_layer.hi = in_hi;
     } else {
       if (!layer.requantizes) return not_provable(layer, "the layer does not requantize");
       const auto& rq = layer.requant;
@@ -347,23 +371,19 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       }
       auto bounded = bound_layer(layer, spec_layer, acc_bound, spec.input_bound);
       if (!bounded) return fail(bounded.error());
-      in_bound = std::max(std::abs(spec_layer.lo), std::abs(spec_layer.hi));
     }
     for (const auto* s : {&spec_layer.in, &spec_layer.out})
       if (detail::padded_size(*s) > kMaxFeatures) return not_provable(layer, "the padded tensor is too large");
-    layout = spec_layer.out;
-    spec.layers.push_back(std::move(spec_layer));
-    w_all.push_back(std::move(w));
-    b_all.push_back(std::move(b));
-    head = static_cast<int>(i);
-    if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
+    ZK_TRY(add_layer(i, std::move(spec_layer), std::move(w), std::move(b)));
   }
+  const int32_t output = source[static_cast<size_t>(model.output_layers[0])];
   if (spec.layers.empty()) {
     // Only data movement (Identity, Reshape, Flatten): prove the identity as a table layer.
     Layer identity;
     identity.kind = LayerKind::table;
     identity.name = "identity";
-    identity.in = identity.out = layout;
+    identity.inputs = {-1};
+    identity.in = identity.out = spec.input;
     identity.scale = spec.input_scale;
     identity.table_offset = -spec.input_bound;
     for (int64_t v = -spec.input_bound; v <= spec.input_bound; ++v) identity.table.push_back(v);
@@ -372,8 +392,9 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     spec.layers.push_back(std::move(identity));
     w_all.emplace_back();
     b_all.emplace_back();
+  } else if (output != static_cast<int32_t>(spec.layers.size()) - 1) {
+    return fail("zkml: the model output is not its last layer");
   }
-  if (model.output_layers[0] != head) return fail("zkml: the model output is not the end of the layer chain");
   if (detail::padded_size(spec.input) > kMaxFeatures) return fail("zkml: the padded input is too large");
   for (auto& layer : spec.layers)
     if (layer.name.size() > kMaxNameBytes) layer.name.resize(kMaxNameBytes);
@@ -586,6 +607,8 @@ void VerifyingKey::serialize(ByteWriter& out) const {
   for (const auto& layer : spec.layers) {
     out.u8(static_cast<uint8_t>(layer.kind));
     put_string(out, layer.name);
+    out.u32(static_cast<uint32_t>(layer.inputs.size()));
+    for (int32_t source : layer.inputs) out.u32(static_cast<uint32_t>(source));
     put_shape(out, layer.in);
     put_shape(out, layer.out);
     put_axis(out, layer.win_h);
@@ -637,8 +660,6 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   ZK_GET(input_scale, get_scale(in));
   vk.spec.input_scale = input_scale;
   ZK_GET(count, get_u32_in(in, 1, kMaxLayers, "layer count"));
-  TensorShape previous = input_shape;
-  int64_t lo = -vk.spec.input_bound, hi = vk.spec.input_bound;  // the previous layer's clamp
   for (uint32_t l = 0; l < count; ++l) {
     Layer layer;
     ZK_GET(kind, in.u8());
@@ -647,6 +668,17 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     ZK_GET(name_length, in.length(kMaxNameBytes, "key: layer name"));
     ZK_GET(name, in.take(name_length));
     layer.name.assign(name.begin(), name.end());
+    ZK_GET(input_count, get_u32_in(in, 1, 1, "input count"));
+    for (uint32_t i = 0; i < input_count; ++i) {
+      ZK_GET(source, in.u32());
+      const auto s = static_cast<int32_t>(source);
+      if (s < -1 || s >= static_cast<int32_t>(l)) return fail("key: layer " + std::to_string(l) + " reads a later layer");
+      layer.inputs.push_back(s);
+    }
+    // The shape and clamp of what the layer reads (max_pool and table layers inherit the range).
+    const Layer* read = layer.inputs[0] < 0 ? nullptr : &vk.spec.layers[static_cast<size_t>(layer.inputs[0])];
+    const TensorShape previous = read ? read->out : input_shape;
+    const int64_t lo = read ? read->lo : -vk.spec.input_bound, hi = read ? read->hi : vk.spec.input_bound;
     ZK_GET(in_shape, get_shape(in));
     ZK_GET(out_shape, get_shape(in));
     layer.in = in_shape;
@@ -663,7 +695,6 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     layer.relu = relu == 1;
     ZK_GET(scale, get_scale(in));
     layer.scale = scale;
-    previous = layer.out;
     if (layer.kind == LayerKind::table) {
       // f tabulated exactly over the previous layer's range [lo, hi], values within [-Q, Q].
       ZK_GET(offset, get_i64(in));
@@ -680,8 +711,8 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
         if (v < -vk.spec.input_bound || v > vk.spec.input_bound) return fail("key: table value out of range");
         layer.table.push_back(v);
       }
-      layer.lo = lo = std::min<int64_t>(0, *std::min_element(layer.table.begin(), layer.table.end()));
-      layer.hi = hi = std::max<int64_t>(0, *std::max_element(layer.table.begin(), layer.table.end()));
+      layer.lo = std::min<int64_t>(0, *std::min_element(layer.table.begin(), layer.table.end()));
+      layer.hi = std::max<int64_t>(0, *std::max_element(layer.table.begin(), layer.table.end()));
       vk.spec.layers.push_back(std::move(layer));
       continue;
     }
@@ -706,8 +737,8 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     if (layer_lo > 0 || layer_hi < 0 || layer_lo >= layer_hi || layer_hi - layer_lo >= (int64_t{1} << kLimbBits) ||
         -layer_lo > vk.spec.input_bound || layer_hi > vk.spec.input_bound)
       return fail("key: clamp bounds out of range");
-    layer.lo = lo = layer_lo;
-    layer.hi = hi = layer_hi;
+    layer.lo = layer_lo;
+    layer.hi = layer_hi;
     ZK_GET(slack, get_u32_in(in, 1, 62, "slack bits"));
     layer.slack_bits = slack;
     vk.spec.layers.push_back(std::move(layer));

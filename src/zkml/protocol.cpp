@@ -358,6 +358,11 @@ Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t ba
 
 }  // namespace
 
+// The values layer `source` produced (-1: the padded model input).
+const std::vector<int64_t>& source_values(const Witness& w, int32_t source) {
+  return source < 0 ? w.input : w.layers[static_cast<size_t>(source)].y;
+}
+
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input) {
   const ModelSpec& spec = pk.vk.spec;
   if (batch == 0 || batch > kMaxBatch) return fail("zkml: batch size out of bounds");
@@ -374,9 +379,9 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
     for (size_t b = 0; b < batch; ++b)
       for (size_t j = 0; j < count; ++j) w.input[b * row + detail::padded_flat_index(spec.input, j)] = input[b * count + j];
   }
-  const std::vector<int64_t>* x = &w.input;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const Layer& layer = spec.layers[l];
+    const std::vector<int64_t>* x = &source_values(w, layer.inputs[0]);
     LayerWitness lw;
     if (layer.kind == LayerKind::max_pool) {
       max_pool_witness(layer, *x, batch, lw);
@@ -391,7 +396,6 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
       requantize_layer(layer, lw);
     }
     w.layers.push_back(std::move(lw));
-    x = &w.layers.back().y;
   }
   return w;
 }
@@ -468,7 +472,7 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
     } else {
       // Multiplicities of the table rows ([c,] x, f_c(x), 1) at valid positions and of the zero
       // row elsewhere; a row outside the table (only in a tampered witness) is not counted.
-      const std::vector<int64_t>& x = l == 0 ? w.input : w.layers[l - 1].y;
+      const std::vector<int64_t>& x = source_values(w, layer.inputs[0]);
       const size_t row = padded_size(layer.out), plane = size_t{layer.out.h} * layer.out.w;
       std::vector<uint64_t> counts(detail::lookup_rows(layer), 0);
       counts.back() = x.size() - size_t{w.batch} * layer.out.size();
@@ -694,6 +698,11 @@ struct Context {
   void claim_table(uint32_t l, uint32_t table, std::span<const E> point, const E& value) {
     claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
   }
+  // The prover's claim on input i of layer l (nothing for the public model input).
+  void claim_input(uint32_t l, size_t i, std::span<const E> point, const E& value) {
+    const int32_t source = spec.layers[l].inputs[i];
+    if (source >= 0) claim_table(static_cast<uint32_t>(source), 0, point, value);
+  }
   void claim_block(uint32_t l, uint32_t block, std::span<const E> point, std::span<const E> values) {
     claim_block_values(transcript, layout, proof_offset, l, block, point, values, claims);
   }
@@ -709,9 +718,10 @@ struct ProverInputs {
   const ProverTables& tables;
 };
 
-// The previous layer's output (l = 0: the input) as a padded field table.
-std::vector<F> layer_input_table(const ProverInputs& in, uint32_t l) {
-  return l == 0 ? to_field(in.witness.input) : in.tables.layer_polys[l - 1][0];
+// Input `i` of layer l as a padded field table.
+std::vector<F> layer_input_table(const Context& cx, const ProverInputs& in, uint32_t l, size_t i = 0) {
+  const int32_t source = cx.spec.layers[l].inputs[i];
+  return source < 0 ? to_field(in.witness.input) : in.tables.layer_polys[static_cast<size_t>(source)][0];
 }
 
 void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
@@ -727,7 +737,7 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
   cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
   cx.claim_block(l, 0, rho, lp.requant_evals);
   E claim = accumulator_from_requant(layer, lp.requant_evals);
-  const std::vector<F> x_table = layer_input_table(in, l);
+  const std::vector<F> x_table = layer_input_table(cx, in, l);
   const auto xb = bind_rows<F>(x_table, g.b, padded_size(layer.in));
   std::vector<E> input_point;  // where the input is read at the end, its batch part first
   if (layer.has_weights()) {
@@ -792,7 +802,7 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
     cx.transcript.absorb("zkml/input_eval", lp.input_eval);
     input_point = concat({g.b, channel_point, ss.point});
   }
-  if (l > 0) cx.claim_table(l - 1, 0, input_point, lp.input_eval);
+  cx.claim_input(l, 0, input_point, lp.input_eval);
 
   // Zero-check: sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0.
   const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
@@ -850,7 +860,7 @@ void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, Layer
   lp.output_eval = os.table_evaluations[0];
   cx.transcript.absorb("zkml/output_eval", lp.output_eval);
   cx.claim_table(l, 0, concat({g.b, g.c, os.point}), lp.output_eval);
-  const std::vector<F> x_table = layer_input_table(in, l);
+  const std::vector<F> x_table = layer_input_table(cx, in, l);
   const size_t in_positions = padded_size({1, layer.in.h, layer.in.w});
   std::vector<std::vector<E>> b_tables;
   b_tables.push_back(bind_rows<F>(x_table, concat({g.b, g.c}), in_positions));
@@ -859,7 +869,7 @@ void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, Layer
   lp.spatial_sum = std::move(ss.proof);
   lp.input_eval = ss.table_evaluations[0];
   cx.transcript.absorb("zkml/input_eval", lp.input_eval);
-  if (l > 0) cx.claim_table(l - 1, 0, concat({g.b, g.c, ss.point}), lp.input_eval);
+  cx.claim_input(l, 0, concat({g.b, g.c, ss.point}), lp.input_eval);
 
   const auto tau = cx.transcript.challenges<E>("zkml/tau", kv + xv);
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
@@ -882,7 +892,7 @@ void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
   lp.kind = layer.kind;
   const auto& polys = in.tables.layer_polys[l];  // y, multiplicities
   const auto statement = table_statement(layer, cx.batch);
-  const std::vector<F> x = layer_input_table(in, l), valid = valid_mask(layer.out, cx.batch);
+  const std::vector<F> x = layer_input_table(cx, in, l), valid = valid_mask(layer.out, cx.batch);
   const std::vector<F> channel = layer.table_channels > 1 ? channel_column(layer.out, cx.batch) : std::vector<F>{};
   LookupColumns<F> columns;
   if (!channel.empty()) columns.emplace_back(channel);
@@ -892,7 +902,7 @@ void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
                                    std::span<const F>(polys[1]).first(detail::lookup_rows(layer)));
   const auto& w = lookup.claims.witness[0];
   const size_t first = channel.empty() ? 0 : 1;
-  if (l > 0) cx.claim_table(l - 1, 0, w.point, w.values[first]);
+  cx.claim_input(l, 0, w.point, w.values[first]);
   cx.claim_table(l, 0, w.point, w.values[first + 1]);
   cx.claim_table(l, 1, lookup.claims.multiplicity_point, lookup.claims.multiplicity_value);
   lp.lookup = std::move(lookup.proof);
@@ -979,11 +989,12 @@ struct VerifierInputs {
   std::vector<F> output_table;  // the claimed outputs on the last layer's padded grid
 };
 
-// The input of layer l read at `point`: l = 0 from the public input, else a claim on layer l - 1.
+// Input i of layer l read at `point`: the public input is evaluated here, any other input
+// becomes a claim on the layer that produced it.
 Status check_input(Context& cx, const VerifierInputs& vi, uint32_t l, std::span<const E> point, const E& value,
-                   const std::string& where) {
-  if (l > 0) {
-    cx.claim_table(l - 1, 0, point, value);
+                   const std::string& where, size_t i = 0) {
+  if (cx.spec.layers[l].inputs[i] >= 0) {
+    cx.claim_input(l, i, point, value);
     return {};
   }
   if (evaluate_multilinear<E, F>(vi.input_table, point) != value)

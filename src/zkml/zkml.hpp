@@ -75,7 +75,8 @@ enum class LayerKind : uint8_t {
 struct Layer {
   LayerKind kind = LayerKind::dense;
   std::string name;                  // ONNX node names (with a fused ReLU's)
-  TensorShape in, out;               // per example
+  std::vector<int32_t> inputs;       // the earlier layers read (-1: the model input)
+  TensorShape in, out;               // per example (in: of inputs[0])
   WindowAxis win_h, win_w;           // conv and pools
   uint32_t groups = 1;               // conv
   uint32_t shift = 1;                // k, 1..62
