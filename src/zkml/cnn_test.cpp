@@ -595,6 +595,88 @@ TEST(TableLayer, IdentityModelIsProvable) {
   expect_round_trip(m, rng);
 }
 
+// Elementwise layers: a residual block (Add reading two earlier layers), a product of two
+// activations, and a per-channel scale with offset (a standalone BatchNormalization).
+IntModel residual_model(std::mt19937_64& rng) {
+  CnnBuilder b(rng, 1, {1, 2, 5, 5});
+  b.conv(2, 3, 1, 1, 1, 1, false);
+  b.relu();
+  const int skip = b.last();
+  b.conv(2, 3, 1, 1, 1, 1, false);
+  IntLayer add;
+  add.op = LayerOp::Add;
+  add.name = "residual";
+  add.source_op = "Add";
+  add.inputs = {b.last(), skip};
+  add.shape = b.shape();
+  add.scale = 0.2;
+  add.input_multipliers = {3, -5};
+  add.requantizes = true;
+  add.requant = {{1}, -1, false, 3, -127, 127};
+  b.m.layers.push_back(add);
+  IntLayer mul;
+  mul.op = LayerOp::Mul;
+  mul.name = "gate";
+  mul.source_op = "Mul";
+  mul.inputs = {b.last(), skip};
+  mul.shape = b.shape();
+  mul.scale = 0.3;
+  mul.requantizes = true;
+  mul.requant = {{5}, -1, false, 7, -127, 127};
+  b.m.layers.push_back(mul);
+  IntLayer bn;
+  bn.op = LayerOp::Mul;
+  bn.name = "bn";
+  bn.source_op = "BatchNormalization";
+  bn.inputs = {b.last()};
+  bn.shape = b.shape();
+  bn.scale = 0.3;
+  bn.weights = {{2, 1, 1}, {7, -3}};
+  bn.bias = {{1, 2, 5, 5}, std::vector<int64_t>(50)};
+  for (size_t i = 0; i < 50; ++i) bn.bias.data[i] = i < 25 ? 40 : -90;
+  bn.requantizes = true;
+  bn.requant = {{9}, -1, false, 5, -127, 127};
+  b.m.layers.push_back(bn);
+  return b.finish();
+}
+
+TEST(Elementwise, ResidualAddProductAndScaleRoundTrip) {
+  std::mt19937_64 rng(29);
+  const IntModel m = residual_model(rng);
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  ASSERT_EQ(spec->layers.size(), 5u);
+  EXPECT_EQ(spec->layers[2].kind, LayerKind::add);
+  EXPECT_EQ(spec->layers[2].inputs, (std::vector<int32_t>{1, 0}));
+  EXPECT_TRUE(spec->layers[4].constant_factor && spec->layers[4].constant_term);
+  expect_round_trip(m, rng);
+}
+
+TEST(Elementwise, CheatsOnEachElementwiseLayerAreRejected) {
+  std::mt19937_64 rng(30);
+  const IntModel m = residual_model(rng);
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 50);
+  auto reject = [&](const ProverHooks& hooks) {
+    auto proof = prove(*pk, 1, input, &hooks);
+    EXPECT_TRUE(proof.ok());
+    if (!proof.ok()) return std::string();
+    auto verdict = verify(pk->vk, *proof);
+    EXPECT_FALSE(verdict.ok());
+    return verdict.ok() ? std::string() : verdict.error();
+  };
+  // An output that is not the layer's function of its inputs fails that layer's own identity.
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[0] += 1; }, {}}),
+            "layer 2 (residual): add: the accumulator does not match the inputs");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[3].y[6] -= 1; }, {}}),
+            "layer 3 (gate): product sum-check: final evaluation mismatch");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[4].y[9] += 1; }, {}}),
+            "layer 4 (bn): product sum-check: final evaluation mismatch");
+  pk->biases[4][0] += 1;  // the prover computes with another BatchNorm offset than the committed one
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
 // Every EZKL example whose layers are provable: setup, prove and verify, and the proven outputs
 // are the integer engine's. Examples with other layers must be refused at setup with a reason.
 TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {
@@ -622,12 +704,13 @@ TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {
     if (sanitized() && pk->vk.spec.layers.size() > 4) continue;
     auto input = quantize_input(pk->vk.spec, (*inputs)[0]);
     ASSERT_TRUE(input.ok()) << input.error();
-    const auto batch = static_cast<uint32_t>(input->size() / pk->vk.spec.input_features());
+    // The model's own batch (its shapes fix it for the integer engine's Reshapes).
+    const auto batch = static_cast<uint32_t>(m->layers[0].shape[0]);
+    ASSERT_GE(input->size(), batch * pk->vk.spec.input_features());
+    input->resize(batch * pk->vk.spec.input_features());
     auto proof = prove(*pk, batch, *input);
     ASSERT_TRUE(proof.ok()) << proof.error();
-    model::IntModel with_batch = *m;
-    for (auto& layer : with_batch.layers) layer.shape[0] = batch;
-    EXPECT_EQ(proof->output, reference_outputs(with_batch, *input));
+    EXPECT_EQ(proof->output, reference_outputs(*m, *input));
     auto verified = verify_bytes(pk->vk, proof->to_bytes(), *input);
     EXPECT_TRUE(verified.ok()) << verified.error();
     proven += verified.ok();

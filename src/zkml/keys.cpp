@@ -11,6 +11,12 @@
 
 namespace zk::zkml {
 
+// Binds `var` to the value of a Result expression, or returns its error.
+#define ZK_GET(var, expr)                        \
+  auto var##_result = (expr);                    \
+  if (!var##_result) return fail(var##_result.error()); \
+  auto var = *var##_result
+
 namespace {
 
 using model::IntLayer;
@@ -21,8 +27,8 @@ constexpr int64_t kMaxScaledWeight = int64_t{1} << 60;
 constexpr int64_t kMaxScaledBias = int64_t{1} << 62;
 
 constexpr const char* kProvableOps =
-    "only MatMul/Gemm, Conv, MaxPool, AveragePool, division by a constant, Relu, PRelu, table functions "
-    "and Reshape/Flatten are";
+    "only MatMul/Gemm, Conv, MaxPool, AveragePool, Add/Sub/Mul, division by a constant, Relu, PRelu, "
+    "table functions and Reshape/Flatten are";
 
 Error not_provable(const IntLayer& layer, const std::string& why) {
   return fail("layer '" + layer.name + "' (" + model::layer_op_name(layer.op) + " from " + layer.source_op +
@@ -101,6 +107,89 @@ Result<std::pair<WindowAxis, WindowAxis>> window_axes(const IntLayer& source, co
   return std::pair{h, x};
 }
 
+struct ExtractedLayer {
+  Layer layer;
+  std::vector<int64_t> weights, biases;  // per-example constants (row-major over the output)
+};
+
+// Add/Sub (acc = sum_i m_i x_i + bias) and Mul (acc = x_0 x_1 or x_0 c, + bias) layers of the quantized
+// model, with the requantization multiplier M folded in: a_i = M m_i, b' = M bias, c' = M c
+// (two activations keep M as the product's coefficient). Activations must have the output's
+// shape (no broadcasting between them); constants broadcast over the example.
+template <class ShapeOf, class Low, class High>
+Result<ExtractedLayer> elementwise_layer(const IntLayer& layer, const ModelSpec& spec,
+                                         const std::vector<int32_t>& source, ShapeOf shape_of, Low lo_of,
+                                         High hi_of) {
+  ExtractedLayer e;
+  Layer& out = e.layer;
+  out.kind = layer.op == LayerOp::Add ? LayerKind::add : LayerKind::mul;
+  out.name = layer.name;
+  out.scale = layer.scale;
+  const auto shape = example_shape(layer.shape);
+  if (!shape) return not_provable(layer, "unsupported tensor shape");
+  out.out = *shape;
+  const auto& rq = layer.requant;
+  if (!layer.requantizes || rq.per_element || rq.multipliers.size() != 1 || rq.shift < 1 || rq.shift > 62 ||
+      rq.lo >= rq.hi || rq.lo > 0 || rq.hi < 0 || rq.hi - rq.lo >= (int64_t{1} << kLimbBits))
+    return not_provable(layer, "unsupported requantization parameters");
+  const int64_t m = rq.multipliers[0];
+  if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40)) return not_provable(layer, "requantization multiplier out of range");
+  out.shift = static_cast<uint32_t>(rq.shift);
+  out.lo = rq.lo;
+  out.hi = rq.hi;
+  std::vector<u128> bounds;
+  for (int in : layer.inputs) {
+    const int32_t from = source[static_cast<size_t>(in)];
+    if (!(shape_of(from) == out.out)) return not_provable(layer, "its inputs must have the output's shape");
+    out.inputs.push_back(from);
+    bounds.push_back(u128(std::max(std::abs(lo_of(from)), std::abs(hi_of(from)))));
+  }
+  out.in = out.out;
+  // A constant operand broadcast over one example, as row-major values over the output.
+  auto per_example = [&](const model::IntTensor& t, int64_t scale) -> Result<std::vector<int64_t>> {
+    model::Shape one = layer.shape;
+    one[0] = 1;
+    const auto offsets = model::broadcast_offsets(t.shape, one);
+    std::vector<int64_t> values;
+    for (int64_t o : offsets) {
+      const i128 v = static_cast<i128>(t.data[static_cast<size_t>(o)]) * scale;
+      if (v >= (i128{1} << 60) || v <= -(i128{1} << 60)) return not_provable(layer, "constant out of range");
+      values.push_back(static_cast<int64_t>(v));
+    }
+    return values;
+  };
+  u128 acc_bound = 0;
+  if (out.kind == LayerKind::add) {
+    for (size_t i = 0; i < layer.inputs.size(); ++i) {
+      const i128 a = static_cast<i128>(layer.input_multipliers[i]) * m;
+      if (a == 0 || a >= (i128{1} << 40) || a <= -(i128{1} << 40)) return not_provable(layer, "input multiplier out of range");
+      out.multipliers.push_back(static_cast<int64_t>(a));
+      acc_bound += magnitude(static_cast<int64_t>(a)) * bounds[i];
+    }
+  } else if (layer.inputs.size() == 2) {
+    out.multipliers = {m};
+    acc_bound = magnitude(m) * bounds[0] * bounds[1];
+  } else {
+    out.multipliers = {m};
+    out.constant_factor = true;
+    ZK_GET(c, per_example(layer.weights, m));
+    u128 largest = 0;
+    for (int64_t v : c) largest = std::max(largest, magnitude(v));
+    acc_bound = largest * bounds[0];
+    e.weights = std::move(c);
+  }
+  if (!layer.bias.data.empty()) {  // the quantizer broadcasts it over the whole output
+    ZK_GET(b, per_example(layer.bias, m));
+    out.constant_term = true;
+    u128 largest = 0;
+    for (int64_t v : b) largest = std::max(largest, magnitude(v));
+    acc_bound += largest;
+    e.biases = std::move(b);
+  }
+  ZK_TRY(bound_layer(layer, out, acc_bound, spec.input_bound));
+  return e;
+}
+
 }  // namespace
 
 Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::vector<int64_t>>* weights,
@@ -114,7 +203,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     switch (layer.op) {
       case LayerOp::Input: case LayerOp::MatMul: case LayerOp::Conv: case LayerOp::Relu:
       case LayerOp::MaxPool: case LayerOp::SumPool: case LayerOp::Rescale: case LayerOp::Reshape:
-      case LayerOp::Lookup: case LayerOp::PRelu:
+      case LayerOp::Lookup: case LayerOp::PRelu: case LayerOp::Add: case LayerOp::Mul:
         break;
       default:
         return not_provable(layer, kProvableOps);
@@ -155,7 +244,9 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   };
   for (size_t i = 1; i < model.layers.size(); ++i) {
     const IntLayer& layer = model.layers[i];
-    if (layer.inputs.size() != 1) return not_provable(layer, "only layers with one input are provable yet");
+    const bool elementwise = layer.op == LayerOp::Add || layer.op == LayerOp::Mul;
+    if (layer.inputs.empty() || layer.inputs.size() > (elementwise ? 2u : 1u))
+      return not_provable(layer, "unsupported number of inputs");
     const auto src = static_cast<size_t>(layer.inputs[0]);
     const int32_t from = source[src];
     const TensorShape layout = shape_of(from);  // where the input's values are stored
@@ -237,6 +328,12 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       t.lo = std::min<int64_t>(0, *std::min_element(t.table.begin(), t.table.end()));
       t.hi = std::max<int64_t>(0, *std::max_element(t.table.begin(), t.table.end()));
       ZK_TRY(add_layer(i, std::move(t), {}, {}));
+      continue;
+    }
+    if (elementwise) {
+      auto e = elementwise_layer(layer, spec, source, shape_of, lo_of, hi_of);
+      if (!e) return fail(e.error());
+      ZK_TRY(add_layer(i, std::move(e->layer), std::move(e->weights), std::move(e->biases)));
       continue;
     }
     const auto in_logical = example_shape(model.layers[src].shape);
@@ -407,8 +504,9 @@ namespace {
 
 // Position in the padded W' table of the e-th weight (row-major as in ProvingKey::weights):
 // dense K x N -> (padded input position of j) N' + n; conv O x Cg x KH x KW -> the same indices
-// in O' x Cg' x KH' x KW'.
+// in O' x Cg' x KH' x KW'; mul by a constant: the output's padded grid.
 size_t weight_position(const Layer& layer, size_t e) {
+  if (layer.kind == LayerKind::mul) return detail::padded_flat_index(layer.out, e);
   if (layer.kind == LayerKind::dense) {
     const size_t n_out = layer.out.c;
     return detail::padded_flat_index(layer.in, e / n_out) * detail::padded(n_out) + e % n_out;
@@ -417,19 +515,33 @@ size_t weight_position(const Layer& layer, size_t e) {
   const size_t x = e % kw, y = (e / kw) % kh, c = (e / (kw * kh)) % cg, o = e / (kw * kh * cg);
   return ((o * detail::padded(cg) + c) * detail::padded(kh) + y) * detail::padded(kw) + x;
 }
+// Position in the padded b' table of the e-th bias: per channel, or (add, mul) the output's grid.
+size_t bias_position(const Layer& layer, size_t e) {
+  return layer.has_weights() ? e : detail::padded_flat_index(layer.out, e);
+}
+size_t weight_count(const Layer& layer) {
+  if (layer.kind == LayerKind::mul) return layer.out.size();
+  if (layer.kind == LayerKind::dense) return static_cast<size_t>(layer.in.size()) * layer.out.c;
+  return size_t{layer.out.c} * detail::group_in_channels(layer) * layer.win_h.kernel * layer.win_w.kernel;
+}
+size_t bias_count(const Layer& layer) { return layer.has_weights() ? layer.out.c : layer.out.size(); }
 
-// Padded tables of the weight layout, in its order: per layer with weights W' then b' (O').
+// Padded tables of the weight layout, in its order: per layer W' and b' where present.
 std::vector<std::vector<F>> weight_tables(const ModelSpec& spec, const std::vector<std::vector<int64_t>>& w,
                                           const std::vector<std::vector<int64_t>>& b) {
   std::vector<std::vector<F>> tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
-    if (!layer.has_weights()) continue;
-    std::vector<F> wt(size_t{1} << detail::weight_vars(layer), F::zero()), bt(detail::padded(layer.out.c), F::zero());
-    for (size_t e = 0; e < w[l].size(); ++e) wt[weight_position(layer, e)] = F::from_i64(w[l][e]);
-    for (size_t n = 0; n < layer.out.c; ++n) bt[n] = F::from_i64(b[l][n]);
-    tables.push_back(std::move(wt));
-    tables.push_back(std::move(bt));
+    if (layer.has_weight_table()) {
+      std::vector<F> wt(size_t{1} << detail::weight_vars(layer), F::zero());
+      for (size_t e = 0; e < w[l].size(); ++e) wt[weight_position(layer, e)] = F::from_i64(w[l][e]);
+      tables.push_back(std::move(wt));
+    }
+    if (layer.has_bias_table()) {
+      std::vector<F> bt(size_t{1} << detail::bias_vars(layer), F::zero());
+      for (size_t e = 0; e < b[l].size(); ++e) bt[bias_position(layer, e)] = F::from_i64(b[l][e]);
+      tables.push_back(std::move(bt));
+    }
   }
   return tables;
 }
@@ -465,6 +577,25 @@ std::optional<int64_t> bounded_value(const F& v, int64_t bound) {
   return s;
 }
 
+// Values at `position(e)` for e < count of a committed table, signed below `bound`, and the check
+// that every other entry (padding) is zero.
+template <class Position>
+Result<std::vector<int64_t>> read_table(std::span<const F> table, size_t count, Position position, int64_t bound,
+                                        const char* what) {
+  std::vector<bool> used(table.size(), false);
+  std::vector<int64_t> out(count);
+  for (size_t e = 0; e < count; ++e) {
+    const size_t at = position(e);
+    const auto v = bounded_value(table[at], bound);
+    if (!v) return fail(std::string("key: a ") + what + " is out of range");
+    out[e] = *v;
+    used[at] = true;
+  }
+  for (size_t i = 0; i < table.size(); ++i)
+    if (!used[i] && table[i] != F::zero()) return fail(std::string("key: nonzero ") + what + " padding");
+  return out;
+}
+
 // pk.weights and pk.biases read back from the committed tables (the inverse of weight_tables):
 // entries are signed integers below the setup bounds and the padding is zero.
 Status read_weight_tables(ProvingKey& pk) {
@@ -472,34 +603,17 @@ Status read_weight_tables(ProvingKey& pk) {
   for (size_t l = 0; l < pk.vk.spec.layers.size(); ++l) {
     const auto& layer = pk.vk.spec.layers[l];
     std::vector<int64_t> w, b;
-    if (layer.has_weights()) {
-      const auto table = static_cast<size_t>(layout.weight_table[l]);
-      const auto wt = committed_table(pk, layout, table);
-      const auto bt = committed_table(pk, layout, table + 1);
-      const size_t count = layer.kind == LayerKind::dense
-                               ? static_cast<size_t>(layer.in.size()) * layer.out.c
-                               : size_t{layer.out.c} * detail::group_in_channels(layer) * layer.win_h.kernel * layer.win_w.kernel;
-      std::vector<bool> used(wt.size(), false);
-      w.resize(count);
-      for (size_t e = 0; e < count; ++e) {
-        const size_t at = weight_position(layer, e);
-        const auto v = bounded_value(wt[at], kMaxScaledWeight);
-        if (!v) return fail("key: a weight is out of range");
-        w[e] = *v;
-        used[at] = true;
-      }
-      for (size_t i = 0; i < wt.size(); ++i)
-        if (!used[i] && wt[i] != F::zero()) return fail("key: nonzero weight padding");
-      b.resize(layer.out.c);
-      for (size_t n = 0; n < bt.size(); ++n) {
-        if (n >= layer.out.c) {
-          if (bt[n] != F::zero()) return fail("key: nonzero bias padding");
-          continue;
-        }
-        const auto v = bounded_value(bt[n], kMaxScaledBias);
-        if (!v) return fail("key: a bias is out of range");
-        b[n] = *v;
-      }
+    if (layer.has_weight_table()) {
+      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.weight_table[l]));
+      ZK_GET(values, read_table(table, weight_count(layer), [&](size_t e) { return weight_position(layer, e); },
+                                kMaxScaledWeight, "weight"));
+      w = std::move(values);
+    }
+    if (layer.has_bias_table()) {
+      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.bias_table[l]));
+      ZK_GET(values, read_table(table, bias_count(layer), [&](size_t e) { return bias_position(layer, e); },
+                                kMaxScaledBias, "bias"));
+      b = std::move(values);
     }
     pk.weights.push_back(std::move(w));
     pk.biases.push_back(std::move(b));
@@ -533,11 +647,6 @@ Result<uint32_t> get_u32_in(ByteReader& in, uint32_t lo, uint32_t hi, const char
   return *v;
 }
 
-#define ZK_GET(var, expr)                        \
-  auto var##_result = (expr);                    \
-  if (!var##_result) return fail(var##_result.error()); \
-  auto var = *var##_result
-
 Result<TensorShape> get_shape(ByteReader& in) {
   TensorShape s;
   for (uint32_t* d : {&s.c, &s.h, &s.w}) {
@@ -559,9 +668,9 @@ Result<WindowAxis> get_axis(ByteReader& in) {
 // The structural rules extract_spec guarantees, checked on a decoded layer reading `previous`.
 Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
   if (!(layer.in == previous)) return fail("key: layer '" + layer.name + "' does not fit its input");
-  if (layer.kind == LayerKind::table) {
+  if (layer.kind == LayerKind::table || layer.kind == LayerKind::add || layer.kind == LayerKind::mul) {
     if (!(layer.out == layer.in) || layer.groups != 1 || !(layer.win_h == WindowAxis{}) || !(layer.win_w == WindowAxis{}))
-      return fail("key: bad table layer");
+      return fail("key: bad elementwise layer");
     return {};
   }
   if (layer.kind == LayerKind::dense) {
@@ -614,6 +723,7 @@ void VerifyingKey::serialize(ByteWriter& out) const {
     put_axis(out, layer.win_h);
     put_axis(out, layer.win_w);
     out.u32(layer.groups);
+    out.u8(static_cast<uint8_t>((layer.constant_factor ? 1 : 0) | (layer.constant_term ? 2 : 0)));
     out.u8(layer.relu ? 1 : 0);
     put_f64(out, layer.scale);
     if (layer.kind == LayerKind::table) {
@@ -663,12 +773,13 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   for (uint32_t l = 0; l < count; ++l) {
     Layer layer;
     ZK_GET(kind, in.u8());
-    if (kind > static_cast<uint8_t>(LayerKind::table)) return fail("key: unknown layer kind");
+    if (kind > static_cast<uint8_t>(LayerKind::mul)) return fail("key: unknown layer kind");
     layer.kind = static_cast<LayerKind>(kind);
     ZK_GET(name_length, in.length(kMaxNameBytes, "key: layer name"));
     ZK_GET(name, in.take(name_length));
     layer.name.assign(name.begin(), name.end());
-    ZK_GET(input_count, get_u32_in(in, 1, 1, "input count"));
+    const bool elementwise = layer.kind == LayerKind::add || layer.kind == LayerKind::mul;
+    ZK_GET(input_count, get_u32_in(in, 1, elementwise ? 2 : 1, "input count"));
     for (uint32_t i = 0; i < input_count; ++i) {
       ZK_GET(source, in.u32());
       const auto s = static_cast<int32_t>(source);
@@ -689,6 +800,17 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     layer.win_w = win_w;
     ZK_GET(groups, get_u32_in(in, 1, kMaxFeatures, "group count"));
     layer.groups = groups;
+    ZK_GET(constants, in.u8());
+    if (constants > 3 || (constants != 0 && !elementwise) || ((constants & 1) && layer.kind != LayerKind::mul))
+      return fail("key: bad constant flags");
+    layer.constant_factor = (constants & 1) != 0;
+    layer.constant_term = (constants & 2) != 0;
+    if (layer.kind == LayerKind::mul && layer.inputs.size() != (layer.constant_factor ? 1u : 2u))
+      return fail("key: a product needs two operands");
+    for (int32_t source : layer.inputs) {
+      const TensorShape read_shape = source < 0 ? input_shape : vk.spec.layers[static_cast<size_t>(source)].out;
+      if (elementwise && !(read_shape == layer.out)) return fail("key: an elementwise layer's inputs differ in shape");
+    }
     ZK_TRY(check_layer_shape(layer, previous));
     ZK_GET(relu, in.u8());
     if (relu > 1) return fail("key: bad relu flag");
@@ -724,9 +846,13 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     }
     ZK_GET(shift, get_u32_in(in, 1, 62, "shift"));
     layer.shift = shift;
-    const uint64_t per_unit = layer.kind == LayerKind::sum_pool ? uint64_t{layer.out.h} * layer.out.w : layer.out.c;
+    const uint64_t per_unit = layer.kind == LayerKind::sum_pool ? uint64_t{layer.out.h} * layer.out.w
+                              : layer.kind == LayerKind::add ? layer.inputs.size()
+                              : layer.kind == LayerKind::mul ? 1
+                                                             : layer.out.c;
     ZK_GET(multiplier_count, get_u32_in(in, 1, kMaxFeatures, "multiplier count"));
-    if (multiplier_count != 1 && multiplier_count != per_unit) return fail("key: multiplier count");
+    if (multiplier_count != per_unit && (multiplier_count != 1 || layer.kind == LayerKind::add))
+      return fail("key: multiplier count");
     for (uint32_t i = 0; i < multiplier_count; ++i) {
       ZK_GET(m, get_i64(in));
       if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40)) return fail("key: multiplier out of range");

@@ -68,26 +68,27 @@ inline uint32_t group_in_channels(const Layer& layer) { return layer.in.c / laye
 inline uint32_t group_out_channels(const Layer& layer) { return layer.out.c / layer.groups; }
 
 // Variables of the weight table W' of a layer with weights: dense K' x N' (rows in the input's
-// padded grid order), conv O' x (C/G)' x KH' x KW'.
+// padded grid order), conv O' x (C/G)' x KH' x KW', mul by a constant: the output's padded grid.
 inline uint32_t weight_vars(const Layer& layer) {
   if (layer.kind == LayerKind::dense) return shape_vars(layer.in) + log2_padded(layer.out.c);
+  if (layer.kind == LayerKind::mul) return shape_vars(layer.out);
   return log2_padded(layer.out.c) + log2_padded(group_in_channels(layer)) + kernel_vars(layer);
 }
+// Variables of b': one per output channel (dense, conv), the output's padded grid (add, mul).
+inline uint32_t bias_vars(const Layer& layer) {
+  return layer.has_weights() ? log2_padded(layer.out.c) : shape_vars(layer.out);
+}
 
-// Weight tables: each layer with weights has W' (index weight_table[l]) and b' (the next index).
+// Weight tables: per layer W' (index weight_table[l]) and b' (bias_table[l]), -1 when absent.
 struct WeightLayout : PolyLayout {
-  std::vector<int32_t> weight_table;  // per layer, -1 without weights
+  std::vector<int32_t> weight_table, bias_table;
 };
 
 inline WeightLayout weight_layout(const ModelSpec& spec) {
   WeightLayout layout;
   for (const auto& layer : spec.layers) {
-    if (!layer.has_weights()) {
-      layout.weight_table.push_back(-1);
-      continue;
-    }
-    layout.weight_table.push_back(static_cast<int32_t>(layout.add(weight_vars(layer))));
-    layout.add(log2_padded(layer.out.c));
+    layout.weight_table.push_back(layer.has_weight_table() ? static_cast<int32_t>(layout.add(weight_vars(layer))) : -1);
+    layout.bias_table.push_back(layer.has_bias_table() ? static_cast<int32_t>(layout.add(bias_vars(layer))) : -1);
   }
   layout.finish();
   return layout;

@@ -222,6 +222,11 @@ Result<std::vector<int64_t>> decode_i64s(ByteReader& in, size_t count) {
 
 namespace {
 
+// The values layer `source` produced (-1: the padded model input).
+const std::vector<int64_t>& source_values(const Witness& w, int32_t source) {
+  return source < 0 ? w.input : w.layers[static_cast<size_t>(source)].y;
+}
+
 // Requantization of every accumulator (padding included: a zero accumulator gives y = t = d = 0).
 void requantize_layer(const Layer& layer, LayerWitness& lw) {
   const size_t size = lw.acc.size();
@@ -303,6 +308,27 @@ void window_accumulators(const Layer& layer, std::span<const int64_t> x, std::sp
   }
 }
 
+// add: acc' = sum_i a_i x_i (+ b'); mul: acc' = M x_0 x_1 or x_0 c' (+ b') (per-example constants,
+// row-major)
+// at every valid position of every example.
+void elementwise_accumulators(const Layer& layer, const Witness& w, std::span<const int64_t> constant_factor,
+                              std::span<const int64_t> constant_term, uint32_t batch, std::vector<int64_t>& acc) {
+  const size_t row = padded_size(layer.out);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < layer.out.size(); ++j) {
+      const size_t at = b * row + detail::padded_flat_index(layer.out, j);
+      auto input = [&](size_t i) { return static_cast<i128>(source_values(w, layer.inputs[i])[at]); };
+      i128 sum = 0;
+      if (layer.kind == LayerKind::add) {
+        for (size_t i = 0; i < layer.inputs.size(); ++i) sum += layer.multipliers[i] * input(i);
+      } else {
+        sum = layer.constant_factor ? input(0) * constant_factor[j] : layer.multipliers[0] * input(0) * input(1);
+      }
+      if (layer.constant_term) sum += constant_term[j];
+      acc[at] = checked_accumulator(sum);
+    }
+}
+
 // Max pooling: y = max over the valid window, gap D(k, x) = y - x_k and the pick S(k, x) of the
 // first maximal offset at every valid (b, c, p) and valid k; everything else 0.
 void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
@@ -358,11 +384,6 @@ Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t ba
 
 }  // namespace
 
-// The values layer `source` produced (-1: the padded model input).
-const std::vector<int64_t>& source_values(const Witness& w, int32_t source) {
-  return source < 0 ? w.input : w.layers[static_cast<size_t>(source)].y;
-}
-
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input) {
   const ModelSpec& spec = pk.vk.spec;
   if (batch == 0 || batch > kMaxBatch) return fail("zkml: batch size out of bounds");
@@ -391,6 +412,8 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
       lw.acc.assign(padded(batch) * padded_size(layer.out), 0);
       if (layer.kind == LayerKind::dense)
         dense_accumulators(layer, *x, pk.weights[l], pk.biases[l], batch, lw.acc);
+      else if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
+        elementwise_accumulators(layer, w, pk.weights[l], pk.biases[l], batch, lw.acc);
       else
         window_accumulators(layer, *x, pk.weights[l], pk.biases[l], batch, lw.acc);
       requantize_layer(layer, lw);
@@ -706,8 +729,12 @@ struct Context {
   void claim_block(uint32_t l, uint32_t block, std::span<const E> point, std::span<const E> values) {
     claim_block_values(transcript, layout, proof_offset, l, block, point, values, claims);
   }
-  void claim_weight(uint32_t l, uint32_t offset, std::span<const E> point, const E& value) {
-    claims.push_back({weights.ref(static_cast<uint32_t>(weights.weight_table[l]) + offset, 0),
+  void claim_weight(uint32_t l, std::span<const E> point, const E& value) {
+    claims.push_back({weights.ref(static_cast<uint32_t>(weights.weight_table[l]), 0),
+                      std::vector<E>(point.begin(), point.end()), value});
+  }
+  void claim_bias(uint32_t l, std::span<const E> point, const E& value) {
+    claims.push_back({weights.ref(static_cast<uint32_t>(weights.bias_table[l]), 0),
                       std::vector<E>(point.begin(), point.end()), value});
   }
 };
@@ -724,19 +751,10 @@ std::vector<F> layer_input_table(const Context& cx, const ProverInputs& in, uint
   return source < 0 ? to_field(in.witness.input) : in.tables.layer_polys[static_cast<size_t>(source)][0];
 }
 
-void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+// The linear part of a dense, conv or sum_pool layer: reduces claim = acc'(rho) to claims on the
+// input, the weights and the bias.
+void prove_linear(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp, const GridPoint& g, E claim) {
   const Layer& layer = cx.spec.layers[l];
-  lp.kind = layer.kind;
-  const auto& polys = in.tables.layer_polys[l];
-  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
-  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
-  {
-    const auto eq = eq_table<E>(rho);
-    for (const auto& p : polys) lp.requant_evals.push_back(inner_product<E, F>(eq, p));
-  }
-  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-  cx.claim_block(l, 0, rho, lp.requant_evals);
-  E claim = accumulator_from_requant(layer, lp.requant_evals);
   const std::vector<F> x_table = layer_input_table(cx, in, l);
   const auto xb = bind_rows<F>(x_table, g.b, padded_size(layer.in));
   std::vector<E> input_point;  // where the input is read at the end, its batch part first
@@ -745,7 +763,7 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
     for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
     lp.bias_eval = evaluate_multilinear<E, F>(bias_table, g.c);
     cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
-    cx.claim_weight(l, 1, g.c, lp.bias_eval);
+    cx.claim_bias(l, g.c, lp.bias_eval);
     claim -= bias_indicator(g, cx.batch, layer.out) * lp.bias_eval;
   }
   if (layer.kind == LayerKind::dense) {
@@ -759,7 +777,7 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
     lp.weight_eval = mm.table_evaluations[1];
     const E evals[2] = {lp.input_eval, lp.weight_eval};
     cx.transcript.absorb_all("zkml/matmul_evals", std::span<const E>(evals));
-    cx.claim_weight(l, 0, concat({mm.point, g.c}), lp.weight_eval);
+    cx.claim_weight(l, concat({mm.point, g.c}), lp.weight_eval);
     input_point = concat({g.b, mm.point});
   } else {
     std::vector<E> channel_point;  // the input channel point
@@ -785,7 +803,7 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
       cx.transcript.absorb_all("zkml/conv_evals", std::span<const E>(evals));
       const std::span<const E> zeta(cs.point);
       const uint32_t cv = log2_padded(layer.in.c);
-      cx.claim_weight(l, 0, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
+      cx.claim_weight(l, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
       channel_point.assign(zeta.begin(), zeta.begin() + cv);
       spatial.push_back(bind_channels(xb, channel_point, padded_size({1, layer.in.h, layer.in.w})));
       spatial.push_back(wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)));
@@ -803,6 +821,65 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
     input_point = concat({g.b, channel_point, ss.point});
   }
   cx.claim_input(l, 0, input_point, lp.input_eval);
+}
+
+// add: acc'(rho) = sum_i a_i x_i(rho) + I_B(rho_b) b'(rho_c, rho_p), the inputs' values at rho sent.
+// mul: acc'(rho) - I_B(rho_b) b'(rho_c, rho_p) = sum_x eq(rho, x) c x_0(x) x_1(x) (x_1 = the constant
+// c' repeated over the batch, c = 1; or c = M for two activations), a degree-3 sum-check ending in
+// both operands' values. b' (when present) is sent first.
+void prove_elementwise(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp, std::span<const E> rho,
+                       E claim) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::span<const E> example_point = rho.subspan(cx.batch_vars);
+  if (layer.constant_term) {
+    lp.bias_eval = evaluate_multilinear<E, F>(pad_tensor(in.pk.biases[l], 1, layer.out), example_point);
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_bias(l, example_point, lp.bias_eval);
+    claim -= prefix_indicator<E>(cx.batch, rho.first(cx.batch_vars)) * lp.bias_eval;
+  }
+  if (layer.kind == LayerKind::add) {
+    for (size_t i = 0; i < layer.inputs.size(); ++i)
+      lp.operand_evals.push_back(evaluate_multilinear<E, F>(layer_input_table(cx, in, l, i), rho));
+    cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+    for (size_t i = 0; i < layer.inputs.size(); ++i) cx.claim_input(l, i, rho, lp.operand_evals[i]);
+    return;
+  }
+  std::vector<std::vector<E>> tables;
+  tables.push_back(eq_table<E>(rho));
+  tables.push_back(lift(layer_input_table(cx, in, l, 0)));
+  tables.push_back(layer.constant_factor ? repeat(lift(pad_tensor(in.pk.weights[l], 1, layer.out)), padded(cx.batch))
+                                         : lift(layer_input_table(cx, in, l, 1)));
+  const E coefficient = layer.constant_factor ? E::one() : E::from_i64(layer.multipliers[0]);
+  const std::vector<SumcheckTerm<E>> terms{{coefficient, {0, 1, 2}}};
+  auto product = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms, claim);
+  lp.channel_sum = std::move(product.proof);
+  lp.operand_evals = {product.table_evaluations[1], product.table_evaluations[2]};
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  cx.claim_input(l, 0, product.point, lp.operand_evals[0]);
+  if (layer.constant_factor)
+    cx.claim_weight(l, std::span<const E>(product.point).subspan(cx.batch_vars), lp.operand_evals[1]);
+  else
+    cx.claim_input(l, 1, product.point, lp.operand_evals[1]);
+}
+
+void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  lp.constant_term = layer.constant_term;
+  const auto& polys = in.tables.layer_polys[l];
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  {
+    const auto eq = eq_table<E>(rho);
+    for (const auto& p : polys) lp.requant_evals.push_back(inner_product<E, F>(eq, p));
+  }
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  const E claim = accumulator_from_requant(layer, lp.requant_evals);
+  if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
+    prove_elementwise(cx, in, l, lp, rho, claim);
+  else
+    prove_linear(cx, in, l, lp, g, claim);
 
   // Zero-check: sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0.
   const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
@@ -1002,21 +1079,13 @@ Status check_input(Context& cx, const VerifierInputs& vi, uint32_t l, std::span<
   return {};
 }
 
-Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+// The verifier's side of prove_linear.
+Status verify_linear(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp, const GridPoint& g,
+                     E claim, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
-  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
-  if (lp.requant_evals.size() != detail::polys_per_layer(layer) || lp.zero_check_evals.size() != detail::polys_per_layer(layer))
-    return fail(where + "wrong number of evaluations");
-  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
-  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
-  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-  cx.claim_block(l, 0, rho, lp.requant_evals);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
-    return fail(where + "the outputs do not match the committed output layer");
-  E claim = accumulator_from_requant(layer, lp.requant_evals);
   if (layer.has_weights()) {
     cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
-    cx.claim_weight(l, 1, g.c, lp.bias_eval);
+    cx.claim_bias(l, g.c, lp.bias_eval);
     claim -= bias_indicator(g, cx.batch, layer.out) * lp.bias_eval;
   }
   std::vector<E> input_point;
@@ -1026,7 +1095,7 @@ Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
     const E evals[2] = {lp.input_eval, lp.weight_eval};
     cx.transcript.absorb_all("zkml/matmul_evals", std::span<const E>(evals));
     if (lp.input_eval * lp.weight_eval != mm->value) return fail(where + "matrix-vector sum-check: final evaluation mismatch");
-    cx.claim_weight(l, 0, concat({mm->point, g.c}), lp.weight_eval);
+    cx.claim_weight(l, concat({mm->point, g.c}), lp.weight_eval);
     input_point = concat({g.b, mm->point});
   } else {
     std::vector<E> channel_point;
@@ -1042,7 +1111,7 @@ Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
       E expected = lp.gathered_eval * lp.weight_eval;
       if (gv > 0) expected *= eq_eval<E>(g.c.first(gv), zeta.first(gv));
       if (expected != cs->value) return fail(where + "convolution channel sum-check: final evaluation mismatch");
-      cx.claim_weight(l, 0, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
+      cx.claim_weight(l, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
       channel_point.assign(zeta.begin(), zeta.begin() + cv);
       auto ss = verify_sumcheck<E>(cx.transcript, in_spatial, 2, lp.gathered_eval, lp.spatial_sum);
       if (!ss) return fail(where + "convolution spatial " + ss.error());
@@ -1063,6 +1132,61 @@ Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
     }
   }
   ZK_TRY(check_input(cx, vi, l, input_point, lp.input_eval, where));
+  return {};
+}
+
+// The verifier's side of prove_elementwise.
+Status verify_elementwise(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp,
+                          std::span<const E> rho, E claim, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::span<const E> example_point = rho.subspan(cx.batch_vars);
+  if (layer.constant_term) {
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_bias(l, example_point, lp.bias_eval);
+    claim -= prefix_indicator<E>(cx.batch, rho.first(cx.batch_vars)) * lp.bias_eval;
+  }
+  if (layer.kind == LayerKind::add) {
+    if (lp.operand_evals.size() != layer.inputs.size()) return fail(where + "wrong number of evaluations");
+    cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+    E expected = E::zero();
+    for (size_t i = 0; i < layer.inputs.size(); ++i) {
+      ZK_TRY(check_input(cx, vi, l, rho, lp.operand_evals[i], where, i));
+      expected += E::from_i64(layer.multipliers[i]) * lp.operand_evals[i];
+    }
+    if (expected != claim) return fail(where + "add: the accumulator does not match the inputs");
+    return {};
+  }
+  if (lp.operand_evals.size() != 2) return fail(where + "wrong number of evaluations");
+  auto product = verify_sumcheck<E>(cx.transcript, rho.size(), 3, claim, lp.channel_sum);
+  if (!product) return fail(where + "product " + product.error());
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  const E coefficient = layer.constant_factor ? E::one() : E::from_i64(layer.multipliers[0]);
+  if (eq_eval<E>(rho, product->point) * coefficient * lp.operand_evals[0] * lp.operand_evals[1] != product->value)
+    return fail(where + "product sum-check: final evaluation mismatch");
+  ZK_TRY(check_input(cx, vi, l, product->point, lp.operand_evals[0], where, 0));
+  if (layer.constant_factor)
+    cx.claim_weight(l, std::span<const E>(product->point).subspan(cx.batch_vars), lp.operand_evals[1]);
+  else
+    ZK_TRY(check_input(cx, vi, l, product->point, lp.operand_evals[1], where, 1));
+  return {};
+}
+
+Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  if (lp.requant_evals.size() != detail::polys_per_layer(layer) || lp.zero_check_evals.size() != detail::polys_per_layer(layer))
+    return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
+    return fail(where + "the outputs do not match the committed output layer");
+  const E claim = accumulator_from_requant(layer, lp.requant_evals);
+  if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
+    ZK_TRY(verify_elementwise(cx, vi, l, lp, rho, claim, where));
+  else
+    ZK_TRY(verify_linear(cx, vi, l, lp, g, claim, where));
 
   const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
@@ -1248,6 +1372,11 @@ std::vector<uint8_t> Proof::to_bytes() const {
       encode_element(out, lp.output_sum);
       lp.output_check.encode(out);
       encode_element(out, lp.output_eval);
+    } else if (lp.kind == LayerKind::add || lp.kind == LayerKind::mul) {
+      encode_elements(out, lp.requant_evals);
+      if (lp.constant_term) encode_element(out, lp.bias_eval);
+      if (lp.kind == LayerKind::mul) lp.channel_sum.encode(out);
+      encode_elements(out, lp.operand_evals);
     } else {
       encode_elements(out, lp.requant_evals);
       if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv) {
@@ -1257,7 +1386,7 @@ std::vector<uint8_t> Proof::to_bytes() const {
         encode_element(out, lp.weight_eval);
       }
     }
-    if (lp.kind != LayerKind::dense) {
+    if (lp.kind == LayerKind::conv || lp.kind == LayerKind::sum_pool || lp.kind == LayerKind::max_pool) {
       lp.spatial_sum.encode(out);
       encode_element(out, lp.input_eval);
     }
@@ -1325,6 +1454,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   for (const auto& layer : spec.layers) {
     LayerProof lp;
     lp.kind = layer.kind;
+    lp.constant_term = layer.constant_term;
     const uint32_t out_vars = batch_vars + detail::shape_vars(layer.out);
     const uint32_t kv = detail::kernel_vars(layer);
     if (layer.kind == LayerKind::table) {
@@ -1340,6 +1470,11 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
       ZK_TRY(element(lp.output_sum));
       ZK_TRY(sumcheck(lp.output_check, detail::spatial_vars(layer.out), 2));
       ZK_TRY(element(lp.output_eval));
+    } else if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul) {
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      if (layer.constant_term) ZK_TRY(element(lp.bias_eval));
+      if (layer.kind == LayerKind::mul) ZK_TRY(sumcheck(lp.channel_sum, out_vars, 3));
+      ZK_TRY(elements(lp.operand_evals, layer.kind == LayerKind::mul ? 2 : layer.inputs.size()));
     } else {
       ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
       if (layer.has_weights()) {
@@ -1351,7 +1486,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
         ZK_TRY(element(lp.weight_eval));
       }
     }
-    if (layer.kind != LayerKind::dense) {
+    if (layer.kind == LayerKind::conv || layer.kind == LayerKind::sum_pool || layer.kind == LayerKind::max_pool) {
       ZK_TRY(sumcheck(lp.spatial_sum, detail::spatial_vars(layer.in), 2));
       ZK_TRY(element(lp.input_eval));
     }

@@ -67,6 +67,8 @@ enum class LayerKind : uint8_t {
   sum_pool = 2,  // acc'(c, p) = M_p sum_k x(c, src(p, k))   (AveragePool, GlobalAveragePool; 1 x 1: a rescaling)
   max_pool = 3,  // y(c, p) = max_k x(c, src(p, k))               (no requantization)
   table = 4,     // y = f(x) elementwise for a public table f     (Sigmoid, Tanh, ...; unfused Relu)
+  add = 5,       // acc' = sum_i a_i x_i + b'     (Add/Sub of activations, plus a committed constant)
+  mul = 6,       // acc' = M x_0 x_1, or x_0 c' (+ b')  (Mul of activations, or by a constant: BatchNorm)
 };
 
 // One provable layer. Every kind but max_pool requantizes its accumulator (a following ReLU is
@@ -80,7 +82,10 @@ struct Layer {
   WindowAxis win_h, win_w;           // conv and pools
   uint32_t groups = 1;               // conv
   uint32_t shift = 1;                // k, 1..62
-  std::vector<int64_t> multipliers;  // M: one, or one per output channel (sum_pool: per position)
+  std::vector<int64_t> multipliers;  // M: one, or one per output channel (sum_pool: per position;
+                                     // add: a_i per input; mul of two inputs: M)
+  bool constant_factor = false;      // mul: x_0 times a committed per-example constant c'
+  bool constant_term = false;        // add, mul: plus a committed per-example constant b'
   int64_t lo = 0, hi = 0;            // clamp bounds after ReLU fusion (max_pool: the input's)
   bool relu = false;
   double scale = 1;                  // real value of one output unit
@@ -93,6 +98,10 @@ struct Layer {
 
   bool requantizes() const { return kind != LayerKind::max_pool && kind != LayerKind::table; }
   bool has_weights() const { return kind == LayerKind::dense || kind == LayerKind::conv; }
+  // Committed tables: W' (dense, conv; mul: c') and b' (dense, conv: per channel; add, mul: the
+  // whole per-example tensor).
+  bool has_weight_table() const { return has_weights() || constant_factor; }
+  bool has_bias_table() const { return has_weights() || constant_term; }
   uint64_t in_features() const { return in.size(); }
   uint64_t out_features() const { return out.size(); }
   uint32_t remainder_limbs() const { return (shift + kLimbBits - 1) / kLimbBits; }
@@ -157,13 +166,16 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = Par
 // (docs/zkml.md, "Protocol"). Unused fields are empty and not encoded.
 struct LayerProof {
   LayerKind kind = LayerKind::dense;  // the layer's (set by the prover and by the decoder)
+  bool constant_term = false;         // the layer's (likewise)
   std::vector<E> requant_evals;    // requantizing: y, r limbs, d+ limbs, d- limbs at rho
   E bias_eval;                     // dense, conv: b'(rho_o)
-  SumcheckProof<E> channel_sum;    // dense: over the input features; conv: over (channels, kernel)
+  SumcheckProof<E> channel_sum;    // dense: over the input features; conv: over (channels, kernel);
+                                   // mul: the product over the output grid
   E gathered_eval;                 // conv: the window-gathered input at the channel sum's point
   E weight_eval;                   // dense, conv: W' at the channel sum's point
   SumcheckProof<E> spatial_sum;    // conv, pools: over the input positions
   E input_eval;                    // every kind: the input at the final point that reads it
+  std::vector<E> operand_evals;    // add: every input at rho; mul: both operands at the sum-check's point
   // max_pool: gap D(k, x) = y(x) - x(src(p, k)) and one-hot pick S(k, x) of the maximum
   E gap_eval;                      // D(rho)
   std::vector<E> pick_evals;       // S(k, rho_x) for every kernel offset k
