@@ -677,6 +677,99 @@ TEST(Elementwise, CheatsOnEachElementwiseLayerAreRejected) {
   EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
 }
 
+// Data movement: Concat (of a conv output and the input), reflect Pad, Transpose, strided Slice,
+// Gather and a constant Pad, proven as rewirings.
+IntModel rewiring_model(std::mt19937_64& rng) {
+  CnnBuilder b(rng, 1, {1, 2, 3, 4});
+  b.conv(2, 3, 1, 1, 1, 1, false);
+  auto add = [&](IntLayer layer, std::vector<int> inputs, model::IntTensor shaped) {
+    layer.inputs = std::move(inputs);
+    layer.shape = shaped.shape;
+    layer.scale = 0.05;
+    b.m.layers.push_back(std::move(layer));
+  };
+  auto index_tensor = [&](const model::Shape& shape) {
+    return model::IntTensor{shape, std::vector<int64_t>(static_cast<size_t>(model::numel(shape)), 0)};
+  };
+  IntLayer concat;
+  concat.op = LayerOp::Concat;
+  concat.name = "concat";
+  concat.source_op = "Concat";
+  concat.axis = 1;
+  const auto a = index_tensor(b.shape()), x = index_tensor(b.m.layers[0].shape);
+  add(concat, {b.last(), 0}, model::concat<int64_t>({&a, &x}, 1));
+  IntLayer pad;
+  pad.op = LayerOp::Pad;
+  pad.name = "pad_reflect";
+  pad.source_op = "Pad";
+  pad.pads = {0, 0, 1, 1, 0, 0, 1, 1};
+  pad.pad_mode = model::PadMode::Reflect;
+  add(pad, {b.last()}, model::pad<int64_t>(index_tensor(b.shape()), pad.pads, pad.pad_mode, 0));
+  IntLayer transpose;
+  transpose.op = LayerOp::Transpose;
+  transpose.name = "transpose";
+  transpose.source_op = "Transpose";
+  transpose.perm = {0, 1, 3, 2};
+  add(transpose, {b.last()}, model::transpose<int64_t>(index_tensor(b.shape()), transpose.perm));
+  IntLayer slice;
+  slice.op = LayerOp::Slice;
+  slice.name = "slice";
+  slice.source_op = "Slice";
+  slice.starts = {0, 1, 0, 1};
+  slice.steps = {1, 2, 1, 2};
+  add(slice, {b.last()}, index_tensor({1, 2, b.shape()[2], (b.shape()[3] - 1 + 1) / 2}));
+  IntLayer gather;
+  gather.op = LayerOp::Gather;
+  gather.name = "gather";
+  gather.source_op = "Gather";
+  gather.axis = 2;
+  gather.indices = {0, 5, 2};
+  gather.index_shape = {3};
+  add(gather, {b.last()}, model::gather<int64_t>(index_tensor(b.shape()), 2, gather.indices, gather.index_shape));
+  IntLayer constant_pad;
+  constant_pad.op = LayerOp::Pad;
+  constant_pad.name = "pad_constant";
+  constant_pad.source_op = "Pad";
+  constant_pad.pads = {0, 1, 0, 2, 0, 0, 1, 0};
+  constant_pad.pad_value = -9;
+  add(constant_pad, {b.last()}, model::pad<int64_t>(index_tensor(b.shape()), constant_pad.pads, model::PadMode::Constant, 0));
+  b.flatten();
+  b.dense(3);
+  return b.finish();
+}
+
+TEST(Rewire, ConcatPadTransposeSliceGatherRoundTrip) {
+  std::mt19937_64 rng(31);
+  const IntModel m = rewiring_model(rng);
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  for (size_t l = 1; l <= 6; ++l) EXPECT_EQ(spec->layers[l].kind, LayerKind::rewire) << l;
+  EXPECT_EQ(spec->layers[1].inputs, (std::vector<int32_t>{0, -1}));
+  expect_round_trip(m, rng);
+}
+
+TEST(Rewire, MovedValueIsRejected) {
+  std::mt19937_64 rng(32);
+  const IntModel m = rewiring_model(rng);
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 24);
+  for (size_t l = 1; l <= 6; ++l) {
+    const ProverHooks hooks{[l](Witness& w) {
+                              auto& y = w.layers[l].y;
+                              std::swap(y[0], y[1]);
+                              y[1] += y[0] == y[1] ? 1 : 0;
+                            },
+                            {}};
+    auto proof = prove(*pk, 1, input, &hooks);
+    ASSERT_TRUE(proof.ok()) << proof.error();
+    auto verdict = verify(pk->vk, *proof);
+    ASSERT_FALSE(verdict.ok()) << l;
+    EXPECT_EQ(verdict.error().rfind("layer " + std::to_string(l) + " (", 0), 0u) << verdict.error();
+    EXPECT_NE(verdict.error().find("rewiring"), std::string::npos) << verdict.error();
+  }
+}
+
 // Every EZKL example whose layers are provable: setup, prove and verify, and the proven outputs
 // are the integer engine's. Examples with other layers must be refused at setup with a reason.
 TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "zkml/layout.hpp"
 #include "zkml/window.hpp"
@@ -28,7 +29,7 @@ constexpr int64_t kMaxScaledBias = int64_t{1} << 62;
 
 constexpr const char* kProvableOps =
     "only MatMul/Gemm, Conv, MaxPool, AveragePool, Add/Sub/Mul, division by a constant, Relu, PRelu, "
-    "table functions and Reshape/Flatten are";
+    "table functions, Reshape/Flatten, Transpose, Concat, Pad, Slice and Gather are";
 
 Error not_provable(const IntLayer& layer, const std::string& why) {
   return fail("layer '" + layer.name + "' (" + model::layer_op_name(layer.op) + " from " + layer.source_op +
@@ -70,17 +71,27 @@ u128 accumulator_bound(const std::vector<int64_t>& w, const std::vector<int64_t>
   return bound;
 }
 
-// The per-example C x H x W shape of a tensor of shape [batch, ...]: [B, K] -> K x 1 x 1,
-// [B, C, L] -> C x 1 x L, [B, C, H, W] -> C x H x W.
+// The per-example C x H x W shape of a tensor of shape [batch, ...]: [B] -> 1 x 1 x 1,
+// [B, K] -> K x 1 x 1, [B, C, L] -> C x 1 x L, [B, C, H, W, ...] -> C x H x (W ...).
 std::optional<TensorShape> example_shape(const model::Shape& shape) {
   for (size_t d = 1; d < shape.size(); ++d)
     if (shape[d] <= 0 || shape[d] > kMaxFeatures) return std::nullopt;
   auto u = [&](size_t d) { return static_cast<uint32_t>(shape[d]); };
   TensorShape out;
-  if (shape.size() == 2) out = {u(1), 1, 1};
-  else if (shape.size() == 3) out = {u(1), 1, u(2)};
-  else if (shape.size() == 4) out = {u(1), u(2), u(3)};
-  else return std::nullopt;
+  if (shape.size() == 1) {
+    out = {1, 1, 1};
+  } else if (shape.size() == 2) {
+    out = {u(1), 1, 1};
+  } else if (shape.size() == 3) {
+    out = {u(1), 1, u(2)};
+  } else {
+    // Rank 4: C x H x W; higher ranks fold the trailing axes into W (only elementwise and
+    // data-movement layers accept those: spatial layers check their input's exact shape).
+    uint64_t w = 1;
+    for (size_t d = 3; d < shape.size(); ++d) w *= static_cast<uint64_t>(shape[d]);
+    if (w > kMaxFeatures) return std::nullopt;
+    out = {u(1), u(2), static_cast<uint32_t>(w)};
+  }
   if (out.size() > kMaxFeatures) return std::nullopt;
   return out;
 }
@@ -105,6 +116,84 @@ Result<std::pair<WindowAxis, WindowAxis>> window_axes(const IntLayer& source, co
     for (const detail::Axis& a : {detail::Axis{h, in.h, out.h}, detail::Axis{x, in.w, out.w}})
       if (!a.every_window_reaches_input()) return not_provable(source, "a window lies entirely in the padding");
   return std::pair{h, x};
+}
+
+// A data-movement layer as a source map: the op runs on index tensors (input k holds o_k + i + 1 at
+// its value i, o_k the sizes of the inputs before it, one example), so each output value names the
+// input value it copies, or 0 for a constant pad value. The batch axis must not move.
+template <class ShapeOf, class Low, class High>
+Result<Layer> rewire_layer(const model::IntModel& model, const IntLayer& layer, const std::vector<int32_t>& source,
+                           ShapeOf shape_of, Low lo_of, High hi_of) {
+  Layer out;
+  out.kind = LayerKind::rewire;
+  out.name = layer.name;
+  out.scale = layer.scale;
+  const auto shape = example_shape(layer.shape);
+  if (!shape) return not_provable(layer, "unsupported tensor shape");
+  out.out = *shape;
+  std::vector<model::IntTensor> indices;
+  uint64_t offset = 0;
+  out.lo = std::numeric_limits<int64_t>::max();
+  out.hi = std::numeric_limits<int64_t>::min();
+  for (int in : layer.inputs) {
+    const auto& producer = model.layers[static_cast<size_t>(in)];
+    const int32_t from = source[static_cast<size_t>(in)];
+    model::IntTensor t{producer.shape, {}};
+    t.shape[0] = 1;
+    const auto count = static_cast<uint64_t>(model::numel(t.shape));
+    if (count != shape_of(from).size()) return not_provable(layer, "input size does not match the layer it reads");
+    for (uint64_t i = 0; i < count; ++i) t.data.push_back(static_cast<int64_t>(offset + i + 1));
+    offset += count;
+    if (offset >= kMaxFeatures) return not_provable(layer, "inputs too large");
+    indices.push_back(std::move(t));
+    out.inputs.push_back(from);
+    out.lo = std::min(out.lo, lo_of(from));
+    out.hi = std::max(out.hi, hi_of(from));
+  }
+  out.in = shape_of(out.inputs[0]);
+  const size_t rank = indices[0].shape.size();
+  model::IntTensor mapped;
+  switch (layer.op) {
+    case LayerOp::Transpose:
+      if (layer.perm.empty() || layer.perm[0] != 0) return not_provable(layer, "a transpose must keep the batch axis first");
+      mapped = model::transpose(indices[0], layer.perm);
+      break;
+    case LayerOp::Concat: {
+      if (layer.axis <= 0) return not_provable(layer, "concatenation along the batch axis");
+      std::vector<const model::IntTensor*> parts;
+      for (const auto& t : indices) parts.push_back(&t);
+      mapped = model::concat(parts, layer.axis);
+      break;
+    }
+    case LayerOp::Pad:
+      if (layer.pads.size() != 2 * rank || layer.pads[0] != 0 || layer.pads[rank] != 0)
+        return not_provable(layer, "padding along the batch axis");
+      mapped = model::pad(indices[0], layer.pads, layer.pad_mode, int64_t{0});
+      out.pad_value = layer.pad_value;
+      break;
+    case LayerOp::Slice: {
+      if (layer.starts.size() != rank || layer.steps.size() != rank || layer.starts[0] != 0 || layer.steps[0] != 1 ||
+          layer.shape[0] != model.layers[static_cast<size_t>(layer.inputs[0])].shape[0])
+        return not_provable(layer, "slicing along the batch axis");
+      model::Shape one = layer.shape;
+      one[0] = 1;
+      mapped = model::slice(indices[0], layer.starts, layer.steps, one);
+      break;
+    }
+    default:
+      if (layer.axis <= 0) return not_provable(layer, "gathering along the batch axis");
+      mapped = model::gather(indices[0], layer.axis, layer.indices, layer.index_shape);
+      break;
+  }
+  if (mapped.data.size() != out.out.size()) return not_provable(layer, "output size mismatch");
+  for (int64_t v : mapped.data) {
+    out.source_map.push_back(static_cast<uint32_t>(v));
+    if (v == 0) {
+      out.lo = std::min(out.lo, out.pad_value);
+      out.hi = std::max(out.hi, out.pad_value);
+    }
+  }
+  return out;
 }
 
 struct ExtractedLayer {
@@ -204,6 +293,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       case LayerOp::Input: case LayerOp::MatMul: case LayerOp::Conv: case LayerOp::Relu:
       case LayerOp::MaxPool: case LayerOp::SumPool: case LayerOp::Rescale: case LayerOp::Reshape:
       case LayerOp::Lookup: case LayerOp::PRelu: case LayerOp::Add: case LayerOp::Mul:
+      case LayerOp::Transpose: case LayerOp::Concat: case LayerOp::Pad: case LayerOp::Slice: case LayerOp::Gather:
         break;
       default:
         return not_provable(layer, kProvableOps);
@@ -245,8 +335,8 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   for (size_t i = 1; i < model.layers.size(); ++i) {
     const IntLayer& layer = model.layers[i];
     const bool elementwise = layer.op == LayerOp::Add || layer.op == LayerOp::Mul;
-    if (layer.inputs.empty() || layer.inputs.size() > (elementwise ? 2u : 1u))
-      return not_provable(layer, "unsupported number of inputs");
+    const size_t max_inputs = layer.op == LayerOp::Concat ? kMaxRewireInputs : elementwise ? 2 : 1;
+    if (layer.inputs.empty() || layer.inputs.size() > max_inputs) return not_provable(layer, "unsupported number of inputs");
     const auto src = static_cast<size_t>(layer.inputs[0]);
     const int32_t from = source[src];
     const TensorShape layout = shape_of(from);  // where the input's values are stored
@@ -328,6 +418,13 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       t.lo = std::min<int64_t>(0, *std::min_element(t.table.begin(), t.table.end()));
       t.hi = std::max<int64_t>(0, *std::max_element(t.table.begin(), t.table.end()));
       ZK_TRY(add_layer(i, std::move(t), {}, {}));
+      continue;
+    }
+    if (layer.op == LayerOp::Transpose || layer.op == LayerOp::Concat || layer.op == LayerOp::Pad ||
+        layer.op == LayerOp::Slice || layer.op == LayerOp::Gather) {
+      auto r = rewire_layer(model, layer, source, shape_of, lo_of, hi_of);
+      if (!r) return fail(r.error());
+      ZK_TRY(add_layer(i, std::move(*r), {}, {}));
       continue;
     }
     if (elementwise) {
@@ -668,6 +765,11 @@ Result<WindowAxis> get_axis(ByteReader& in) {
 // The structural rules extract_spec guarantees, checked on a decoded layer reading `previous`.
 Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
   if (!(layer.in == previous)) return fail("key: layer '" + layer.name + "' does not fit its input");
+  if (layer.kind == LayerKind::rewire) {
+    if (layer.groups != 1 || !(layer.win_h == WindowAxis{}) || !(layer.win_w == WindowAxis{}))
+      return fail("key: bad rewiring layer");
+    return {};
+  }
   if (layer.kind == LayerKind::table || layer.kind == LayerKind::add || layer.kind == LayerKind::mul) {
     if (!(layer.out == layer.in) || layer.groups != 1 || !(layer.win_h == WindowAxis{}) || !(layer.win_w == WindowAxis{}))
       return fail("key: bad elementwise layer");
@@ -726,6 +828,11 @@ void VerifyingKey::serialize(ByteWriter& out) const {
     out.u8(static_cast<uint8_t>((layer.constant_factor ? 1 : 0) | (layer.constant_term ? 2 : 0)));
     out.u8(layer.relu ? 1 : 0);
     put_f64(out, layer.scale);
+    if (layer.kind == LayerKind::rewire) {
+      put_i64(out, layer.pad_value);
+      out.u32(static_cast<uint32_t>(layer.source_map.size()));
+      for (uint32_t e : layer.source_map) out.u32(e);
+    }
     if (layer.kind == LayerKind::table) {
       put_i64(out, layer.table_offset);
       out.u32(layer.table_channels);
@@ -773,13 +880,14 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   for (uint32_t l = 0; l < count; ++l) {
     Layer layer;
     ZK_GET(kind, in.u8());
-    if (kind > static_cast<uint8_t>(LayerKind::mul)) return fail("key: unknown layer kind");
+    if (kind > static_cast<uint8_t>(LayerKind::rewire)) return fail("key: unknown layer kind");
     layer.kind = static_cast<LayerKind>(kind);
     ZK_GET(name_length, in.length(kMaxNameBytes, "key: layer name"));
     ZK_GET(name, in.take(name_length));
     layer.name.assign(name.begin(), name.end());
     const bool elementwise = layer.kind == LayerKind::add || layer.kind == LayerKind::mul;
-    ZK_GET(input_count, get_u32_in(in, 1, elementwise ? 2 : 1, "input count"));
+    const uint32_t max_inputs = layer.kind == LayerKind::rewire ? kMaxRewireInputs : elementwise ? 2 : 1;
+    ZK_GET(input_count, get_u32_in(in, 1, max_inputs, "input count"));
     for (uint32_t i = 0; i < input_count; ++i) {
       ZK_GET(source, in.u32());
       const auto s = static_cast<int32_t>(source);
@@ -817,6 +925,32 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     layer.relu = relu == 1;
     ZK_GET(scale, get_scale(in));
     layer.scale = scale;
+    if (layer.kind == LayerKind::rewire) {
+      // Every output names a value of the inputs (or the pad value, within [-Q, Q]).
+      ZK_GET(pad, get_i64(in));
+      if (pad < -vk.spec.input_bound || pad > vk.spec.input_bound) return fail("key: pad value out of range");
+      layer.pad_value = pad;
+      ZK_GET(entries, in.u32());
+      if (entries != layer.out.size() || in.remaining() / 4 < entries) return fail("key: bad source map");
+      uint64_t total = 0;
+      int64_t r_lo = std::numeric_limits<int64_t>::max(), r_hi = std::numeric_limits<int64_t>::min();
+      for (int32_t s : layer.inputs) {
+        const Layer* src = s < 0 ? nullptr : &vk.spec.layers[static_cast<size_t>(s)];
+        total += src ? src->out.size() : input_shape.size();
+        r_lo = std::min(r_lo, src ? src->lo : -vk.spec.input_bound);
+        r_hi = std::max(r_hi, src ? src->hi : vk.spec.input_bound);
+      }
+      for (uint32_t j = 0; j < entries; ++j) {
+        ZK_GET(e, in.u32());
+        if (e > total) return fail("key: bad source map");
+        if (e == 0) r_lo = std::min(r_lo, pad), r_hi = std::max(r_hi, pad);
+        layer.source_map.push_back(e);
+      }
+      layer.lo = r_lo;
+      layer.hi = r_hi;
+      vk.spec.layers.push_back(std::move(layer));
+      continue;
+    }
     if (layer.kind == LayerKind::table) {
       // f tabulated exactly over the previous layer's range [lo, hi], values within [-Q, Q].
       ZK_GET(offset, get_i64(in));

@@ -96,6 +96,7 @@ inline WeightLayout weight_layout(const ModelSpec& spec) {
 
 inline uint32_t polys_per_layer(const Layer& layer) {
   if (layer.kind == LayerKind::table) return 2;
+  if (layer.kind == LayerKind::rewire) return 1;
   return layer.requantizes() ? 1 + layer.remainder_limbs() + 2 * layer.slack_limbs() : 3;
 }
 
@@ -153,7 +154,7 @@ struct ProofLayout {
 
 inline bool has_range_checks(const ModelSpec& spec) {
   for (const auto& layer : spec.layers)
-    if (layer.kind != LayerKind::table) return true;
+    if (layer.kind != LayerKind::table && layer.kind != LayerKind::rewire) return true;
   return false;
 }
 
@@ -180,9 +181,11 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
     } else if (layer.kind == LayerKind::max_pool) {
       add_block(l, 1, vars);
       add_block(l, 2, kernel_vars(layer) + vars);
-    } else {
+    } else if (layer.kind == LayerKind::table) {
       add_block(l, 1, vars);
       add_block(l, 1, log2_padded(lookup_rows(layer)));
+    } else {
+      add_block(l, 1, vars);
     }
   }
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
@@ -225,7 +228,7 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
   std::vector<RangeColumn> columns;
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
-    if (layer.kind == LayerKind::table) continue;
+    if (layer.kind == LayerKind::table || layer.kind == LayerKind::rewire) continue;
     if (layer.kind == LayerKind::max_pool) {
       columns.push_back({l, 1, 1, 0});
       continue;

@@ -216,6 +216,25 @@ Result<std::vector<int64_t>> decode_i64s(ByteReader& in, size_t count) {
   return out;
 }
 
+// Input k and value index i of source-map entry e > 0 of a rewire layer.
+std::pair<size_t, uint64_t> rewire_source(const ModelSpec& spec, const Layer& layer, uint32_t e) {
+  uint64_t i = e - 1;
+  size_t k = 0;
+  for (; k + 1 < layer.inputs.size(); ++k) {
+    const int32_t s = layer.inputs[k];
+    const uint64_t size = s < 0 ? spec.input.size() : spec.layers[static_cast<size_t>(s)].out.size();
+    if (i < size) break;
+    i -= size;
+  }
+  return {k, i};
+}
+
+// The shape input k of a layer is stored in.
+TensorShape input_shape(const ModelSpec& spec, const Layer& layer, size_t k) {
+  const int32_t s = layer.inputs[k];
+  return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out;
+}
+
 }  // namespace
 
 // ---- Witness -----------------------------------------------------------------------------------
@@ -308,6 +327,23 @@ void window_accumulators(const Layer& layer, std::span<const int64_t> x, std::sp
   }
 }
 
+// y(b, j) = input k's value i (source map) or the pad value, at every valid position.
+void rewire_witness(const ModelSpec& spec, const Layer& layer, const Witness& w, uint32_t batch, LayerWitness& lw) {
+  const size_t row = padded_size(layer.out);
+  lw.y.assign(padded(batch) * row, 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < layer.out.size(); ++j) {
+      const uint32_t e = layer.source_map[j];
+      int64_t v = layer.pad_value;
+      if (e != 0) {
+        const auto [k, i] = rewire_source(spec, layer, e);
+        const TensorShape in = input_shape(spec, layer, k);
+        v = source_values(w, layer.inputs[k])[b * padded_size(in) + detail::padded_flat_index(in, i)];
+      }
+      lw.y[b * row + detail::padded_flat_index(layer.out, j)] = v;
+    }
+}
+
 // add: acc' = sum_i a_i x_i (+ b'); mul: acc' = M x_0 x_1 or x_0 c' (+ b') (per-example constants,
 // row-major)
 // at every valid position of every example.
@@ -360,6 +396,25 @@ void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t b
         }
 }
 
+// Sel_k(rho_x, i) = sum over outputs j reading value i of input k of eq(rho_x, j) over input k's
+// padded positions (prover), and P(rho_x) = sum over pad outputs j of eq(rho_x, j).
+std::vector<E> rewire_selection(const ModelSpec& spec, const Layer& layer, size_t k, std::span<const E> eq_out) {
+  std::vector<E> out(padded_size(input_shape(spec, layer, k)), E::zero());
+  const TensorShape in = input_shape(spec, layer, k);
+  for (size_t j = 0; j < layer.out.size(); ++j) {
+    if (layer.source_map[j] == 0) continue;
+    const auto [input, i] = rewire_source(spec, layer, layer.source_map[j]);
+    if (input == k) out[detail::padded_flat_index(in, i)] += eq_out[detail::padded_flat_index(layer.out, j)];
+  }
+  return out;
+}
+E pad_selection(const Layer& layer, std::span<const E> eq_out) {
+  E total = E::zero();
+  for (size_t j = 0; j < layer.out.size(); ++j)
+    if (layer.source_map[j] == 0) total += eq_out[detail::padded_flat_index(layer.out, j)];
+  return total;
+}
+
 // Row of table layer `layer`'s lookup table for input v at channel c, or -1 outside the table.
 int64_t table_row(const Layer& layer, uint64_t c, int64_t v) {
   const auto range = static_cast<int64_t>(layer.table.size() / layer.table_channels);
@@ -408,6 +463,8 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
       max_pool_witness(layer, *x, batch, lw);
     } else if (layer.kind == LayerKind::table) {
       ZK_TRY(table_witness(layer, *x, batch, lw));
+    } else if (layer.kind == LayerKind::rewire) {
+      rewire_witness(spec, layer, w, batch, lw);
     } else {
       lw.acc.assign(padded(batch) * padded_size(layer.out), 0);
       if (layer.kind == LayerKind::dense)
@@ -492,7 +549,7 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
     } else if (layer.kind == LayerKind::max_pool) {
       polys.push_back(to_field(lw.gap));
       polys.push_back(to_field(lw.pick));
-    } else {
+    } else if (layer.kind == LayerKind::table) {
       // Multiplicities of the table rows ([c,] x, f_c(x), 1) at valid positions and of the zero
       // row elsewhere; a row outside the table (only in a tampered witness) is not counted.
       const std::vector<int64_t>& x = source_values(w, layer.inputs[0]);
@@ -964,6 +1021,37 @@ void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, Layer
   cx.claim_block(l, 1, zc.point, lp.zero_check_evals);
 }
 
+// y(rho) = sum_k s_k + pad I_B(rho_b) P(rho_x) with s_k = sum_i x_k(rho_b, i) Sel_k(rho_x, i): the
+// prover sends y(rho) and the shares s_k, then one sum-check per input ends in a claim on it.
+void prove_rewire_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::span<const E> rho_b = std::span<const E>(rho).first(cx.batch_vars), rho_x = std::span<const E>(rho).subspan(cx.batch_vars);
+  lp.output_eval = evaluate_multilinear<E, F>(in.tables.layer_polys[l][0], rho);
+  const auto eq_out = eq_table<E>(rho_x);
+  std::vector<std::vector<std::vector<E>>> tables;
+  for (size_t k = 0; k < layer.inputs.size(); ++k) {
+    const TensorShape shape = input_shape(cx.spec, layer, k);
+    std::vector<std::vector<E>> t;
+    t.push_back(bind_rows<F>(layer_input_table(cx, in, l, k), rho_b, padded_size(shape)));
+    t.push_back(rewire_selection(cx.spec, layer, k, eq_out));
+    lp.operand_evals.push_back(inner_product<E, E>(t[0], t[1]));
+    tables.push_back(std::move(t));
+  }
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  cx.claim_table(l, 0, rho, lp.output_eval);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  for (size_t k = 0; k < layer.inputs.size(); ++k) {
+    auto sc = prove_sumcheck<E, E>(cx.transcript, std::move(tables[k]), terms, lp.operand_evals[k]);
+    lp.input_sums.push_back(std::move(sc.proof));
+    lp.input_evals.push_back(sc.table_evaluations[0]);
+    cx.transcript.absorb("zkml/input_eval", sc.table_evaluations[0]);
+    cx.claim_input(l, k, concat({rho_b, sc.point}), sc.table_evaluations[0]);
+  }
+}
+
 void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   lp.kind = layer.kind;
@@ -1042,6 +1130,8 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
       prove_requant_layer(cx, inputs, l, lp);
     else if (spec.layers[l].kind == LayerKind::max_pool)
       prove_max_pool_layer(cx, inputs, l, lp);
+    else if (spec.layers[l].kind == LayerKind::rewire)
+      prove_rewire_layer(cx, inputs, l, lp);
     else
       prove_table_layer(cx, inputs, l, lp);
     proof.layers.push_back(std::move(lp));
@@ -1262,6 +1352,36 @@ Status verify_max_pool_layer(Context& cx, const VerifierInputs& vi, uint32_t l, 
   return {};
 }
 
+Status verify_rewire_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const size_t inputs = layer.inputs.size();
+  if (lp.operand_evals.size() != inputs || lp.input_sums.size() != inputs || lp.input_evals.size() != inputs)
+    return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::span<const E> rho_b = std::span<const E>(rho).first(cx.batch_vars), rho_x = std::span<const E>(rho).subspan(cx.batch_vars);
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  cx.claim_table(l, 0, rho, lp.output_eval);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.output_eval)
+    return fail(where + "the outputs do not match the committed output layer");
+  const auto eq_out = eq_table<E>(rho_x);
+  E expected = E::from_i64(layer.pad_value) * prefix_indicator<E>(cx.batch, rho_b) * pad_selection(layer, eq_out);
+  for (const E& share : lp.operand_evals) expected += share;
+  if (expected != lp.output_eval) return fail(where + "rewiring: the output is not the sum of the inputs' shares");
+  for (size_t k = 0; k < inputs; ++k) {
+    const TensorShape shape = input_shape(cx.spec, layer, k);
+    auto sc = verify_sumcheck<E>(cx.transcript, detail::shape_vars(shape), 2, lp.operand_evals[k], lp.input_sums[k]);
+    if (!sc) return fail(where + "rewiring " + sc.error());
+    cx.transcript.absorb("zkml/input_eval", lp.input_evals[k]);
+    const auto selection = rewire_selection(cx.spec, layer, k, eq_out);
+    if (lp.input_evals[k] * evaluate_multilinear<E, E>(selection, sc->point) != sc->value)
+      return fail(where + "rewiring sum-check: final evaluation mismatch");
+    ZK_TRY(check_input(cx, vi, l, concat({rho_b, sc->point}), lp.input_evals[k], where, k));
+  }
+  return {};
+}
+
 Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
@@ -1335,6 +1455,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     const LayerKind kind = spec.layers[l].kind;
     const Status status = spec.layers[l].requantizes()   ? verify_requant_layer(cx, vi, l, proof.layers[l])
                           : kind == LayerKind::max_pool ? verify_max_pool_layer(cx, vi, l, proof.layers[l])
+                          : kind == LayerKind::rewire   ? verify_rewire_layer(cx, vi, l, proof.layers[l])
                                                         : verify_table_layer(cx, vi, l, proof.layers[l]);
     if (!status) return fail(status.error());
   }
@@ -1364,6 +1485,15 @@ std::vector<uint8_t> Proof::to_bytes() const {
   for (const LayerProof& lp : layers) {
     if (lp.kind == LayerKind::table) {
       lp.lookup.encode(out);
+      continue;
+    }
+    if (lp.kind == LayerKind::rewire) {
+      encode_element(out, lp.output_eval);
+      encode_elements(out, lp.operand_evals);
+      for (size_t k = 0; k < lp.input_sums.size(); ++k) {
+        lp.input_sums[k].encode(out);
+        encode_element(out, lp.input_evals[k]);
+      }
       continue;
     }
     if (lp.kind == LayerKind::max_pool) {
@@ -1457,6 +1587,18 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     lp.constant_term = layer.constant_term;
     const uint32_t out_vars = batch_vars + detail::shape_vars(layer.out);
     const uint32_t kv = detail::kernel_vars(layer);
+    if (layer.kind == LayerKind::rewire) {
+      ZK_TRY(element(lp.output_eval));
+      ZK_TRY(elements(lp.operand_evals, layer.inputs.size()));
+      for (size_t k = 0; k < layer.inputs.size(); ++k) {
+        lp.input_sums.emplace_back();
+        ZK_TRY(sumcheck(lp.input_sums.back(), detail::shape_vars(input_shape(spec, layer, k)), 2));
+        lp.input_evals.emplace_back();
+        ZK_TRY(element(lp.input_evals.back()));
+      }
+      proof.layers.push_back(std::move(lp));
+      continue;
+    }
     if (layer.kind == LayerKind::table) {
       auto lookup = LookupProof<E>::decode(in, table_statement(layer, proof.batch));
       if (!lookup) return fail("proof: " + lookup.error());

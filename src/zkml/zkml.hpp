@@ -45,6 +45,7 @@ constexpr uint32_t kMaxBatch = 1u << 16;
 constexpr uint32_t kMaxFeatures = 1u << 24;
 constexpr size_t kMaxNameBytes = 256;
 constexpr uint32_t kMaxTableEntries = 1u << 17;  // table layers
+constexpr uint32_t kMaxRewireInputs = 16;         // inputs of a Concat
 
 // An activation of one example: C x H x W integers (a vector is K x 1 x 1), stored in tables
 // with each dimension padded to a power of two, index c H'W' + h W' + w (docs/zkml.md, "Tensors").
@@ -69,6 +70,7 @@ enum class LayerKind : uint8_t {
   table = 4,     // y = f(x) elementwise for a public table f     (Sigmoid, Tanh, ...; unfused Relu)
   add = 5,       // acc' = sum_i a_i x_i + b'     (Add/Sub of activations, plus a committed constant)
   mul = 6,       // acc' = M x_0 x_1, or x_0 c' (+ b')  (Mul of activations, or by a constant: BatchNorm)
+  rewire = 7,    // y(x) = x_k(src(x)) or a pad value     (Transpose, Concat, Pad, Slice, Gather)
 };
 
 // One provable layer. Every kind but max_pool requantizes its accumulator (a following ReLU is
@@ -95,8 +97,14 @@ struct Layer {
   int64_t table_offset = 0;
   uint32_t table_channels = 1;
   std::vector<int64_t> table;
+  // rewire: per output value j (row-major over the example), 0 for the pad value, else
+  // o_k + i + 1 for value i (row-major) of input k, o_k = the sizes of the inputs before k.
+  std::vector<uint32_t> source_map;
+  int64_t pad_value = 0;
 
-  bool requantizes() const { return kind != LayerKind::max_pool && kind != LayerKind::table; }
+  bool requantizes() const {
+    return kind != LayerKind::max_pool && kind != LayerKind::table && kind != LayerKind::rewire;
+  }
   bool has_weights() const { return kind == LayerKind::dense || kind == LayerKind::conv; }
   // Committed tables: W' (dense, conv; mul: c') and b' (dense, conv: per channel; add, mul: the
   // whole per-example tensor).
@@ -175,7 +183,8 @@ struct LayerProof {
   E weight_eval;                   // dense, conv: W' at the channel sum's point
   SumcheckProof<E> spatial_sum;    // conv, pools: over the input positions
   E input_eval;                    // every kind: the input at the final point that reads it
-  std::vector<E> operand_evals;    // add: every input at rho; mul: both operands at the sum-check's point
+  std::vector<E> operand_evals;    // add: every input at rho; mul: both operands at the sum-check's
+                                   // point; rewire: each input's share of y(rho)
   // max_pool: gap D(k, x) = y(x) - x(src(p, k)) and one-hot pick S(k, x) of the maximum
   E gap_eval;                      // D(rho)
   std::vector<E> pick_evals;       // S(k, rho_x) for every kernel offset k
@@ -185,6 +194,8 @@ struct LayerProof {
   SumcheckProof<E> zero_check;
   std::vector<E> zero_check_evals; // requantizing: y, r, d+, d- limbs; max_pool: D, S
   LookupProof<E> lookup;           // table: rows ([c,] x, y, valid) in {([c,] v, f_c(v), 1)} + zeros
+  std::vector<SumcheckProof<E>> input_sums;  // rewire: per input, over its positions
+  std::vector<E> input_evals;                // rewire: per input, at its sum-check's point
 };
 
 struct Proof {

@@ -189,7 +189,7 @@ TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {
   m.output_layers = {2};
   auto pk = setup(m);
   ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error(), "layer '/act/Softmax' (Softmax from Softmax): not provable yet: only MatMul/Gemm, Conv, MaxPool, AveragePool, Add/Sub/Mul, division by a constant, Relu, PRelu, table functions and Reshape/Flatten are");
+  EXPECT_EQ(pk.error(), "layer '/act/Softmax' (Softmax from Softmax): not provable yet: only MatMul/Gemm, Conv, MaxPool, AveragePool, Add/Sub/Mul, division by a constant, Relu, PRelu, table functions, Reshape/Flatten, Transpose, Concat, Pad, Slice and Gather are");
 }
 
 // A cheating prover: the honest proving code after a change to its witness, tables or key.
