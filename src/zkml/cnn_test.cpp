@@ -236,6 +236,18 @@ std::vector<int64_t> reference_outputs(const IntModel& m, const std::vector<int6
   return trace.ok() ? trace->layers[m.output_layers[0]].output.data : std::vector<int64_t>{};
 }
 
+// A cheating prover: the honest proving code with `hooks`; the verifier must reject the proof (as
+// an object and as bytes). Returns the reason.
+std::string rejection(const ProvingKey& pk, uint32_t batch, const std::vector<int64_t>& input, const ProverHooks& hooks) {
+  auto proof = prove(pk, batch, input, &hooks);
+  EXPECT_TRUE(proof.ok()) << proof.error();
+  if (!proof.ok()) return "";
+  auto verdict = verify(pk.vk, *proof);
+  EXPECT_FALSE(verdict.ok());
+  EXPECT_FALSE(verify_bytes(pk.vk, proof->to_bytes()).ok());
+  return verdict.ok() ? "" : verdict.error();
+}
+
 void expect_round_trip(const IntModel& m, std::mt19937_64& rng) {
   auto pk = setup(m);
   ASSERT_TRUE(pk.ok()) << pk.error();
@@ -331,15 +343,7 @@ struct CnnCheat : ::testing::Test {
   std::vector<int64_t> input = random_input(rng, 72);
 
   void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
-  std::string reject(const ProverHooks& hooks) {
-    auto proof = prove(*pk, 1, input, &hooks);
-    EXPECT_TRUE(proof.ok()) << proof.error();
-    if (!proof.ok()) return "";
-    auto verdict = verify(pk->vk, *proof);
-    EXPECT_FALSE(verdict.ok());
-    EXPECT_FALSE(verify_bytes(pk->vk, proof->to_bytes()).ok());
-    return verdict.ok() ? "" : verdict.error();
-  }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
   // Index of (c, h, w) in a layer's padded output grid (batch row 0).
   size_t at(uint32_t l, uint32_t c, uint32_t h, uint32_t w) const {
     return detail::padded_index(pk->vk.spec.layers[l].out, c, h, w);
@@ -503,14 +507,7 @@ struct TableCheat : ::testing::Test {
   std::vector<int64_t> input = random_input(rng, 12);
 
   void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
-  std::string reject(const ProverHooks& hooks) {
-    auto proof = prove(*pk, 2, input, &hooks);
-    EXPECT_TRUE(proof.ok()) << proof.error();
-    if (!proof.ok()) return "";
-    auto verdict = verify(pk->vk, *proof);
-    EXPECT_FALSE(verdict.ok());
-    return verdict.ok() ? "" : verdict.error();
-  }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 2, input, hooks); }
 };
 
 TEST_F(TableCheat, HonestProofMatchesTheIntegerEngine) {
@@ -658,14 +655,7 @@ TEST(Elementwise, CheatsOnEachElementwiseLayerAreRejected) {
   auto pk = setup(m);
   ASSERT_TRUE(pk.ok()) << pk.error();
   const auto input = random_input(rng, 50);
-  auto reject = [&](const ProverHooks& hooks) {
-    auto proof = prove(*pk, 1, input, &hooks);
-    EXPECT_TRUE(proof.ok());
-    if (!proof.ok()) return std::string();
-    auto verdict = verify(pk->vk, *proof);
-    EXPECT_FALSE(verdict.ok());
-    return verdict.ok() ? std::string() : verdict.error();
-  };
+  auto reject = [&](const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); };
   // An output that is not the layer's function of its inputs fails that layer's own identity.
   EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[0] += 1; }, {}}),
             "layer 2 (residual): add: the accumulator does not match the inputs");

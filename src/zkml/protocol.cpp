@@ -783,6 +783,15 @@ struct Context {
     const int32_t source = spec.layers[l].inputs[i];
     if (source >= 0) claim_table(static_cast<uint32_t>(source), 0, point, value);
   }
+  // The K' values S(k, rho_x) of a max-pool layer's picks (table 2) as one claim: slots s drawn
+  // now, S(s, rho_x) = sum_k eq(s, k) S(k, rho_x).
+  void claim_picks(uint32_t l, std::span<const E> rho_x, std::span<const E> picks) {
+    const auto slots = transcript.challenges<E>("zkml/slots", log2_padded(picks.size()));
+    const auto eq = eq_table<E>(slots);
+    E combined = E::zero();
+    for (size_t k = 0; k < picks.size(); ++k) combined += eq[k] * picks[k];
+    claim_table(l, 2, concat({slots, rho_x}), combined);
+  }
   void claim_block(uint32_t l, uint32_t block, std::span<const E> point, std::span<const E> values) {
     claim_block_values(transcript, layout, proof_offset, l, block, point, values, claims);
   }
@@ -974,13 +983,7 @@ void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, Layer
   cx.transcript.absorb("zkml/gap_eval", lp.gap_eval);
   cx.transcript.absorb_all("zkml/pick_evals", std::span<const E>(lp.pick_evals));
   cx.claim_table(l, 1, rho, lp.gap_eval);
-  {
-    const auto slots = cx.transcript.challenges<E>("zkml/slots", kv);
-    const auto eq = eq_table<E>(slots);
-    E combined = E::zero();
-    for (size_t k = 0; k < lp.pick_evals.size(); ++k) combined += eq[k] * lp.pick_evals[k];
-    cx.claim_table(l, 2, concat({slots, rho_x}), combined);
-  }
+  cx.claim_picks(l, rho_x, lp.pick_evals);
   // D(rho) = sum_p V_rho(p) y(rho_b, rho_c, p) - sum_i x(rho_b, rho_c, i) Wire(rho_p, rho_k, i).
   const size_t out_positions = padded_size({1, layer.out.h, layer.out.w});
   std::vector<std::vector<E>> a_tables;
@@ -1309,13 +1312,7 @@ Status verify_max_pool_layer(Context& cx, const VerifierInputs& vi, uint32_t l, 
   if (picks != valid_indicator(g, cx.batch, layer.out))
     return fail(where + "max-pool: the picks do not sum to one per output");
   cx.claim_table(l, 1, rho, lp.gap_eval);
-  {
-    const auto slots = cx.transcript.challenges<E>("zkml/slots", kv);
-    const auto eq = eq_table<E>(slots);
-    E combined = E::zero();
-    for (size_t k = 0; k < lp.pick_evals.size(); ++k) combined += eq[k] * lp.pick_evals[k];
-    cx.claim_table(l, 2, concat({slots, rho_x}), combined);
-  }
+  cx.claim_picks(l, rho_x, lp.pick_evals);
   cx.transcript.absorb("zkml/output_sum", lp.output_sum);
   auto os = verify_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.out), 2, lp.output_sum, lp.output_check);
   if (!os) return fail(where + "max-pool output " + os.error());
