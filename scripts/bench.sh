@@ -16,7 +16,7 @@ run --threads 1 sumcheck --log-size 20 --degree 2
 for n in 16 20 22 24; do run pcs --log-size "$n"; done
 run lookup --log-lookups 20 --log-table 16
 models=$(dirname "$bindir")/bench-models
-# The CNNs of issue 6; VGG-16 (setup ~45 s and ~3 GB in the one process) only with BENCH_VGG=1.
+# The CNNs of issue 6; VGG-16 (61 MB of ONNX, ~10 s and ~1.9 GB for its line) only with BENCH_VGG=1.
 names="mlp_10k mlp_1m mlp_4m lenet5 cifar_cnn"
 [ "${BENCH_VGG:-0}" = 1 ] && names+=" vgg16_cifar"
 missing=""
