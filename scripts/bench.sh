@@ -17,11 +17,11 @@ for n in 16 20 22 24; do run pcs --log-size "$n"; done
 run lookup --log-lookups 20 --log-table 16
 models=$(dirname "$bindir")/bench-models
 # The CNNs of issue 6; VGG-16 (61 MB of ONNX, ~10 s and ~1.9 GB for its line) only with BENCH_VGG=1.
-names="mlp_10k mlp_1m mlp_4m lenet5 cifar_cnn"
-[ "${BENCH_VGG:-0}" = 1 ] && names+=" vgg16_cifar"
-missing=""
-for m in $names; do [ -f "$models/$m.onnx" ] || missing+=" $m"; done
-[ -z "$missing" ] || /usr/bin/python3 scripts/make_bench_models.py "$models" $missing
+names=(mlp_10k mlp_1m mlp_4m lenet5 cifar_cnn)
+[ "${BENCH_VGG:-0}" = 1 ] && names+=(vgg16_cifar)
+missing=()
+for m in "${names[@]}"; do [ -f "$models/$m.onnx" ] || missing+=("$m"); done
+[ ${#missing[@]} = 0 ] || /usr/bin/python3 scripts/make_bench_models.py "$models" "${missing[@]}"
 run model examples/credit/model.onnx --input examples/credit/input.json
-for m in $names; do run model "$models/$m.onnx" --input "$models/$m.json"; done
+for m in "${names[@]}"; do run model "$models/$m.onnx" --input "$models/$m.json"; done
 "$bindir/zkinfer-micro-bench" --benchmark_min_time=0.2
