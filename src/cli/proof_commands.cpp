@@ -240,7 +240,7 @@ int run_verify(const VerifyArgs& args) {
 
 void register_proof_commands(CLI::App& app, int& exit_code) {
   static SetupArgs setup_args;
-  auto* setup_cmd = app.add_subcommand("setup", "Quantize an MLP and commit to its weights: writes DIR/model.pk "
+  auto* setup_cmd = app.add_subcommand("setup", "Quantize a model and commit to its weights: writes DIR/model.pk "
                                                 "and DIR/model.vk");
   setup_cmd->add_option("model", setup_args.model_path, "ONNX model file")->required();
   setup_cmd->add_option("-o,--output", setup_args.out_dir, "output directory")->required();
