@@ -250,4 +250,22 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
   return columns;
 }
 
+// The range columns of one layer looked up as ONE LogUp group: the columns back to back (column
+// c at rows c·grid + x). They all read tables of one block of the layer (requantizing: block 0,
+// max_pool: block 1), so the group's claim at (u, z) is checked from the block's table values at z.
+struct RangeGroup {
+  uint32_t layer = 0, block = 0;
+  std::vector<RangeColumn> columns;
+};
+
+inline std::vector<RangeGroup> range_groups(const ModelSpec& spec) {
+  std::vector<RangeGroup> groups;
+  for (const RangeColumn& c : range_columns(spec)) {
+    if (groups.empty() || groups.back().layer != c.layer)
+      groups.push_back({c.layer, spec.layers[c.layer].kind == LayerKind::max_pool ? 1u : 0u, {}});
+    groups.back().columns.push_back(c);
+  }
+  return groups;
+}
+
 }  // namespace zk::zkml::detail

@@ -92,9 +92,24 @@ size_t table_size(const Layer& layer, uint32_t table, uint32_t batch) {
 
 LookupStatement<F> lookup_statement(const ModelSpec& spec, uint32_t batch) {
   LookupStatement<F> statement{LookupTable<F>::range(kLimbBits), {}};
-  for (const auto& column : detail::range_columns(spec))
-    statement.group_sizes.push_back(table_size(spec.layers[column.layer], column.table, batch));
+  for (const auto& group : detail::range_groups(spec))
+    statement.group_sizes.push_back(group.columns.size() *
+                                    table_size(spec.layers[group.layer], group.columns[0].table, batch));
   return statement;
+}
+
+// sum_c eq(u, c) (a_c P_c(z) + c_c): the range group's claim at (u, z) from its block's table
+// values at z (the columns are affine images of the block's tables).
+E range_group_value(const detail::ProofLayout& layout, const detail::RangeGroup& group, std::span<const E> u,
+                    std::span<const E> block_values) {
+  const uint32_t first = layout.blocks[group.layer][group.block].first - layout.first[group.layer];
+  const auto eq = eq_table<E>(u);
+  E total = E::zero();
+  for (size_t c = 0; c < group.columns.size(); ++c) {
+    const auto& column = group.columns[c];
+    total += eq[c] * (E::from_i64(column.scale) * block_values[column.table - first] + E::from_i64(column.offset));
+  }
+  return total;
 }
 
 // A table layer's lookup: rows (x, y, valid) of its grid in {(offset + i, f_i, 1)} + {(0, 0, 0)};
@@ -496,16 +511,19 @@ void append_limbs(std::vector<std::vector<F>>& polys, const std::vector<int64_t>
   }
 }
 
-std::vector<std::vector<F>> range_column_values(const ModelSpec& spec, const ProverTables& tables) {
-  std::vector<std::vector<F>> columns;
-  for (const auto& c : detail::range_columns(spec)) {
-    const auto& source = tables.layer_polys[c.layer][c.table];
-    const F scale = F::from_i64(c.scale), offset = F::from_i64(c.offset);
-    std::vector<F> values(source.size());
-    for (size_t i = 0; i < source.size(); ++i) values[i] = scale * source[i] + offset;
-    columns.push_back(std::move(values));
+// Each range group's rows: its columns a P + c back to back.
+std::vector<std::vector<F>> range_group_values(const ModelSpec& spec, const ProverTables& tables) {
+  std::vector<std::vector<F>> groups;
+  for (const auto& group : detail::range_groups(spec)) {
+    std::vector<F> values;
+    for (const auto& c : group.columns) {
+      const auto& source = tables.layer_polys[c.layer][c.table];
+      const F scale = F::from_i64(c.scale), offset = F::from_i64(c.offset);
+      for (const F& v : source) values.push_back(scale * v + offset);
+    }
+    groups.push_back(std::move(values));
   }
-  return columns;
+  return groups;
 }
 
 // [b < B, (c, h, w) inside the shape] over the padded B' x (C' H' W') grid.
@@ -571,7 +589,7 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
   // Multiplicities of the values inside [0, 2^16); values outside (only in a tampered witness)
   // are not counted, and the verifier rejects the lookup.
   std::vector<uint64_t> counts(size_t{1} << kLimbBits, 0);
-  for (const auto& column : range_column_values(spec, tables))
+  for (const auto& column : range_group_values(spec, tables))
     for (const F& v : column)
       if (v.value() < counts.size()) ++counts[v.value()];
   tables.multiplicities.resize(counts.size());
@@ -1111,15 +1129,23 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   // Range checks.
   if (layout.range_checked) {
     const auto statement = lookup_statement(spec, batch);
-    const auto column_values = range_column_values(spec, tables);
+    const auto group_values = range_group_values(spec, tables);
     std::vector<LookupColumns<F>> groups;
-    for (const auto& v : column_values) groups.push_back({std::span<const F>(v)});
+    for (const auto& v : group_values) groups.push_back({std::span<const F>(v)});
     auto lookup = prove_lookup<F, E>(transcript, statement, groups, tables.multiplicities);
-    const auto columns = detail::range_columns(spec);
-    for (size_t g = 0; g < columns.size(); ++g) {
-      const auto& c = columns[g];
-      const E value = (lookup.claims.witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
-      cx.claim_table(c.layer, c.table, lookup.claims.witness[g].point, value);
+    const auto range_groups = detail::range_groups(spec);
+    for (size_t g = 0; g < range_groups.size(); ++g) {
+      const auto& group = range_groups[g];
+      const auto& point = lookup.claims.witness[g].point;
+      const std::span<const E> z = std::span<const E>(point).subspan(log2_padded(group.columns.size()));
+      const auto& block = layout.blocks[group.layer][group.block];
+      const auto eq = eq_table<E>(z);
+      std::vector<E> values;
+      for (uint32_t t = 0; t < block.count; ++t)
+        values.push_back(inner_product<E, F>(eq, tables.layer_polys[group.layer][block.first - layout.first[group.layer] + t]));
+      transcript.absorb_all("zkml/range_evals", std::span<const E>(values));
+      cx.claim_block(group.layer, group.block, z, values);
+      proof.range_evals.push_back(std::move(values));
     }
     cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup.claims.multiplicity_point),
                          lookup.claims.multiplicity_value});
@@ -1437,11 +1463,18 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     const auto statement = lookup_statement(spec, batch);
     auto lookup = verify_lookup<F, E>(transcript, statement, proof.lookup);
     if (!lookup) return fail("range check: " + lookup.error());
-    const auto columns = detail::range_columns(spec);
-    for (size_t g = 0; g < columns.size(); ++g) {
-      const auto& c = columns[g];
-      const E value = (lookup->witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
-      cx.claim_table(c.layer, c.table, lookup->witness[g].point, value);
+    const auto range_groups = detail::range_groups(spec);
+    if (proof.range_evals.size() != range_groups.size()) return fail("proof: wrong number of range evaluations");
+    for (size_t g = 0; g < range_groups.size(); ++g) {
+      const auto& group = range_groups[g];
+      const auto& values = proof.range_evals[g];
+      if (values.size() != layout.blocks[group.layer][group.block].count) return fail("proof: wrong number of range evaluations");
+      const auto& point = lookup->witness[g].point;
+      const uint32_t cv = log2_padded(group.columns.size());
+      transcript.absorb_all("zkml/range_evals", std::span<const E>(values));
+      if (range_group_value(layout, group, std::span<const E>(point).first(cv), values) != lookup->witness[g].values[0])
+        return fail("range check: layer " + std::to_string(group.layer) + ": the table values do not match its range columns");
+      cx.claim_block(group.layer, group.block, std::span<const E>(point).subspan(cv), values);
     }
     cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
                          lookup->multiplicity_value});
@@ -1477,7 +1510,10 @@ std::vector<uint8_t> Proof::to_bytes() const {
   for (int64_t v : output) out.u64(static_cast<uint64_t>(v));
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
-  if (!lookup.groups.empty()) lookup.encode(out);  // the range checks, when the model has any
+  if (!lookup.groups.empty()) {  // the range checks, when the model has any
+    lookup.encode(out);
+    for (const auto& values : range_evals) encode_elements(out, values);
+  }
   // Per layer, the fields its kind uses, in transcript order (LayerProof).
   for (const LayerProof& lp : layers) {
     if (lp.kind == LayerKind::table) {
@@ -1558,6 +1594,11 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
     if (!lookup) return fail("proof: " + lookup.error());
     proof.lookup = std::move(*lookup);
+    for (const auto& group : detail::range_groups(spec)) {
+      auto values = decode_elements(in, layout.blocks[group.layer][group.block].count);
+      if (!values) return fail(values.error());
+      proof.range_evals.push_back(std::move(*values));
+    }
   }
   const uint32_t batch_vars = log2_padded(proof.batch);
   auto element = [&](E& out) -> Status {

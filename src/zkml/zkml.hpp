@@ -203,7 +203,8 @@ struct Proof {
   std::vector<int64_t> input;   // B x K_0 quantized inputs, row-major
   std::vector<int64_t> output;  // B x N_L quantized outputs, row-major
   std::vector<pcs::Commitment> commitments;  // per-proof tables, one per size, ascending num_vars
-  LookupProof<E> lookup;
+  LookupProof<E> lookup;                   // the range checks: one group per layer with range columns
+  std::vector<std::vector<E>> range_evals;  // per group: its block's table values at the group's point
   std::vector<LayerProof> layers;
   std::vector<uint8_t> opening;  // serialized pcs::OpeningProof (decoded once its claims are known)
 

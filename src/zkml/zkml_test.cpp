@@ -277,6 +277,22 @@ TEST_F(Cheat, CommittedTableDifferentFromTheProvedOneFailsTheOpening) {
   EXPECT_FALSE(reason.empty());
 }
 
+TEST_F(Cheat, RangeTableValuesInconsistentWithTheLookupAreRejected) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok());
+  ASSERT_EQ(proof->range_evals.size(), 2u);  // one range group per layer
+  Proof changed = *proof;
+  changed.range_evals[1][2] += E::one();
+  auto verdict = verify(pk->vk, changed);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error(), "range check: layer 1: the table values do not match its range columns");
+  Proof shorter = *proof;
+  shorter.range_evals[0].pop_back();
+  auto r2 = verify(pk->vk, shorter);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error(), "proof: wrong number of range evaluations");
+}
+
 TEST_F(Cheat, VerifierSideInputAndOutputChecks) {
   auto proof = prove(*pk, 2, input);
   ASSERT_TRUE(proof.ok());
