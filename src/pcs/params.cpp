@@ -96,39 +96,52 @@ std::vector<RoundShape> make_schedule(const Params& p, uint32_t num_vars, uint32
 }
 
 Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
-                          std::span<const EvalClaim> claims) {
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims) {
   ZK_TRY(validate(params));
-  if (claims.empty()) return fail("pcs: no claims");
+  if (claims.empty() && sum_claims.empty()) return fail("pcs: no claims");
   Statement st;
-  for (const EvalClaim& c : claims) {
-    if (c.poly.commitment >= commitments.size()) return fail("pcs: claim refers to a missing commitment");
-    const Commitment& com = commitments[c.poly.commitment];
-    if (c.poly.poly >= com.num_polys) return fail("pcs: claim refers to a missing polynomial");
+  auto add_term = [&](const PolyRef& ref, std::span<const E> point, const E& value, const E& coef) {
+    st.claims.push_back({ref, {point.begin(), point.end()}, value});
+    st.claim_group.push_back(static_cast<uint32_t>(st.group_value.size()));
+    st.claim_coef.push_back(coef);
+  };
+  auto add_caller_term = [&](const PolyRef& ref, std::span<const E> point, const E& value, const E& coef) -> Status {
+    if (ref.commitment >= commitments.size()) return fail("pcs: claim refers to a missing commitment");
+    const Commitment& com = commitments[ref.commitment];
+    if (ref.poly >= com.num_polys) return fail("pcs: claim refers to a missing polynomial");
     if (com.num_vars > kMaxVars) return fail("pcs: commitment too large");
     if (com.rate_bits != params.rate_bits) return fail("pcs: commitment rate differs from the parameters");
     if (com.ood.size() != size_t{com.num_polys} * kOodSamples) return fail("pcs: commitment lacks its OOD answers");
-    if (c.point.size() != com.num_vars) return fail("pcs: claim point has the wrong number of coordinates");
+    if (point.size() != com.num_vars) return fail("pcs: claim point has the wrong number of coordinates");
     st.num_vars = std::max(st.num_vars, padded_vars(com.num_vars));
-    st.polys.push_back(c.poly);
-    st.opened.push_back(c.poly.commitment);
+    st.polys.push_back(ref);
+    st.opened.push_back(ref.commitment);
+    add_term(ref, point, value, coef);
+    return {};
+  };
+  for (const EvalClaim& c : claims) {
+    ZK_TRY(add_caller_term(c.poly, c.point, c.value, E::one()));
+    st.group_value.push_back(c.value);
   }
+  st.first_sum_term = st.claims.size();
+  for (const SumClaim& sum : sum_claims) {
+    if (sum.terms.empty()) return fail("pcs: a sum claim has no terms");
+    for (const SumTerm& t : sum.terms) ZK_TRY(add_caller_term(t.poly, t.point, E::zero(), t.coefficient));
+    st.group_value.push_back(sum.value);
+  }
+  st.first_ood_claim = st.claims.size();
   std::sort(st.polys.begin(), st.polys.end());
   st.polys.erase(std::unique(st.polys.begin(), st.polys.end()), st.polys.end());
   std::sort(st.opened.begin(), st.opened.end());
   st.opened.erase(std::unique(st.opened.begin(), st.opened.end()), st.opened.end());
 
-  st.claims.assign(claims.begin(), claims.end());
   for (const PolyRef& ref : st.polys) {
     const Commitment& com = commitments[ref.commitment];
     const std::vector<E> z = ood_points(com);
     for (uint32_t s = 0; s < kOodSamples; ++s) {
-      std::vector<E> point(com.num_vars);
-      E x = z[s];
-      for (E& coordinate : point) {
-        coordinate = x;
-        x = x * x;
-      }
-      st.claims.push_back({ref, std::move(point), com.ood[ref.poly * kOodSamples + s]});
+      const E value = com.ood[ref.poly * kOodSamples + s];
+      add_term(ref, power_point(z[s], com.num_vars), value, E::one());
+      st.group_value.push_back(value);
     }
   }
   for (const EvalClaim& c : st.claims) {
@@ -138,11 +151,13 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
     st.claim_point.push_back(static_cast<size_t>(it - st.points.begin()));
     if (it == st.points.end()) st.points.push_back(std::move(point));
   }
-  // Grid: one value for every (polynomial, point) pair; repeated claims must agree.
+  // Grid: one value for every (polynomial, point) pair; repeated claims must agree. Sum claims
+  // never form a grid (their terms have no public value).
   const size_t width = st.points.size();
   std::vector<bool> filled(st.polys.size() * width, false);
   st.grid_values.assign(filled.size(), E::zero());
   for (size_t c = 0; c < st.claims.size(); ++c) {
+    if (st.is_sum_term(c)) continue;
     const size_t j = static_cast<size_t>(std::lower_bound(st.polys.begin(), st.polys.end(), st.claims[c].poly) -
                                          st.polys.begin());
     const size_t cell = j * width + st.claim_point[c];
@@ -151,7 +166,7 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
     filled[cell] = true;
     st.grid_values[cell] = st.claims[c].value;
   }
-  st.grid = std::all_of(filled.begin(), filled.end(), [](bool b) { return b; });
+  st.grid = sum_claims.empty() && std::all_of(filled.begin(), filled.end(), [](bool b) { return b; });
   st.rounds = make_schedule(params, st.num_vars, &st.final_vars);
   for (const RoundShape& r : st.rounds)
     if (r.fold_pow_bits > kMaxPowBits) return fail("pcs: security target unreachable at this size (folding grinding)");

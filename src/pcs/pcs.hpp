@@ -7,6 +7,7 @@
 //   commit(tables, params)             -> CommittedPolynomials (prover data; .commitment() is public)
 //   open(params, committed, claims, t)   -> OpeningProof for all claims P_{c,j}(z) = v, one proof
 //   verify(params, commitments, claims, proof, t) -> ok, or the reason for rejection
+// Claims may also be sums sum_t a_t P_t(z_t) = v of which only the sum is public (SumClaim).
 //
 // open/verify first absorb the parameters, the commitments and the claims into the caller's
 // transcript, then draw their challenges: the proof is bound to the caller's protocol state.
@@ -138,6 +139,18 @@ struct EvalClaim {
   E value;
 };
 
+// The claim sum_t coefficient_t P_t(point_t) = value: only the sum is public (the terms' values
+// are never sent). E.g. the mask of a zero-knowledge sum-check (sumcheck/zk_sumcheck.hpp).
+struct SumTerm {
+  PolyRef poly;
+  std::vector<E> point;
+  E coefficient;
+};
+struct SumClaim {
+  std::vector<SumTerm> terms;
+  E value;
+};
+
 // Values a committed polynomial takes (for callers building claims).
 E evaluate(const CommittedPolynomials& committed, size_t poly, std::span<const E> point);
 
@@ -174,20 +187,30 @@ struct OpeningProof {
   // Decodes against the sizes the public statement implies; never trusts a length in the input.
   static Result<OpeningProof> deserialize(std::span<const uint8_t> bytes, const Params& params,
                                           std::span<const Commitment> commitments,
-                                          std::span<const EvalClaim> claims);
+                                          std::span<const EvalClaim> claims,
+                                          std::span<const SumClaim> sum_claims = {});
 };
 
 // Proves all claims (the values must be right, or the proof will not verify). `committed[i]`
 // is the prover data of commitment i. Errors only on malformed input (bad refs or point sizes).
 Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
                           std::span<const EvalClaim> claims, Transcript& transcript);
+Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                          Transcript& transcript);
 
 Status verify(const Params& params, std::span<const Commitment> commitments,
               std::span<const EvalClaim> claims, const OpeningProof& proof, Transcript& transcript);
+Status verify(const Params& params, std::span<const Commitment> commitments,
+              std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+              const OpeningProof& proof, Transcript& transcript);
 
 // deserialize + verify.
 Status verify_bytes(const Params& params, std::span<const Commitment> commitments,
                     std::span<const EvalClaim> claims, std::span<const uint8_t> proof,
                     Transcript& transcript);
+Status verify_bytes(const Params& params, std::span<const Commitment> commitments,
+                    std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                    std::span<const uint8_t> proof, Transcript& transcript);
 
 }  // namespace zk::pcs

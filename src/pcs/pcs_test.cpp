@@ -43,6 +43,7 @@ struct Fixture {
   Params params = conjectured_params();
   std::vector<CommittedPolynomials> committed;
   std::vector<EvalClaim> claims;
+  std::vector<SumClaim> sum_claims;
 
   void add_commitment(std::mt19937_64& rng, size_t vars, size_t polys) {
     std::vector<std::vector<F>> tables;
@@ -56,6 +57,12 @@ struct Fixture {
     const E value = evaluate(committed[commitment], poly, point);
     claims.push_back({PolyRef{commitment, poly}, std::move(point), value});
   }
+  // A sum claim over the given terms, with its true value.
+  void add_sum_claim(std::vector<SumTerm> terms) {
+    E value;
+    for (const SumTerm& t : terms) value += t.coefficient * evaluate(committed[t.poly.commitment], t.poly.poly, t.point);
+    sum_claims.push_back({std::move(terms), value});
+  }
   std::vector<Commitment> commitments() const {
     std::vector<Commitment> out;
     for (const auto& c : committed) out.push_back(c.commitment());
@@ -65,17 +72,17 @@ struct Fixture {
     std::vector<const CommittedPolynomials*> ptrs;
     for (const auto& c : committed) ptrs.push_back(&c);
     Transcript t(label);
-    auto proof = detail::open_tampered(params, ptrs, claims, t, tamper);
+    auto proof = detail::open_tampered(params, ptrs, claims, sum_claims, t, tamper);
     EXPECT_TRUE(proof.ok()) << proof.error();
     return std::move(*proof);
   }
   Status check(const OpeningProof& proof, std::string_view label = "test") const {
     Transcript t(label);
-    return verify(params, commitments(), claims, proof, t);
+    return verify(params, commitments(), claims, sum_claims, proof, t);
   }
   Status check_bytes(std::span<const uint8_t> bytes) const {
     Transcript t("test");
-    return verify_bytes(params, commitments(), claims, bytes, t);
+    return verify_bytes(params, commitments(), claims, sum_claims, bytes, t);
   }
 };
 
@@ -136,6 +143,54 @@ TEST(Pcs, BatchManySizesPointsAndRepeats) {
   EXPECT_FALSE(proof.batching_sumcheck.empty());
   const Status s = fx.check_bytes(proof.serialize());
   EXPECT_TRUE(s.ok()) << s.error();
+}
+
+// Sum claims (only the sum public): alone, mixed with ordinary claims, over several commitments
+// and sizes, with terms at 0/1 (block) points.
+TEST(PcsSumClaims, RoundTripMixedWithOrdinaryClaims) {
+  std::mt19937_64 rng(40);
+  Fixture fx;
+  fx.add_commitment(rng, 10, 2);
+  fx.add_commitment(rng, 5, 1);
+  fx.add_sum_claim({{PolyRef{0, 0}, random_point(rng, 10), E::random(rng)},
+                    {PolyRef{0, 1}, random_point(rng, 10), E::one()},
+                    {PolyRef{1, 0}, random_point(rng, 5), E::random(rng)}});
+  OpeningProof proof = fx.prove();
+  EXPECT_TRUE(fx.check_bytes(proof.serialize()).ok());
+  auto block = random_point(rng, 10);
+  block[0] = E::one();
+  block[1] = E::zero();
+  fx.add_sum_claim({{PolyRef{0, 0}, block, E::from_u64(3)}});
+  fx.add_claim(0, 1, random_point(rng, 10));
+  fx.add_claim(1, 0, random_point(rng, 5));
+  proof = fx.prove();
+  const Status s = fx.check_bytes(proof.serialize());
+  EXPECT_TRUE(s.ok()) << s.error();
+}
+
+TEST(PcsSumClaims, Rejections) {
+  std::mt19937_64 rng(41);
+  Fixture fx;
+  fx.add_commitment(rng, 8, 1);
+  fx.add_sum_claim({{PolyRef{0, 0}, random_point(rng, 8), E::from_u64(5)},
+                    {PolyRef{0, 0}, random_point(rng, 8), E::from_u64(7)}});
+  const OpeningProof proof = fx.prove();
+  ASSERT_TRUE(fx.check(proof).ok());
+  Fixture wrong = std::move(fx);
+  wrong.sum_claims[0].value += E::one();
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: sum-check round inconsistent with the claim");
+  wrong.sum_claims[0].value -= E::one();
+  wrong.sum_claims[0].terms[1].coefficient += E::one();  // bound by the transcript and the weight
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: sum-check round inconsistent with the claim");
+  wrong.sum_claims[0].terms[1].coefficient -= E::one();
+  ASSERT_TRUE(wrong.check(proof).ok());
+  // A proof of the true sum does not prove a false one, even made by the honest code.
+  wrong.sum_claims[0].value += E::one();
+  EXPECT_EQ(wrong.check(wrong.prove()).error(), "pcs: sum-check round inconsistent with the claim");
+  wrong.sum_claims[0].terms.clear();
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: a sum claim has no terms");
+  wrong.sum_claims[0].terms.push_back({PolyRef{0, 0}, random_point(rng, 7), E::one()});
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: claim point has the wrong number of coordinates");
 }
 
 // A proof of one polynomial with enough variables for two committed rounds and a final one.

@@ -173,8 +173,9 @@ std::vector<uint8_t> OpeningProof::serialize() const {
 
 Result<OpeningProof> OpeningProof::deserialize(std::span<const uint8_t> bytes, const Params& params,
                                                std::span<const Commitment> commitments,
-                                               std::span<const EvalClaim> claims) {
-  auto analyzed = detail::analyze(params, commitments, claims);
+                                               std::span<const EvalClaim> claims,
+                                               std::span<const SumClaim> sum_claims) {
+  auto analyzed = detail::analyze(params, commitments, claims, sum_claims);
   if (!analyzed) return fail(analyzed.error());
   const detail::Statement& st = *analyzed;
   ByteReader r(bytes);

@@ -40,7 +40,16 @@ struct RoundShape {
 
 struct Statement {
   uint32_t num_vars = 0;                   // n: the largest padded size among claimed polynomials
-  std::vector<EvalClaim> claims;           // the caller's claims, then the commitments' OOD claims
+  // Claim terms: the caller's claims, the terms of its sum claims, then the commitments' OOD
+  // claims. A sum claim's terms carry no value (it is not public).
+  std::vector<EvalClaim> claims;
+  // Groups: one per caller claim, per sum claim and per OOD claim, in that order; term c adds
+  // claim_coef[c] P(point) to group claim_group[c], whose public value is group_value[g].
+  std::vector<uint32_t> claim_group;
+  std::vector<E> claim_coef;
+  std::vector<E> group_value;
+  size_t first_sum_term = 0, first_ood_claim = 0;  // claims[first_sum_term, first_ood_claim) are sum terms
+  bool is_sum_term(size_t c) const { return c >= first_sum_term && c < first_ood_claim; }
   std::vector<PolyRef> polys;              // distinct claimed polynomials, sorted
   std::vector<uint32_t> opened;            // distinct commitments they belong to, sorted
   std::vector<std::vector<E>> points;      // distinct points, padded to n as (0^{n - m}, z)
@@ -58,7 +67,7 @@ inline uint32_t padded_vars(uint32_t num_vars) { return num_vars < kFoldingVars 
 
 std::vector<RoundShape> make_schedule(const Params& params, uint32_t num_vars, uint32_t* final_vars);
 Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
-                          std::span<const EvalClaim> claims);
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims);
 
 // A cheating prover for tests: each hook may alter one message before it is absorbed, after
 // which the prover carries on consistently (deriving its queries from the altered transcript),
@@ -70,7 +79,7 @@ struct MessageTamper {
 };
 
 Result<OpeningProof> open_tampered(const Params& params, std::span<const CommittedPolynomials* const> committed,
-                                   std::span<const EvalClaim> claims, Transcript& transcript,
-                                   const MessageTamper& tamper);
+                                   std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                                   Transcript& transcript, const MessageTamper& tamper);
 
 }  // namespace zk::pcs::detail

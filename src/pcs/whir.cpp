@@ -88,8 +88,14 @@ class DelayedExtSum {
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
+void absorb_point(ByteWriter& w, std::span<const E> point) {
+  w.u32(static_cast<uint32_t>(point.size()));
+  for (const E& x : point) x.to_bytes(w.extend(E::BYTES));
+}
+
+// Parameters, commitments, claims and (only when there are any) sum claims.
 void absorb_statement(Transcript& t, const Params& p, std::span<const Commitment> commitments,
-                      std::span<const EvalClaim> claims) {
+                      std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims) {
   ByteWriter w;
   w.u8(static_cast<uint8_t>(p.soundness));
   w.u32(p.security_bits);
@@ -104,9 +110,21 @@ void absorb_statement(Transcript& t, const Params& p, std::span<const Commitment
   for (const EvalClaim& c : claims) {
     w.u32(c.poly.commitment);
     w.u32(c.poly.poly);
-    w.u32(static_cast<uint32_t>(c.point.size()));
-    for (const E& x : c.point) x.to_bytes(w.extend(E::BYTES));
+    absorb_point(w, c.point);
     c.value.to_bytes(w.extend(E::BYTES));
+  }
+  if (!sum_claims.empty()) {
+    w.u32(static_cast<uint32_t>(sum_claims.size()));
+    for (const SumClaim& c : sum_claims) {
+      w.u32(static_cast<uint32_t>(c.terms.size()));
+      for (const SumTerm& term : c.terms) {
+        w.u32(term.poly.commitment);
+        w.u32(term.poly.poly);
+        absorb_point(w, term.point);
+        term.coefficient.to_bytes(w.extend(E::BYTES));
+      }
+      c.value.to_bytes(w.extend(E::BYTES));
+    }
   }
   t.absorb_bytes("pcs/statement", w.bytes());
 }
@@ -625,13 +643,13 @@ ClaimBlock claim_block(std::span<const E> z) {
 }
 
 // The claims on one polynomial as W_j = sum_t coefs[t] eq(points[t], .): its distinct claim
-// points (its own m_j coordinates), with beta_c added over the claims at each.
+// points (its own m_j coordinates), with the claims' coefficients coef_c added at each.
 struct ClaimWeight {
   std::vector<std::vector<E>> points;
   std::vector<E> coefs;
 };
 
-ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids, const std::vector<E>& beta) {
+ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids, const std::vector<E>& coef) {
   ClaimWeight out;
   std::vector<size_t> point_ids;  // into st.points
   for (size_t c : claim_ids) {
@@ -639,9 +657,9 @@ ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids
     if (it == point_ids.end()) {
       point_ids.push_back(st.claim_point[c]);
       out.points.push_back(st.claims[c].point);
-      out.coefs.push_back(beta[c]);
+      out.coefs.push_back(coef[c]);
     } else {
-      out.coefs[static_cast<size_t>(it - point_ids.begin())] += beta[c];
+      out.coefs[static_cast<size_t>(it - point_ids.begin())] += coef[c];
     }
   }
   return out;
@@ -677,12 +695,21 @@ uint32_t batching_head_vars(uint32_t m, const ClaimWeight& claims) {
   return std::min(kMaxHeadVars, m - kMinTailVars);
 }
 
-// Batching sum-check (prover) over sum_x sum_j P'_j(x) W_j(x): returns r; fills the proof's
-// batching messages and P_j(r). While k < s_j the term's padded points are 0 at x_k, so it is
-// prefactor * claimed_sum * (1 - x_k) (at 0, 1, 2: s, 0, -s) and the prefactor gains (1 - r_k).
-// Then its first H_j rounds run on contractions (batching_head_vars), and the rest on its own
-// tables, the base table read directly when H_j = 0 (fold_to).
-std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
+// The batching weight of each claim term: beta of its group times its coefficient in the group.
+std::vector<E> batching_coefficients(const Statement& st, const std::vector<E>& beta) {
+  std::vector<E> out(st.claims.size());
+  for (size_t c = 0; c < out.size(); ++c) out[c] = beta[st.claim_group[c]] * st.claim_coef[c];
+  return out;
+}
+
+// Batching sum-check (prover) over sum_x sum_j P'_j(x) W_j(x), W_j = sum_{c on j} coef_c eq(z_c, .)
+// (coef from batching_coefficients; values[c] = P_j(z_c), known to the prover also for the terms
+// of sum claims): returns r; fills the proof's batching messages and P_j(r). While k < s_j the
+// term's padded points are 0 at x_k, so it is prefactor * claimed_sum * (1 - x_k) (at 0, 1, 2:
+// s, 0, -s) and the prefactor gains (1 - r_k). Then its first H_j rounds run on contractions
+// (batching_head_vars), and the rest on its own tables, the base table read directly when H_j = 0
+// (fold_to).
+std::vector<E> prove_batching(const Statement& st, const std::vector<E>& coef, const std::vector<E>& values,
                               std::span<const CommittedPolynomials* const> committed, Transcript& t,
                               OpeningProof& proof) {
   const uint32_t n = st.num_vars;
@@ -700,14 +727,14 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
   for (size_t c = 0; c < st.claims.size(); ++c) {
     const size_t j = index_of(st.polys, st.claims[c].poly);
     claims_of[j].push_back(c);
-    terms[j].claimed_sum += beta[c] * st.claims[c].value;
+    terms[j].claimed_sum += coef[c] * values[c];
   }
   for (size_t j = 0; j < st.polys.size(); ++j) {
     Term& term = terms[j];
     term.base = committed[st.polys[j].commitment]->table(st.polys[j].poly);
     const auto m = static_cast<uint32_t>(std::countr_zero(term.base.size()));
     term.shift = n - m;
-    const ClaimWeight claims = merged_claims(st, claims_of[j], beta);
+    const ClaimWeight claims = merged_claims(st, claims_of[j], coef);
     const uint32_t head_vars = batching_head_vars(m, claims);
     if (head_vars > 0) {
       const EmbeddedTable whole[1] = {{term.base, E::one()}};
@@ -769,18 +796,24 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
 
 Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
                           std::span<const EvalClaim> claims, Transcript& transcript) {
-  return detail::open_tampered(params, committed, claims, transcript, detail::MessageTamper{});
+  return detail::open_tampered(params, committed, claims, {}, transcript, detail::MessageTamper{});
+}
+
+Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                          Transcript& transcript) {
+  return detail::open_tampered(params, committed, claims, sum_claims, transcript, detail::MessageTamper{});
 }
 
 Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const CommittedPolynomials* const> committed,
-                                           std::span<const EvalClaim> claims, Transcript& transcript,
-                                           const MessageTamper& tamper) {
+                                           std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                                           Transcript& transcript, const MessageTamper& tamper) {
   std::vector<Commitment> commitments;
   for (const auto* c : committed) commitments.push_back(c->commitment());
-  auto analyzed = detail::analyze(params, commitments, claims);
+  auto analyzed = detail::analyze(params, commitments, claims, sum_claims);
   if (!analyzed) return fail(analyzed.error());
   const Statement& st = *analyzed;
-  absorb_statement(transcript, params, commitments, claims);
+  absorb_statement(transcript, params, commitments, claims, sum_claims);
 
   OpeningProof proof;
   const uint32_t n = st.num_vars;
@@ -795,8 +828,15 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       for (size_t j = 0; j < mu.size(); ++j) sigma += weight_coefs[t] * mu[j] * st.grid_values[j * st.points.size() + t];
     weight_points = st.points;
   } else {
-    const auto beta = combination(transcript, "pcs/batch points", st.claims.size());
-    weight_points.push_back(prove_batching(st, beta, committed, transcript, proof));
+    // The terms' values (a sum claim's terms have none in the statement).
+    std::vector<E> values;
+    for (size_t c = 0; c < st.claims.size(); ++c) {
+      const EvalClaim& claim = st.claims[c];
+      values.push_back(st.is_sum_term(c) ? evaluate(*committed[claim.poly.commitment], claim.poly.poly, claim.point)
+                                         : claim.value);
+    }
+    const auto beta = combination(transcript, "pcs/batch points", st.group_value.size());
+    weight_points.push_back(prove_batching(st, batching_coefficients(st, beta), values, committed, transcript, proof));
     weight_coefs.push_back(E::one());
     mu = combination(transcript, "pcs/combine polys", st.polys.size());
     for (size_t j = 0; j < mu.size(); ++j) sigma += mu[j] * proof.batched_values[j];
@@ -953,11 +993,16 @@ Status check_shape(const Statement& st, std::span<const Commitment> commitments,
 
 Status verify(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
               const OpeningProof& proof, Transcript& transcript) {
-  auto analyzed = detail::analyze(params, commitments, claims);
+  return verify(params, commitments, claims, {}, proof, transcript);
+}
+
+Status verify(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
+              std::span<const SumClaim> sum_claims, const OpeningProof& proof, Transcript& transcript) {
+  auto analyzed = detail::analyze(params, commitments, claims, sum_claims);
   if (!analyzed) return fail(analyzed.error());
   const Statement& st = *analyzed;
   ZK_TRY(check_shape(st, commitments, proof));
-  absorb_statement(transcript, params, commitments, claims);
+  absorb_statement(transcript, params, commitments, claims, sum_claims);
   const uint32_t n = st.num_vars;
 
   auto sumcheck_step = [&](const SumcheckMessage& msg, E& sigma, std::string_view label, E& challenge) -> Status {
@@ -980,9 +1025,10 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     }
   } else {
     const auto& all = st.claims;
-    const auto beta = combination(transcript, "pcs/batch points", all.size());
+    const auto beta = combination(transcript, "pcs/batch points", st.group_value.size());
+    const std::vector<E> coef = batching_coefficients(st, beta);
     E claimed;
-    for (size_t c = 0; c < all.size(); ++c) claimed += beta[c] * all[c].value;
+    for (size_t g = 0; g < st.group_value.size(); ++g) claimed += beta[g] * st.group_value[g];
     std::vector<E> r(n);
     for (uint32_t k = 0; k < n; ++k)
       ZK_TRY(sumcheck_step(proof.batching_sumcheck[k], claimed, "pcs/batch round", r[k]));
@@ -990,7 +1036,7 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     E expected;
     for (size_t c = 0; c < all.size(); ++c) {
       const size_t shift = n - all[c].point.size();
-      E factor = beta[c] * eq_eval<E>(all[c].point, std::span<const E>(r).subspan(shift));
+      E factor = coef[c] * eq_eval<E>(all[c].point, std::span<const E>(r).subspan(shift));
       for (size_t k = 0; k < shift; ++k) factor *= E::one() - r[k];
       expected += factor * proof.batched_values[index_of(st.polys, all[c].poly)];
     }
@@ -1104,9 +1150,14 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
 
 Status verify_bytes(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
                     std::span<const uint8_t> bytes, Transcript& transcript) {
-  auto proof = OpeningProof::deserialize(bytes, params, commitments, claims);
+  return verify_bytes(params, commitments, claims, {}, bytes, transcript);
+}
+
+Status verify_bytes(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
+                    std::span<const SumClaim> sum_claims, std::span<const uint8_t> bytes, Transcript& transcript) {
+  auto proof = OpeningProof::deserialize(bytes, params, commitments, claims, sum_claims);
   if (!proof) return fail(proof.error());
-  return verify(params, commitments, claims, *proof, transcript);
+  return verify(params, commitments, claims, sum_claims, *proof, transcript);
 }
 
 }  // namespace zk::pcs
