@@ -60,10 +60,40 @@ struct Statement {
   std::vector<E> grid_values;
   std::vector<RoundShape> rounds;
   uint32_t final_vars = 0;
+  // Hiding commitments among the claimed ones: the claims on them are claims on the opened
+  // polynomials g = P^(alpha', .) only after the mask fold (fold_mask_claims). Per group touching
+  // a hiding polynomial (in group order): its index and the mask coordinate its claims have on P^.
+  bool hiding = false;
+  std::vector<uint32_t> masked_groups;
+  std::vector<E> mask_at;
+  uint32_t mask_fold_pow_bits = 0;
 };
 
 // max(num_vars, kFoldingVars): a smaller table is committed tiled to 16 entries.
 inline uint32_t padded_vars(uint32_t num_vars) { return num_vars < kFoldingVars ? kFoldingVars : num_vars; }
+
+// Mask variables y of a hiding commitment of m variables: at least one, and enough that the mask
+// of the claimed half has (2^k - 1) 2^m >= 2^12 coefficients (docs/pcs.md, "Zero knowledge").
+constexpr uint32_t kHidingMinVars = 13;
+inline uint32_t mask_vars(uint32_t num_vars) {
+  return num_vars + 1 >= kHidingMinVars ? 1 : kHidingMinVars - num_vars;
+}
+// Variables of the committed polynomial (P^ = (y', x, y) when hiding) and of the polynomial an
+// opening runs on (P^(alpha', x, y) when hiding).
+inline uint32_t committed_vars(const Commitment& c) {
+  return c.hiding ? 1 + c.num_vars + mask_vars(c.num_vars) : padded_vars(c.num_vars);
+}
+inline uint32_t opened_vars(const Commitment& c) { return c.hiding ? committed_vars(c) - 1 : padded_vars(c.num_vars); }
+// Field elements per Merkle leaf: a 16-point coset per polynomial, or a 32-point coset per
+// polynomial and the salt when hiding. The tree has 2^(opened_vars + rate_bits - 4) leaves.
+inline size_t leaf_size(const Commitment& c) {
+  return c.hiding ? size_t{c.num_polys} * 2 * kLeafWidth + kSaltElements : size_t{c.num_polys} * kLeafWidth;
+}
+
+// Applies the mask fold to the claims of a hiding statement: group g's value becomes
+// v_g + (alpha' - a_g) lines_g (its value at the mask coordinate alpha' instead of a_g), and the
+// grid values follow. Fails if two claims on one polynomial at one point now disagree.
+Status fold_mask_claims(Statement& st, std::span<const E> lines, const E& alpha);
 
 std::vector<RoundShape> make_schedule(const Params& params, uint32_t num_vars, uint32_t* final_vars);
 Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
@@ -76,6 +106,7 @@ struct MessageTamper {
   std::function<void(size_t round, Digest& root)> next_root;
   std::function<void(size_t round, std::vector<E>& answers)> ood_answers;
   std::function<void(std::vector<E>& table)> final_table;
+  std::function<void(std::vector<E>& lines)> mask_lines;
 };
 
 Result<OpeningProof> open_tampered(const Params& params, std::span<const CommittedPolynomials* const> committed,
