@@ -21,7 +21,6 @@
 // Merkle trees and a batching front end; docs/pcs.md states the parameters and their security.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -135,7 +134,6 @@ class CommittedPolynomials {
   std::vector<F> tables_;                   // num_polys tables of 2^num_vars entries
   std::vector<std::vector<F>> codewords_;   // per polynomial, natural order on <w_N>
   MerkleTree tree_;
-  std::array<uint8_t, 32> seed_{};          // hiding: the secret seed of the masks and salts
   std::vector<F> salts_;                    // hiding: kSaltElements per leaf
 };
 

@@ -641,14 +641,14 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   const uint32_t log_domain = vars + params.rate_bits;
   if (params.hiding) {
     if (vars > kMaxVars) return fail("pcs commit: table too large to commit hiding");
-    out.seed_ = os_seed();
+    const Seed seed = os_seed();
     for (size_t j = 0; j < polys; ++j) {
-      const std::vector<F> masked = masked_table(tables[j], detail::mask_vars(m), out.seed_, j + 1);
+      const std::vector<F> masked = masked_table(tables[j], detail::mask_vars(m), seed, j + 1);
       out.tables_.insert(out.tables_.end(), masked.begin(), masked.end());
       out.codewords_.push_back(rs_encode<F>(masked, log_domain));
     }
     out.salts_.resize(kSaltElements * (size_t{1} << (log_domain - 5)));
-    fill_uniform(out.salts_, out.seed_, kSaltStream);
+    fill_uniform(out.salts_, seed, kSaltStream);
   } else {
     out.tables_.reserve(polys * size);
     for (const auto& t : tables) out.tables_.insert(out.tables_.end(), t.begin(), t.end());
