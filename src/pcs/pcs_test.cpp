@@ -963,10 +963,33 @@ TEST(PcsParams, QueryCountsMeetTheSecurityTarget) {
   }
 }
 
+// The mask of the claimed half of a hiding commitment has (2^k - 1) 2^m coefficients; one opening
+// reveals it at 16 t_0 + 2 points (docs/pcs.md, "Zero knowledge"), fewer for every parameter set.
+TEST(PcsParams, HidingMaskCoversAnOpening) {
+  for (const Soundness soundness : {Soundness::kConjectured, Soundness::kProven})
+    for (uint32_t rate = 1; rate <= 4; ++rate) {
+      Params p;
+      p.soundness = soundness;
+      p.security_bits = 120;
+      p.pow_bits = 0;
+      p.rate_bits = rate;
+      ASSERT_TRUE(validate(p).ok());
+      for (uint32_t m = 0; m <= kMaxVars; ++m) {
+        const Commitment c{Digest{}, m, 1, rate, {}, true};
+        if (detail::committed_vars(c) > kMaxVars) continue;
+        uint32_t final_vars = 0;
+        const uint32_t queries = detail::make_schedule(p, detail::opened_vars(c), &final_vars)[0].queries;
+        const uint64_t mask = ((uint64_t{1} << detail::mask_vars(m)) - 1) << m;
+        EXPECT_LE(16 * uint64_t{queries} + 2, mask) << m << " " << rate;
+      }
+    }
+}
+
 TEST(Pcs, BenchmarkJsonLine) {
   const std::string line = pcs_benchmark_json(sanitized() ? 8 : 12);
   EXPECT_NE(line.find("\"what\":\"pcs\""), std::string::npos);
   EXPECT_NE(line.find("\"proof_bytes\":"), std::string::npos);
+  EXPECT_NE(pcs_benchmark_json(8, true).find("\"hiding\":true"), std::string::npos);
 }
 
 }  // namespace
