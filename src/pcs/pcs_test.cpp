@@ -47,13 +47,15 @@ struct Fixture {
   std::vector<EvalClaim> claims;
   std::vector<SumClaim> sum_claims;
 
+  void add_tables(std::span<const std::span<const F>> tables) {
+    auto c = commit(tables, params);
+    ASSERT_TRUE(c.ok()) << c.error();
+    committed.push_back(std::move(*c));
+  }
   void add_commitment(std::mt19937_64& rng, size_t vars, size_t polys) {
     std::vector<std::vector<F>> tables;
     for (size_t j = 0; j < polys; ++j) tables.push_back(random_table(rng, vars));
-    std::vector<std::span<const F>> spans(tables.begin(), tables.end());
-    auto c = commit(spans, params);
-    ASSERT_TRUE(c.ok()) << c.error();
-    committed.push_back(std::move(*c));
+    add_tables(std::vector<std::span<const F>>(tables.begin(), tables.end()));
   }
   void add_claim(uint32_t commitment, uint32_t poly, std::vector<E> point) {
     const E value = evaluate(committed[commitment], poly, point);
@@ -287,9 +289,7 @@ TEST(PcsHiding, NoRevealedElementIsATableEntry) {
       Fixture fx;
       fx.params.hiding = hiding;
       const std::span<const F> spans[] = {*table};
-      auto c = commit(spans, fx.params);
-      ASSERT_TRUE(c.ok());
-      fx.committed.push_back(std::move(*c));
+      fx.add_tables(spans);
       fx.add_claim(0, 0, random_point(rng, 12));
       const OpeningProof proof = fx.prove();
       ASSERT_TRUE(fx.check(proof).ok());
@@ -385,9 +385,7 @@ TEST(PcsHiding, ZeroKnowledgeSumcheckWithItsMaskOpened) {
   Fixture fx;
   fx.params.hiding = true;
   const std::span<const F> spans[] = {c0, c1};
-  auto committed = commit(spans, fx.params);
-  ASSERT_TRUE(committed.ok());
-  fx.committed.push_back(std::move(*committed));
+  fx.add_tables(spans);
   const Commitment commitment = fx.committed[0].commitment();
   auto absorb_commitment = [&](Transcript& t) {
     ByteWriter w;

@@ -73,8 +73,9 @@ struct Statement {
 inline uint32_t padded_vars(uint32_t num_vars) { return num_vars < kFoldingVars ? kFoldingVars : num_vars; }
 
 // Mask variables y of a hiding commitment of m variables: at least one, and enough that the mask
-// of the claimed half has (2^k - 1) 2^m >= 2^12 coefficients (docs/pcs.md, "Zero knowledge").
-constexpr uint32_t kHidingMinVars = 13;
+// of the claimed half has (2^k - 1) 2^m >= 2^13 coefficients, more than the 16 t_0 + 2 <= 4,754
+// points an opening reveals it at (docs/pcs.md, "Zero knowledge"; PcsParams.HidingMaskCoversAnOpening).
+constexpr uint32_t kHidingMinVars = 14;
 inline uint32_t mask_vars(uint32_t num_vars) {
   return num_vars + 1 >= kHidingMinVars ? 1 : kHidingMinVars - num_vars;
 }

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
+#include <numeric>
 #include <random>
 
 #include "crypto/transcript.hpp"
@@ -19,20 +21,13 @@ struct Instance {
   E claim;
 };
 
-// Tables of 2^num_vars random entries; terms of degree 1..degree (the last has `degree` factors).
+// G = c_1 P_0 P_1 ... P_{d-1} + c_2 P_0 over d random tables of 2^num_vars entries.
 Instance random_instance(size_t num_vars, size_t degree, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  Instance inst;
-  inst.tables.resize(3);
-  for (auto& t : inst.tables) {
-    t.resize(size_t{1} << num_vars);
-    for (F& v : t) v = F::random(rng);
-  }
-  for (size_t d = 1; d <= degree; ++d) {
-    SumcheckTerm<E> term{E::random(rng), {}};
-    for (size_t k = 0; k < d; ++k) term.factors.push_back(rng() % inst.tables.size());
-    inst.terms.push_back(term);
-  }
+  Instance inst{std::vector<std::vector<F>>(degree, std::vector<F>(size_t{1} << num_vars)), {}, E::zero()};
+  for (auto& t : inst.tables) std::generate(t.begin(), t.end(), [&] { return F::random(rng); });
+  inst.terms = {{E::random(rng), std::vector<size_t>(degree)}, {E::random(rng), {0}}};
+  std::iota(inst.terms[0].factors.begin(), inst.terms[0].factors.end(), size_t{0});
   inst.claim = sum_over_hypercube<E, F>(inst.tables, inst.terms);
   return inst;
 }
