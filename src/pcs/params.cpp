@@ -139,7 +139,7 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
     if (ref.commitment >= commitments.size()) return fail("pcs: claim refers to a missing commitment");
     const Commitment& com = commitments[ref.commitment];
     if (ref.poly >= com.num_polys) return fail("pcs: claim refers to a missing polynomial");
-    if (com.num_vars > kMaxVars) return fail("pcs: commitment too large");
+    if (com.num_vars > kMaxVars || committed_vars(com) > kMaxVars) return fail("pcs: commitment too large");
     if (com.rate_bits != params.rate_bits) return fail("pcs: commitment rate differs from the parameters");
     if (com.ood.size() != size_t{com.num_polys} * kOodSamples) return fail("pcs: commitment lacks its OOD answers");
     if (point.size() != com.num_vars) return fail("pcs: claim point has the wrong number of coordinates");

@@ -897,6 +897,11 @@ TEST_P(PcsStatement, RejectsMalformedClaimsAndParams) {
   Transcript th("test");
   EXPECT_EQ(verify(p, huge_commitments, huge_claims, OpeningProof{}, th).error(),
             "pcs: security target unreachable at this size (folding grinding)");
+  huge.num_vars = kMaxVars - 1;  // hiding: 2 more variables, beyond kMaxVars
+  huge.hiding = true;
+  const std::vector<Commitment> huge_hiding{huge};
+  const std::vector<EvalClaim> huge_hiding_claims{{PolyRef{0, 0}, std::vector<E>(kMaxVars - 1), E::zero()}};
+  EXPECT_EQ(verify(p, huge_hiding, huge_hiding_claims, OpeningProof{}, th).error(), "pcs: commitment too large");
   p = conjectured_params();
   p.rate_bits = 1;  // commitments made at rate 1/4 do not match
   bad.add_claim(0, 0, random_point(rng, 5));
