@@ -15,7 +15,9 @@
 namespace zk {
 namespace {
 
+// An instance with its shape (n variables, degree d).
 struct Instance {
+  size_t num_vars, degree;
   std::vector<std::vector<F>> tables;
   std::vector<SumcheckTerm<E>> terms;
   E claim;
@@ -24,7 +26,8 @@ struct Instance {
 // G = c_1 P_0 P_1 ... P_{d-1} + c_2 P_0 over d random tables of 2^num_vars entries.
 Instance random_instance(size_t num_vars, size_t degree, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  Instance inst{std::vector<std::vector<F>>(degree, std::vector<F>(size_t{1} << num_vars)), {}, E::zero()};
+  Instance inst{num_vars, degree, std::vector<std::vector<F>>(degree, std::vector<F>(size_t{1} << num_vars)), {},
+                E::zero()};
   for (auto& t : inst.tables) std::generate(t.begin(), t.end(), [&] { return F::random(rng); });
   inst.terms = {{E::random(rng), std::vector<size_t>(degree)}, {E::random(rng), {0}}};
   std::iota(inst.terms[0].factors.begin(), inst.terms[0].factors.end(), size_t{0});
@@ -55,8 +58,7 @@ ZkRun prove_random(size_t num_vars, size_t degree, uint64_t seed) {
 Status verify_run(const ZkRun& run, const ZkSumcheckProof<E>& proof, const E& claim) {
   Transcript t("zk-sumcheck-test");
   const auto& inst = run.instance;
-  const size_t num_vars = log2_exact(inst.tables[0].size());
-  auto result = verify_zk_sumcheck<E>(t, num_vars, sumcheck_degree<E>(inst.terms), claim, proof);
+  auto result = verify_zk_sumcheck<E>(t, inst.num_vars, inst.degree, claim, proof);
   if (!result) return fail(result.error());
   std::vector<E> evals;
   for (const auto& table : inst.tables) evals.push_back(evaluate_multilinear<E, F>(table, result->point));
