@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: runs the benchmark driver over the standard sizes and prints one JSON object per
 # line (also appended to build/bench-results.jsonl), then the Google Benchmark micro-benchmarks.
+# BENCH_VGG=1 adds VGG-16 on CIFAR-10 to the models.
 # Quote medians; on a shared machine compare figures as ratios within one run.
 set -euo pipefail
 bench=${1:-build/bin/zkinfer-bench}
@@ -15,7 +16,12 @@ run --threads 1 sumcheck --log-size 20 --degree 2
 for n in 16 20 22 24; do run pcs --log-size "$n"; done
 run lookup --log-lookups 20 --log-table 16
 models=$(dirname "$bindir")/bench-models
-[ -f "$models/mlp_4m.onnx" ] || /usr/bin/python3 scripts/make_bench_models.py "$models"
+# The CNNs of issue 6; VGG-16 (61 MB of ONNX, ~10 s and ~1.9 GB for its line) only with BENCH_VGG=1.
+names=(mlp_10k mlp_1m mlp_4m lenet5 cifar_cnn)
+[ "${BENCH_VGG:-0}" = 1 ] && names+=(vgg16_cifar)
+missing=()
+for m in "${names[@]}"; do [ -f "$models/$m.onnx" ] || missing+=("$m"); done
+[ ${#missing[@]} = 0 ] || /usr/bin/python3 scripts/make_bench_models.py "$models" "${missing[@]}"
 run model examples/credit/model.onnx --input examples/credit/input.json
-for m in 10k 1m 4m; do run model "$models/mlp_$m.onnx" --input "$models/mlp_$m.json"; done
+for m in "${names[@]}"; do run model "$models/$m.onnx" --input "$models/$m.json"; done
 "$bindir/zkinfer-micro-bench" --benchmark_min_time=0.2

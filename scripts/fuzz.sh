@@ -4,7 +4,8 @@
 #   fuzz_onnx_loader: ONNX bytes through loading, quantization and both engines; the corpus starts
 #                     from the committed test models.
 #   fuzz_verify:      bytes as a verifying key, or as a proof verified under the credit model's
-#                     key; the corpus starts from a valid key and proof made here.
+#                     key or a small CNN's (Conv, BatchNorm, ReLU, Flatten, Gemm); the corpus
+#                     starts from valid keys and proofs made here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${FUZZ_BUILD:-build-fuzz}
@@ -33,4 +34,9 @@ mkdir -p "$corpus"
 "$BUILD/bin/zkinfer" prove "$keys/model.pk" --input examples/credit/input.json -o "$keys/proof.bin" >/dev/null
 { printf '\x00'; cat "$keys/proof.bin"; } > "$corpus/valid-proof"
 { printf '\x01'; cat "$keys/model.vk"; } > "$corpus/valid-vk"
-ZKINFER_FUZZ_VK="$keys/model.vk" run fuzz_verify "$corpus"
+cnn_keys="$BUILD/fuzz-keys-cnn"
+"$BUILD/bin/zkinfer" setup tests/models/conv_bn.onnx -o "$cnn_keys" --calibration tests/models/conv_bn.json >/dev/null
+"$BUILD/bin/zkinfer" prove "$cnn_keys/model.pk" --input tests/models/conv_bn.json -o "$cnn_keys/proof.bin" >/dev/null
+{ printf '\x02'; cat "$cnn_keys/proof.bin"; } > "$corpus/valid-cnn-proof"
+{ printf '\x01'; cat "$cnn_keys/model.vk"; } > "$corpus/valid-cnn-vk"
+ZKINFER_FUZZ_VK="$keys/model.vk" ZKINFER_FUZZ_VK2="$cnn_keys/model.vk" run fuzz_verify "$corpus"

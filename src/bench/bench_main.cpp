@@ -1,7 +1,7 @@
 // zkinfer-bench: prints one JSON object per line per measurement (medians over repetitions).
 //   zkinfer-bench field
 //   zkinfer-bench sumcheck --log-size N --degree D [--reps R]
-//   zkinfer-bench pcs --log-size N
+//   zkinfer-bench pcs --log-size N [--hiding]
 //   zkinfer-bench lookup --log-lookups N --log-table T
 //   zkinfer-bench model MODEL.onnx --input input.json
 #include <CLI/CLI.hpp>
@@ -121,6 +121,8 @@ int main(int argc, char** argv) {
   auto* pcs = app.add_subcommand("pcs", "commit/open/verify one polynomial of 2^N base-field values");
   size_t pcs_log_size = 20;
   pcs->add_option("--log-size", pcs_log_size, "log2 of the polynomial size")->check(CLI::Range(0, 28));
+  bool pcs_hiding = false;
+  pcs->add_flag("--hiding", pcs_hiding, "hiding commitment and zero-knowledge opening");
 
   auto* lookup = app.add_subcommand("lookup", "LogUp-GKR range check of 2^N values in [0, 2^T)");
   size_t log_lookups = 20, log_table = 16;
@@ -143,6 +145,6 @@ int main(int argc, char** argv) {
   if (*sumcheck) zk::bench::bench_sumcheck(log_size, degree, reps);
   if (*model) std::cout << zk::zkml::model_benchmark_json(model_path, model_input) << std::endl;
   if (*lookup) std::cout << zk::lookup_benchmark_json(log_lookups, log_table) << std::endl;
-  if (*pcs) std::cout << zk::pcs::pcs_benchmark_json(pcs_log_size) << std::endl;
+  if (*pcs) std::cout << zk::pcs::pcs_benchmark_json(pcs_log_size, pcs_hiding) << std::endl;
   return 0;
 }

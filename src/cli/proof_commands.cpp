@@ -112,11 +112,11 @@ Result<std::vector<int64_t>> read_quantized_input(const zkml::ModelSpec& spec, c
   if (!flat) return fail(path + ": " + flat.error());
   if (flat->size() != 1) return fail(path + ": the model has one input, got " + std::to_string(flat->size()));
   const auto& values = (*flat)[0];
-  if (values.empty() || values.size() % spec.input_features != 0 ||
-      values.size() / spec.input_features > zkml::kMaxBatch)
+  if (values.empty() || values.size() % spec.input_features() != 0 ||
+      values.size() / spec.input_features() > zkml::kMaxBatch)
     return fail(path + ": " + std::to_string(values.size()) + " values are not a batch of rows of " +
-                std::to_string(spec.input_features));
-  batch = static_cast<uint32_t>(values.size() / spec.input_features);
+                std::to_string(spec.input_features()));
+  batch = static_cast<uint32_t>(values.size() / spec.input_features());
   auto quantized = zkml::quantize_input(spec, values);
   if (!quantized) return fail(path + ": " + quantized.error());
   return quantized;
@@ -240,7 +240,7 @@ int run_verify(const VerifyArgs& args) {
 
 void register_proof_commands(CLI::App& app, int& exit_code) {
   static SetupArgs setup_args;
-  auto* setup_cmd = app.add_subcommand("setup", "Quantize an MLP and commit to its weights: writes DIR/model.pk "
+  auto* setup_cmd = app.add_subcommand("setup", "Quantize a model and commit to its weights: writes DIR/model.pk "
                                                 "and DIR/model.vk");
   setup_cmd->add_option("model", setup_args.model_path, "ONNX model file")->required();
   setup_cmd->add_option("-o,--output", setup_args.out_dir, "output directory")->required();

@@ -3,9 +3,10 @@
 //
 //   u32 kFormatVersion, u32 num_vars, u32 num_polys, u32 rate_bits   (must equal the expected
 //                                                                     commitment and the params)
-//   tables:    num_polys x 2^num_vars field elements, polynomial after polynomial
-//   codewords: 2^(log_domain - 4) Merkle leaves, each as leaf_words writes it (per polynomial, its
-//              16 coset values), log_domain = max(num_vars, 4) + rate_bits
+//   tables:    num_polys tables as committed, polynomial after polynomial: 2^num_vars field
+//              elements, or for a hiding commitment the masked tables (2^committed_vars)
+//   codewords: the Merkle leaves, each as leaf_words writes it: per polynomial its 16 coset values
+//              (hiding: 32, then the leaf's salt); 2^(opened_vars + rate_bits - 4) leaves
 //
 // Field elements are canonical little-endian u64. The Merkle tree is not stored (checking the
 // root hashes every leaf anyway): loading rebuilds it from the codewords and requires its root to
@@ -49,18 +50,20 @@ void store_le64(uint8_t* bytes, uint64_t v) {
 // The sizes of one commitment's prover data, all derived from the commitment.
 struct Shape {
   size_t polys = 0;
-  size_t table_size = 0;     // 2^num_vars
-  size_t codeword_size = 0;  // 2^log_domain
-  size_t leaves = 0;         // codeword_size / kLeafWidth
-  size_t log_domain = 0;
+  size_t table_size = 0;     // 2^num_vars, or 2^committed_vars when hiding
+  size_t codeword_size = 0;  // 2^(committed_vars + rate_bits)
+  size_t coset = 0;          // codeword values of one polynomial per leaf
+  size_t leaves = 0;         // codeword_size / coset
+  size_t leaf_words = 0;     // words per leaf (with the salt)
 
   explicit Shape(const Commitment& c)
       : polys(c.num_polys),
-        table_size(size_t{1} << c.num_vars),
-        codeword_size(size_t{1} << (detail::padded_vars(c.num_vars) + c.rate_bits)),
-        leaves(codeword_size / kLeafWidth),
-        log_domain(detail::padded_vars(c.num_vars) + c.rate_bits) {}
-  size_t words_per_poly() const { return table_size + codeword_size; }
+        table_size(size_t{1} << (c.hiding ? detail::committed_vars(c) : c.num_vars)),
+        codeword_size(size_t{1} << (detail::committed_vars(c) + c.rate_bits)),
+        coset(c.hiding ? 2 * kLeafWidth : kLeafWidth),
+        leaves(codeword_size / coset),
+        leaf_words(detail::leaf_size(c)) {}
+  size_t words() const { return polys * table_size + leaves * leaf_words; }
 };
 
 // v resized to n zero elements, asking the kernel to back it with transparent huge pages first
@@ -118,7 +121,7 @@ void CommittedPolynomials::serialize(ByteWriter& out) const {
   parallel_for(tables_.size(), kLeafGrain * kLeafWidth, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) store_le64(tables + i * kWordBytes, tables_[i].value());
   });
-  const size_t leaf_words_count = shape.polys * kLeafWidth;
+  const size_t leaf_words_count = shape.leaf_words;
   uint8_t* codewords = out.extend(shape.leaves * leaf_words_count * kWordBytes);
   parallel_for(shape.leaves, kLeafGrain, [&](size_t begin, size_t end) {
     std::vector<uint64_t> words(leaf_words_count);
@@ -133,7 +136,8 @@ void CommittedPolynomials::serialize(ByteWriter& out) const {
 Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, const Commitment& expected,
                                                                const Params& params) {
   ZK_TRY(validate(params));
-  if (expected.num_vars > kMaxVars || expected.num_polys == 0 || expected.rate_bits != params.rate_bits ||
+  if (expected.num_vars > kMaxVars || detail::committed_vars(expected) > kMaxVars || expected.num_polys == 0 ||
+      expected.rate_bits != params.rate_bits ||
       expected.ood.size() != size_t{expected.num_polys} * kOodSamples)
     return fail("pcs prover data: the expected commitment is malformed");
   auto version = in.u32();
@@ -146,31 +150,37 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
   }
   const Shape shape(expected);
   // The sizes come from the commitment; the input must hold them all before anything is allocated.
-  if (shape.polys > in.remaining() / kWordBytes / shape.words_per_poly())
+  if (shape.words() > in.remaining() / kWordBytes)
     return fail("pcs prover data: truncated (" + std::to_string(in.remaining()) + " bytes left)");
   const auto tables = in.take(shape.polys * shape.table_size * kWordBytes);
-  const size_t leaf_words_count = shape.polys * kLeafWidth;
+  const size_t leaf_words_count = shape.leaf_words;
   const auto codewords = in.take(shape.leaves * leaf_words_count * kWordBytes);
   if (!tables || !codewords) return fail("pcs prover data: truncated");
 
   // One pass over the encoded leaves hashes them into the Merkle tree (whose root must be the
-  // expected one) and places their values in the codewords.
+  // expected one) and places their values in the codewords (and the salts).
   CommittedPolynomials out;
   out.codewords_.resize(shape.polys);
   for (auto& codeword : out.codewords_) resize_on_huge_pages(codeword, shape.codeword_size);
+  const size_t values_per_leaf = shape.polys * shape.coset;
+  out.salts_.resize(shape.leaves * (leaf_words_count - values_per_leaf));
   std::atomic<bool> canonical{true};
   out.tree_ = MerkleTree::build(
-      shape.log_domain - kFoldingVars, leaf_words_count,
+      std::countr_zero(shape.leaves), leaf_words_count,
       [&, leaves = codewords->data()](size_t q, uint64_t* words) {
         const uint8_t* leaf = leaves + q * leaf_words_count * kWordBytes;
         bool ok = true;
-        for (size_t j = 0; j < shape.polys; ++j)
-          for (size_t k = 0; k < kLeafWidth; ++k) {
-            const uint64_t v = load_le64(leaf + (j * kLeafWidth + k) * kWordBytes);
-            ok &= v < F::MODULUS;
-            words[j * kLeafWidth + k] = v;
-            out.codewords_[j][q + k * shape.leaves] = F::from_canonical(v < F::MODULUS ? v : 0);
+        for (size_t w = 0; w < leaf_words_count; ++w) {
+          const uint64_t v = load_le64(leaf + w * kWordBytes);
+          ok &= v < F::MODULUS;
+          words[w] = v;
+          const F x = F::from_canonical(v < F::MODULUS ? v : 0);
+          if (w < values_per_leaf) {
+            out.codewords_[w / shape.coset][q + (w % shape.coset) * shape.leaves] = x;
+          } else {
+            out.salts_[q * (leaf_words_count - values_per_leaf) + w - values_per_leaf] = x;
           }
+        }
         if (!ok) canonical = false;
       },
       kDroppedLevels);
@@ -191,7 +201,8 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
   // The tables must give the commitment's out-of-domain answers.
   out.commitment_ = expected;
   std::vector<std::vector<E>> points;
-  for (const E& z : ood_points(expected)) points.push_back(power_point(z, expected.num_vars));
+  const size_t table_vars = std::countr_zero(shape.table_size);
+  for (const E& z : ood_points(expected)) points.push_back(power_point(z, table_vars));
   for (size_t j = 0; j < shape.polys; ++j) {
     const std::vector<E> values = evaluate_at_points(out.table(j), points);
     if (!std::equal(values.begin(), values.end(), expected.ood.begin() + static_cast<std::ptrdiff_t>(j * kOodSamples)))

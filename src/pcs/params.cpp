@@ -20,6 +20,7 @@ std::vector<E> ood_points(const Commitment& c) {
   t.absorb_u64("num_vars", c.num_vars);
   t.absorb_u64("num_polys", c.num_polys);
   t.absorb_u64("rate_bits", c.rate_bits);
+  if (c.hiding) t.absorb_u64("hiding", 1);
   return t.challenges<E>("ood", kOodSamples);
 }
 
@@ -64,12 +65,13 @@ uint32_t query_count(const Params& p, uint32_t rate_log) {
 //   conjectured: log|E| - (vars + 2 rate_log - log eta), eta = rho/2 (WHIR's capacity-bound
 //     estimate, [BCIKS20]-style with the list size 2^vars / (rho eta));
 //   proven:      log|E| - (vars + rate_log)   (unique decoding, |L| / |E|, [BCIKS20] Thm 1.2),
-// less 2 bits for the four folds of the round.
-uint32_t fold_pow_bits(const Params& p, uint32_t vars, uint32_t rate_log) {
+// less log2(folds) bits for the folds of the round (four; one for the mask fold of a hiding
+// commitment).
+uint32_t fold_pow_bits(const Params& p, uint32_t vars, uint32_t rate_log, uint32_t folds = kFoldingVars) {
   const double log_inv_eta = rate_log + 1.0;
   const double exceptional = p.soundness == Soundness::kConjectured ? vars + 2.0 * rate_log + log_inv_eta
                                                                     : static_cast<double>(vars + rate_log);
-  const double bits = kExtensionFieldBits - exceptional - 2.0;
+  const double bits = kExtensionFieldBits - exceptional - std::log2(static_cast<double>(folds));
   const double needed = p.security_bits + kMarginBits - bits;
   return needed <= 0 ? 0 : static_cast<uint32_t>(std::ceil(needed));
 }
@@ -95,40 +97,87 @@ std::vector<RoundShape> make_schedule(const Params& p, uint32_t num_vars, uint32
   return shape;
 }
 
+namespace {
+
+// Grid: one value for every (polynomial, point) pair; repeated claims must agree. Sum claims
+// never form a grid (their terms have no public value).
+Status fill_grid(Statement& st, bool has_sum_claims) {
+  const size_t width = st.points.size();
+  std::vector<bool> filled(st.polys.size() * width, false);
+  st.grid_values.assign(filled.size(), E::zero());
+  for (size_t c = 0; c < st.claims.size(); ++c) {
+    if (st.is_sum_term(c)) continue;
+    const size_t j = static_cast<size_t>(std::lower_bound(st.polys.begin(), st.polys.end(), st.claims[c].poly) -
+                                         st.polys.begin());
+    const size_t cell = j * width + st.claim_point[c];
+    if (filled[cell] && st.grid_values[cell] != st.claims[c].value)
+      return fail("pcs: two claims give one polynomial different values at one point");
+    filled[cell] = true;
+    st.grid_values[cell] = st.claims[c].value;
+  }
+  st.grid = !has_sum_claims && std::all_of(filled.begin(), filled.end(), [](bool b) { return b; });
+  return {};
+}
+
+}  // namespace
+
 Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
-                          std::span<const EvalClaim> claims) {
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims) {
   ZK_TRY(validate(params));
-  if (claims.empty()) return fail("pcs: no claims");
+  if (claims.empty() && sum_claims.empty()) return fail("pcs: no claims");
   Statement st;
-  for (const EvalClaim& c : claims) {
-    if (c.poly.commitment >= commitments.size()) return fail("pcs: claim refers to a missing commitment");
-    const Commitment& com = commitments[c.poly.commitment];
-    if (c.poly.poly >= com.num_polys) return fail("pcs: claim refers to a missing polynomial");
-    if (com.num_vars > kMaxVars) return fail("pcs: commitment too large");
+  std::vector<E> group_mask_at;  // per group: the mask coordinate y' of its claims on a hiding P^
+  // Claim points are on the opened polynomial: (z, 0^k) for a hiding commitment (P(z) = P^(0, z, 0)).
+  auto add_term = [&](const PolyRef& ref, std::vector<E> point, const E& value, const E& coef) {
+    const Commitment& com = commitments[ref.commitment];
+    if (com.hiding && point.size() == com.num_vars) point.resize(opened_vars(com), E::zero());
+    st.claims.push_back({ref, std::move(point), value});
+    st.claim_group.push_back(static_cast<uint32_t>(st.group_value.size()));
+    st.claim_coef.push_back(coef);
+  };
+  auto add_caller_term = [&](const PolyRef& ref, std::span<const E> point, const E& value, const E& coef) -> Status {
+    if (ref.commitment >= commitments.size()) return fail("pcs: claim refers to a missing commitment");
+    const Commitment& com = commitments[ref.commitment];
+    if (ref.poly >= com.num_polys) return fail("pcs: claim refers to a missing polynomial");
+    if (com.num_vars > kMaxVars || committed_vars(com) > kMaxVars) return fail("pcs: commitment too large");
     if (com.rate_bits != params.rate_bits) return fail("pcs: commitment rate differs from the parameters");
     if (com.ood.size() != size_t{com.num_polys} * kOodSamples) return fail("pcs: commitment lacks its OOD answers");
-    if (c.point.size() != com.num_vars) return fail("pcs: claim point has the wrong number of coordinates");
-    st.num_vars = std::max(st.num_vars, padded_vars(com.num_vars));
-    st.polys.push_back(c.poly);
-    st.opened.push_back(c.poly.commitment);
+    if (point.size() != com.num_vars) return fail("pcs: claim point has the wrong number of coordinates");
+    st.num_vars = std::max(st.num_vars, opened_vars(com));
+    st.polys.push_back(ref);
+    st.opened.push_back(ref.commitment);
+    add_term(ref, {point.begin(), point.end()}, value, coef);
+    return {};
+  };
+  for (const EvalClaim& c : claims) {
+    ZK_TRY(add_caller_term(c.poly, c.point, c.value, E::one()));
+    st.group_value.push_back(c.value);
+    group_mask_at.push_back(E::zero());
   }
+  st.first_sum_term = st.claims.size();
+  for (const SumClaim& sum : sum_claims) {
+    if (sum.terms.empty()) return fail("pcs: a sum claim has no terms");
+    for (const SumTerm& t : sum.terms) ZK_TRY(add_caller_term(t.poly, t.point, E::zero(), t.coefficient));
+    st.group_value.push_back(sum.value);
+    group_mask_at.push_back(E::zero());
+  }
+  st.first_ood_claim = st.claims.size();
   std::sort(st.polys.begin(), st.polys.end());
   st.polys.erase(std::unique(st.polys.begin(), st.polys.end()), st.polys.end());
   std::sort(st.opened.begin(), st.opened.end());
   st.opened.erase(std::unique(st.opened.begin(), st.opened.end()), st.opened.end());
 
-  st.claims.assign(claims.begin(), claims.end());
+  // Each claimed polynomial's commitment OOD claims P_j(pow(z_s)); for a hiding commitment the
+  // point pow(z_s) over P^'s variables is (z_s, pow(z_s^2)): mask coordinate z_s, opened point pow(z_s^2).
   for (const PolyRef& ref : st.polys) {
     const Commitment& com = commitments[ref.commitment];
     const std::vector<E> z = ood_points(com);
     for (uint32_t s = 0; s < kOodSamples; ++s) {
-      std::vector<E> point(com.num_vars);
-      E x = z[s];
-      for (E& coordinate : point) {
-        coordinate = x;
-        x = x * x;
-      }
-      st.claims.push_back({ref, std::move(point), com.ood[ref.poly * kOodSamples + s]});
+      const E value = com.ood[ref.poly * kOodSamples + s];
+      add_term(ref, com.hiding ? power_point(z[s] * z[s], opened_vars(com)) : power_point(z[s], com.num_vars), value,
+               E::one());
+      st.group_value.push_back(value);
+      group_mask_at.push_back(z[s]);
     }
   }
   for (const EvalClaim& c : st.claims) {
@@ -138,24 +187,36 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
     st.claim_point.push_back(static_cast<size_t>(it - st.points.begin()));
     if (it == st.points.end()) st.points.push_back(std::move(point));
   }
-  // Grid: one value for every (polynomial, point) pair; repeated claims must agree.
-  const size_t width = st.points.size();
-  std::vector<bool> filled(st.polys.size() * width, false);
-  st.grid_values.assign(filled.size(), E::zero());
-  for (size_t c = 0; c < st.claims.size(); ++c) {
-    const size_t j = static_cast<size_t>(std::lower_bound(st.polys.begin(), st.polys.end(), st.claims[c].poly) -
-                                         st.polys.begin());
-    const size_t cell = j * width + st.claim_point[c];
-    if (filled[cell] && st.grid_values[cell] != st.claims[c].value)
-      return fail("pcs: two claims give one polynomial different values at one point");
-    filled[cell] = true;
-    st.grid_values[cell] = st.claims[c].value;
-  }
-  st.grid = std::all_of(filled.begin(), filled.end(), [](bool b) { return b; });
+  ZK_TRY(fill_grid(st, !sum_claims.empty()));
   st.rounds = make_schedule(params, st.num_vars, &st.final_vars);
   for (const RoundShape& r : st.rounds)
     if (r.fold_pow_bits > kMaxPowBits) return fail("pcs: security target unreachable at this size (folding grinding)");
+
+  // Hiding: the groups to fold, and the grinding of the mask fold of the largest hiding P^.
+  std::vector<bool> masked(st.group_value.size(), false);
+  for (size_t c = 0; c < st.claims.size(); ++c) {
+    const Commitment& com = commitments[st.claims[c].poly.commitment];
+    if (!com.hiding) continue;
+    masked[st.claim_group[c]] = true;
+    st.hiding = true;
+    st.mask_fold_pow_bits = std::max(st.mask_fold_pow_bits,
+                                     fold_pow_bits(params, committed_vars(com), params.rate_bits, 1));
+  }
+  for (uint32_t g = 0; g < masked.size(); ++g)
+    if (masked[g]) {
+      st.masked_groups.push_back(g);
+      st.mask_at.push_back(group_mask_at[g]);
+    }
+  if (st.mask_fold_pow_bits > kMaxPowBits) return fail("pcs: security target unreachable at this size (folding grinding)");
   return st;
+}
+
+Status fold_mask_claims(Statement& st, std::span<const E> lines, const E& alpha) {
+  if (lines.size() != st.masked_groups.size()) return fail("pcs: wrong number of mask lines");
+  for (size_t i = 0; i < lines.size(); ++i) st.group_value[st.masked_groups[i]] += (alpha - st.mask_at[i]) * lines[i];
+  for (size_t c = 0; c < st.claims.size(); ++c)
+    if (!st.is_sum_term(c)) st.claims[c].value = st.group_value[st.claim_group[c]];
+  return fill_grid(st, st.first_ood_claim > st.first_sum_term);
 }
 
 }  // namespace detail

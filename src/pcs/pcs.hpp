@@ -7,6 +7,11 @@
 //   commit(tables, params)             -> CommittedPolynomials (prover data; .commitment() is public)
 //   open(params, committed, claims, t)   -> OpeningProof for all claims P_{c,j}(z) = v, one proof
 //   verify(params, commitments, claims, proof, t) -> ok, or the reason for rejection
+// Claims may also be sums sum_t a_t P_t(z_t) = v of which only the sum is public (SumClaim).
+//
+// Hiding (Params::hiding): commit() then commits a masked polynomial with salted Merkle leaves, and
+// an opening reveals nothing about the committed tables beyond the claimed values (docs/pcs.md,
+// "Zero knowledge").
 //
 // open/verify first absorb the parameters, the commitments and the claims into the caller's
 // transcript, then draw their challenges: the proof is bound to the caller's protocol state.
@@ -34,6 +39,8 @@ constexpr uint32_t kFoldingVars = 4;
 constexpr uint32_t kLeafWidth = 1u << kFoldingVars;
 // Largest number of variables a committed polynomial may have (codeword <= 2^32 entries).
 constexpr uint32_t kMaxVars = 28;
+// Field elements of salt at the end of each leaf of a hiding commitment (about 128 bits).
+constexpr uint32_t kSaltElements = 2;
 // Out-of-domain samples per commitment and per folded oracle. In the list-decoding regime an
 // oracle may be close to several codewords; evaluations at random points outside the domain,
 // fixed once the root is, single out one of them (WHIR, section 5: error ~ l^2/2 (2^m/|E|)^s for
@@ -65,6 +72,9 @@ struct Params {
   uint32_t pow_bits = 16;
   // Rounds continue while more than this many variables remain; the rest is sent in the clear.
   uint32_t final_max_vars = 8;
+  // commit() makes hiding commitments. A commitment records whether it is hiding and open/verify
+  // follow the commitments, so this field is not part of an opening's statement.
+  bool hiding = false;
 };
 
 // The default, conjectured-security parameter set, and a proven-security one (docs/pcs.md).
@@ -79,8 +89,12 @@ struct Commitment {
   uint32_t num_polys = 0;  // polynomials sharing the tree
   uint32_t rate_bits = 0;  // code rate of the committed codewords
   // ood[j * kOodSamples + s] = P_j(pow(z_s)), z_s = ood_points(*this)[s] drawn from the root: the
-  // out-of-domain answers that make the committed polynomials unique. Every opening checks them.
+  // out-of-domain answers that make the committed polynomials unique (of the masked polynomials
+  // when hiding). Every opening checks them.
   std::vector<E> ood;
+  // Hiding: polynomial j is committed as the masked P^_j over 1 + num_vars + mask_vars(num_vars)
+  // variables (docs/pcs.md, "Zero knowledge"); leaves hold 32-point cosets and a salt.
+  bool hiding = false;
 
   void serialize(ByteWriter& out) const;
   static Result<Commitment> deserialize(ByteReader& in);
@@ -97,9 +111,12 @@ class CommittedPolynomials {
   CommittedPolynomials& operator=(const CommittedPolynomials&) = delete;
 
   const Commitment& commitment() const { return commitment_; }
-  // The evaluation table of polynomial j as committed (2^num_vars entries).
+  // The evaluation table of polynomial j as committed: 2^num_vars entries, or for a hiding
+  // commitment the masked table P^_j (2^(1 + num_vars + mask_vars) entries; the caller's table
+  // is P^_j(0, x, 0)).
   std::span<const F> table(size_t j) const;
-  // Merkle leaf q: for each polynomial, its codeword on the coset {w_N^{q + k N/16} : k < 16}.
+  // Merkle leaf q: for each polynomial, its codeword on the coset {w_N^{q + k N/16} : k < 16}
+  // (hiding: on {w_N^{q + k N/32} : k < 32}, then the leaf's kSaltElements salt).
   std::vector<F> leaf(size_t q) const;
   void leaf_words(size_t q, uint64_t* words) const;  // the same as 64-bit words
   const MerkleTree& tree() const { return tree_; }
@@ -112,10 +129,12 @@ class CommittedPolynomials {
 
  private:
   friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&);
+  size_t coset_size() const { return commitment_.hiding ? 2 * kLeafWidth : kLeafWidth; }
   Commitment commitment_;
   std::vector<F> tables_;                   // num_polys tables of 2^num_vars entries
   std::vector<std::vector<F>> codewords_;   // per polynomial, natural order on <w_N>
   MerkleTree tree_;
+  std::vector<F> salts_;                    // hiding: kSaltElements per leaf
 };
 
 // The out-of-domain points of a commitment: kOodSamples elements of E from a transcript that
@@ -135,6 +154,18 @@ struct PolyRef {
 struct EvalClaim {
   PolyRef poly;
   std::vector<E> point;
+  E value;
+};
+
+// The claim sum_t coefficient_t P_t(point_t) = value: only the sum is public (the terms' values
+// are never sent). E.g. the mask of a zero-knowledge sum-check (sumcheck/zk_sumcheck.hpp).
+struct SumTerm {
+  PolyRef poly;
+  std::vector<E> point;
+  E coefficient;
+};
+struct SumClaim {
+  std::vector<SumTerm> terms;
   E value;
 };
 
@@ -163,6 +194,10 @@ struct RoundProof {
 };
 
 struct OpeningProof {
+  // Hiding commitments (docs/pcs.md, "Zero knowledge"): per claim touching one, the coefficient
+  // of the mask variable, sent before the mask-folding challenge; that fold's proof of work.
+  std::vector<E> mask_lines;
+  uint64_t mask_fold_pow_nonce = 0;
   // Batching front end (present unless every claimed polynomial is claimed at every point).
   std::vector<SumcheckMessage> batching_sumcheck;
   std::vector<E> batched_values;  // P_j(r) for every distinct claimed polynomial
@@ -174,20 +209,30 @@ struct OpeningProof {
   // Decodes against the sizes the public statement implies; never trusts a length in the input.
   static Result<OpeningProof> deserialize(std::span<const uint8_t> bytes, const Params& params,
                                           std::span<const Commitment> commitments,
-                                          std::span<const EvalClaim> claims);
+                                          std::span<const EvalClaim> claims,
+                                          std::span<const SumClaim> sum_claims = {});
 };
 
 // Proves all claims (the values must be right, or the proof will not verify). `committed[i]`
 // is the prover data of commitment i. Errors only on malformed input (bad refs or point sizes).
 Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
                           std::span<const EvalClaim> claims, Transcript& transcript);
+Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                          Transcript& transcript);
 
 Status verify(const Params& params, std::span<const Commitment> commitments,
               std::span<const EvalClaim> claims, const OpeningProof& proof, Transcript& transcript);
+Status verify(const Params& params, std::span<const Commitment> commitments,
+              std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+              const OpeningProof& proof, Transcript& transcript);
 
 // deserialize + verify.
 Status verify_bytes(const Params& params, std::span<const Commitment> commitments,
                     std::span<const EvalClaim> claims, std::span<const uint8_t> proof,
                     Transcript& transcript);
+Status verify_bytes(const Params& params, std::span<const Commitment> commitments,
+                    std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                    std::span<const uint8_t> proof, Transcript& transcript);
 
 }  // namespace zk::pcs

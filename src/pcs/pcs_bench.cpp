@@ -20,13 +20,14 @@ double elapsed_ms(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-std::string pcs_benchmark_json(size_t log_size) {
+std::string pcs_benchmark_json(size_t log_size, bool hiding) {
   std::mt19937_64 rng(0x5eed + log_size);
   std::vector<F> table(size_t{1} << log_size);
   for (F& x : table) x = F::random(rng);
   std::vector<E> point(log_size);
   for (E& x : point) x = E::random(rng);
-  const Params params = conjectured_params();
+  Params params = conjectured_params();
+  params.hiding = hiding;
 
   auto start = std::chrono::steady_clock::now();
   const std::span<const F> tables[] = {table};
@@ -53,7 +54,8 @@ std::string pcs_benchmark_json(size_t log_size) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::ostringstream out;
-  out << "{\"what\":\"pcs\",\"log_size\":" << log_size << ",\"threads\":" << threads()
+  out << "{\"what\":\"pcs\",\"log_size\":" << log_size << ",\"hiding\":" << (hiding ? "true" : "false")
+      << ",\"threads\":" << threads()
       << ",\"commit_ms\":" << commit_ms << ",\"open_ms\":" << open_ms << ",\"verify_ms\":" << verify_ms
       << ",\"proof_bytes\":" << bytes.size() << ",\"peak_rss_mb\":" << static_cast<double>(usage.ru_maxrss) / 1024.0
       << "}";

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <string>
 
 #include "base/parallel.hpp"
 #include "pcs/pcs_bench.hpp"
 #include "pcs/schedule.hpp"
+#include "sumcheck/zk_sumcheck.hpp"
 
 namespace zk::pcs {
 namespace {
@@ -43,18 +45,27 @@ struct Fixture {
   Params params = conjectured_params();
   std::vector<CommittedPolynomials> committed;
   std::vector<EvalClaim> claims;
+  std::vector<SumClaim> sum_claims;
 
+  void add_tables(std::span<const std::span<const F>> tables) {
+    auto c = commit(tables, params);
+    ASSERT_TRUE(c.ok()) << c.error();
+    committed.push_back(std::move(*c));
+  }
   void add_commitment(std::mt19937_64& rng, size_t vars, size_t polys) {
     std::vector<std::vector<F>> tables;
     for (size_t j = 0; j < polys; ++j) tables.push_back(random_table(rng, vars));
-    std::vector<std::span<const F>> spans(tables.begin(), tables.end());
-    auto c = commit(spans, params);
-    ASSERT_TRUE(c.ok()) << c.error();
-    committed.push_back(std::move(*c));
+    add_tables(std::vector<std::span<const F>>(tables.begin(), tables.end()));
   }
   void add_claim(uint32_t commitment, uint32_t poly, std::vector<E> point) {
     const E value = evaluate(committed[commitment], poly, point);
     claims.push_back({PolyRef{commitment, poly}, std::move(point), value});
+  }
+  // A sum claim over the given terms, with its true value.
+  void add_sum_claim(std::vector<SumTerm> terms) {
+    E value;
+    for (const SumTerm& t : terms) value += t.coefficient * evaluate(committed[t.poly.commitment], t.poly.poly, t.point);
+    sum_claims.push_back({std::move(terms), value});
   }
   std::vector<Commitment> commitments() const {
     std::vector<Commitment> out;
@@ -65,24 +76,45 @@ struct Fixture {
     std::vector<const CommittedPolynomials*> ptrs;
     for (const auto& c : committed) ptrs.push_back(&c);
     Transcript t(label);
-    auto proof = detail::open_tampered(params, ptrs, claims, t, tamper);
+    auto proof = detail::open_tampered(params, ptrs, claims, sum_claims, t, tamper);
     EXPECT_TRUE(proof.ok()) << proof.error();
     return std::move(*proof);
   }
   Status check(const OpeningProof& proof, std::string_view label = "test") const {
     Transcript t(label);
-    return verify(params, commitments(), claims, proof, t);
+    return verify(params, commitments(), claims, sum_claims, proof, t);
   }
   Status check_bytes(std::span<const uint8_t> bytes) const {
     Transcript t("test");
-    return verify_bytes(params, commitments(), claims, bytes, t);
+    return verify_bytes(params, commitments(), claims, sum_claims, bytes, t);
   }
 };
 
-TEST(Pcs, RoundTripSinglePolynomialAllSmallSizes) {
+// Suites run with plain and with hiding commitments (GetParam() = hiding).
+struct PcsModes : ::testing::TestWithParam<bool> {};
+struct PcsSumClaims : ::testing::TestWithParam<bool> {};
+struct PcsGrinding : ::testing::TestWithParam<bool> {};
+struct PcsEncoding : ::testing::TestWithParam<bool> {};
+struct PcsBatchingModes : ::testing::TestWithParam<bool> {};
+struct PcsBinding : ::testing::TestWithParam<bool> {};
+struct PcsStatement : ::testing::TestWithParam<bool> {};
+struct PcsCommitment : ::testing::TestWithParam<bool> {};
+struct PcsParamsModes : ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsModes, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsSumClaims, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsGrinding, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsEncoding, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsBatchingModes, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsBinding, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsStatement, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsCommitment, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, PcsParamsModes, ::testing::Bool());
+
+TEST_P(PcsModes, RoundTripSinglePolynomialAllSmallSizes) {
   std::mt19937_64 rng(10);
   for (size_t vars = 0; vars <= 9; ++vars) {
     Fixture fx;
+    fx.params.hiding = GetParam();
     fx.add_commitment(rng, vars, 1);
     fx.add_claim(0, 0, random_point(rng, vars));
     const OpeningProof proof = fx.prove();
@@ -92,10 +124,11 @@ TEST(Pcs, RoundTripSinglePolynomialAllSmallSizes) {
   }
 }
 
-TEST(Pcs, RoundTripLarger) {
+TEST_P(PcsModes, RoundTripLarger) {
   std::mt19937_64 rng(11);
   const size_t vars = sanitized() ? 11 : 16;
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, vars, 1);
   fx.add_claim(0, 0, random_point(rng, vars));
   const OpeningProof proof = fx.prove();
@@ -103,9 +136,10 @@ TEST(Pcs, RoundTripLarger) {
   EXPECT_TRUE(s.ok()) << s.error();
 }
 
-TEST(Pcs, BatchOddPolynomialCountOnePoint) {
+TEST_P(PcsModes, BatchOddPolynomialCountOnePoint) {
   std::mt19937_64 rng(12);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, 7, 3);
   const auto point = random_point(rng, 7);
   for (uint32_t j = 0; j < 3; ++j) fx.add_claim(0, j, point);
@@ -115,9 +149,10 @@ TEST(Pcs, BatchOddPolynomialCountOnePoint) {
   EXPECT_TRUE(s.ok()) << s.error();
 }
 
-TEST(Pcs, BatchManySizesPointsAndRepeats) {
+TEST_P(PcsModes, BatchManySizesPointsAndRepeats) {
   std::mt19937_64 rng(13);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, 9, 3);
   fx.add_commitment(rng, 2, 1);
   fx.add_commitment(rng, 6, 2);
@@ -138,15 +173,324 @@ TEST(Pcs, BatchManySizesPointsAndRepeats) {
   EXPECT_TRUE(s.ok()) << s.error();
 }
 
+// ---- Hiding commitments and zero-knowledge openings ---------------------------------------
+
+TEST(PcsHiding, BatchedMixedCommitmentsSizesAndSumClaims) {
+  std::mt19937_64 rng(50);
+  for (const Params base : {conjectured_params(), proven_params()}) {
+    Fixture fx;
+    fx.params = base;
+    fx.params.hiding = true;
+    fx.add_commitment(rng, 11, 2);
+    fx.add_commitment(rng, 3, 1);
+    fx.params.hiding = false;
+    fx.add_commitment(rng, 9, 1);  // a plain commitment in the same opening
+    fx.params.hiding = true;
+    fx.add_commitment(rng, 16, 1);
+    const auto p11 = random_point(rng, 11);
+    fx.add_claim(0, 0, p11);
+    fx.add_claim(0, 1, p11);
+    fx.add_claim(0, 1, random_point(rng, 11));
+    fx.add_claim(1, 0, random_point(rng, 3));
+    fx.add_claim(2, 0, random_point(rng, 9));
+    auto block = random_point(rng, 16);
+    block[0] = E::one();
+    fx.add_claim(3, 0, block);
+    fx.add_sum_claim({{PolyRef{0, 0}, random_point(rng, 11), E::random(rng)},
+                      {PolyRef{2, 0}, random_point(rng, 9), E::one()},
+                      {PolyRef{3, 0}, random_point(rng, 16), E::random(rng)}});
+    const OpeningProof proof = fx.prove();
+    EXPECT_FALSE(proof.mask_lines.empty());
+    const Status s = fx.check_bytes(proof.serialize());
+    EXPECT_TRUE(s.ok()) << s.error();
+  }
+}
+
+TEST(PcsHiding, MaskedTableHoldsTheTableAndEvaluatesIt) {
+  std::mt19937_64 rng(51);
+  for (uint32_t vars : {0u, 4u, 12u, 13u}) {
+    const std::vector<F> table = random_table(rng, vars);
+    Params params = conjectured_params();
+    params.hiding = true;
+    const std::span<const F> spans[] = {table};
+    auto c = commit(spans, params);
+    ASSERT_TRUE(c.ok()) << c.error();
+    const uint32_t k = detail::mask_vars(vars);
+    ASSERT_EQ(c->table(0).size(), size_t{1} << (1 + vars + k));
+    EXPECT_GE(((size_t{1} << k) - 1) << vars, size_t{1} << 12) << "mask size";
+    for (size_t x = 0; x < table.size(); ++x) EXPECT_EQ(c->table(0)[x << k], table[x]);
+    const auto point = random_point(rng, vars);
+    EXPECT_EQ(evaluate(*c, 0, point), (evaluate_multilinear<E, F>(table, point)));
+  }
+}
+
+TEST(PcsHiding, TwoCommitmentsOfOneTableDiffer) {
+  std::mt19937_64 rng(52);
+  const std::vector<F> table = random_table(rng, 10);
+  Params params = conjectured_params();
+  params.hiding = true;
+  const std::span<const F> spans[] = {table};
+  auto a = commit(spans, params);
+  auto b = commit(spans, params);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->commitment().root, b->commitment().root);
+  EXPECT_NE(a->commitment().ood, b->commitment().ood);
+  EXPECT_NE(a->leaf(0), b->leaf(0));
+  params.hiding = false;
+  auto plain = commit(spans, params);
+  auto again = commit(spans, params);
+  EXPECT_EQ(plain->commitment(), again->commitment());
+}
+
+// Every field element an opening reveals: messages, values, opened leaves (with salts), the final
+// polynomial, and the commitment's OOD answers; extension elements as both coordinates.
+std::vector<F> revealed_elements(const OpeningProof& p, const Commitment& c) {
+  std::vector<F> out;
+  auto add = [&](const E& x) {
+    out.push_back(x.c0());
+    out.push_back(x.c1());
+  };
+  auto add_messages = [&](const std::vector<SumcheckMessage>& msgs) {
+    for (const auto& m : msgs) {
+      add(m.at0);
+      add(m.at1);
+      add(m.at2);
+    }
+  };
+  for (const E& x : p.mask_lines) add(x);
+  add_messages(p.batching_sumcheck);
+  for (const E& x : p.batched_values) add(x);
+  for (const RoundProof& r : p.rounds) {
+    add_messages(r.sumcheck);
+    for (const E& x : r.ood_answers) add(x);
+    for (const auto& o : r.base_openings) out.insert(out.end(), o.values.begin(), o.values.end());
+    for (const E& x : r.openings.values) add(x);
+  }
+  for (const E& x : p.final_table) add(x);
+  add_messages(p.final_sumcheck);
+  for (const E& x : c.ood) add(x);
+  return out;
+}
+
+// A structured table (small integers) and a constant one: no element a hiding opening reveals is
+// an entry of the table (or its negation). The constant table shows the scan has teeth: a plain
+// opening of it reveals its entry (its codeword is constant).
+TEST(PcsHiding, NoRevealedElementIsATableEntry) {
+  std::mt19937_64 rng(53);
+  std::vector<F> structured(size_t{1} << 12), constant(size_t{1} << 12, F::from_u64(7));
+  for (F& x : structured) x = F::from_u64(rng() % 16);
+  for (const auto* table : {&structured, &constant}) {
+    std::set<uint64_t> entries;
+    for (const F& x : *table) {
+      entries.insert(x.value());
+      entries.insert((-x).value());
+    }
+    for (bool hiding : {true, false}) {
+      Fixture fx;
+      fx.params.hiding = hiding;
+      const std::span<const F> spans[] = {*table};
+      fx.add_tables(spans);
+      fx.add_claim(0, 0, random_point(rng, 12));
+      const OpeningProof proof = fx.prove();
+      ASSERT_TRUE(fx.check(proof).ok());
+      size_t hits = 0;
+      for (const F& x : revealed_elements(proof, fx.committed[0].commitment())) hits += entries.count(x.value());
+      if (hiding) {
+        EXPECT_EQ(hits, 0u);
+      } else if (table == &constant) {
+        EXPECT_GT(hits, 0u);
+      }
+    }
+  }
+}
+
+struct HidingTamper : ::testing::Test {
+  Fixture fx;
+  OpeningProof proof;
+  void SetUp() override {
+    std::mt19937_64 rng(54);
+    fx.params.pow_bits = 0;
+    fx.params.hiding = true;
+    fx.add_commitment(rng, 13, 2);
+    fx.add_claim(0, 0, random_point(rng, 13));
+    fx.add_claim(0, 1, random_point(rng, 13));
+    proof = fx.prove();
+    ASSERT_TRUE(fx.check(proof).ok());
+  }
+};
+
+TEST_F(HidingTamper, MaskLine) {
+  // A wrong mask line (the prover carrying on consistently) makes a wrong claim on the opened
+  // polynomial: the first sum-check round no longer matches it.
+  detail::MessageTamper tamper;
+  tamper.mask_lines = [](std::vector<E>& lines) { lines[1] += E::one(); };
+  EXPECT_EQ(fx.check(fx.prove("test", tamper)).error(), "pcs: sum-check round inconsistent with the claim");
+  OpeningProof p = proof;
+  p.mask_lines.pop_back();
+  EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: mask lines");
+}
+
+TEST_F(HidingTamper, SaltAndMaskedLeafValue) {
+  OpeningProof p = proof;
+  auto& values = p.rounds[0].base_openings[0].values;
+  values[detail::leaf_size(fx.committed[0].commitment()) - 1] += F::one();  // the first leaf's salt
+  EXPECT_EQ(fx.check(p).error(), "pcs: round 0: merkle: root mismatch");
+  p = proof;
+  p.rounds[0].base_openings[0].values[40] += F::one();  // second polynomial, upper half of the coset
+  EXPECT_EQ(fx.check(p).error(), "pcs: round 0: merkle: root mismatch");
+}
+
+TEST_F(HidingTamper, HidingFlagOfTheCommitment) {
+  // The flag changes the commitment's encoding, OOD points and leaf shape: a plain reading of a
+  // hiding commitment rejects.
+  auto& hiding = const_cast<bool&>(fx.committed[0].commitment().hiding);
+  hiding = false;
+  EXPECT_FALSE(fx.check(proof).ok());
+  EXPECT_FALSE(fx.check_bytes(proof.serialize()).ok());
+  hiding = true;
+  EXPECT_TRUE(fx.check(proof).ok());
+}
+
+TEST(PcsHiding, MaskFoldProofOfWork) {
+  std::mt19937_64 rng(55);
+  Fixture strict;
+  strict.params.security_bits = 118;
+  strict.params.hiding = true;
+  strict.add_commitment(rng, 12, 1);
+  strict.add_claim(0, 0, random_point(rng, 12));
+  OpeningProof q = strict.prove();
+  ASSERT_TRUE(strict.check(q).ok());
+  q.mask_fold_pow_nonce = q.mask_fold_pow_nonce == 0 ? 1 : q.mask_fold_pow_nonce - 1;
+  EXPECT_EQ(strict.check(q).error(), "pcs: mask folding proof of work invalid");
+}
+
+// The zero-knowledge sum-check with its mask committed hiding: the mask's claim g(r) is a sum
+// claim on the mask table (two base-field polynomials: the coordinates of its E entries), proven
+// in the same transcript after the sum-check.
+TEST(PcsHiding, ZeroKnowledgeSumcheckWithItsMaskOpened) {
+  std::mt19937_64 rng(56);
+  const size_t n = 9, degree = 3;
+  std::vector<std::vector<F>> tables(3);
+  for (auto& t : tables) t = random_table(rng, n);
+  std::vector<SumcheckTerm<E>> terms{{E::random(rng), {0, 1, 2}}, {E::random(rng), {1}}};
+  const auto terms_span = std::span<const SumcheckTerm<E>>(terms);
+  const E claim = sum_over_hypercube<E, F>(tables, terms_span);
+  const SumcheckMask<E> mask = sample_sumcheck_mask<E>(n, degree, rng);
+  const std::vector<E> mask_entries = mask_table(mask);
+  std::vector<F> c0, c1;
+  for (const E& x : mask_entries) {
+    c0.push_back(x.c0());
+    c1.push_back(x.c1());
+  }
+  Fixture fx;
+  fx.params.hiding = true;
+  const std::span<const F> spans[] = {c0, c1};
+  fx.add_tables(spans);
+  const Commitment commitment = fx.committed[0].commitment();
+  auto absorb_commitment = [&](Transcript& t) {
+    ByteWriter w;
+    commitment.serialize(w);
+    t.absorb_bytes("test/mask commitment", w.bytes());
+  };
+  auto mask_claim = [&](std::span<const E> point, const E& value) {
+    SumClaim sum{{}, value};
+    for (const auto& p : mask_claim_points<E>(point, degree)) {
+      sum.terms.push_back({PolyRef{0, 0}, p, E::one()});
+      sum.terms.push_back({PolyRef{0, 1}, p, E(F::zero(), F::one())});
+    }
+    return sum;
+  };
+  // Prover.
+  Transcript pt("zk-sumcheck-with-pcs");
+  absorb_commitment(pt);
+  const auto out = prove_zk_sumcheck<F, E>(pt, tables, terms_span, claim, mask);
+  const std::vector<SumClaim> prover_sums{mask_claim(out.point, out.proof.mask_value)};
+  const std::vector<const CommittedPolynomials*> provers{&fx.committed[0]};
+  auto opening = open(fx.params, provers, {}, prover_sums, pt);
+  ASSERT_TRUE(opening.ok()) << opening.error();
+  // Verifier.
+  auto verify_all = [&](const ZkSumcheckProof<E>& proof) -> Status {
+    Transcript vt("zk-sumcheck-with-pcs");
+    absorb_commitment(vt);
+    auto result = verify_zk_sumcheck<E>(vt, n, degree, claim, proof);
+    if (!result) return fail(result.error());
+    std::vector<E> evals;
+    for (const auto& t : tables) evals.push_back(evaluate_multilinear<E, F>(t, result->point));
+    ZK_TRY(check_final_evaluation<E>(result->as_sumcheck_claim(), terms, evals));
+    const std::vector<SumClaim> sums{mask_claim(result->point, result->mask_value)};
+    const std::vector<Commitment> commitments{commitment};
+    ZK_TRY(verify(fx.params, commitments, {}, sums, *opening, vt));
+    if (vt.state() != pt.state()) return fail("transcripts differ");
+    return {};
+  };
+  const Status ok = verify_all(out.proof);
+  EXPECT_TRUE(ok.ok()) << ok.error();
+  ZkSumcheckProof<E> wrong = out.proof;
+  wrong.mask_value += E::one();
+  EXPECT_EQ(verify_all(wrong).error(), "sumcheck: final evaluation mismatch");
+}
+
+// Sum claims (only the sum public): alone, mixed with ordinary claims, over several commitments
+// and sizes, with terms at 0/1 (block) points.
+TEST_P(PcsSumClaims, RoundTripMixedWithOrdinaryClaims) {
+  std::mt19937_64 rng(40);
+  Fixture fx;
+  fx.params.hiding = GetParam();
+  fx.add_commitment(rng, 10, 2);
+  fx.add_commitment(rng, 5, 1);
+  fx.add_sum_claim({{PolyRef{0, 0}, random_point(rng, 10), E::random(rng)},
+                    {PolyRef{0, 1}, random_point(rng, 10), E::one()},
+                    {PolyRef{1, 0}, random_point(rng, 5), E::random(rng)}});
+  OpeningProof proof = fx.prove();
+  EXPECT_TRUE(fx.check_bytes(proof.serialize()).ok());
+  auto block = random_point(rng, 10);
+  block[0] = E::one();
+  block[1] = E::zero();
+  fx.add_sum_claim({{PolyRef{0, 0}, block, E::from_u64(3)}});
+  fx.add_claim(0, 1, random_point(rng, 10));
+  fx.add_claim(1, 0, random_point(rng, 5));
+  proof = fx.prove();
+  const Status s = fx.check_bytes(proof.serialize());
+  EXPECT_TRUE(s.ok()) << s.error();
+}
+
+TEST_P(PcsSumClaims, Rejections) {
+  std::mt19937_64 rng(41);
+  Fixture fx;
+  fx.params.hiding = GetParam();
+  fx.add_commitment(rng, 8, 1);
+  fx.add_sum_claim({{PolyRef{0, 0}, random_point(rng, 8), E::from_u64(5)},
+                    {PolyRef{0, 0}, random_point(rng, 8), E::from_u64(7)}});
+  const OpeningProof proof = fx.prove();
+  ASSERT_TRUE(fx.check(proof).ok());
+  Fixture wrong = std::move(fx);
+  wrong.sum_claims[0].value += E::one();
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: sum-check round inconsistent with the claim");
+  wrong.sum_claims[0].value -= E::one();
+  wrong.sum_claims[0].terms[1].coefficient += E::one();  // bound by the transcript and the weight
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: sum-check round inconsistent with the claim");
+  wrong.sum_claims[0].terms[1].coefficient -= E::one();
+  ASSERT_TRUE(wrong.check(proof).ok());
+  // A proof of the true sum does not prove a false one, even made by the honest code.
+  wrong.sum_claims[0].value += E::one();
+  EXPECT_EQ(wrong.check(wrong.prove()).error(), "pcs: sum-check round inconsistent with the claim");
+  wrong.sum_claims[0].terms.clear();
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: a sum claim has no terms");
+  wrong.sum_claims[0].terms.push_back({PolyRef{0, 0}, random_point(rng, 7), E::one()});
+  EXPECT_EQ(wrong.check(proof).error(), "pcs: claim point has the wrong number of coordinates");
+}
+
 // A proof of one polynomial with enough variables for two committed rounds and a final one.
 // Without grinding, so that each later check is reached (any change to absorbed data before a
-// proof of work otherwise invalidates that proof of work first; see ProofOfWork).
-struct Tamper : ::testing::Test {
+// proof of work otherwise invalidates that proof of work first; see ProofOfWork). Every test runs
+// with a plain and with a hiding commitment.
+struct Tamper : ::testing::TestWithParam<bool> {
   Fixture fx;
   OpeningProof proof;
   void SetUp() override {
     std::mt19937_64 rng(20);
     fx.params.pow_bits = 0;
+    fx.params.hiding = GetParam();
     fx.add_commitment(rng, 14, 1);
     fx.add_claim(0, 0, random_point(rng, 14));
     proof = fx.prove();
@@ -163,17 +507,17 @@ struct Tamper : ::testing::Test {
   }
 };
 
-TEST_F(Tamper, WrongEvaluation) {
+TEST_P(Tamper, WrongEvaluation) {
   fx.claims[0].value += E::one();
   EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
 }
 
-TEST_F(Tamper, WrongPoint) {
+TEST_P(Tamper, WrongPoint) {
   fx.claims[0].point[3] += E::one();
   EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
 }
 
-TEST_F(Tamper, SumcheckMessage) {
+TEST_P(Tamper, SumcheckMessage) {
   OpeningProof p = proof;
   p.rounds[0].sumcheck[2].at2 += E::one();  // consistent with the claim, wrong polynomial
   EXPECT_EQ(reject(p), "pcs: sum-check round inconsistent with the claim");
@@ -182,7 +526,7 @@ TEST_F(Tamper, SumcheckMessage) {
   EXPECT_EQ(reject(p), "pcs: sum-check round inconsistent with the claim");
 }
 
-TEST_F(Tamper, LastSumcheckMessageCaughtByFinalCheck) {
+TEST_P(Tamper, LastSumcheckMessageCaughtByFinalCheck) {
   // Changing at1 and at0 together keeps at0 + at1; the error surfaces at the final evaluation.
   OpeningProof p = proof;
   auto& msg = p.final_sumcheck.empty() ? p.rounds.back().sumcheck.back() : p.final_sumcheck.back();
@@ -191,7 +535,7 @@ TEST_F(Tamper, LastSumcheckMessageCaughtByFinalCheck) {
   EXPECT_EQ(reject(p), "pcs: final evaluation check failed");
 }
 
-TEST_F(Tamper, OutOfDomainAnswer) {
+TEST_P(Tamper, OutOfDomainAnswer) {
   detail::MessageTamper tamper;
   tamper.ood_answers = [](size_t round, std::vector<E>& answers) {
     if (round == 0) answers[1] += E::one();
@@ -199,20 +543,20 @@ TEST_F(Tamper, OutOfDomainAnswer) {
   EXPECT_EQ(reject(fx.prove("test", tamper)), "pcs: sum-check round inconsistent with the claim");
 }
 
-TEST_F(Tamper, FinalPolynomial) {
+TEST_P(Tamper, FinalPolynomial) {
   detail::MessageTamper tamper;
   tamper.final_table = [](std::vector<E>& table) { table[0] += E::one(); };
   EXPECT_EQ(reject(fx.prove("test", tamper)), "pcs: final polynomial disagrees with a queried fold");
 }
 
-TEST_F(Tamper, AbsorbedMessageChangedAfterTheFact) {
+TEST_P(Tamper, AbsorbedMessageChangedAfterTheFact) {
   // Changing a message after the proof was made changes every later challenge.
   OpeningProof p = proof;
   p.final_table[0] += E::one();
   EXPECT_FALSE(fx.check(p).ok());
 }
 
-TEST_F(Tamper, CommittedLeafValue) {
+TEST_P(Tamper, CommittedLeafValue) {
   OpeningProof p = proof;
   p.rounds[0].base_openings[0].values[5] += F::one();
   EXPECT_EQ(reject(p), "pcs: round 0: merkle: root mismatch");
@@ -221,7 +565,7 @@ TEST_F(Tamper, CommittedLeafValue) {
   EXPECT_EQ(reject(p), "pcs: round 1: merkle: root mismatch");
 }
 
-TEST_F(Tamper, MerklePath) {
+TEST_P(Tamper, MerklePath) {
   OpeningProof p = proof;
   p.rounds[0].base_openings[0].nodes[0][7] ^= 1;
   EXPECT_EQ(reject(p), "pcs: round 0: merkle: root mismatch");
@@ -233,7 +577,7 @@ TEST_F(Tamper, MerklePath) {
   EXPECT_EQ(reject(p), "pcs: round 0: merkle: multi-proof too short");
 }
 
-TEST_F(Tamper, FoldedOracleRoot) {
+TEST_P(Tamper, FoldedOracleRoot) {
   detail::MessageTamper tamper;
   tamper.next_root = [](size_t round, Digest& root) {
     if (round == 0) root[0] ^= 1;
@@ -241,7 +585,7 @@ TEST_F(Tamper, FoldedOracleRoot) {
   EXPECT_EQ(reject(fx.prove("test", tamper)), "pcs: round 1: merkle: root mismatch");
 }
 
-TEST_F(Tamper, WrongCommitmentRoot) {
+TEST_P(Tamper, WrongCommitmentRoot) {
   // The root is absorbed before any challenge: the folding challenges change, and the second
   // sum-check message no longer matches.
   Digest& root = const_cast<Digest&>(fx.committed[0].commitment().root);
@@ -251,7 +595,7 @@ TEST_F(Tamper, WrongCommitmentRoot) {
   root = saved;
 }
 
-TEST_F(Tamper, CommitmentOutOfDomainAnswer) {
+TEST_P(Tamper, CommitmentOutOfDomainAnswer) {
   auto& ood = const_cast<std::vector<E>&>(fx.committed[0].commitment().ood);
   ood[1] += E::one();
   EXPECT_EQ(reject(proof), "pcs: sum-check round inconsistent with the claim");
@@ -260,15 +604,18 @@ TEST_F(Tamper, CommitmentOutOfDomainAnswer) {
   EXPECT_EQ(fx.check(proof).error(), "pcs: commitment lacks its OOD answers");
 }
 
-TEST_F(Tamper, ContradictoryDuplicateClaims) {
+TEST_P(Tamper, ContradictoryDuplicateClaims) {
   fx.claims.push_back(fx.claims[0]);
   fx.claims.back().value += E::one();
   EXPECT_EQ(fx.check(proof).error(), "pcs: two claims give one polynomial different values at one point");
 }
 
-TEST(PcsGrinding, ProofOfWork) {
+INSTANTIATE_TEST_SUITE_P(PlainAndHiding, Tamper, ::testing::Bool());
+
+TEST_P(PcsGrinding, ProofOfWork) {
   std::mt19937_64 rng(28);
   Fixture fx;
+  fx.params.hiding = GetParam();
   ASSERT_GT(fx.params.pow_bits, 0u);
   fx.add_commitment(rng, 9, 1);
   fx.add_claim(0, 0, random_point(rng, 9));
@@ -281,6 +628,7 @@ TEST(PcsGrinding, ProofOfWork) {
   EXPECT_EQ(fx.check(p).error(), "pcs: proof of work invalid");
   // The folding grinding (n = 9 at 100 bits needs none; force some with a larger target).
   Fixture strict;
+  strict.params.hiding = GetParam();
   strict.params.security_bits = 118;
   strict.add_commitment(rng, 9, 1);
   strict.add_claim(0, 0, random_point(rng, 9));
@@ -296,7 +644,7 @@ TEST(PcsGrinding, ProofOfWork) {
   EXPECT_EQ(fx.check(p).error(), "pcs: proof of work invalid");
 }
 
-TEST_F(Tamper, ProofShape) {
+TEST_P(Tamper, ProofShape) {
   OpeningProof p = proof;
   p.rounds.pop_back();
   EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: round count");
@@ -317,7 +665,7 @@ TEST_F(Tamper, ProofShape) {
   EXPECT_EQ(fx.check(p).error(), "pcs: proof shape: unexpected batching messages");
 }
 
-TEST_F(Tamper, TruncatedAndTrailingBytes) {
+TEST_P(Tamper, TruncatedAndTrailingBytes) {
   const auto bytes = proof.serialize();
   for (size_t cut : {size_t{0}, size_t{1}, size_t{9}, bytes.size() / 2, bytes.size() - 1}) {
     const Status s = fx.check_bytes(std::span<const uint8_t>(bytes).first(cut));
@@ -329,21 +677,25 @@ TEST_F(Tamper, TruncatedAndTrailingBytes) {
   EXPECT_EQ(fx.check_bytes(longer).error().rfind("trailing bytes", 0), 0u);
 }
 
-TEST_F(Tamper, NonCanonicalFieldElementAndVersion) {
+TEST_P(Tamper, NonCanonicalFieldElementAndVersion) {
   auto bytes = proof.serialize();
   // Byte 0 is the version; bytes 1..8 the first coordinate of the first sum-check message.
   const uint64_t p = F::MODULUS;
   for (size_t b = 0; b < 8; ++b) bytes[1 + b] = static_cast<uint8_t>(p >> (8 * b));
   EXPECT_EQ(fx.check_bytes(bytes).error(), "non-canonical field element at offset 1");
   bytes = proof.serialize();
-  bytes[0] = 2;
+  bytes[0] = 3;
+  EXPECT_EQ(fx.check_bytes(bytes).error(), "pcs proof: unknown version");
+  bytes[0] = GetParam() ? 1 : 2;  // the other mode's version
   EXPECT_EQ(fx.check_bytes(bytes).error(), "pcs proof: unknown version");
 }
 
-TEST_F(Tamper, LengthBeyondBoundIsRejectedBeforeAllocating) {
-  // Round 0's opened-value count: after version, 4 messages, nonce, root, OOD answers, nonce.
+TEST_P(Tamper, LengthBeyondBoundIsRejectedBeforeAllocating) {
+  // Round 0's opened-value count: after version, [mask lines, nonce,] 4 messages, nonce, root,
+  // OOD answers, nonce.
   auto bytes = proof.serialize();
-  const size_t offset = 1 + 4 * 3 * E::BYTES + 8 + 32 + kOodSamples * E::BYTES + 8;
+  const size_t mask = GetParam() ? proof.mask_lines.size() * E::BYTES + 8 : 0;
+  const size_t offset = 1 + mask + 4 * 3 * E::BYTES + 8 + 32 + kOodSamples * E::BYTES + 8;
   const uint32_t count = static_cast<uint32_t>(proof.rounds[0].base_openings[0].values.size());
   ASSERT_EQ(bytes[offset] | bytes[offset + 1] << 8 | bytes[offset + 2] << 16 | bytes[offset + 3] << 24, count);
   bytes[offset + 3] = 0xff;
@@ -352,7 +704,7 @@ TEST_F(Tamper, LengthBeyondBoundIsRejectedBeforeAllocating) {
   EXPECT_NE(s.error().find("exceeds bound"), std::string::npos) << s.error();
 }
 
-TEST_F(Tamper, RandomBytesAndMutationsNeverVerify) {
+TEST_P(Tamper, RandomBytesAndMutationsNeverVerify) {
   std::mt19937_64 rng(21);
   const auto bytes = proof.serialize();
   const size_t trials = sanitized() ? 40 : 300;
@@ -366,11 +718,12 @@ TEST_F(Tamper, RandomBytesAndMutationsNeverVerify) {
   }
 }
 
-TEST(PcsEncoding, EveryByteMatters) {
+TEST_P(PcsEncoding, EveryByteMatters) {
   // No byte of a proof is inert: flipping any bit of a small proof (batched, two rounds of
   // structure) makes it fail to decode or to verify.
   std::mt19937_64 rng(29);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, 6, 2);
   fx.add_commitment(rng, 3, 1);
   fx.add_claim(0, 0, random_point(rng, 6));
@@ -378,7 +731,8 @@ TEST(PcsEncoding, EveryByteMatters) {
   fx.add_claim(1, 0, random_point(rng, 3));
   const auto bytes = fx.prove().serialize();
   ASSERT_TRUE(fx.check_bytes(bytes).ok());
-  const size_t stride = sanitized() ? 13 : 1;
+  // A hiding proof is about 50x longer (mask variables, salts): every 23rd byte of it.
+  const size_t stride = (sanitized() ? 13 : 1) * (GetParam() ? 23 : 1);
   for (size_t i = 0; i < bytes.size(); i += stride) {
     auto mutated = bytes;
     mutated[i] ^= static_cast<uint8_t>(1u << (i % 8));
@@ -386,9 +740,10 @@ TEST(PcsEncoding, EveryByteMatters) {
   }
 }
 
-TEST(PcsBatching, TamperedBatchedValue) {
+TEST_P(PcsBatchingModes, TamperedBatchedValue) {
   std::mt19937_64 rng(22);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, 8, 2);
   fx.add_claim(0, 0, random_point(rng, 8));
   fx.add_claim(0, 1, random_point(rng, 8));
@@ -400,9 +755,11 @@ TEST(PcsBatching, TamperedBatchedValue) {
   EXPECT_EQ(fx.check(fx.prove()).error(), "pcs: sum-check round inconsistent with the claim");
 }
 
-TEST(PcsBinding, TranscriptBindsCommitmentsAndStaysInSync) {
+TEST_P(PcsBinding, TranscriptBindsCommitmentsAndStaysInSync) {
   std::mt19937_64 rng(23);
   Fixture a, b;
+  a.params.hiding = GetParam();
+  b.params.hiding = GetParam();
   a.add_commitment(rng, 9, 1);
   b.add_commitment(rng, 9, 1);
   const auto point = random_point(rng, 9);
@@ -424,9 +781,10 @@ TEST(PcsBinding, TranscriptBindsCommitmentsAndStaysInSync) {
   EXPECT_EQ(tok.state(), ta.state());
 }
 
-TEST(PcsBinding, ProofIndependentOfThreadCount) {
+TEST_P(PcsBinding, ProofIndependentOfThreadCount) {
   std::mt19937_64 rng(24);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, 12, 2);
   fx.add_claim(0, 0, random_point(rng, 12));
   fx.add_claim(0, 1, random_point(rng, 12));
@@ -506,9 +864,10 @@ TEST(PcsBatching, DenseLargeClaimsGiveTheReferenceProofBytes) {
   zk::set_threads(saved);
 }
 
-TEST(PcsStatement, RejectsMalformedClaimsAndParams) {
+TEST_P(PcsStatement, RejectsMalformedClaimsAndParams) {
   std::mt19937_64 rng(25);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, 5, 2);
   fx.add_claim(0, 0, random_point(rng, 5));
   const OpeningProof proof = fx.prove();
@@ -538,6 +897,11 @@ TEST(PcsStatement, RejectsMalformedClaimsAndParams) {
   Transcript th("test");
   EXPECT_EQ(verify(p, huge_commitments, huge_claims, OpeningProof{}, th).error(),
             "pcs: security target unreachable at this size (folding grinding)");
+  huge.num_vars = kMaxVars - 1;  // hiding: 2 more variables, beyond kMaxVars
+  huge.hiding = true;
+  const std::vector<Commitment> huge_hiding{huge};
+  const std::vector<EvalClaim> huge_hiding_claims{{PolyRef{0, 0}, std::vector<E>(kMaxVars - 1), E::zero()}};
+  EXPECT_EQ(verify(p, huge_hiding, huge_hiding_claims, OpeningProof{}, th).error(), "pcs: commitment too large");
   p = conjectured_params();
   p.rate_bits = 1;  // commitments made at rate 1/4 do not match
   bad.add_claim(0, 0, random_point(rng, 5));
@@ -546,9 +910,10 @@ TEST(PcsStatement, RejectsMalformedClaimsAndParams) {
             "pcs: commitment rate differs from the parameters");
 }
 
-TEST(PcsCommitment, SerializationRoundTripAndRejects) {
+TEST_P(PcsCommitment, SerializationRoundTripAndRejects) {
   std::mt19937_64 rng(26);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.add_commitment(rng, 6, 3);
   const Commitment c = fx.committed[0].commitment();
   ByteWriter w;
@@ -575,9 +940,10 @@ TEST(PcsCommitment, SerializationRoundTripAndRejects) {
   EXPECT_EQ(commit(odd, fx.params).error(), "pcs commit: table size is not a power of two");
 }
 
-TEST(PcsParams, ProvenParameterSetRoundTrip) {
+TEST_P(PcsParamsModes, ProvenParameterSetRoundTrip) {
   std::mt19937_64 rng(27);
   Fixture fx;
+  fx.params.hiding = GetParam();
   fx.params = proven_params();
   fx.add_commitment(rng, 10, 1);
   fx.add_claim(0, 0, random_point(rng, 10));
@@ -600,10 +966,33 @@ TEST(PcsParams, QueryCountsMeetTheSecurityTarget) {
   }
 }
 
+// The mask of the claimed half of a hiding commitment has (2^k - 1) 2^m coefficients; one opening
+// reveals it at 16 t_0 + 2 points (docs/pcs.md, "Zero knowledge"), fewer for every parameter set.
+TEST(PcsParams, HidingMaskCoversAnOpening) {
+  for (const Soundness soundness : {Soundness::kConjectured, Soundness::kProven})
+    for (uint32_t rate = 1; rate <= 4; ++rate) {
+      Params p;
+      p.soundness = soundness;
+      p.security_bits = 120;
+      p.pow_bits = 0;
+      p.rate_bits = rate;
+      ASSERT_TRUE(validate(p).ok());
+      for (uint32_t m = 0; m <= kMaxVars; ++m) {
+        const Commitment c{Digest{}, m, 1, rate, {}, true};
+        if (detail::committed_vars(c) > kMaxVars) continue;
+        uint32_t final_vars = 0;
+        const uint32_t queries = detail::make_schedule(p, detail::opened_vars(c), &final_vars)[0].queries;
+        const uint64_t mask = ((uint64_t{1} << detail::mask_vars(m)) - 1) << m;
+        EXPECT_LE(16 * uint64_t{queries} + 2, mask) << m << " " << rate;
+      }
+    }
+}
+
 TEST(Pcs, BenchmarkJsonLine) {
   const std::string line = pcs_benchmark_json(sanitized() ? 8 : 12);
   EXPECT_NE(line.find("\"what\":\"pcs\""), std::string::npos);
   EXPECT_NE(line.find("\"proof_bytes\":"), std::string::npos);
+  EXPECT_NE(pcs_benchmark_json(8, true).find("\"hiding\":true"), std::string::npos);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 // Binary encodings of commitments and opening proofs (little-endian, canonical field elements).
 //
-// Commitment: u8 version = 1 | root (32) | u32 num_vars | u32 num_polys | u8 rate_bits |
+// Commitment: u8 version = 1 (2: hiding) | root (32) | u32 num_vars | u32 num_polys | u8 rate_bits |
 //             num_polys x kOodSamples E (the out-of-domain answers).
-// OpeningProof: u8 version = 1, then, with all counts fixed by the public statement unless marked:
+// OpeningProof: u8 version = 1 (2: a hiding commitment is opened), then, with all counts fixed by
+// the public statement unless marked:
+//   [mask lines: masked groups x E | u64 mask fold pow nonce]  only with hiding commitments
 //   [batching: num_vars x 3 E | distinct polys x E]           only for claims at several points
 //   per round: 4 x 3 E | u64 folding pow nonce | [root (32) | kOodSamples E] (not in the last
 //              round) | u64 query pow nonce
 //              round 0: per opened commitment: u32 leaves* | leaves x width F | u32 nodes* | nodes
+//                       (width 16 per polynomial; hiding: 32 per polynomial and the salt)
 //              later rounds:                    u32 leaves* | leaves x 16 E    | u32 nodes* | nodes
 //   final table: 2^final_vars E | final sum-check: final_vars x 3 E
 // (*) bounded by the round's query count and the tree size, nodes by the multi-proof bound.
@@ -20,8 +23,8 @@ namespace zk::pcs {
 
 namespace {
 
-constexpr uint8_t kCommitmentVersion = 1;
-constexpr uint8_t kProofVersion = 1;
+constexpr uint8_t kCommitmentVersion = 1, kHidingCommitmentVersion = 2;
+constexpr uint8_t kProofVersion = 1, kHidingProofVersion = 2;
 constexpr uint32_t kMaxPolysPerCommitment = 1u << 16;
 
 template <class Field>
@@ -115,7 +118,7 @@ Result<LeafOpenings<Field>> get_openings(ByteReader& r, size_t width, size_t max
 }  // namespace
 
 void Commitment::serialize(ByteWriter& out) const {
-  out.u8(kCommitmentVersion);
+  out.u8(hiding ? kHidingCommitmentVersion : kCommitmentVersion);
   put_digest(out, root);
   out.u32(num_vars);
   out.u32(num_polys);
@@ -126,8 +129,10 @@ void Commitment::serialize(ByteWriter& out) const {
 Result<Commitment> Commitment::deserialize(ByteReader& in) {
   auto version = in.u8();
   if (!version) return fail(version.error());
-  if (*version != kCommitmentVersion) return fail("pcs commitment: unknown version");
+  if (*version != kCommitmentVersion && *version != kHidingCommitmentVersion)
+    return fail("pcs commitment: unknown version");
   Commitment c;
+  c.hiding = *version == kHidingCommitmentVersion;
   auto root = get_digest(in);
   if (!root) return fail(root.error());
   c.root = *root;
@@ -143,6 +148,7 @@ Result<Commitment> Commitment::deserialize(ByteReader& in) {
   c.num_vars = *vars;
   c.num_polys = *polys;
   c.rate_bits = *rate;
+  if (detail::committed_vars(c) > kMaxVars) return fail("pcs commitment: too many variables");
   auto ood = get_elements<E>(in, size_t{c.num_polys} * kOodSamples);
   if (!ood) return fail(ood.error());
   c.ood = std::move(*ood);
@@ -151,7 +157,12 @@ Result<Commitment> Commitment::deserialize(ByteReader& in) {
 
 std::vector<uint8_t> OpeningProof::serialize() const {
   ByteWriter w;
-  w.u8(kProofVersion);
+  const bool hiding = !mask_lines.empty();
+  w.u8(hiding ? kHidingProofVersion : kProofVersion);
+  if (hiding) {
+    for (const E& x : mask_lines) put(w, x);
+    w.u64(mask_fold_pow_nonce);
+  }
   put_messages(w, batching_sumcheck);
   for (const E& x : batched_values) put(w, x);
   for (size_t i = 0; i < rounds.size(); ++i) {
@@ -173,15 +184,24 @@ std::vector<uint8_t> OpeningProof::serialize() const {
 
 Result<OpeningProof> OpeningProof::deserialize(std::span<const uint8_t> bytes, const Params& params,
                                                std::span<const Commitment> commitments,
-                                               std::span<const EvalClaim> claims) {
-  auto analyzed = detail::analyze(params, commitments, claims);
+                                               std::span<const EvalClaim> claims,
+                                               std::span<const SumClaim> sum_claims) {
+  auto analyzed = detail::analyze(params, commitments, claims, sum_claims);
   if (!analyzed) return fail(analyzed.error());
   const detail::Statement& st = *analyzed;
   ByteReader r(bytes);
   auto version = r.u8();
   if (!version) return fail(version.error());
-  if (*version != kProofVersion) return fail("pcs proof: unknown version");
+  if (*version != (st.hiding ? kHidingProofVersion : kProofVersion)) return fail("pcs proof: unknown version");
   OpeningProof proof;
+  if (st.hiding) {
+    auto lines = get_elements<E>(r, st.masked_groups.size());
+    if (!lines) return fail(lines.error());
+    proof.mask_lines = std::move(*lines);
+    auto nonce = r.u64();
+    if (!nonce) return fail(nonce.error());
+    proof.mask_fold_pow_nonce = *nonce;
+  }
   if (!st.grid) {
     auto msgs = get_messages(r, st.num_vars);
     if (!msgs) return fail(msgs.error());
@@ -213,9 +233,9 @@ Result<OpeningProof> OpeningProof::deserialize(std::span<const uint8_t> bytes, c
     if (i == 0) {
       for (uint32_t c : st.opened) {
         const Commitment& com = commitments[c];
-        const size_t depth = detail::padded_vars(com.num_vars) + com.rate_bits - kFoldingVars;
+        const size_t depth = detail::opened_vars(com) + com.rate_bits - kFoldingVars;
         const size_t max_leaves = std::min<size_t>(shape.queries, size_t{1} << depth);
-        auto o = get_openings<F>(r, size_t{com.num_polys} * kLeafWidth, max_leaves, depth);
+        auto o = get_openings<F>(r, detail::leaf_size(com), max_leaves, depth);
         if (!o) return fail(o.error());
         rp.base_openings.push_back(std::move(*o));
       }

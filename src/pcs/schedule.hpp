@@ -40,7 +40,16 @@ struct RoundShape {
 
 struct Statement {
   uint32_t num_vars = 0;                   // n: the largest padded size among claimed polynomials
-  std::vector<EvalClaim> claims;           // the caller's claims, then the commitments' OOD claims
+  // Claim terms: the caller's claims, the terms of its sum claims, then the commitments' OOD
+  // claims. A sum claim's terms carry no value (it is not public).
+  std::vector<EvalClaim> claims;
+  // Groups: one per caller claim, per sum claim and per OOD claim, in that order; term c adds
+  // claim_coef[c] P(point) to group claim_group[c], whose public value is group_value[g].
+  std::vector<uint32_t> claim_group;
+  std::vector<E> claim_coef;
+  std::vector<E> group_value;
+  size_t first_sum_term = 0, first_ood_claim = 0;  // claims[first_sum_term, first_ood_claim) are sum terms
+  bool is_sum_term(size_t c) const { return c >= first_sum_term && c < first_ood_claim; }
   std::vector<PolyRef> polys;              // distinct claimed polynomials, sorted
   std::vector<uint32_t> opened;            // distinct commitments they belong to, sorted
   std::vector<std::vector<E>> points;      // distinct points, padded to n as (0^{n - m}, z)
@@ -51,14 +60,45 @@ struct Statement {
   std::vector<E> grid_values;
   std::vector<RoundShape> rounds;
   uint32_t final_vars = 0;
+  // Hiding commitments among the claimed ones: the claims on them are claims on the opened
+  // polynomials g = P^(alpha', .) only after the mask fold (fold_mask_claims). Per group touching
+  // a hiding polynomial (in group order): its index and the mask coordinate its claims have on P^.
+  bool hiding = false;
+  std::vector<uint32_t> masked_groups;
+  std::vector<E> mask_at;
+  uint32_t mask_fold_pow_bits = 0;
 };
 
 // max(num_vars, kFoldingVars): a smaller table is committed tiled to 16 entries.
 inline uint32_t padded_vars(uint32_t num_vars) { return num_vars < kFoldingVars ? kFoldingVars : num_vars; }
 
+// Mask variables y of a hiding commitment of m variables: at least one, and enough that the mask
+// of the claimed half has (2^k - 1) 2^m >= 2^13 coefficients, more than the 16 t_0 + 2 <= 4,754
+// points an opening reveals it at (docs/pcs.md, "Zero knowledge"; PcsParams.HidingMaskCoversAnOpening).
+constexpr uint32_t kHidingMinVars = 14;
+inline uint32_t mask_vars(uint32_t num_vars) {
+  return num_vars + 1 >= kHidingMinVars ? 1 : kHidingMinVars - num_vars;
+}
+// Variables of the committed polynomial (P^ = (y', x, y) when hiding) and of the polynomial an
+// opening runs on (P^(alpha', x, y) when hiding).
+inline uint32_t committed_vars(const Commitment& c) {
+  return c.hiding ? 1 + c.num_vars + mask_vars(c.num_vars) : padded_vars(c.num_vars);
+}
+inline uint32_t opened_vars(const Commitment& c) { return c.hiding ? committed_vars(c) - 1 : padded_vars(c.num_vars); }
+// Field elements per Merkle leaf: a 16-point coset per polynomial, or a 32-point coset per
+// polynomial and the salt when hiding. The tree has 2^(opened_vars + rate_bits - 4) leaves.
+inline size_t leaf_size(const Commitment& c) {
+  return c.hiding ? size_t{c.num_polys} * 2 * kLeafWidth + kSaltElements : size_t{c.num_polys} * kLeafWidth;
+}
+
+// Applies the mask fold to the claims of a hiding statement: group g's value becomes
+// v_g + (alpha' - a_g) lines_g (its value at the mask coordinate alpha' instead of a_g), and the
+// grid values follow. Fails if two claims on one polynomial at one point now disagree.
+Status fold_mask_claims(Statement& st, std::span<const E> lines, const E& alpha);
+
 std::vector<RoundShape> make_schedule(const Params& params, uint32_t num_vars, uint32_t* final_vars);
 Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
-                          std::span<const EvalClaim> claims);
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims);
 
 // A cheating prover for tests: each hook may alter one message before it is absorbed, after
 // which the prover carries on consistently (deriving its queries from the altered transcript),
@@ -67,10 +107,11 @@ struct MessageTamper {
   std::function<void(size_t round, Digest& root)> next_root;
   std::function<void(size_t round, std::vector<E>& answers)> ood_answers;
   std::function<void(std::vector<E>& table)> final_table;
+  std::function<void(std::vector<E>& lines)> mask_lines;
 };
 
 Result<OpeningProof> open_tampered(const Params& params, std::span<const CommittedPolynomials* const> committed,
-                                   std::span<const EvalClaim> claims, Transcript& transcript,
-                                   const MessageTamper& tamper);
+                                   std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                                   Transcript& transcript, const MessageTamper& tamper);
 
 }  // namespace zk::pcs::detail

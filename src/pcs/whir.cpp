@@ -29,6 +29,13 @@
 //      sum_q gamma^{2+k_q} eq(pow(y_q^16), .), sigma_{i+1} accordingly. Last: the queried folds
 //      are checked against g, a final sum-check binds g's variables to beta, and
 //      sigma = g(beta) * w(alpha_all), the weight evaluated from the list of constraints.
+//
+// Hiding commitments (docs/pcs.md, "Zero knowledge"): P is committed as P^(y', x, y) with
+// P^(0, x, 0) = P(x) and uniform entries elsewhere; leaves hold 32-point cosets and a salt.
+// Before the front end, the prover sends for each claim (group) on such P^, at (a, u), the
+// coefficient P^(1, u) - P^(0, u) of its line in y'; alpha' <- E binds y' of every P^ at once, and
+// everything after runs on g = P^(alpha', .), whose codeword the verifier reads off P^'s leaves
+// (masked_coset) and whose claims are the lines at alpha'.
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -40,6 +47,7 @@
 #include "field/accumulator.hpp"
 #include "pcs/ntt.hpp"
 #include "pcs/pcs.hpp"
+#include "pcs/randomness.hpp"
 #include "pcs/schedule.hpp"
 #include "poly/multilinear.hpp"
 
@@ -88,8 +96,14 @@ class DelayedExtSum {
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
+void absorb_point(ByteWriter& w, std::span<const E> point) {
+  w.u32(static_cast<uint32_t>(point.size()));
+  for (const E& x : point) x.to_bytes(w.extend(E::BYTES));
+}
+
+// Parameters, commitments, claims and (only when there are any) sum claims.
 void absorb_statement(Transcript& t, const Params& p, std::span<const Commitment> commitments,
-                      std::span<const EvalClaim> claims) {
+                      std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims) {
   ByteWriter w;
   w.u8(static_cast<uint8_t>(p.soundness));
   w.u32(p.security_bits);
@@ -104,9 +118,21 @@ void absorb_statement(Transcript& t, const Params& p, std::span<const Commitment
   for (const EvalClaim& c : claims) {
     w.u32(c.poly.commitment);
     w.u32(c.poly.poly);
-    w.u32(static_cast<uint32_t>(c.point.size()));
-    for (const E& x : c.point) x.to_bytes(w.extend(E::BYTES));
+    absorb_point(w, c.point);
     c.value.to_bytes(w.extend(E::BYTES));
+  }
+  if (!sum_claims.empty()) {
+    w.u32(static_cast<uint32_t>(sum_claims.size()));
+    for (const SumClaim& c : sum_claims) {
+      w.u32(static_cast<uint32_t>(c.terms.size()));
+      for (const SumTerm& term : c.terms) {
+        w.u32(term.poly.commitment);
+        w.u32(term.poly.poly);
+        absorb_point(w, term.point);
+        term.coefficient.to_bytes(w.extend(E::BYTES));
+      }
+      c.value.to_bytes(w.extend(E::BYTES));
+    }
   }
   t.absorb_bytes("pcs/statement", w.bytes());
 }
@@ -114,6 +140,12 @@ void absorb_statement(Transcript& t, const Params& p, std::span<const Commitment
 void absorb_message(Transcript& t, const SumcheckMessage& m) {
   const E values[3] = {m.at0, m.at1, m.at2};
   t.absorb_all<E>("pcs/sumcheck", values);
+}
+
+// The mask fold of a hiding opening: absorbs the mask lines, draws alpha'.
+E mask_fold(Transcript& t, std::span<const E> lines) {
+  t.absorb_all<E>("pcs/mask lines", lines);
+  return t.challenge<E>("pcs/mask fold");
 }
 
 // 1 followed by count - 1 challenges: coefficients of a random linear combination.
@@ -208,6 +240,29 @@ E fold_coset(std::span<const T> values, F y, std::span<const E> alpha) {
     w_e *= w16_inv;
   }
   return total;
+}
+
+// The opened polynomial g = P^(alpha', .) of a hiding commitment on a coset of its domain: with
+// P^(X) = A(X^2) + X B(X^2) (A = P^(0, .), B = P^(1, .) - P^(0, .) in the power-point view, whose
+// first variable carries X), g(x^2) = A(x^2) + alpha' B(x^2). Leaf values v_i = P^(p w_32^i) for
+// i < 32, p the leaf's point on P^'s domain; since w_32^{i+16} = -w_32^i and (p w_32^i)^2 = p^2 w_16^i,
+//   g(p^2 w_16^i) = ((1 + alpha'/x) v_i + (1 - alpha'/x) v_{i+16}) / 2,   x = p w_32^i.
+std::array<E, kLeafWidth> masked_coset(std::span<const F> values, F p, const E& alpha) {
+  static const F inv2 = F::from_u64(2).inverse();
+  static const F w32 = F::root_of_unity(5);
+  std::array<F, kLeafWidth> x_inv;
+  F x = p;
+  for (size_t i = 0; i < kLeafWidth; ++i) {
+    x_inv[i] = x;
+    x *= w32;
+  }
+  batch_invert<F>(x_inv);
+  std::array<E, kLeafWidth> out;
+  for (size_t i = 0; i < kLeafWidth; ++i) {
+    const E a = alpha * x_inv[i];
+    out[i] = ((E::one() + a) * values[i] + (E::one() - a) * values[i + kLeafWidth]) * inv2;
+  }
+  return out;
 }
 
 // The subgroup element w_{2^log_n}^q.
@@ -530,25 +585,44 @@ std::vector<size_t> as_sizes(std::span<const uint64_t> v) { return {v.begin(), v
 // Commitment
 
 std::span<const F> CommittedPolynomials::table(size_t j) const {
-  const size_t size = size_t{1} << commitment_.num_vars;
+  const size_t size = size_t{1} << (commitment_.hiding ? detail::committed_vars(commitment_) : commitment_.num_vars);
   return {tables_.data() + j * size, size};
 }
 
 std::vector<F> CommittedPolynomials::leaf(size_t q) const {
-  std::vector<F> out;
-  for (const auto& codeword : codewords_) {
-    const size_t rows = codeword.size() / kLeafWidth;
-    for (size_t k = 0; k < kLeafWidth; ++k) out.push_back(codeword[q + k * rows]);
-  }
+  std::vector<F> out(detail::leaf_size(commitment_));
+  std::vector<uint64_t> words(out.size());
+  leaf_words(q, words.data());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = F::from_canonical(words[i]);
   return out;
 }
 
 void CommittedPolynomials::leaf_words(size_t q, uint64_t* words) const {
+  const size_t width = coset_size();
   for (const auto& codeword : codewords_) {
-    const size_t rows = codeword.size() / kLeafWidth;
-    for (size_t k = 0; k < kLeafWidth; ++k) *words++ = codeword[q + k * rows].value();
+    const size_t rows = codeword.size() / width;
+    for (size_t k = 0; k < width; ++k) *words++ = codeword[q + k * rows].value();
   }
+  if (commitment_.hiding)
+    for (size_t i = 0; i < kSaltElements; ++i) *words++ = salts_[q * kSaltElements + i].value();
 }
+
+namespace {
+
+// Seed streams of a hiding commitment: the leaves' salts, then polynomial j's masks (j + 1).
+constexpr uint64_t kSaltStream = 0;
+
+// The masked table P^ of a hiding commitment (docs/pcs.md, "Zero knowledge"): over the variables
+// (y', x, y) of 1 + m + k bits, index y' 2^(m+k) + x 2^k + y; P^(0, x, 0) = P(x), every other
+// entry uniform (so P^(0, x, y) - P(x) for y != 0 and P^(1, ., .) - P^(0, ., .) are uniform masks).
+std::vector<F> masked_table(std::span<const F> table, uint32_t k, const Seed& seed, uint64_t stream) {
+  std::vector<F> out(table.size() << (k + 1));
+  fill_uniform(out, seed, stream);
+  for (size_t x = 0; x < table.size(); ++x) out[x << k] = table[x];
+  return out;
+}
+
+}  // namespace
 
 Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params) {
   ZK_TRY(validate(params));
@@ -561,32 +635,46 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
     if (t.size() != size) return fail("pcs commit: tables differ in size");
 
   CommittedPolynomials out;
-  const uint32_t padded = detail::padded_vars(m);
-  const uint32_t log_domain = padded + params.rate_bits;
   const size_t polys = tables.size();
-  out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits, {}};
-  out.tables_.reserve(polys * size);
-  for (const auto& t : tables) out.tables_.insert(out.tables_.end(), t.begin(), t.end());
-  for (size_t j = 0; j < polys; ++j) {
-    if (padded == m) {
-      out.codewords_.push_back(rs_encode<F>(tables[j], log_domain));
-    } else {
-      std::vector<F> tiled(size_t{1} << padded);
-      for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = tables[j][i % size];
-      out.codewords_.push_back(rs_encode<F>(tiled, log_domain));
+  out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits, {}, params.hiding};
+  const uint32_t vars = detail::committed_vars(out.commitment_);
+  const uint32_t log_domain = vars + params.rate_bits;
+  if (params.hiding) {
+    if (vars > kMaxVars) return fail("pcs commit: table too large to commit hiding");
+    const Seed seed = os_seed();
+    for (size_t j = 0; j < polys; ++j) {
+      const std::vector<F> masked = masked_table(tables[j], detail::mask_vars(m), seed, j + 1);
+      out.tables_.insert(out.tables_.end(), masked.begin(), masked.end());
+      out.codewords_.push_back(rs_encode<F>(masked, log_domain));
+    }
+    out.salts_.resize(kSaltElements * (size_t{1} << (log_domain - 5)));
+    fill_uniform(out.salts_, seed, kSaltStream);
+  } else {
+    out.tables_.reserve(polys * size);
+    for (const auto& t : tables) out.tables_.insert(out.tables_.end(), t.begin(), t.end());
+    for (size_t j = 0; j < polys; ++j) {
+      if (vars == m) {
+        out.codewords_.push_back(rs_encode<F>(tables[j], log_domain));
+      } else {
+        std::vector<F> tiled(size_t{1} << vars);
+        for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = tables[j][i % size];
+        out.codewords_.push_back(rs_encode<F>(tiled, log_domain));
+      }
     }
   }
-  out.tree_ = MerkleTree::build(log_domain - kFoldingVars, polys * kLeafWidth,
+  out.tree_ = MerkleTree::build(detail::opened_vars(out.commitment_) + params.rate_bits - kFoldingVars,
+                                detail::leaf_size(out.commitment_),
                                 [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);
   out.commitment_.root = out.tree_.root();
   // Out-of-domain answers P_j(pow(z_s)) (one pass over each table for all samples).
+  const uint32_t table_vars = params.hiding ? vars : m;
   std::vector<std::vector<E>> points;
-  for (const E& z : ood_points(out.commitment_)) points.push_back(power_point(z, m));
+  for (const E& z : ood_points(out.commitment_)) points.push_back(power_point(z, table_vars));
   for (size_t j = 0; j < polys; ++j) {
-    if (m >= kFoldingVars) {
+    if (table_vars >= kFoldingVars) {
       const std::vector<E> ones(points.size(), E::one());
       const EmbeddedTable table[1] = {{out.table(j), E::one()}};
-      const HeadContraction head(m, kFoldingVars, table, points, ones);
+      const HeadContraction head(table_vars, kFoldingVars, table, points, ones);
       for (size_t t = 0; t < points.size(); ++t) out.commitment_.ood.push_back(head.weighted_sum(t));
     } else {
       for (const auto& p : points) out.commitment_.ood.push_back(evaluate_multilinear<E, F>(out.table(j), p));
@@ -596,7 +684,13 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
 }
 
 E evaluate(const CommittedPolynomials& committed, size_t poly, std::span<const E> point) {
-  return evaluate_multilinear<E, F>(committed.table(poly), point);
+  const Commitment& c = committed.commitment();
+  if (!c.hiding) return evaluate_multilinear<E, F>(committed.table(poly), point);
+  // P(z) = P^(0, z, 0^k).
+  std::vector<E> masked_point{E::zero()};
+  masked_point.insert(masked_point.end(), point.begin(), point.end());
+  masked_point.resize(detail::committed_vars(c), E::zero());
+  return evaluate_multilinear<E, F>(committed.table(poly), masked_point);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -625,13 +719,13 @@ ClaimBlock claim_block(std::span<const E> z) {
 }
 
 // The claims on one polynomial as W_j = sum_t coefs[t] eq(points[t], .): its distinct claim
-// points (its own m_j coordinates), with beta_c added over the claims at each.
+// points (its own m_j coordinates), with the claims' coefficients coef_c added at each.
 struct ClaimWeight {
   std::vector<std::vector<E>> points;
   std::vector<E> coefs;
 };
 
-ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids, const std::vector<E>& beta) {
+ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids, const std::vector<E>& coef) {
   ClaimWeight out;
   std::vector<size_t> point_ids;  // into st.points
   for (size_t c : claim_ids) {
@@ -639,9 +733,9 @@ ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids
     if (it == point_ids.end()) {
       point_ids.push_back(st.claim_point[c]);
       out.points.push_back(st.claims[c].point);
-      out.coefs.push_back(beta[c]);
+      out.coefs.push_back(coef[c]);
     } else {
-      out.coefs[static_cast<size_t>(it - point_ids.begin())] += beta[c];
+      out.coefs[static_cast<size_t>(it - point_ids.begin())] += coef[c];
     }
   }
   return out;
@@ -677,18 +771,95 @@ uint32_t batching_head_vars(uint32_t m, const ClaimWeight& claims) {
   return std::min(kMaxHeadVars, m - kMinTailVars);
 }
 
-// Batching sum-check (prover) over sum_x sum_j P'_j(x) W_j(x): returns r; fills the proof's
-// batching messages and P_j(r). While k < s_j the term's padded points are 0 at x_k, so it is
-// prefactor * claimed_sum * (1 - x_k) (at 0, 1, 2: s, 0, -s) and the prefactor gains (1 - r_k).
-// Then its first H_j rounds run on contractions (batching_head_vars), and the rest on its own
-// tables, the base table read directly when H_j = 0 (fold_to).
-std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
-                              std::span<const CommittedPolynomials* const> committed, Transcript& t,
-                              OpeningProof& proof) {
+// The polynomial an opening runs on for a claimed polynomial, as base tables with coefficients:
+// the committed table, or for a hiding commitment g = P^(alpha', .) = (1 - alpha') P^(0, .) +
+// alpha' P^(1, .), the two halves of the masked table (docs/pcs.md, "Zero knowledge").
+std::vector<EmbeddedTable> opened_pieces(const CommittedPolynomials& c, uint32_t poly, const E& mask_alpha) {
+  const std::span<const F> table = c.table(poly);
+  if (!c.commitment().hiding) return {{table, E::one()}};
+  const size_t half = table.size() / 2;
+  return {{table.first(half), E::one() - mask_alpha}, {table.subspan(half), mask_alpha}};
+}
+
+E evaluate_pieces(std::span<const EmbeddedTable> pieces, std::span<const E> point) {
+  E sum;
+  for (const EmbeddedTable& p : pieces) sum += p.coef * evaluate_multilinear<E, F>(p.table, point);
+  return sum;
+}
+
+// product_round and fold_to of sum_p coef_p table_p.
+SumcheckMessage pieces_round(std::span<const EmbeddedTable> pieces, std::span<const E> w) {
+  if (pieces.size() == 1 && pieces[0].coef == E::one()) return product_round<F>(pieces[0].table, w);
+  SumcheckMessage m{};
+  for (const EmbeddedTable& p : pieces) {
+    const SumcheckMessage part = product_round<F>(p.table, w);
+    m.at0 += p.coef * part.at0;
+    m.at1 += p.coef * part.at1;
+    m.at2 += p.coef * part.at2;
+  }
+  return m;
+}
+
+std::vector<E> fold_pieces(std::span<const EmbeddedTable> pieces, const E& r) {
+  std::vector<E> out = fold_to<E, F>(pieces[0].table, r);
+  if (pieces.size() == 1 && pieces[0].coef == E::one()) return out;
+  for (E& x : out) x *= pieces[0].coef;
+  for (size_t i = 1; i < pieces.size(); ++i) add_scaled(out, fold_to<E, F>(pieces[i].table, r), pieces[i].coef);
+  return out;
+}
+
+// The mask lines of a hiding statement: for each masked group g, sum over its terms c on hiding
+// polynomials of coef_c (P^_j(1, u_c) - P^_j(0, u_c)), u_c the term's opened point; all points of
+// one polynomial in one pass (contractions of the two halves).
+std::vector<E> mask_lines(const Statement& st, std::span<const CommittedPolynomials* const> committed) {
+  std::vector<E> lines(st.masked_groups.size());
+  for (const PolyRef& ref : st.polys) {
+    const CommittedPolynomials& com = *committed[ref.commitment];
+    if (!com.commitment().hiding) continue;
+    std::vector<size_t> terms;
+    std::vector<std::vector<E>> points;
+    for (size_t c = 0; c < st.claims.size(); ++c)
+      if (st.claims[c].poly == ref) {
+        terms.push_back(c);
+        points.push_back(st.claims[c].point);
+      }
+    // P^(1, .) - P^(0, .), from the two halves of the masked table.
+    const std::span<const F> table = com.table(ref.poly);
+    const size_t half = table.size() / 2;
+    const EmbeddedTable difference[2] = {{table.subspan(half), E::one()}, {table.first(half), E::from_i64(-1)}};
+    const HeadContraction head(detail::opened_vars(com.commitment()), kFoldingVars, difference, points,
+                               std::vector<E>(points.size(), E::one()));
+    for (size_t t = 0; t < terms.size(); ++t) {
+      const size_t c = terms[t];
+      const size_t i = static_cast<size_t>(
+          std::lower_bound(st.masked_groups.begin(), st.masked_groups.end(), st.claim_group[c]) - st.masked_groups.begin());
+      lines[i] += st.claim_coef[c] * head.weighted_sum(t);
+    }
+  }
+  return lines;
+}
+
+// The batching weight of each claim term: beta of its group times its coefficient in the group.
+std::vector<E> batching_coefficients(const Statement& st, const std::vector<E>& beta) {
+  std::vector<E> out(st.claims.size());
+  for (size_t c = 0; c < out.size(); ++c) out[c] = beta[st.claim_group[c]] * st.claim_coef[c];
+  return out;
+}
+
+// Batching sum-check (prover) over sum_x sum_j P'_j(x) W_j(x), W_j = sum_{c on j} coef_c eq(z_c, .)
+// (coef from batching_coefficients; values[c] = P_j(z_c), known to the prover also for the terms
+// of sum claims): returns r; fills the proof's batching messages and P_j(r). While k < s_j the
+// term's padded points are 0 at x_k, so it is prefactor * claimed_sum * (1 - x_k) (at 0, 1, 2:
+// s, 0, -s) and the prefactor gains (1 - r_k). Then its first H_j rounds run on contractions
+// (batching_head_vars), and the rest on its own tables, the base table read directly when H_j = 0
+// (fold_to).
+std::vector<E> prove_batching(const Statement& st, const std::vector<E>& coef, const std::vector<E>& values,
+                              std::span<const CommittedPolynomials* const> committed, const E& mask_alpha,
+                              Transcript& t, OpeningProof& proof) {
   const uint32_t n = st.num_vars;
   struct Term {
     uint32_t shift;             // leading variables P'_j does not depend on
-    std::span<const F> base;    // P_j as committed
+    std::vector<EmbeddedTable> base;  // P_j (opened_pieces)
     std::optional<HeadContraction> head;  // while its head variables are being bound
     std::vector<E> head_challenges;
     std::vector<E> table;       // P_j with its leading variables bound (empty before)
@@ -700,20 +871,20 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
   for (size_t c = 0; c < st.claims.size(); ++c) {
     const size_t j = index_of(st.polys, st.claims[c].poly);
     claims_of[j].push_back(c);
-    terms[j].claimed_sum += beta[c] * st.claims[c].value;
+    terms[j].claimed_sum += coef[c] * values[c];
   }
   for (size_t j = 0; j < st.polys.size(); ++j) {
     Term& term = terms[j];
-    term.base = committed[st.polys[j].commitment]->table(st.polys[j].poly);
-    const auto m = static_cast<uint32_t>(std::countr_zero(term.base.size()));
+    term.base = opened_pieces(*committed[st.polys[j].commitment], st.polys[j].poly, mask_alpha);
+    const size_t size = term.base[0].table.size();
+    const auto m = static_cast<uint32_t>(std::countr_zero(size));
     term.shift = n - m;
-    const ClaimWeight claims = merged_claims(st, claims_of[j], beta);
+    const ClaimWeight claims = merged_claims(st, claims_of[j], coef);
     const uint32_t head_vars = batching_head_vars(m, claims);
     if (head_vars > 0) {
-      const EmbeddedTable whole[1] = {{term.base, E::one()}};
-      term.head.emplace(m, head_vars, whole, claims.points, claims.coefs);
+      term.head.emplace(m, head_vars, term.base, claims.points, claims.coefs);
     } else {
-      term.weight = weight_table(term.base.size(), claims);
+      term.weight = weight_table(size, claims);
     }
   }
   std::vector<E> r;
@@ -726,7 +897,7 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
         msg.at2 -= s;
       } else {
         const SumcheckMessage m = term.head            ? term.head->round()
-                                  : term.table.empty() ? product_round<F>(term.base, term.weight)
+                                  : term.table.empty() ? pieces_round(term.base, term.weight)
                                                        : product_round<E>(term.table, term.weight);
         msg.at0 += term.prefactor * m.at0;
         msg.at1 += term.prefactor * m.at1;
@@ -745,14 +916,13 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
         head.bind(rk);
         term.head_challenges.push_back(rk);
         if (term.head_challenges.size() == head.head_vars) {
-          const EmbeddedTable whole[1] = {{term.base, E::one()}};
-          term.table = head.fold(whole, term.head_challenges);
+          term.table = head.fold(term.base, term.head_challenges);
           term.weight = head.folded_weight();
           term.head.reset();
         }
       } else {
         if (term.table.empty()) {
-          term.table = fold_to<E, F>(term.base, rk);
+          term.table = fold_pieces(term.base, rk);
         } else {
           fold_in_place(term.table, rk);
         }
@@ -760,7 +930,8 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
       }
     }
   }
-  for (const Term& term : terms) proof.batched_values.push_back(term.table.empty() ? E(term.base[0]) : term.table[0]);
+  for (const Term& term : terms)
+    proof.batched_values.push_back(term.table.empty() ? evaluate_pieces(term.base, {}) : term.table[0]);
   t.absorb_all<E>("pcs/batched values", proof.batched_values);
   return r;
 }
@@ -769,20 +940,37 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& beta,
 
 Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
                           std::span<const EvalClaim> claims, Transcript& transcript) {
-  return detail::open_tampered(params, committed, claims, transcript, detail::MessageTamper{});
+  return detail::open_tampered(params, committed, claims, {}, transcript, detail::MessageTamper{});
+}
+
+Result<OpeningProof> open(const Params& params, std::span<const CommittedPolynomials* const> committed,
+                          std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                          Transcript& transcript) {
+  return detail::open_tampered(params, committed, claims, sum_claims, transcript, detail::MessageTamper{});
 }
 
 Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const CommittedPolynomials* const> committed,
-                                           std::span<const EvalClaim> claims, Transcript& transcript,
-                                           const MessageTamper& tamper) {
+                                           std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims,
+                                           Transcript& transcript, const MessageTamper& tamper) {
   std::vector<Commitment> commitments;
   for (const auto* c : committed) commitments.push_back(c->commitment());
-  auto analyzed = detail::analyze(params, commitments, claims);
+  auto analyzed = detail::analyze(params, commitments, claims, sum_claims);
   if (!analyzed) return fail(analyzed.error());
-  const Statement& st = *analyzed;
-  absorb_statement(transcript, params, commitments, claims);
+  Statement& st = *analyzed;
+  absorb_statement(transcript, params, commitments, claims, sum_claims);
 
   OpeningProof proof;
+  // Hiding commitments: the mask variable y' of each P^ is bound to alpha' before anything else
+  // is sent; from here on the claims are on g = P^(alpha', .) (docs/pcs.md, "Zero knowledge").
+  E mask_alpha;
+  if (st.hiding) {
+    proof.mask_lines = mask_lines(st, committed);
+    if (tamper.mask_lines) tamper.mask_lines(proof.mask_lines);
+    mask_alpha = mask_fold(transcript, proof.mask_lines);
+    if (st.mask_fold_pow_bits > 0) proof.mask_fold_pow_nonce = grind(pow_seed(transcript), st.mask_fold_pow_bits);
+    transcript.absorb_u64("pcs/mask fold pow nonce", proof.mask_fold_pow_nonce);
+    ZK_TRY(detail::fold_mask_claims(st, proof.mask_lines, mask_alpha));
+  }
   const uint32_t n = st.num_vars;
   std::vector<E> mu;
   std::vector<std::vector<E>> weight_points;  // round-0 weight: sum_t weight_coefs[t] eq(weight_points[t], .)
@@ -795,8 +983,18 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       for (size_t j = 0; j < mu.size(); ++j) sigma += weight_coefs[t] * mu[j] * st.grid_values[j * st.points.size() + t];
     weight_points = st.points;
   } else {
-    const auto beta = combination(transcript, "pcs/batch points", st.claims.size());
-    weight_points.push_back(prove_batching(st, beta, committed, transcript, proof));
+    // The terms' values (a sum claim's terms have none in the statement).
+    std::vector<E> values;
+    for (size_t c = 0; c < st.claims.size(); ++c) {
+      const EvalClaim& claim = st.claims[c];
+      values.push_back(st.is_sum_term(c) ? evaluate_pieces(opened_pieces(*committed[claim.poly.commitment],
+                                                                         claim.poly.poly, mask_alpha),
+                                                           claim.point)
+                                         : claim.value);
+    }
+    const auto beta = combination(transcript, "pcs/batch points", st.group_value.size());
+    weight_points.push_back(
+        prove_batching(st, batching_coefficients(st, beta), values, committed, mask_alpha, transcript, proof));
     weight_coefs.push_back(E::one());
     mu = combination(transcript, "pcs/combine polys", st.polys.size());
     for (size_t j = 0; j < mu.size(); ++j) sigma += mu[j] * proof.batched_values[j];
@@ -805,7 +1003,8 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
   // f = sum_j mu_j P'_j, kept as its terms until the first fold.
   std::vector<EmbeddedTable> f_terms;
   for (size_t j = 0; j < st.polys.size(); ++j)
-    f_terms.push_back({committed[st.polys[j].commitment]->table(st.polys[j].poly), mu[j]});
+    for (const EmbeddedTable& piece : opened_pieces(*committed[st.polys[j].commitment], st.polys[j].poly, mask_alpha))
+      f_terms.push_back({piece.table, mu[j] * piece.coef});
   std::vector<E> f;
   std::vector<E> w;
 
@@ -940,12 +1139,13 @@ Status check_shape(const Statement& st, std::span<const Commitment> commitments,
     if (i == 0 ? rp.base_openings.size() != st.opened.size() : !rp.base_openings.empty())
       return fail("pcs: proof shape: commitment openings");
     for (size_t c = 0; c < rp.base_openings.size(); ++c)
-      if (rp.base_openings[c].values.size() % (size_t{commitments[st.opened[c]].num_polys} * kLeafWidth) != 0)
+      if (rp.base_openings[c].values.size() % detail::leaf_size(commitments[st.opened[c]]) != 0)
         return fail("pcs: proof shape: leaf width");
     if (rp.openings.values.size() % kLeafWidth != 0) return fail("pcs: proof shape: leaf width");
   }
   if (proof.final_table.size() != (size_t{1} << st.final_vars) || proof.final_sumcheck.size() != st.final_vars)
     return fail("pcs: proof shape: final polynomial");
+  if (proof.mask_lines.size() != st.masked_groups.size()) return fail("pcs: proof shape: mask lines");
   return {};
 }
 
@@ -953,11 +1153,24 @@ Status check_shape(const Statement& st, std::span<const Commitment> commitments,
 
 Status verify(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
               const OpeningProof& proof, Transcript& transcript) {
-  auto analyzed = detail::analyze(params, commitments, claims);
+  return verify(params, commitments, claims, {}, proof, transcript);
+}
+
+Status verify(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
+              std::span<const SumClaim> sum_claims, const OpeningProof& proof, Transcript& transcript) {
+  auto analyzed = detail::analyze(params, commitments, claims, sum_claims);
   if (!analyzed) return fail(analyzed.error());
-  const Statement& st = *analyzed;
+  Statement& st = *analyzed;
   ZK_TRY(check_shape(st, commitments, proof));
-  absorb_statement(transcript, params, commitments, claims);
+  absorb_statement(transcript, params, commitments, claims, sum_claims);
+  E mask_alpha;
+  if (st.hiding) {
+    mask_alpha = mask_fold(transcript, proof.mask_lines);
+    if (st.mask_fold_pow_bits > 0 && !pow_valid(pow_seed(transcript), st.mask_fold_pow_bits, proof.mask_fold_pow_nonce))
+      return fail("pcs: mask folding proof of work invalid");
+    transcript.absorb_u64("pcs/mask fold pow nonce", proof.mask_fold_pow_nonce);
+    ZK_TRY(detail::fold_mask_claims(st, proof.mask_lines, mask_alpha));
+  }
   const uint32_t n = st.num_vars;
 
   auto sumcheck_step = [&](const SumcheckMessage& msg, E& sigma, std::string_view label, E& challenge) -> Status {
@@ -980,9 +1193,10 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     }
   } else {
     const auto& all = st.claims;
-    const auto beta = combination(transcript, "pcs/batch points", all.size());
+    const auto beta = combination(transcript, "pcs/batch points", st.group_value.size());
+    const std::vector<E> coef = batching_coefficients(st, beta);
     E claimed;
-    for (size_t c = 0; c < all.size(); ++c) claimed += beta[c] * all[c].value;
+    for (size_t g = 0; g < st.group_value.size(); ++g) claimed += beta[g] * st.group_value[g];
     std::vector<E> r(n);
     for (uint32_t k = 0; k < n; ++k)
       ZK_TRY(sumcheck_step(proof.batching_sumcheck[k], claimed, "pcs/batch round", r[k]));
@@ -990,7 +1204,7 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     E expected;
     for (size_t c = 0; c < all.size(); ++c) {
       const size_t shift = n - all[c].point.size();
-      E factor = beta[c] * eq_eval<E>(all[c].point, std::span<const E>(r).subspan(shift));
+      E factor = coef[c] * eq_eval<E>(all[c].point, std::span<const E>(r).subspan(shift));
       for (size_t k = 0; k < shift; ++k) factor *= E::one() - r[k];
       expected += factor * proof.batched_values[index_of(st.polys, all[c].poly)];
     }
@@ -1029,9 +1243,9 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
     if (i == 0) {
       for (size_t c = 0; c < st.opened.size(); ++c) {
         const Commitment& com = commitments[st.opened[c]];
-        const size_t depth = detail::padded_vars(com.num_vars) + com.rate_bits - kFoldingVars;
+        const size_t depth = detail::opened_vars(com) + com.rate_bits - kFoldingVars;
         const auto leaves = small_leaves(queries, uint64_t{1} << depth);
-        const size_t width = size_t{com.num_polys} * kLeafWidth;
+        const size_t width = detail::leaf_size(com);
         const auto& opening = rp.base_openings[c];
         if (opening.values.size() != leaves.size() * width) return fail("pcs: wrong number of opened leaves");
         std::vector<Digest> hashes;
@@ -1040,13 +1254,20 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
         if (auto s = verify_multiproof(com.root, depth, as_sizes(leaves), hashes, opening.nodes); !s)
           return fail("pcs: round 0: " + s.error());
         for (size_t q = 0; q < queries.size(); ++q) {
-          const EmbeddedLeaf where = embedded_leaf(queries[q], n, com.rate_bits, com.num_vars);
+          const EmbeddedLeaf where = embedded_leaf(queries[q], n, com.rate_bits, detail::opened_vars(com));
           const size_t l = static_cast<size_t>(std::lower_bound(leaves.begin(), leaves.end(), where.leaf) - leaves.begin());
           for (uint32_t j = 0; j < com.num_polys; ++j) {
             const size_t poly = index_of(st.polys, PolyRef{st.opened[c], j});
             if (poly == st.polys.size() || st.polys[poly] != PolyRef{st.opened[c], j}) continue;
-            const F* values = opening.values.data() + l * width + j * kLeafWidth;
-            for (size_t k = 0; k < kLeafWidth; ++k) coset_values[q * kLeafWidth + k] += mu[poly] * values[where.entry(k)];
+            std::array<E, kLeafWidth> coset;
+            if (com.hiding) {
+              coset = masked_coset(std::span<const F>(opening.values).subspan(l * width + j * 2 * kLeafWidth, 2 * kLeafWidth),
+                                   domain_point(static_cast<uint32_t>(depth) + 5, where.leaf), mask_alpha);
+            } else {
+              const F* values = opening.values.data() + l * width + j * kLeafWidth;
+              for (size_t k = 0; k < kLeafWidth; ++k) coset[k] = E(values[k]);
+            }
+            for (size_t k = 0; k < kLeafWidth; ++k) coset_values[q * kLeafWidth + k] += mu[poly] * coset[where.entry(k)];
           }
         }
       }
@@ -1104,9 +1325,14 @@ Status verify(const Params& params, std::span<const Commitment> commitments, std
 
 Status verify_bytes(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
                     std::span<const uint8_t> bytes, Transcript& transcript) {
-  auto proof = OpeningProof::deserialize(bytes, params, commitments, claims);
+  return verify_bytes(params, commitments, claims, {}, bytes, transcript);
+}
+
+Status verify_bytes(const Params& params, std::span<const Commitment> commitments, std::span<const EvalClaim> claims,
+                    std::span<const SumClaim> sum_claims, std::span<const uint8_t> bytes, Transcript& transcript) {
+  auto proof = OpeningProof::deserialize(bytes, params, commitments, claims, sum_claims);
   if (!proof) return fail(proof.error());
-  return verify(params, commitments, claims, *proof, transcript);
+  return verify(params, commitments, claims, sum_claims, *proof, transcript);
 }
 
 }  // namespace zk::pcs

@@ -4,11 +4,19 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "zkml/layout.hpp"
+#include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
 
 namespace zk::zkml {
+
+// Binds `var` to the value of a Result expression, or returns its error.
+#define ZK_GET(var, expr)                        \
+  auto var##_result = (expr);                    \
+  if (!var##_result) return fail(var##_result.error()); \
+  auto var = *var##_result
 
 namespace {
 
@@ -18,6 +26,10 @@ using model::LayerOp;
 // |W'(j, n)| = |W(j, n)| |M_n| < 2^20 2^40 and |b'(n)| < 2^62 (extract_spec refuses more).
 constexpr int64_t kMaxScaledWeight = int64_t{1} << 60;
 constexpr int64_t kMaxScaledBias = int64_t{1} << 62;
+
+constexpr const char* kProvableOps =
+    "only MatMul/Gemm, Conv, MaxPool, AveragePool, Add/Sub/Mul, division by a constant, Relu, PRelu, "
+    "table functions, Reshape/Flatten, Transpose, Concat, Pad, Slice and Gather are";
 
 Error not_provable(const IntLayer& layer, const std::string& why) {
   return fail("layer '" + layer.name + "' (" + model::layer_op_name(layer.op) + " from " + layer.source_op +
@@ -29,19 +41,11 @@ __extension__ typedef __int128 i128;
 
 u128 magnitude(int64_t v) { return v < 0 ? u128(0) - u128(static_cast<i128>(v)) : u128(v); }
 
-// Static bounds of one layer (docs/zkml.md, "Why nothing wraps"): A = max_n |M_n| (sum_j |W(j,n)|
-// in_bound + |bias_n|) bounds |acc'|; |t| <= (A + 2^(k-1)) / 2^k; the slacks lie below
+// Static bounds of one requantizing layer (docs/zkml.md, "Why nothing wraps"): acc_bound bounds
+// |acc'| (weights and multipliers included); |t| <= (A + 2^(k-1)) / 2^k; the slacks lie below
 // 2^slack_bits with 2^slack_bits > t_max + Q; and A + 2^(k-1) + (Q + 2^slack_bits + 1) 2^k < p, so
 // the requantization identity over F is one over the integers.
-Status bound_layer(const IntLayer& source, DenseLayer& layer, const std::vector<int64_t>& w,
-                   const std::vector<int64_t>& b, int64_t in_bound, int64_t q) {
-  u128 acc_bound = 0;
-  for (uint32_t n = 0; n < layer.out_features; ++n) {
-    u128 sum = magnitude(b[n]);
-    for (uint32_t j = 0; j < layer.in_features; ++j)
-      sum += magnitude(w[size_t{j} * layer.out_features + n]) * u128(in_bound);
-    acc_bound = std::max(acc_bound, sum);  // W', b' already carry M_n
-  }
+Status bound_layer(const IntLayer& source, Layer& layer, u128 acc_bound, int64_t q) {
   const u128 two_k = u128(1) << layer.shift;
   if (acc_bound >= (u128(1) << 62))
     return not_provable(source, "the accumulator bound exceeds 2^62");
@@ -54,6 +58,227 @@ Status bound_layer(const IntLayer& source, DenseLayer& layer, const std::vector<
   return {};
 }
 
+// max_n (sum_j |W'(j, n)| in_bound + |b'(n)|) over output units n; W' holds `rows` values per unit
+// at stride `row_stride` starting at n * unit_stride.
+u128 accumulator_bound(const std::vector<int64_t>& w, const std::vector<int64_t>& b, size_t units, size_t rows,
+                       size_t unit_stride, size_t row_stride, int64_t in_bound) {
+  u128 bound = 0;
+  for (size_t n = 0; n < units; ++n) {
+    u128 sum = magnitude(b[n]);
+    for (size_t j = 0; j < rows; ++j) sum += magnitude(w[n * unit_stride + j * row_stride]) * u128(in_bound);
+    bound = std::max(bound, sum);
+  }
+  return bound;
+}
+
+// The per-example C x H x W shape of a tensor of shape [batch, ...]: [B] -> 1 x 1 x 1,
+// [B, K] -> K x 1 x 1, [B, C, L] -> C x 1 x L, [B, C, H, W, ...] -> C x H x (W ...).
+std::optional<TensorShape> example_shape(const model::Shape& shape) {
+  for (size_t d = 1; d < shape.size(); ++d)
+    if (shape[d] <= 0 || shape[d] > kMaxFeatures) return std::nullopt;
+  auto u = [&](size_t d) { return static_cast<uint32_t>(shape[d]); };
+  TensorShape out;
+  if (shape.size() == 1) {
+    out = {1, 1, 1};
+  } else if (shape.size() == 2) {
+    out = {u(1), 1, 1};
+  } else if (shape.size() == 3) {
+    out = {u(1), 1, u(2)};
+  } else {
+    // Rank 4: C x H x W; higher ranks fold the trailing axes into W (only elementwise and
+    // data-movement layers accept those: spatial layers check their input's exact shape).
+    uint64_t w = 1;
+    for (size_t d = 3; d < shape.size(); ++d) w *= static_cast<uint64_t>(shape[d]);
+    if (w > kMaxFeatures) return std::nullopt;
+    out = {u(1), u(2), static_cast<uint32_t>(w)};
+  }
+  if (out.size() > kMaxFeatures) return std::nullopt;
+  return out;
+}
+
+// Window axes of a Conv/pool layer whose output is `out`. For a maximum, every output position's
+// window must reach into the input (a maximum over no value is undefined; sums over none are 0).
+Result<std::pair<WindowAxis, WindowAxis>> window_axes(const IntLayer& source, const TensorShape& in,
+                                                      const TensorShape& out) {
+  const model::Window& w = source.window;
+  auto axis = [](int64_t k, int64_t s, int64_t d, int64_t pad) {
+    return WindowAxis{static_cast<uint32_t>(k), static_cast<uint32_t>(s), static_cast<uint32_t>(d),
+                      static_cast<uint32_t>(pad)};
+  };
+  for (int64_t v : {w.kernel_h, w.kernel_w, w.stride_h, w.stride_w, w.dilation_h, w.dilation_w})
+    if (v < 1 || v > 1024) return not_provable(source, "window parameters out of range");
+  for (int64_t v : {w.pad_top, w.pad_left, w.pad_bottom, w.pad_right})
+    if (v < 0 || v > 1023) return not_provable(source, "window parameters out of range");
+  const WindowAxis h = axis(w.kernel_h, w.stride_h, w.dilation_h, w.pad_top);
+  const WindowAxis x = axis(w.kernel_w, w.stride_w, w.dilation_w, w.pad_left);
+  if (w.out_h != out.h || w.out_w != out.w) return not_provable(source, "window output size mismatch");
+  if (source.op == LayerOp::MaxPool)
+    for (const detail::Axis& a : {detail::Axis{h, in.h, out.h}, detail::Axis{x, in.w, out.w}})
+      if (!a.every_window_reaches_input()) return not_provable(source, "a window lies entirely in the padding");
+  return std::pair{h, x};
+}
+
+// A data-movement layer as a source map: the op runs on index tensors (input k holds o_k + i + 1 at
+// its value i, o_k the sizes of the inputs before it, one example), so each output value names the
+// input value it copies, or 0 for a constant pad value. The batch axis must not move.
+template <class ShapeOf, class Low, class High>
+Result<Layer> rewire_layer(const model::IntModel& model, const IntLayer& layer, const std::vector<int32_t>& source,
+                           ShapeOf shape_of, Low lo_of, High hi_of) {
+  Layer out;
+  out.kind = LayerKind::rewire;
+  out.name = layer.name;
+  out.scale = layer.scale;
+  const auto shape = example_shape(layer.shape);
+  if (!shape) return not_provable(layer, "unsupported tensor shape");
+  out.out = *shape;
+  std::vector<model::IntTensor> indices;
+  uint64_t offset = 0;
+  out.lo = std::numeric_limits<int64_t>::max();
+  out.hi = std::numeric_limits<int64_t>::min();
+  for (int in : layer.inputs) {
+    const auto& producer = model.layers[static_cast<size_t>(in)];
+    const int32_t from = source[static_cast<size_t>(in)];
+    model::IntTensor t{producer.shape, {}};
+    t.shape[0] = 1;
+    const auto count = static_cast<uint64_t>(model::numel(t.shape));
+    if (count != shape_of(from).size()) return not_provable(layer, "input size does not match the layer it reads");
+    for (uint64_t i = 0; i < count; ++i) t.data.push_back(static_cast<int64_t>(offset + i + 1));
+    offset += count;
+    if (offset >= kMaxFeatures) return not_provable(layer, "inputs too large");
+    indices.push_back(std::move(t));
+    out.inputs.push_back(from);
+    out.lo = std::min(out.lo, lo_of(from));
+    out.hi = std::max(out.hi, hi_of(from));
+  }
+  out.in = shape_of(out.inputs[0]);
+  const size_t rank = indices[0].shape.size();
+  model::IntTensor mapped;
+  switch (layer.op) {
+    case LayerOp::Transpose:
+      if (layer.perm.empty() || layer.perm[0] != 0) return not_provable(layer, "a transpose must keep the batch axis first");
+      mapped = model::transpose(indices[0], layer.perm);
+      break;
+    case LayerOp::Concat: {
+      if (layer.axis <= 0) return not_provable(layer, "concatenation along the batch axis");
+      std::vector<const model::IntTensor*> parts;
+      for (const auto& t : indices) parts.push_back(&t);
+      mapped = model::concat(parts, layer.axis);
+      break;
+    }
+    case LayerOp::Pad:
+      if (layer.pads.size() != 2 * rank || layer.pads[0] != 0 || layer.pads[rank] != 0)
+        return not_provable(layer, "padding along the batch axis");
+      mapped = model::pad(indices[0], layer.pads, layer.pad_mode, int64_t{0});
+      out.pad_value = layer.pad_value;
+      break;
+    case LayerOp::Slice: {
+      if (layer.starts.size() != rank || layer.steps.size() != rank || layer.starts[0] != 0 || layer.steps[0] != 1 ||
+          layer.shape[0] != model.layers[static_cast<size_t>(layer.inputs[0])].shape[0])
+        return not_provable(layer, "slicing along the batch axis");
+      model::Shape one = layer.shape;
+      one[0] = 1;
+      mapped = model::slice(indices[0], layer.starts, layer.steps, one);
+      break;
+    }
+    default:
+      if (layer.axis <= 0) return not_provable(layer, "gathering along the batch axis");
+      mapped = model::gather(indices[0], layer.axis, layer.indices, layer.index_shape);
+      break;
+  }
+  if (mapped.data.size() != out.out.size()) return not_provable(layer, "output size mismatch");
+  for (int64_t v : mapped.data) {
+    out.source_map.push_back(static_cast<uint32_t>(v));
+    if (v == 0) {
+      out.lo = std::min(out.lo, out.pad_value);
+      out.hi = std::max(out.hi, out.pad_value);
+    }
+  }
+  return out;
+}
+
+struct ExtractedLayer {
+  Layer layer;
+  std::vector<int64_t> weights, biases;  // per-example constants (row-major over the output)
+};
+
+// Add/Sub (acc = sum_i m_i x_i + bias) and Mul (acc = x_0 x_1 or x_0 c, + bias) layers of the quantized
+// model, with the requantization multiplier M folded in: a_i = M m_i, b' = M bias, c' = M c
+// (two activations keep M as the product's coefficient). Activations must have the output's
+// shape (no broadcasting between them); constants broadcast over the example.
+template <class ShapeOf, class Low, class High>
+Result<ExtractedLayer> elementwise_layer(const IntLayer& layer, const ModelSpec& spec,
+                                         const std::vector<int32_t>& source, ShapeOf shape_of, Low lo_of,
+                                         High hi_of) {
+  ExtractedLayer e;
+  Layer& out = e.layer;
+  out.kind = layer.op == LayerOp::Add ? LayerKind::add : LayerKind::mul;
+  out.name = layer.name;
+  out.scale = layer.scale;
+  const auto shape = example_shape(layer.shape);
+  if (!shape) return not_provable(layer, "unsupported tensor shape");
+  out.out = *shape;
+  const auto& rq = layer.requant;
+  if (!layer.requantizes || rq.per_element || rq.multipliers.size() != 1 || rq.shift < 1 || rq.shift > 62 ||
+      rq.lo >= rq.hi || rq.lo > 0 || rq.hi < 0 || rq.hi - rq.lo >= (int64_t{1} << kLimbBits))
+    return not_provable(layer, "unsupported requantization parameters");
+  const int64_t m = rq.multipliers[0];
+  if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40)) return not_provable(layer, "requantization multiplier out of range");
+  out.shift = static_cast<uint32_t>(rq.shift);
+  out.lo = rq.lo;
+  out.hi = rq.hi;
+  std::vector<u128> bounds;
+  for (int in : layer.inputs) {
+    const int32_t from = source[static_cast<size_t>(in)];
+    if (!(shape_of(from) == out.out)) return not_provable(layer, "its inputs must have the output's shape");
+    out.inputs.push_back(from);
+    bounds.push_back(u128(std::max(std::abs(lo_of(from)), std::abs(hi_of(from)))));
+  }
+  out.in = out.out;
+  // A constant operand broadcast over one example, as row-major values over the output.
+  auto per_example = [&](const model::IntTensor& t, int64_t scale) -> Result<std::vector<int64_t>> {
+    model::Shape one = layer.shape;
+    one[0] = 1;
+    const auto offsets = model::broadcast_offsets(t.shape, one);
+    std::vector<int64_t> values;
+    for (int64_t o : offsets) {
+      const i128 v = static_cast<i128>(t.data[static_cast<size_t>(o)]) * scale;
+      if (v >= (i128{1} << 60) || v <= -(i128{1} << 60)) return not_provable(layer, "constant out of range");
+      values.push_back(static_cast<int64_t>(v));
+    }
+    return values;
+  };
+  u128 acc_bound = 0;
+  if (out.kind == LayerKind::add) {
+    for (size_t i = 0; i < layer.inputs.size(); ++i) {
+      const i128 a = static_cast<i128>(layer.input_multipliers[i]) * m;
+      if (a == 0 || a >= (i128{1} << 40) || a <= -(i128{1} << 40)) return not_provable(layer, "input multiplier out of range");
+      out.multipliers.push_back(static_cast<int64_t>(a));
+      acc_bound += magnitude(static_cast<int64_t>(a)) * bounds[i];
+    }
+  } else if (layer.inputs.size() == 2) {
+    out.multipliers = {m};
+    acc_bound = magnitude(m) * bounds[0] * bounds[1];
+  } else {
+    out.multipliers = {m};
+    out.constant_factor = true;
+    ZK_GET(c, per_example(layer.weights, m));
+    u128 largest = 0;
+    for (int64_t v : c) largest = std::max(largest, magnitude(v));
+    acc_bound = largest * bounds[0];
+    e.weights = std::move(c);
+  }
+  if (!layer.bias.data.empty()) {  // the quantizer broadcasts it over the whole output
+    ZK_GET(b, per_example(layer.bias, m));
+    out.constant_term = true;
+    u128 largest = 0;
+    for (int64_t v : b) largest = std::max(largest, magnitude(v));
+    acc_bound += largest;
+    e.biases = std::move(b);
+  }
+  ZK_TRY(bound_layer(layer, out, acc_bound, spec.input_bound));
+  return e;
+}
+
 }  // namespace
 
 Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::vector<int64_t>>* weights,
@@ -64,89 +289,307 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   if (model.layers.empty() || model.layers[0].op != LayerOp::Input || model.input_layers[0] != 0)
     return fail("zkml: the first layer must be the model input");
   for (const IntLayer& layer : model.layers)
-    if (layer.op != LayerOp::Input && layer.op != LayerOp::MatMul && layer.op != LayerOp::Relu)
-      return not_provable(layer, "only MatMul/Gemm and Relu are");
+    switch (layer.op) {
+      case LayerOp::Input: case LayerOp::MatMul: case LayerOp::Conv: case LayerOp::Relu:
+      case LayerOp::MaxPool: case LayerOp::SumPool: case LayerOp::Rescale: case LayerOp::Reshape:
+      case LayerOp::Lookup: case LayerOp::PRelu: case LayerOp::Add: case LayerOp::Mul:
+      case LayerOp::Transpose: case LayerOp::Concat: case LayerOp::Pad: case LayerOp::Slice: case LayerOp::Gather:
+        break;
+      default:
+        return not_provable(layer, kProvableOps);
+    }
   ModelSpec spec;
   spec.bits = model.bits;
   spec.input_bound = (int64_t{1} << (model.bits - 1)) - 1;
   const IntLayer& input = model.layers[0];
-  if (input.shape.size() != 2 || input.shape[1] <= 0 || input.shape[1] > kMaxFeatures)
-    return not_provable(input, "the input must have shape [batch, features]");
-  spec.input_features = static_cast<uint32_t>(input.shape[1]);
+  const auto input_shape = example_shape(input.shape);
+  if (!input_shape) return not_provable(input, "the input must have shape [batch, features], [batch, C, L] or [batch, C, H, W]");
+  spec.input = *input_shape;
   spec.input_scale = input.scale;
   std::vector<std::vector<int64_t>> w_all, b_all;
-  int head = 0;  // the layer whose output the chain continues from
-  int64_t in_bound = spec.input_bound;
-  for (size_t i = 1; i < model.layers.size(); ++i) {
+  // The graph: source[i] = the spec layer holding IntLayer i's values (-1: the model input;
+  // Reshape and fused ReLUs alias their input). A ReLU may only be fused into a layer nothing
+  // else reads: uses[r] counts the readers of IntLayer r's values (through Reshapes).
+  std::vector<int32_t> source(model.layers.size(), -1);
+  std::vector<size_t> alias(model.layers.size()), uses(model.layers.size(), 0), created_by;
+  for (size_t i = 0; i < model.layers.size(); ++i) {
     const IntLayer& layer = model.layers[i];
-    if (layer.inputs.size() != 1 || layer.inputs[0] != head)
-      return not_provable(layer, "only a chain of MatMul/Gemm (+ Relu) layers on one input is supported");
-    if (layer.op == LayerOp::Relu) {
-      if (spec.layers.empty() || spec.layers.back().relu)
-        return not_provable(layer, "a Relu must follow a MatMul/Gemm");
-      DenseLayer& dense = spec.layers.back();
-      dense.relu = true;
-      dense.name += "+" + layer.name;
-      // relu(clamp(t, lo, hi)) = clamp(t, max(lo, 0), hi) since hi >= 0; the bounds only shrink.
-      dense.lo = std::max<int64_t>(dense.lo, 0);
-      dense.scale = layer.scale;
-      head = static_cast<int>(i);
-      continue;
-    }
-    if (layer.op != LayerOp::MatMul) return not_provable(layer, "only MatMul/Gemm and Relu are");
-    const auto& ws = layer.weights.shape;
-    if (ws.size() != 2 || layer.shape.size() != 2 || ws[0] <= 0 || ws[1] <= 0 || ws[1] > kMaxFeatures)
-      return not_provable(layer, "the weights must be a constant [in, out] matrix");
-    const int64_t prev_features = spec.layers.empty() ? spec.input_features : spec.layers.back().out_features;
-    if (ws[0] != prev_features || layer.shape[1] != ws[1])
-      return not_provable(layer, "weight shape does not match its input");
-    if (!layer.requantizes) return not_provable(layer, "the layer does not requantize");
-    const auto& rq = layer.requant;
-    const auto out = static_cast<uint32_t>(ws[1]);
-    if (rq.per_element || rq.shift < 1 || rq.shift > 62 || rq.lo >= rq.hi || rq.lo > 0 || rq.hi < 0 ||
-        !(rq.multipliers.size() == 1 || (rq.multipliers.size() == out && rq.channel_axis == 1)))
-      return not_provable(layer, "unsupported requantization parameters");
-    if (rq.hi - rq.lo >= (int64_t{1} << kLimbBits)) return not_provable(layer, "clamp range wider than 16 bits");
-    const size_t bias_count = layer.bias.data.size();
-    if (bias_count != 0 && bias_count != 1 && bias_count != out)
-      return not_provable(layer, "the bias must be a scalar or one value per output");
-    DenseLayer dense;
-    dense.name = layer.name;
-    dense.in_features = static_cast<uint32_t>(ws[0]);
-    dense.out_features = out;
-    dense.shift = static_cast<uint32_t>(rq.shift);
-    dense.multipliers = rq.multipliers;
-    dense.lo = rq.lo;
-    dense.hi = rq.hi;
-    dense.scale = layer.scale;
-    for (int64_t m : dense.multipliers)
-      if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40))
-        return not_provable(layer, "requantization multiplier out of range");
-    std::vector<int64_t> w(layer.weights.data.size()), b(out, 0);
-    for (size_t j = 0; j < dense.in_features; ++j)
-      for (size_t n = 0; n < out; ++n) {
-        const int64_t v = layer.weights.data[j * out + n];
-        if (v <= -(int64_t{1} << 20) || v >= (int64_t{1} << 20)) return not_provable(layer, "weight out of range");
-        w[j * out + n] = v * dense.multiplier(n);
-      }
-    for (size_t n = 0; n < out; ++n) {
-      const int64_t v = bias_count == 0 ? 0 : layer.bias.data[bias_count == 1 ? 0 : n];
-      const i128 scaled = static_cast<i128>(v) * dense.multiplier(n);
-      if (scaled >= (i128{1} << 62) || scaled <= -(i128{1} << 62))
-        return not_provable(layer, "bias out of range");
-      b[n] = static_cast<int64_t>(scaled);
-    }
-    auto bounded = bound_layer(layer, dense, w, b, in_bound, spec.input_bound);
-    if (!bounded) return fail(bounded.error());
-    in_bound = std::max(std::abs(dense.lo), std::abs(dense.hi));
-    spec.layers.push_back(std::move(dense));
+    for (int in : layer.inputs)
+      if (in < 0 || static_cast<size_t>(in) >= i) return not_provable(layer, "inputs out of order");
+    alias[i] = layer.op == LayerOp::Reshape && layer.inputs.size() == 1 ? alias[static_cast<size_t>(layer.inputs[0])] : i;
+    if (layer.op != LayerOp::Reshape)
+      for (int in : layer.inputs) ++uses[alias[static_cast<size_t>(in)]];
+  }
+  auto shape_of = [&](int32_t s) { return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out; };
+  auto lo_of = [&](int32_t s) { return s < 0 ? -spec.input_bound : spec.layers[static_cast<size_t>(s)].lo; };
+  auto hi_of = [&](int32_t s) { return s < 0 ? spec.input_bound : spec.layers[static_cast<size_t>(s)].hi; };
+  auto add_layer = [&](size_t i, Layer layer, std::vector<int64_t> w, std::vector<int64_t> b) -> Status {
+    spec.layers.push_back(std::move(layer));
     w_all.push_back(std::move(w));
     b_all.push_back(std::move(b));
-    head = static_cast<int>(i);
+    created_by.push_back(i);
+    source[i] = static_cast<int32_t>(spec.layers.size() - 1);
     if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
+    return {};
+  };
+  for (size_t i = 1; i < model.layers.size(); ++i) {
+    const IntLayer& layer = model.layers[i];
+    const bool elementwise = layer.op == LayerOp::Add || layer.op == LayerOp::Mul;
+    const size_t max_inputs = layer.op == LayerOp::Concat ? kMaxRewireInputs : elementwise ? 2 : 1;
+    if (layer.inputs.empty() || layer.inputs.size() > max_inputs) return not_provable(layer, "unsupported number of inputs");
+    const auto src = static_cast<size_t>(layer.inputs[0]);
+    const int32_t from = source[src];
+    const TensorShape layout = shape_of(from);  // where the input's values are stored
+    if (layer.op == LayerOp::Reshape) {  // the data stays where it is; consumers read it by index
+      source[i] = from;
+      continue;
+    }
+    const int64_t in_lo = lo_of(from), in_hi = hi_of(from);
+    const int64_t in_bound = std::max(std::abs(in_lo), std::abs(in_hi));
+    if (layer.op == LayerOp::Relu && from >= 0 && uses[alias[src]] == 1) {
+      // relu(clamp(t, lo, hi)) = clamp(t, max(lo, 0), hi) since hi >= 0, and relu commutes with a
+      // window maximum, so a ReLU after [requantizing layer (, max_pool)] tightens that clamp;
+      // after a table layer it is folded into the table; anywhere else it is a table layer.
+      Layer* read = &spec.layers[static_cast<size_t>(from)];
+      Layer* target = read;
+      if (read->kind == LayerKind::max_pool) {
+        const auto pool_input = static_cast<size_t>(model.layers[created_by[static_cast<size_t>(from)]].inputs[0]);
+        const int32_t below = read->inputs[0];
+        target = below >= 0 && uses[alias[pool_input]] == 1 ? &spec.layers[static_cast<size_t>(below)] : nullptr;
+      }
+      if (target && !target->relu && (target->requantizes() || target->kind == LayerKind::table)) {
+        target->relu = true;
+        target->lo = std::max<int64_t>(target->lo, 0);
+        for (int64_t& v : target->table) v = std::max<int64_t>(v, 0);
+        read->name += "+" + layer.name;
+        if (read->kind == LayerKind::max_pool) read->lo = target->lo;
+        source[i] = from;
+        continue;
+      }
+    }
+    if (layer.op == LayerOp::Relu || layer.op == LayerOp::Lookup || layer.op == LayerOp::PRelu) {
+      // y = f_c(x) with f tabulated over the input range [in_lo, in_hi] exactly, one function per
+      // channel where a PRelu's slopes differ by channel (one where they are all equal).
+      Layer t;
+      t.kind = LayerKind::table;
+      t.name = layer.name;
+      t.inputs = {from};
+      t.in = t.out = layout;
+      t.scale = layer.scale;
+      t.relu = layer.op == LayerOp::Relu;
+      const int64_t range = in_hi - in_lo + 1;
+      const auto size = static_cast<int64_t>(layer.table.size());
+      if (layer.op == LayerOp::Lookup && (in_lo < layer.table_offset || in_hi >= layer.table_offset + size))
+        return not_provable(layer, "the table does not cover its input range");
+      std::vector<int64_t> slopes;  // PRelu: the slope multiplier of each channel of the layout
+      if (layer.op == LayerOp::PRelu) {
+        const model::Shape one_example = [&] { auto sh = layer.shape; sh[0] = 1; return sh; }();
+        const auto offsets = model::broadcast_offsets(layer.weights.shape, one_example);
+        const uint64_t plane = uint64_t{layout.h} * layout.w;
+        slopes.assign(layout.c, 0);
+        for (size_t j = 0; j < offsets.size(); ++j) {
+          const int64_t m = layer.weights.data[offsets[j]];
+          const size_t c = static_cast<size_t>(j / plane);
+          if (j % plane != 0 && slopes[c] != m) return not_provable(layer, "the slope varies within a channel");
+          slopes[c] = m;
+        }
+        if (std::all_of(slopes.begin(), slopes.end(), [&](int64_t m) { return m == slopes[0]; })) slopes.resize(1);
+        t.table_channels = static_cast<uint32_t>(slopes.size());
+      }
+      if (range * t.table_channels > kMaxTableEntries) return not_provable(layer, "the input range is too wide for a table");
+      t.table_offset = in_lo;
+      for (uint32_t c = 0; c < t.table_channels; ++c)
+        for (int64_t v = in_lo; v <= in_hi; ++v) {
+          int64_t f = 0;
+          if (layer.op == LayerOp::Relu) {
+            f = std::max<int64_t>(v, 0);
+          } else if (layer.op == LayerOp::Lookup) {
+            f = layer.table[static_cast<size_t>(v - layer.table_offset)];
+          } else if (v >= 0) {
+            f = v;
+          } else {
+            auto r = model::requantize(v, slopes[c], layer.requant.shift, layer.requant.lo, layer.requant.hi);
+            if (!r) return not_provable(layer, r.error());
+            f = *r;
+          }
+          if (f < -spec.input_bound || f > spec.input_bound) return not_provable(layer, "a table value is out of range");
+          t.table.push_back(f);
+        }
+      t.lo = std::min<int64_t>(0, *std::min_element(t.table.begin(), t.table.end()));
+      t.hi = std::max<int64_t>(0, *std::max_element(t.table.begin(), t.table.end()));
+      ZK_TRY(add_layer(i, std::move(t), {}, {}));
+      continue;
+    }
+    if (layer.op == LayerOp::Transpose || layer.op == LayerOp::Concat || layer.op == LayerOp::Pad ||
+        layer.op == LayerOp::Slice || layer.op == LayerOp::Gather) {
+      auto r = rewire_layer(model, layer, source, shape_of, lo_of, hi_of);
+      if (!r) return fail(r.error());
+      ZK_TRY(add_layer(i, std::move(*r), {}, {}));
+      continue;
+    }
+    if (elementwise) {
+      auto e = elementwise_layer(layer, spec, source, shape_of, lo_of, hi_of);
+      if (!e) return fail(e.error());
+      ZK_TRY(add_layer(i, std::move(e->layer), std::move(e->weights), std::move(e->biases)));
+      continue;
+    }
+    const auto in_logical = example_shape(model.layers[src].shape);
+    const auto out_shape = example_shape(layer.shape);
+    if (!in_logical || !out_shape) return not_provable(layer, "unsupported tensor shape");
+    Layer spec_layer;
+    spec_layer.name = layer.name;
+    spec_layer.inputs = {from};
+    spec_layer.out = *out_shape;
+    spec_layer.scale = layer.scale;
+    if (layer.op == LayerOp::MatMul) {
+      spec_layer.kind = LayerKind::dense;
+      spec_layer.in = layout;  // rows of W' follow the input's padded grid (Flatten is free)
+      if (layer.shape.size() != 2) return not_provable(layer, "only [batch, features] matrix products are");
+    } else {
+      // Spatial layers read the input as C x H x W: it must be stored that way. Only the model
+      // input may be re-laid out (the verifier evaluates it from the proof's values).
+      spec_layer.in = layout;
+      if (!(layout == *in_logical)) {
+        if (from >= 0 || !spec.layers.empty())
+          return not_provable(layer, "a Reshape between layers that changes the spatial layout is not provable yet");
+        spec.input = spec_layer.in = *in_logical;
+      }
+      if (layer.op == LayerOp::Rescale) {  // a 1 x 1 sum pooling: acc = x, requantized
+        if (!(spec_layer.out == spec_layer.in)) return not_provable(layer, "a rescaling changes the shape");
+      } else {
+        auto axes = window_axes(layer, spec_layer.in, spec_layer.out);
+        if (!axes) return fail(axes.error());
+        spec_layer.win_h = axes->first;
+        spec_layer.win_w = axes->second;
+      }
+      spec_layer.kind = layer.op == LayerOp::Conv      ? LayerKind::conv
+                        : layer.op == LayerOp::MaxPool ? LayerKind::max_pool
+                                                       : LayerKind::sum_pool;
+      if (spec_layer.kind != LayerKind::conv && spec_layer.out.c != spec_layer.in.c)
+        return not_provable(layer, "pooling changes the channel count");
+    }
+    if (spec_layer.in.size() != static_cast<uint64_t>(model::numel(model.layers[src].shape) / model.layers[src].shape[0]))
+      return not_provable(layer, "input size does not match the previous layer");
+    std::vector<int64_t> w, b;
+    if (spec_layer.kind == LayerKind::max_pool) {
+      spec_layer.lo = in_lo;
+      spec_layer.hi = in_hi;
+    } else {
+      if (!layer.requantizes) return not_provable(layer, "the layer does not requantize");
+      const auto& rq = layer.requant;
+      if (rq.shift < 1 || rq.shift > 62 || rq.lo >= rq.hi || rq.lo > 0 || rq.hi < 0)
+        return not_provable(layer, "unsupported requantization parameters");
+      if (rq.hi - rq.lo >= (int64_t{1} << kLimbBits)) return not_provable(layer, "clamp range wider than 16 bits");
+      spec_layer.shift = static_cast<uint32_t>(rq.shift);
+      spec_layer.lo = rq.lo;
+      spec_layer.hi = rq.hi;
+      const uint32_t channels = spec_layer.out.c;
+      const uint64_t positions = uint64_t{spec_layer.out.h} * spec_layer.out.w;
+      if (spec_layer.kind == LayerKind::sum_pool) {
+        // One multiplier per output element (the window count varies at the borders); they
+        // repeat over channels.
+        if (!(rq.per_element && rq.multipliers.size() % positions == 0) && rq.multipliers.size() != 1)
+          return not_provable(layer, "unsupported requantization parameters");
+        if (rq.multipliers.size() == 1) {
+          spec_layer.multipliers = rq.multipliers;
+        } else {
+          spec_layer.multipliers.assign(rq.multipliers.begin(), rq.multipliers.begin() + static_cast<ptrdiff_t>(positions));
+          for (size_t e = 0; e < rq.multipliers.size(); ++e)
+            if (rq.multipliers[e] != spec_layer.multipliers[e % positions])
+              return not_provable(layer, "pooling multipliers differ across channels");
+          if (std::all_of(spec_layer.multipliers.begin(), spec_layer.multipliers.end(),
+                          [&](int64_t m) { return m == spec_layer.multipliers[0]; }))
+            spec_layer.multipliers.resize(1);
+        }
+      } else if (rq.per_element || !(rq.multipliers.size() == 1 || (rq.multipliers.size() == channels && rq.channel_axis == 1))) {
+        return not_provable(layer, "unsupported requantization parameters");
+      } else {
+        spec_layer.multipliers = rq.multipliers;
+      }
+      for (int64_t m : spec_layer.multipliers)
+        if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40))
+          return not_provable(layer, "requantization multiplier out of range");
+      u128 acc_bound = 0;
+      if (spec_layer.has_weights()) {
+        // The quantizer may store the bias broadcast over the whole output (batch and positions):
+        // it must be one value per output channel.
+        const size_t bias_count = layer.bias.data.size();
+        const size_t per_channel = bias_count > channels && bias_count % (channels * positions) == 0 ? positions : 1;
+        if (bias_count != 0 && bias_count != 1 && bias_count != channels && per_channel == 1)
+          return not_provable(layer, "the bias must be a scalar or one value per output channel");
+        for (size_t e = 0; per_channel > 1 && e < bias_count; ++e)
+          if (layer.bias.data[e] != layer.bias.data[(e / per_channel) % channels * per_channel])
+            return not_provable(layer, "the bias varies within an output channel");
+        const auto& ws = layer.weights.shape;
+        size_t rows = 0;  // weights per output unit
+        if (spec_layer.kind == LayerKind::dense) {
+          if (ws.size() != 2 || ws[0] != static_cast<int64_t>(spec_layer.in.size()) || ws[1] != channels)
+            return not_provable(layer, "the weights must be a constant [in, out] matrix matching its input");
+          rows = spec_layer.in.size();
+        } else {
+          const int64_t groups = layer.group;
+          if (groups < 1 || spec_layer.in.c % groups != 0 || channels % groups != 0)
+            return not_provable(layer, "bad group count");
+          spec_layer.groups = static_cast<uint32_t>(groups);
+          const bool one_d = ws.size() == 3;
+          if ((ws.size() != 4 && !one_d) || ws[0] != channels || ws[1] != spec_layer.in.c / groups ||
+              (one_d ? 1 : ws[2]) != spec_layer.win_h.kernel || ws.back() != spec_layer.win_w.kernel)
+            return not_provable(layer, "the kernel shape does not match the layer");
+          if (groups > 1 && (!std::has_single_bit(detail::group_in_channels(spec_layer)) ||
+                             !std::has_single_bit(detail::group_out_channels(spec_layer))))
+            return not_provable(layer, "grouped convolution needs a power-of-two channel count per group");
+          rows = static_cast<size_t>(model::numel(ws) / channels);
+        }
+        w.resize(layer.weights.data.size());
+        b.assign(channels, 0);
+        for (size_t e = 0; e < w.size(); ++e) {
+          const int64_t v = layer.weights.data[e];
+          if (v <= -(int64_t{1} << 20) || v >= (int64_t{1} << 20)) return not_provable(layer, "weight out of range");
+          const size_t unit = spec_layer.kind == LayerKind::dense ? e % channels : e / rows;
+          w[e] = v * spec_layer.multiplier(unit);
+        }
+        for (size_t n = 0; n < channels; ++n) {
+          const int64_t v = bias_count == 0 ? 0 : layer.bias.data[bias_count == 1 ? 0 : n * per_channel];
+          const i128 scaled = static_cast<i128>(v) * spec_layer.multiplier(n);
+          if (scaled >= (i128{1} << 62) || scaled <= -(i128{1} << 62))
+            return not_provable(layer, "bias out of range");
+          b[n] = static_cast<int64_t>(scaled);
+        }
+        acc_bound = spec_layer.kind == LayerKind::dense
+                        ? accumulator_bound(w, b, channels, rows, 1, channels, in_bound)
+                        : accumulator_bound(w, b, channels, rows, rows, 1, in_bound);
+      } else {
+        u128 largest = 0;
+        for (int64_t m : spec_layer.multipliers) largest = std::max(largest, magnitude(m));
+        acc_bound = largest * u128(spec_layer.win_h.kernel) * spec_layer.win_w.kernel * u128(in_bound);
+      }
+      auto bounded = bound_layer(layer, spec_layer, acc_bound, spec.input_bound);
+      if (!bounded) return fail(bounded.error());
+    }
+    for (const auto* s : {&spec_layer.in, &spec_layer.out})
+      if (detail::padded_size(*s) > kMaxFeatures) return not_provable(layer, "the padded tensor is too large");
+    ZK_TRY(add_layer(i, std::move(spec_layer), std::move(w), std::move(b)));
   }
-  if (spec.layers.empty()) return fail("zkml: the model has no MatMul/Gemm layer");
-  if (model.output_layers[0] != head) return fail("zkml: the model output is not the end of the layer chain");
+  const int32_t output = source[static_cast<size_t>(model.output_layers[0])];
+  if (spec.layers.empty()) {
+    // Only data movement (Identity, Reshape, Flatten): prove the identity as a table layer.
+    Layer identity;
+    identity.kind = LayerKind::table;
+    identity.name = "identity";
+    identity.inputs = {-1};
+    identity.in = identity.out = spec.input;
+    identity.scale = spec.input_scale;
+    identity.table_offset = -spec.input_bound;
+    for (int64_t v = -spec.input_bound; v <= spec.input_bound; ++v) identity.table.push_back(v);
+    identity.lo = -spec.input_bound;
+    identity.hi = spec.input_bound;
+    spec.layers.push_back(std::move(identity));
+    w_all.emplace_back();
+    b_all.emplace_back();
+  } else if (output != static_cast<int32_t>(spec.layers.size()) - 1) {
+    return fail("zkml: the model output is not its last layer");
+  }
+  if (detail::padded_size(spec.input) > kMaxFeatures) return fail("zkml: the padded input is too large");
   for (auto& layer : spec.layers)
     if (layer.name.size() > kMaxNameBytes) layer.name.resize(kMaxNameBytes);
   if (weights) *weights = std::move(w_all);
@@ -156,21 +599,46 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
 
 namespace {
 
-// Padded tables of the weight layout: W' as K' x N' (index j N' + n), b' as N'.
+// Position in the padded W' table of the e-th weight (row-major as in ProvingKey::weights):
+// dense K x N -> (padded input position of j) N' + n; conv O x Cg x KH x KW -> the same indices
+// in O' x Cg' x KH' x KW'; mul by a constant: the output's padded grid.
+size_t weight_position(const Layer& layer, size_t e) {
+  if (layer.kind == LayerKind::mul) return detail::padded_flat_index(layer.out, e);
+  if (layer.kind == LayerKind::dense) {
+    const size_t n_out = layer.out.c;
+    return detail::padded_flat_index(layer.in, e / n_out) * detail::padded(n_out) + e % n_out;
+  }
+  const size_t kw = layer.win_w.kernel, kh = layer.win_h.kernel, cg = detail::group_in_channels(layer);
+  const size_t x = e % kw, y = (e / kw) % kh, c = (e / (kw * kh)) % cg, o = e / (kw * kh * cg);
+  return ((o * detail::padded(cg) + c) * detail::padded(kh) + y) * detail::padded(kw) + x;
+}
+// Position in the padded b' table of the e-th bias: per channel, or (add, mul) the output's grid.
+size_t bias_position(const Layer& layer, size_t e) {
+  return layer.has_weights() ? e : detail::padded_flat_index(layer.out, e);
+}
+size_t weight_count(const Layer& layer) {
+  if (layer.kind == LayerKind::mul) return layer.out.size();
+  if (layer.kind == LayerKind::dense) return static_cast<size_t>(layer.in.size()) * layer.out.c;
+  return size_t{layer.out.c} * detail::group_in_channels(layer) * layer.win_h.kernel * layer.win_w.kernel;
+}
+size_t bias_count(const Layer& layer) { return layer.has_weights() ? layer.out.c : layer.out.size(); }
+
+// Padded tables of the weight layout, in its order: per layer W' and b' where present.
 std::vector<std::vector<F>> weight_tables(const ModelSpec& spec, const std::vector<std::vector<int64_t>>& w,
                                           const std::vector<std::vector<int64_t>>& b) {
   std::vector<std::vector<F>> tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
-    const size_t n_pad = size_t{1} << detail::log2_padded(layer.out_features);
-    const size_t k_pad = size_t{1} << detail::log2_padded(layer.in_features);
-    std::vector<F> wt(k_pad * n_pad, F::zero()), bt(n_pad, F::zero());
-    for (size_t j = 0; j < layer.in_features; ++j)
-      for (size_t n = 0; n < layer.out_features; ++n)
-        wt[j * n_pad + n] = F::from_i64(w[l][j * layer.out_features + n]);
-    for (size_t n = 0; n < layer.out_features; ++n) bt[n] = F::from_i64(b[l][n]);
-    tables.push_back(std::move(wt));
-    tables.push_back(std::move(bt));
+    if (layer.has_weight_table()) {
+      std::vector<F> wt(size_t{1} << detail::weight_vars(layer), F::zero());
+      for (size_t e = 0; e < w[l].size(); ++e) wt[weight_position(layer, e)] = F::from_i64(w[l][e]);
+      tables.push_back(std::move(wt));
+    }
+    if (layer.has_bias_table()) {
+      std::vector<F> bt(size_t{1} << detail::bias_vars(layer), F::zero());
+      for (size_t e = 0; e < b[l].size(); ++e) bt[bias_position(layer, e)] = F::from_i64(b[l][e]);
+      tables.push_back(std::move(bt));
+    }
   }
   return tables;
 }
@@ -193,10 +661,36 @@ Result<std::vector<pcs::CommittedPolynomials>> commit_weights(const ModelSpec& s
   return committed;
 }
 
-// Table t of weight_tables (2l: W' of layer l, 2l + 1: b') in the loaded commitments.
+// Table t of the weight layout in the loaded commitments.
 std::span<const F> committed_table(const ProvingKey& pk, const detail::PolyLayout& layout, size_t t) {
   const pcs::PolyRef ref = layout.refs[t];
   return pk.committed[ref.commitment].table(ref.poly);
+}
+
+// Signed representative of v if |v| < bound.
+std::optional<int64_t> bounded_value(const F& v, int64_t bound) {
+  const int64_t s = v.to_signed();
+  if (s <= -bound || s >= bound) return std::nullopt;
+  return s;
+}
+
+// Values at `position(e)` for e < count of a committed table, signed below `bound`, and the check
+// that every other entry (padding) is zero.
+template <class Position>
+Result<std::vector<int64_t>> read_table(std::span<const F> table, size_t count, Position position, int64_t bound,
+                                        const char* what) {
+  std::vector<bool> used(table.size(), false);
+  std::vector<int64_t> out(count);
+  for (size_t e = 0; e < count; ++e) {
+    const size_t at = position(e);
+    const auto v = bounded_value(table[at], bound);
+    if (!v) return fail(std::string("key: a ") + what + " is out of range");
+    out[e] = *v;
+    used[at] = true;
+  }
+  for (size_t i = 0; i < table.size(); ++i)
+    if (!used[i] && table[i] != F::zero()) return fail(std::string("key: nonzero ") + what + " padding");
+  return out;
 }
 
 // pk.weights and pk.biases read back from the committed tables (the inverse of weight_tables):
@@ -205,28 +699,18 @@ Status read_weight_tables(ProvingKey& pk) {
   const auto layout = detail::weight_layout(pk.vk.spec);
   for (size_t l = 0; l < pk.vk.spec.layers.size(); ++l) {
     const auto& layer = pk.vk.spec.layers[l];
-    const size_t n_pad = size_t{1} << detail::log2_padded(layer.out_features);
-    const auto wt = committed_table(pk, layout, 2 * l);
-    const auto bt = committed_table(pk, layout, 2 * l + 1);
-    std::vector<int64_t> w(size_t{layer.in_features} * layer.out_features), b(layer.out_features);
-    for (size_t i = 0; i < wt.size(); ++i) {
-      const size_t j = i / n_pad, n = i % n_pad;
-      const int64_t v = wt[i].to_signed();
-      if (j < layer.in_features && n < layer.out_features) {
-        if (v <= -kMaxScaledWeight || v >= kMaxScaledWeight) return fail("key: a weight is out of range");
-        w[j * layer.out_features + n] = v;
-      } else if (v != 0) {
-        return fail("key: nonzero weight padding");
-      }
+    std::vector<int64_t> w, b;
+    if (layer.has_weight_table()) {
+      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.weight_table[l]));
+      ZK_GET(values, read_table(table, weight_count(layer), [&](size_t e) { return weight_position(layer, e); },
+                                kMaxScaledWeight, "weight"));
+      w = std::move(values);
     }
-    for (size_t n = 0; n < bt.size(); ++n) {
-      const int64_t v = bt[n].to_signed();
-      if (n < layer.out_features) {
-        if (v <= -kMaxScaledBias || v >= kMaxScaledBias) return fail("key: a bias is out of range");
-        b[n] = v;
-      } else if (v != 0) {
-        return fail("key: nonzero bias padding");
-      }
+    if (layer.has_bias_table()) {
+      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.bias_table[l]));
+      ZK_GET(values, read_table(table, bias_count(layer), [&](size_t e) { return bias_position(layer, e); },
+                                kMaxScaledBias, "bias"));
+      b = std::move(values);
     }
     pk.weights.push_back(std::move(w));
     pk.biases.push_back(std::move(b));
@@ -260,10 +744,66 @@ Result<uint32_t> get_u32_in(ByteReader& in, uint32_t lo, uint32_t hi, const char
   return *v;
 }
 
-#define ZK_GET(var, expr)                        \
-  auto var##_result = (expr);                    \
-  if (!var##_result) return fail(var##_result.error()); \
-  auto var = *var##_result
+Result<TensorShape> get_shape(ByteReader& in) {
+  TensorShape s;
+  for (uint32_t* d : {&s.c, &s.h, &s.w}) {
+    ZK_GET(v, get_u32_in(in, 1, kMaxFeatures, "tensor dimension"));
+    *d = v;
+  }
+  if (s.size() > kMaxFeatures || detail::padded_size(s) > kMaxFeatures) return fail("key: tensor too large");
+  return s;
+}
+
+Result<WindowAxis> get_axis(ByteReader& in) {
+  ZK_GET(kernel, get_u32_in(in, 1, 1024, "window kernel"));
+  ZK_GET(stride, get_u32_in(in, 1, 1024, "window stride"));
+  ZK_GET(dilation, get_u32_in(in, 1, 1024, "window dilation"));
+  ZK_GET(pad, get_u32_in(in, 0, 1023, "window padding"));
+  return WindowAxis{kernel, stride, dilation, pad};
+}
+
+// The structural rules extract_spec guarantees, checked on a decoded layer reading `previous`.
+Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
+  if (!(layer.in == previous)) return fail("key: layer '" + layer.name + "' does not fit its input");
+  if (layer.kind == LayerKind::rewire) {
+    if (layer.groups != 1 || !(layer.win_h == WindowAxis{}) || !(layer.win_w == WindowAxis{}))
+      return fail("key: bad rewiring layer");
+    return {};
+  }
+  if (layer.kind == LayerKind::table || layer.kind == LayerKind::add || layer.kind == LayerKind::mul) {
+    if (!(layer.out == layer.in) || layer.groups != 1 || !(layer.win_h == WindowAxis{}) || !(layer.win_w == WindowAxis{}))
+      return fail("key: bad elementwise layer");
+    return {};
+  }
+  if (layer.kind == LayerKind::dense) {
+    if (layer.out.h != 1 || layer.out.w != 1 || layer.groups != 1 || !(layer.win_h == WindowAxis{}) ||
+        !(layer.win_w == WindowAxis{}))
+      return fail("key: bad dense layer");
+    return {};
+  }
+  if (layer.groups < 1 || layer.in.c % layer.groups != 0 || layer.out.c % layer.groups != 0 ||
+      (layer.groups > 1 && (!std::has_single_bit(detail::group_in_channels(layer)) ||
+                            !std::has_single_bit(detail::group_out_channels(layer)))))
+    return fail("key: bad group count");
+  if (layer.kind != LayerKind::conv && (layer.groups != 1 || layer.out.c != layer.in.c))
+    return fail("key: pooling changes the channel count");
+  if (layer.kind == LayerKind::max_pool &&
+      (!detail::axis_h(layer).every_window_reaches_input() || !detail::axis_w(layer).every_window_reaches_input()))
+    return fail("key: a window lies entirely in the padding");
+  return {};
+}
+
+void put_shape(ByteWriter& out, const TensorShape& s) {
+  out.u32(s.c);
+  out.u32(s.h);
+  out.u32(s.w);
+}
+void put_axis(ByteWriter& out, const WindowAxis& a) {
+  out.u32(a.kernel);
+  out.u32(a.stride);
+  out.u32(a.dilation);
+  out.u32(a.pad);
+}
 
 }  // namespace
 
@@ -272,20 +812,39 @@ void VerifyingKey::serialize(ByteWriter& out) const {
   out.u32(kKeyVersion);
   out.u8(static_cast<uint8_t>(preset));
   out.u32(static_cast<uint32_t>(spec.bits));
-  out.u32(spec.input_features);
+  put_shape(out, spec.input);
   put_f64(out, spec.input_scale);
   out.u32(static_cast<uint32_t>(spec.layers.size()));
   for (const auto& layer : spec.layers) {
+    out.u8(static_cast<uint8_t>(layer.kind));
     put_string(out, layer.name);
-    out.u32(layer.in_features);
-    out.u32(layer.out_features);
+    out.u32(static_cast<uint32_t>(layer.inputs.size()));
+    for (int32_t source : layer.inputs) out.u32(static_cast<uint32_t>(source));
+    put_shape(out, layer.in);
+    put_shape(out, layer.out);
+    put_axis(out, layer.win_h);
+    put_axis(out, layer.win_w);
+    out.u32(layer.groups);
+    out.u8(static_cast<uint8_t>((layer.constant_factor ? 1 : 0) | (layer.constant_term ? 2 : 0)));
+    out.u8(layer.relu ? 1 : 0);
+    put_f64(out, layer.scale);
+    if (layer.kind == LayerKind::rewire) {
+      put_i64(out, layer.pad_value);
+      out.u32(static_cast<uint32_t>(layer.source_map.size()));
+      for (uint32_t e : layer.source_map) out.u32(e);
+    }
+    if (layer.kind == LayerKind::table) {
+      put_i64(out, layer.table_offset);
+      out.u32(layer.table_channels);
+      out.u32(static_cast<uint32_t>(layer.table.size()));
+      for (int64_t v : layer.table) put_i64(out, v);
+    }
+    if (!layer.requantizes()) continue;
     out.u32(layer.shift);
     out.u32(static_cast<uint32_t>(layer.multipliers.size()));
     for (int64_t m : layer.multipliers) put_i64(out, m);
     put_i64(out, layer.lo);
     put_i64(out, layer.hi);
-    out.u8(layer.relu ? 1 : 0);
-    put_f64(out, layer.scale);
     out.u32(layer.slack_bits);
   }
   out.u32(static_cast<uint32_t>(weight_commitments.size()));
@@ -313,44 +872,133 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   ZK_GET(bits, get_u32_in(in, 2, 16, "bits"));
   vk.spec.bits = static_cast<int>(bits);
   vk.spec.input_bound = (int64_t{1} << (bits - 1)) - 1;
-  ZK_GET(features, get_u32_in(in, 1, kMaxFeatures, "input features"));
-  vk.spec.input_features = features;
+  ZK_GET(input_shape, get_shape(in));
+  vk.spec.input = input_shape;
   ZK_GET(input_scale, get_scale(in));
   vk.spec.input_scale = input_scale;
   ZK_GET(count, get_u32_in(in, 1, kMaxLayers, "layer count"));
-  uint32_t previous = features;
   for (uint32_t l = 0; l < count; ++l) {
-    DenseLayer layer;
+    Layer layer;
+    ZK_GET(kind, in.u8());
+    if (kind > static_cast<uint8_t>(LayerKind::rewire)) return fail("key: unknown layer kind");
+    layer.kind = static_cast<LayerKind>(kind);
     ZK_GET(name_length, in.length(kMaxNameBytes, "key: layer name"));
     ZK_GET(name, in.take(name_length));
     layer.name.assign(name.begin(), name.end());
-    ZK_GET(in_features, get_u32_in(in, 1, kMaxFeatures, "layer inputs"));
-    ZK_GET(out_features, get_u32_in(in, 1, kMaxFeatures, "layer outputs"));
-    if (in_features != previous) return fail("key: layer " + std::to_string(l) + " does not fit its input");
-    layer.in_features = in_features;
-    layer.out_features = out_features;
-    previous = out_features;
-    ZK_GET(shift, get_u32_in(in, 1, 62, "shift"));
-    layer.shift = shift;
-    ZK_GET(multiplier_count, get_u32_in(in, 1, out_features, "multiplier count"));
-    if (multiplier_count != 1 && multiplier_count != out_features) return fail("key: multiplier count");
-    for (uint32_t i = 0; i < multiplier_count; ++i) {
-      ZK_GET(m, get_i64(in));
-      if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40)) return fail("key: multiplier out of range");
-      layer.multipliers.push_back(m);
+    const bool elementwise = layer.kind == LayerKind::add || layer.kind == LayerKind::mul;
+    const uint32_t max_inputs = layer.kind == LayerKind::rewire ? kMaxRewireInputs : elementwise ? 2 : 1;
+    ZK_GET(input_count, get_u32_in(in, 1, max_inputs, "input count"));
+    for (uint32_t i = 0; i < input_count; ++i) {
+      ZK_GET(source, in.u32());
+      const auto s = static_cast<int32_t>(source);
+      if (s < -1 || s >= static_cast<int32_t>(l)) return fail("key: layer " + std::to_string(l) + " reads a later layer");
+      layer.inputs.push_back(s);
     }
-    ZK_GET(lo, get_i64(in));
-    ZK_GET(hi, get_i64(in));
-    if (lo > 0 || hi < 0 || lo >= hi || hi - lo >= (int64_t{1} << kLimbBits) || -lo > vk.spec.input_bound ||
-        hi > vk.spec.input_bound)
-      return fail("key: clamp bounds out of range");
-    layer.lo = lo;
-    layer.hi = hi;
+    // The shape and clamp of what the layer reads (max_pool and table layers inherit the range).
+    const Layer* read = layer.inputs[0] < 0 ? nullptr : &vk.spec.layers[static_cast<size_t>(layer.inputs[0])];
+    const TensorShape previous = read ? read->out : input_shape;
+    const int64_t lo = read ? read->lo : -vk.spec.input_bound, hi = read ? read->hi : vk.spec.input_bound;
+    ZK_GET(in_shape, get_shape(in));
+    ZK_GET(out_shape, get_shape(in));
+    layer.in = in_shape;
+    layer.out = out_shape;
+    ZK_GET(win_h, get_axis(in));
+    ZK_GET(win_w, get_axis(in));
+    layer.win_h = win_h;
+    layer.win_w = win_w;
+    ZK_GET(groups, get_u32_in(in, 1, kMaxFeatures, "group count"));
+    layer.groups = groups;
+    ZK_GET(constants, in.u8());
+    if (constants > 3 || (constants != 0 && !elementwise) || ((constants & 1) && layer.kind != LayerKind::mul))
+      return fail("key: bad constant flags");
+    layer.constant_factor = (constants & 1) != 0;
+    layer.constant_term = (constants & 2) != 0;
+    if (layer.kind == LayerKind::mul && layer.inputs.size() != (layer.constant_factor ? 1u : 2u))
+      return fail("key: a product needs two operands");
+    for (int32_t source : layer.inputs) {
+      const TensorShape read_shape = source < 0 ? input_shape : vk.spec.layers[static_cast<size_t>(source)].out;
+      if (elementwise && !(read_shape == layer.out)) return fail("key: an elementwise layer's inputs differ in shape");
+    }
+    ZK_TRY(check_layer_shape(layer, previous));
     ZK_GET(relu, in.u8());
     if (relu > 1) return fail("key: bad relu flag");
     layer.relu = relu == 1;
     ZK_GET(scale, get_scale(in));
     layer.scale = scale;
+    if (layer.kind == LayerKind::rewire) {
+      // Every output names a value of the inputs (or the pad value, within [-Q, Q]).
+      ZK_GET(pad, get_i64(in));
+      if (pad < -vk.spec.input_bound || pad > vk.spec.input_bound) return fail("key: pad value out of range");
+      layer.pad_value = pad;
+      ZK_GET(entries, in.u32());
+      if (entries != layer.out.size() || in.remaining() / 4 < entries) return fail("key: bad source map");
+      uint64_t total = 0;
+      int64_t r_lo = std::numeric_limits<int64_t>::max(), r_hi = std::numeric_limits<int64_t>::min();
+      for (int32_t s : layer.inputs) {
+        const Layer* src = s < 0 ? nullptr : &vk.spec.layers[static_cast<size_t>(s)];
+        total += src ? src->out.size() : input_shape.size();
+        r_lo = std::min(r_lo, src ? src->lo : -vk.spec.input_bound);
+        r_hi = std::max(r_hi, src ? src->hi : vk.spec.input_bound);
+      }
+      for (uint32_t j = 0; j < entries; ++j) {
+        ZK_GET(e, in.u32());
+        if (e > total) return fail("key: bad source map");
+        if (e == 0) r_lo = std::min(r_lo, pad), r_hi = std::max(r_hi, pad);
+        layer.source_map.push_back(e);
+      }
+      layer.lo = r_lo;
+      layer.hi = r_hi;
+      vk.spec.layers.push_back(std::move(layer));
+      continue;
+    }
+    if (layer.kind == LayerKind::table) {
+      // f tabulated exactly over the previous layer's range [lo, hi], values within [-Q, Q].
+      ZK_GET(offset, get_i64(in));
+      ZK_GET(channels, get_u32_in(in, 1, layer.out.c, "table channels"));
+      if (channels != 1 && channels != layer.out.c) return fail("key: table channels");
+      layer.table_channels = channels;
+      ZK_GET(entries, get_u32_in(in, 1, kMaxTableEntries, "table size"));
+      if (offset != lo || static_cast<int64_t>(entries) != (hi - lo + 1) * channels)
+        return fail("key: the table does not match its input range");
+      if (in.remaining() / 8 < entries) return fail("key: truncated table");
+      layer.table_offset = offset;
+      for (uint32_t i = 0; i < entries; ++i) {
+        ZK_GET(v, get_i64(in));
+        if (v < -vk.spec.input_bound || v > vk.spec.input_bound) return fail("key: table value out of range");
+        layer.table.push_back(v);
+      }
+      layer.lo = std::min<int64_t>(0, *std::min_element(layer.table.begin(), layer.table.end()));
+      layer.hi = std::max<int64_t>(0, *std::max_element(layer.table.begin(), layer.table.end()));
+      vk.spec.layers.push_back(std::move(layer));
+      continue;
+    }
+    if (!layer.requantizes()) {
+      layer.lo = lo;
+      layer.hi = hi;
+      vk.spec.layers.push_back(std::move(layer));
+      continue;
+    }
+    ZK_GET(shift, get_u32_in(in, 1, 62, "shift"));
+    layer.shift = shift;
+    const uint64_t per_unit = layer.kind == LayerKind::sum_pool ? uint64_t{layer.out.h} * layer.out.w
+                              : layer.kind == LayerKind::add ? layer.inputs.size()
+                              : layer.kind == LayerKind::mul ? 1
+                                                             : layer.out.c;
+    ZK_GET(multiplier_count, get_u32_in(in, 1, kMaxFeatures, "multiplier count"));
+    if (multiplier_count != per_unit && (multiplier_count != 1 || layer.kind == LayerKind::add))
+      return fail("key: multiplier count");
+    for (uint32_t i = 0; i < multiplier_count; ++i) {
+      ZK_GET(m, get_i64(in));
+      if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40)) return fail("key: multiplier out of range");
+      layer.multipliers.push_back(m);
+    }
+    ZK_GET(layer_lo, get_i64(in));
+    ZK_GET(layer_hi, get_i64(in));
+    if (layer_lo > 0 || layer_hi < 0 || layer_lo >= layer_hi || layer_hi - layer_lo >= (int64_t{1} << kLimbBits) ||
+        -layer_lo > vk.spec.input_bound || layer_hi > vk.spec.input_bound)
+      return fail("key: clamp bounds out of range");
+    layer.lo = layer_lo;
+    layer.hi = layer_hi;
     ZK_GET(slack, get_u32_in(in, 1, 62, "slack bits"));
     layer.slack_bits = slack;
     vk.spec.layers.push_back(std::move(layer));

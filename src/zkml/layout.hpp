@@ -43,50 +43,103 @@ struct PolyLayout {
 };
 
 inline uint32_t log2_padded(uint64_t n) { return static_cast<uint32_t>(ceil_log2(static_cast<size_t>(n))); }
+inline size_t padded(uint64_t n) { return size_t{1} << log2_padded(n); }
 
-// Weight tables: layer l has W' (index 2l, vars log K' + log N') and b' (index 2l + 1, log N').
-inline PolyLayout weight_layout(const ModelSpec& spec) {
-  PolyLayout layout;
+// Variables of a padded C x H x W grid (channel bits, then h bits, then w bits) and its size.
+inline uint32_t shape_vars(const TensorShape& s) { return log2_padded(s.c) + log2_padded(s.h) + log2_padded(s.w); }
+inline size_t padded_size(const TensorShape& s) { return size_t{1} << shape_vars(s); }
+// Index of (c, h, w) in the padded grid.
+inline size_t padded_index(const TensorShape& s, uint64_t c, uint64_t h, uint64_t w) {
+  return (static_cast<size_t>(c) * padded(s.h) + static_cast<size_t>(h)) * padded(s.w) + static_cast<size_t>(w);
+}
+// Index in the padded grid of the j-th value of the row-major C x H x W tensor.
+inline size_t padded_flat_index(const TensorShape& s, uint64_t j) {
+  const uint64_t hw = uint64_t{s.h} * s.w;
+  return padded_index(s, j / hw, (j / s.w) % s.h, j % s.w);
+}
+inline uint32_t spatial_vars(const TensorShape& s) { return log2_padded(s.h) + log2_padded(s.w); }
+// Kernel offsets k = (kh, kw), padded: index kh KW' + kw.
+inline uint32_t kernel_vars(const Layer& layer) {
+  return log2_padded(layer.win_h.kernel) + log2_padded(layer.win_w.kernel);
+}
+// Conv channel split: c = (g, c') with g < G' group bits (0 when there is one group).
+inline uint32_t group_vars(const Layer& layer) { return layer.groups > 1 ? log2_padded(layer.groups) : 0; }
+inline uint32_t group_in_channels(const Layer& layer) { return layer.in.c / layer.groups; }
+inline uint32_t group_out_channels(const Layer& layer) { return layer.out.c / layer.groups; }
+
+// Variables of the weight table W' of a layer with weights: dense K' x N' (rows in the input's
+// padded grid order), conv O' x (C/G)' x KH' x KW', mul by a constant: the output's padded grid.
+inline uint32_t weight_vars(const Layer& layer) {
+  if (layer.kind == LayerKind::dense) return shape_vars(layer.in) + log2_padded(layer.out.c);
+  if (layer.kind == LayerKind::mul) return shape_vars(layer.out);
+  return log2_padded(layer.out.c) + log2_padded(group_in_channels(layer)) + kernel_vars(layer);
+}
+// Variables of b': one per output channel (dense, conv), the output's padded grid (add, mul).
+inline uint32_t bias_vars(const Layer& layer) {
+  return layer.has_weights() ? log2_padded(layer.out.c) : shape_vars(layer.out);
+}
+
+// Weight tables: per layer W' (index weight_table[l]) and b' (bias_table[l]), -1 when absent.
+struct WeightLayout : PolyLayout {
+  std::vector<int32_t> weight_table, bias_table;
+};
+
+inline WeightLayout weight_layout(const ModelSpec& spec) {
+  WeightLayout layout;
   for (const auto& layer : spec.layers) {
-    layout.add(log2_padded(layer.in_features) + log2_padded(layer.out_features));
-    layout.add(log2_padded(layer.out_features));
+    layout.weight_table.push_back(layer.has_weight_table() ? static_cast<int32_t>(layout.add(weight_vars(layer))) : -1);
+    layout.bias_table.push_back(layer.has_bias_table() ? static_cast<int32_t>(layout.add(bias_vars(layer))) : -1);
   }
   layout.finish();
   return layout;
 }
 
-inline uint32_t polys_per_layer(const DenseLayer& layer) {
-  return 1 + layer.remainder_limbs() + 2 * layer.slack_limbs();
+inline uint32_t polys_per_layer(const Layer& layer) {
+  if (layer.kind == LayerKind::table) return 2;
+  if (layer.kind == LayerKind::rewire) return 1;
+  return layer.requantizes() ? 1 + layer.remainder_limbs() + 2 * layer.slack_limbs() : 3;
 }
 
-// Per-proof tables: layer l has y, r limbs, d+ limbs, d- limbs (vars m_l = log B' + log N'_l),
-// indices first[l] onwards; the range multiplicities come last (16 vars). All of them are packed
-// into ONE committed polynomial T of num_vars variables. Blocks: layer l's tables fill
-// S_l = 2^slot_vars[l] slots of 2^m_l entries (slot i = table i, zeros past the last table); the
-// multiplicities are a block of their own. Blocks are placed in order of decreasing size (stable),
-// so each starts at a multiple of its size, and with variable 0 the most significant index bit
+// Rows of a table layer's lookup table: (offset + i, f_i, 1) for every entry, then (0, 0, 0) for
+// the padding positions of the grid.
+inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
+
+// Per-proof tables. A requantizing layer has y, r limbs, d+ limbs, d- limbs over its output grid
+// B' x C' x H' x W' (m_l = log B' + shape_vars(out) variables); a max_pool layer has y over its
+// output grid and the gap D and pick S over K' x output grid (kernel offset first). The range
+// multiplicities come last (16 vars). All of them are packed into ONE committed polynomial T of
+// num_vars variables. Blocks: a block holds same-size tables claimed at the same points (all of a
+// requantizing layer's tables; max_pool: {y} and {D, S}) in 2^slot_vars slots (slot i = the
+// block's table i, zeros past the last); the multiplicities are a block of their own. Blocks are
+// placed in order of decreasing size (stable), so each starts at a multiple of its size, and with
+// variable 0 the most significant index bit
 //   P_i(z) = T(bits(o_i / 2^m_i), z)                    (table i at offset o_i)
-//   sum_i eq(s, i) P_i(z) = T(block_bits(l), s, z)      (layer l, any s in E^slot_vars[l]).
+//   sum_i eq(s, i) P_i(z) = T(block_bits, s, z)         (a block, any s in E^slot_vars).
 // One commitment with one polynomial keeps the opening's round-0 Merkle openings to one 16-value
 // leaf per query and its combination f = sum_j mu_j P_j to one table.
 struct ProofLayout {
-  uint32_t num_vars = 0;             // of the packed table T
-  std::vector<uint32_t> vars_of;     // per table
-  std::vector<uint64_t> offset;      // per table: start index in T
-  std::vector<uint32_t> first;       // per layer
-  std::vector<uint32_t> slot_vars;   // per layer
-  uint32_t multiplicities = 0;
+  struct Block {
+    uint32_t first = 0, count = 0, slot_vars = 0;
+  };
+  uint32_t num_vars = 0;                   // of the packed table T
+  std::vector<uint32_t> vars_of;           // per table
+  std::vector<uint64_t> offset;            // per table: start index in T
+  std::vector<uint32_t> first;             // per layer: its first table (y)
+  std::vector<std::vector<Block>> blocks;  // per layer
+  bool range_checked = true;              // some layer has range columns (else no range lookup)
+  uint32_t multiplicities = 0;            // the range multiplicities' table, if range_checked
 
   // The point of T at which T equals P_table(z).
   std::vector<E> point(uint32_t table, std::span<const E> z) const {
     return with_prefix(offset[table] >> vars_of[table], num_vars - vars_of[table], z);
   }
-  // The point of T at which T equals sum_i eq(slots, i) P_{first[l] + i}(z).
-  std::vector<E> layer_point(uint32_t l, std::span<const E> slots, std::span<const E> z) const {
-    const uint32_t block_vars = slot_vars[l] + vars_of[first[l]];
+  // The point of T at which T equals sum_i eq(slots, i) P_{block first + i}(z).
+  std::vector<E> block_point(uint32_t l, uint32_t block, std::span<const E> slots, std::span<const E> z) const {
+    const Block& b = blocks[l][block];
+    const uint32_t block_vars = b.slot_vars + vars_of[b.first];
     std::vector<E> inner(slots.begin(), slots.end());
     inner.insert(inner.end(), z.begin(), z.end());
-    return with_prefix(offset[first[l]] >> block_vars, num_vars - block_vars, inner);
+    return with_prefix(offset[b.first] >> block_vars, num_vars - block_vars, inner);
   }
 
  private:
@@ -99,32 +152,60 @@ struct ProofLayout {
   }
 };
 
+inline bool has_range_checks(const ModelSpec& spec) {
+  for (const auto& layer : spec.layers)
+    if (layer.kind != LayerKind::table && layer.kind != LayerKind::rewire) return true;
+  return false;
+}
+
 inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
   ProofLayout layout;
-  std::vector<uint32_t> block_vars;  // per block: the layers, then the multiplicities
-  for (const auto& layer : spec.layers) {
-    const uint32_t vars = log2_padded(batch) + log2_padded(layer.out_features);
+  layout.range_checked = has_range_checks(spec);
+  struct Pending {
+    uint32_t block_vars, layer, block;  // layer == #layers: the multiplicities
+  };
+  std::vector<Pending> pending;
+  auto add_block = [&](uint32_t l, uint32_t count, uint32_t vars) {
+    const ProofLayout::Block b{static_cast<uint32_t>(layout.vars_of.size()), count, log2_padded(count)};
+    for (uint32_t i = 0; i < count; ++i) layout.vars_of.push_back(vars);
+    pending.push_back({b.slot_vars + vars, l, static_cast<uint32_t>(layout.blocks[l].size())});
+    layout.blocks[l].push_back(b);
+  };
+  for (uint32_t l = 0; l < spec.layers.size(); ++l) {
+    const Layer& layer = spec.layers[l];
+    const uint32_t vars = log2_padded(batch) + shape_vars(layer.out);
     layout.first.push_back(static_cast<uint32_t>(layout.vars_of.size()));
-    layout.slot_vars.push_back(log2_padded(polys_per_layer(layer)));
-    block_vars.push_back(layout.slot_vars.back() + vars);
-    for (uint32_t i = 0; i < polys_per_layer(layer); ++i) layout.vars_of.push_back(vars);
+    layout.blocks.emplace_back();
+    if (layer.requantizes()) {
+      add_block(l, polys_per_layer(layer), vars);
+    } else if (layer.kind == LayerKind::max_pool) {
+      add_block(l, 1, vars);
+      add_block(l, 2, kernel_vars(layer) + vars);
+    } else if (layer.kind == LayerKind::table) {
+      add_block(l, 1, vars);
+      add_block(l, 1, log2_padded(lookup_rows(layer)));
+    } else {
+      add_block(l, 1, vars);
+    }
   }
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
-  layout.vars_of.push_back(kLimbBits);
-  block_vars.push_back(kLimbBits);
-  std::vector<uint32_t> order(block_vars.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return block_vars[a] > block_vars[b]; });
+  if (layout.range_checked) {
+    layout.vars_of.push_back(kLimbBits);
+    pending.push_back({kLimbBits, static_cast<uint32_t>(spec.layers.size()), 0});
+  }
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const Pending& a, const Pending& b) { return a.block_vars > b.block_vars; });
   layout.offset.assign(layout.vars_of.size(), 0);
   uint64_t next = 0;
-  for (uint32_t block : order) {
-    if (block == spec.layers.size()) {
+  for (const Pending& p : pending) {
+    if (p.layer == spec.layers.size()) {
       layout.offset[layout.multiplicities] = next;
     } else {
-      for (uint32_t i = 0; i < polys_per_layer(spec.layers[block]); ++i)
-        layout.offset[layout.first[block] + i] = next + (uint64_t{i} << layout.vars_of[layout.first[block]]);
+      const ProofLayout::Block& b = layout.blocks[p.layer][p.block];
+      for (uint32_t i = 0; i < b.count; ++i)
+        layout.offset[b.first + i] = next + (uint64_t{i} << layout.vars_of[b.first]);
     }
-    next += uint64_t{1} << block_vars[block];
+    next += uint64_t{1} << p.block_vars;
   }
   layout.num_vars = log2_padded(next);
   return layout;
@@ -139,12 +220,19 @@ struct RangeColumn {
   int64_t offset = 0;  // c
 };
 
-// The lookup groups in order: per layer y - lo, hi - y, then for r, d+, d- in turn each limb and,
-// if the top limb is narrower than 16 bits, 2^(16 - w) times the top limb.
+// The lookup groups in order: per requantizing layer y - lo, hi - y, then for r, d+, d- in turn
+// each limb and, if the top limb is narrower than 16 bits, 2^(16 - w) times the top limb; per
+// max_pool layer its gap D (a difference of two values in [-Q, Q], so below 2^16); none for a
+// table layer (its lookup bounds its output).
 inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
   std::vector<RangeColumn> columns;
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
+    if (layer.kind == LayerKind::table || layer.kind == LayerKind::rewire) continue;
+    if (layer.kind == LayerKind::max_pool) {
+      columns.push_back({l, 1, 1, 0});
+      continue;
+    }
     columns.push_back({l, 0, 1, -layer.lo});
     columns.push_back({l, 0, -1, layer.hi});
     uint32_t table = 1;
@@ -160,6 +248,24 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
     limbs(layer.slack_bits);
   }
   return columns;
+}
+
+// The range columns of one layer looked up as ONE LogUp group: the columns back to back (column
+// c at rows c·grid + x). They all read tables of one block of the layer (requantizing: block 0,
+// max_pool: block 1), so the group's claim at (u, z) is checked from the block's table values at z.
+struct RangeGroup {
+  uint32_t layer = 0, block = 0;
+  std::vector<RangeColumn> columns;
+};
+
+inline std::vector<RangeGroup> range_groups(const ModelSpec& spec) {
+  std::vector<RangeGroup> groups;
+  for (const RangeColumn& c : range_columns(spec)) {
+    if (groups.empty() || groups.back().layer != c.layer)
+      groups.push_back({c.layer, spec.layers[c.layer].kind == LayerKind::max_pool ? 1u : 0u, {}});
+    groups.back().columns.push_back(c);
+  }
+  return groups;
 }
 
 }  // namespace zk::zkml::detail

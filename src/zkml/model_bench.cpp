@@ -89,8 +89,7 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
   for (const auto& c : proof->commitments) c.serialize(commitment_bytes);
   proof->lookup.encode(lookup_bytes);
   for (const auto& lp : proof->layers) {
-    lp.matmul.encode(layer_bytes);
-    lp.zero_check.encode(layer_bytes);
+    for (const auto* sc : {&lp.channel_sum, &lp.spatial_sum, &lp.output_check, &lp.zero_check}) sc->encode(layer_bytes);
   }
   const nlohmann::json proof_parts{{"commitments", commitment_bytes.bytes().size()},
                                    {"lookup", lookup_bytes.bytes().size()},

@@ -1,13 +1,17 @@
 // The zkml prover and verifier (docs/zkml.md, "Protocol"). Both follow one transcript schedule:
 //   absorb vk digest, batch, input, output, the per-proof commitments;
 //   LogUp range argument over [0, 2^16) for every range column;
-//   per layer l: rho; requant evaluations; b'(rho_n); matrix-vector sum-check; its evaluations;
-//                tau, gamma; zero-check sum-check; its evaluations;
+//   per layer l, requantizing: rho; requant evaluations; the linear part (dense: bias, sum-check
+//     over the input features; conv: bias, sum-check over (channels, kernel), sum-check over the
+//     input positions; sum_pool: sum-check over the input positions); tau, gamma; zero-check;
+//   per max_pool layer: rho; gap and pick evaluations; slots; output sum; sum-check over the output
+//     positions; sum-check over the input positions; tau, gamma; zero-check;
 //   one batched PCS opening of every claim on the weight and per-proof commitments.
 #include <algorithm>
 #include <stdexcept>
 
 #include "zkml/layout.hpp"
+#include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
 
 namespace zk::zkml {
@@ -15,11 +19,12 @@ namespace zk::zkml {
 namespace {
 
 __extension__ typedef __int128 i128;
+using detail::Axis;
 using detail::log2_padded;
+using detail::padded;
+using detail::padded_size;
 
 constexpr const char* kTranscriptLabel = "zkinfer/zkml/v1";
-
-size_t padded(uint64_t n) { return size_t{1} << log2_padded(n); }
 
 std::vector<F> to_field(std::span<const int64_t> values) {
   std::vector<F> out(values.size());
@@ -27,12 +32,12 @@ std::vector<F> to_field(std::span<const int64_t> values) {
   return out;
 }
 
-// Row-major rows x cols values zero-padded into a 2^ceil(log rows) x 2^ceil(log cols) table.
-std::vector<F> pad_matrix(std::span<const int64_t> values, size_t rows, size_t cols) {
-  const size_t cols_pad = padded(cols);
-  std::vector<F> out(padded(rows) * cols_pad, F::zero());
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < cols; ++j) out[i * cols_pad + j] = F::from_i64(values[i * cols + j]);
+// Batch rows of row-major C x H x W values placed in the padded B' x (C' H' W') grid (zeros elsewhere).
+std::vector<F> pad_tensor(std::span<const int64_t> values, size_t rows, const TensorShape& shape) {
+  const size_t row = padded_size(shape), count = shape.size();
+  std::vector<F> out(padded(rows) * row, F::zero());
+  for (size_t b = 0; b < rows; ++b)
+    for (size_t j = 0; j < count; ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::from_i64(values[b * count + j]);
   return out;
 }
 
@@ -46,7 +51,7 @@ E recombine(std::span<const E> limbs) {
 }
 
 // acc'(rho) = 2^k (y + d+ - d-) + r - 2^(k-1) from the evaluations y, r limbs, d+ limbs, d- limbs.
-E accumulator_from_requant(const DenseLayer& layer, std::span<const E> evals) {
+E accumulator_from_requant(const Layer& layer, std::span<const E> evals) {
   const size_t lr = layer.remainder_limbs(), ld = layer.slack_limbs();
   const E y = evals[0];
   const E r = recombine(evals.subspan(1, lr));
@@ -57,7 +62,7 @@ E accumulator_from_requant(const DenseLayer& layer, std::span<const E> evals) {
 
 // Zero-check terms over tables (eq, y, d+ limbs, d- limbs):
 //   sum_x eq(tau, x) [d+(x) (hi - y(x)) + gamma d-(x) (y(x) - lo)] = 0.
-std::vector<SumcheckTerm<E>> zero_check_terms(const DenseLayer& layer, const E& gamma) {
+std::vector<SumcheckTerm<E>> zero_check_terms(const Layer& layer, const E& gamma) {
   const size_t ld = layer.slack_limbs();
   std::vector<SumcheckTerm<E>> terms;
   for (size_t i = 0; i < ld; ++i) {
@@ -71,11 +76,57 @@ std::vector<SumcheckTerm<E>> zero_check_terms(const DenseLayer& layer, const E& 
   return terms;
 }
 
+// Max-pool zero-check over the K' x (output grid) tables (eq(tau, .), eq(tau_x, .) repeated over
+// k, S, D, 1 - V):
+//   sum_{k,x} eq(tau, (k, x)) [S (1 - S) + gamma S (1 - V)] + gamma^2 eq(tau_x, x) S D = 0,
+// i.e. S is 0/1, S is 0 off the window, and sum_k S D = 0 at every x.
+std::vector<SumcheckTerm<E>> pool_zero_check_terms(const E& gamma) {
+  return {{E::one(), {0, 2}}, {-E::one(), {0, 2, 2}}, {gamma, {0, 2, 4}}, {gamma * gamma, {1, 2, 3}}};
+}
+
+// Size of layer l's table `table` on the padded grids.
+size_t table_size(const Layer& layer, uint32_t table, uint32_t batch) {
+  const size_t grid = padded(batch) * padded_size(layer.out);
+  return layer.requantizes() || table == 0 ? grid : grid << detail::kernel_vars(layer);
+}
+
 LookupStatement<F> lookup_statement(const ModelSpec& spec, uint32_t batch) {
   LookupStatement<F> statement{LookupTable<F>::range(kLimbBits), {}};
-  for (const auto& column : detail::range_columns(spec))
-    statement.group_sizes.push_back(padded(batch) * padded(spec.layers[column.layer].out_features));
+  for (const auto& group : detail::range_groups(spec))
+    statement.group_sizes.push_back(group.columns.size() *
+                                    table_size(spec.layers[group.layer], group.columns[0].table, batch));
   return statement;
+}
+
+// sum_c eq(u, c) (a_c P_c(z) + c_c): the range group's claim at (u, z) from its block's table
+// values at z (the columns are affine images of the block's tables).
+E range_group_value(const detail::ProofLayout& layout, const detail::RangeGroup& group, std::span<const E> u,
+                    std::span<const E> block_values) {
+  const uint32_t first = layout.blocks[group.layer][group.block].first - layout.first[group.layer];
+  const auto eq = eq_table<E>(u);
+  E total = E::zero();
+  for (size_t c = 0; c < group.columns.size(); ++c) {
+    const auto& column = group.columns[c];
+    total += eq[c] * (E::from_i64(column.scale) * block_values[column.table - first] + E::from_i64(column.offset));
+  }
+  return total;
+}
+
+// A table layer's lookup: rows (x, y, valid) of its grid in {(offset + i, f_i, 1)} + {(0, 0, 0)};
+// with one function per channel, rows (c, x, y, valid) in {(c, offset + i, f_c(i), 1)} + zeros.
+LookupStatement<F> table_statement(const Layer& layer, uint32_t batch) {
+  const bool by_channel = layer.table_channels > 1;
+  const size_t range = layer.table.size() / layer.table_channels;
+  std::vector<std::vector<F>> columns(by_channel ? 4 : 3);
+  for (size_t r = 0; r < layer.table.size(); ++r) {
+    size_t k = 0;
+    if (by_channel) columns[k++].push_back(F::from_u64(r / range));
+    columns[k++].push_back(F::from_i64(layer.table_offset + static_cast<int64_t>(r % range)));
+    columns[k++].push_back(F::from_i64(layer.table[r]));
+    columns[k].push_back(F::one());
+  }
+  for (auto& c : columns) c.push_back(F::zero());
+  return {LookupTable<F>::from_columns(std::move(columns)), {padded(batch) * padded_size(layer.out)}};
 }
 
 void absorb_statement(Transcript& t, const VerifyingKey& vk, const Proof& proof) {
@@ -91,36 +142,73 @@ void absorb_statement(Transcript& t, const VerifyingKey& vk, const Proof& proof)
   }
 }
 
-std::vector<E> concat(std::span<const E> a, std::span<const E> b) {
-  std::vector<E> out(a.begin(), a.end());
-  out.insert(out.end(), b.begin(), b.end());
+std::vector<E> concat(std::initializer_list<std::span<const E>> parts) {
+  std::vector<E> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
   return out;
 }
 
 // Indices (within a layer's tables) of y and the slack limbs: the zero-check's committed tables.
-std::vector<uint32_t> zero_check_tables(const DenseLayer& layer) {
+std::vector<uint32_t> zero_check_tables(const Layer& layer) {
   std::vector<uint32_t> out{0};
   const uint32_t first = 1 + layer.remainder_limbs();
   for (uint32_t i = 0; i < 2 * layer.slack_limbs(); ++i) out.push_back(first + i);
   return out;
 }
 
-// All of layer l's tables evaluated at z (values absorbed by the caller) become ONE claim on the
-// packed table: s <- E^slot_vars (drawn now), T(block_bits(l), s, z) = sum_i eq(s, i) v_i. If some
-// v_i != P_i(z), both sides are distinct multilinear polynomials in s (slots past the layer's
+// The variables of a point on layer l's output grid B' x C' x H' x W'.
+struct GridPoint {
+  std::span<const E> b, c;
+  detail::SpatialPoint p;
+};
+GridPoint split_grid(std::span<const E> point, uint32_t batch_vars, const TensorShape& shape) {
+  const uint32_t cv = log2_padded(shape.c);
+  return {point.first(batch_vars), point.subspan(batch_vars, cv),
+          detail::split_spatial(point.subspan(batch_vars + cv), log2_padded(shape.h))};
+}
+detail::SpatialPoint split_kernel(std::span<const E> k, const Layer& layer) {
+  return detail::split_spatial(k, log2_padded(layer.win_h.kernel));
+}
+
+// I_B(b) I_C(c) I_H(h) I_W(w): the multilinear extension of [b < B, c < C, h < H, w < W].
+E valid_indicator(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
+  return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.c, g.c) *
+         prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w);
+}
+
+// The multilinear extension of the channel column (c at valid (b, c, h, w), 0 elsewhere):
+// I_B(b) I_H(h) I_W(w) sum_{c < C} c eq(z_c, c).
+E channel_eval(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
+  const auto eq = eq_table<E>(g.c);
+  E weighted = E::zero();
+  for (uint32_t c = 1; c < shape.c; ++c) weighted += eq[c] * F::from_u64(c);
+  return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w) *
+         weighted;
+}
+
+// I_B(b) I_H(h) I_W(w): where a bias enters (real batch rows, real output positions).
+E bias_indicator(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
+  return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w);
+}
+
+// A block's tables evaluated at z (values absorbed by the caller) become ONE claim on the packed
+// table: s <- E^slot_vars (drawn now), T(block_bits, s, z) = sum_i eq(s, i) v_i. If some
+// v_i != P_i(z), both sides are distinct multilinear polynomials in s (slots past the block's
 // tables count as 0 on the right): they agree with probability <= slot_vars / |E|.
-void claim_layer_values(Transcript& t, const detail::ProofLayout& layout, uint32_t proof_commitment, uint32_t l,
-                        std::span<const E> z, std::span<const E> values, std::vector<pcs::EvalClaim>& claims) {
-  const auto slots = t.challenges<E>("zkml/slots", layout.slot_vars[l]);
+void claim_block_values(Transcript& t, const detail::ProofLayout& layout, uint32_t proof_commitment, uint32_t l,
+                        uint32_t block, std::span<const E> z, std::span<const E> values,
+                        std::vector<pcs::EvalClaim>& claims) {
+  const auto slots = t.challenges<E>("zkml/slots", layout.blocks[l][block].slot_vars);
   const auto eq = eq_table<E>(slots);
   E combined = E::zero();
   for (size_t i = 0; i < values.size(); ++i) combined += eq[i] * values[i];
-  claims.push_back({{proof_commitment, 0}, layout.layer_point(l, slots, z), combined});
+  claims.push_back({{proof_commitment, 0}, layout.block_point(l, block, slots, z), combined});
 }
 
 void encode_elements(ByteWriter& out, std::span<const E> values) {
   for (const E& v : values) v.to_bytes(out.extend(E::BYTES));
 }
+void encode_element(ByteWriter& out, const E& v) { v.to_bytes(out.extend(E::BYTES)); }
 
 Result<std::vector<E>> decode_elements(ByteReader& in, size_t count) {
   std::vector<E> out;
@@ -143,67 +231,266 @@ Result<std::vector<int64_t>> decode_i64s(ByteReader& in, size_t count) {
   return out;
 }
 
+// Input k and value index i of source-map entry e > 0 of a rewire layer.
+std::pair<size_t, uint64_t> rewire_source(const ModelSpec& spec, const Layer& layer, uint32_t e) {
+  uint64_t i = e - 1;
+  size_t k = 0;
+  for (; k + 1 < layer.inputs.size(); ++k) {
+    const int32_t s = layer.inputs[k];
+    const uint64_t size = s < 0 ? spec.input.size() : spec.layers[static_cast<size_t>(s)].out.size();
+    if (i < size) break;
+    i -= size;
+  }
+  return {k, i};
+}
+
+// The shape input k of a layer is stored in.
+TensorShape input_shape(const ModelSpec& spec, const Layer& layer, size_t k) {
+  const int32_t s = layer.inputs[k];
+  return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out;
+}
+
 }  // namespace
 
 // ---- Witness -----------------------------------------------------------------------------------
 
+namespace {
+
+// The values layer `source` produced (-1: the padded model input).
+const std::vector<int64_t>& source_values(const Witness& w, int32_t source) {
+  return source < 0 ? w.input : w.layers[static_cast<size_t>(source)].y;
+}
+
+// Requantization of every accumulator (padding included: a zero accumulator gives y = t = d = 0).
+void requantize_layer(const Layer& layer, LayerWitness& lw) {
+  const size_t size = lw.acc.size();
+  lw.t.resize(size);
+  lw.r.resize(size);
+  lw.y.resize(size);
+  lw.d_plus.resize(size);
+  lw.d_minus.resize(size);
+  const int64_t half = int64_t{1} << (layer.shift - 1);
+  for (size_t i = 0; i < size; ++i) {
+    const int64_t shifted = lw.acc[i] + half;
+    const int64_t t = shifted >> layer.shift;  // floor
+    lw.t[i] = t;
+    lw.r[i] = shifted - (t << layer.shift);
+    lw.y[i] = std::clamp(t, layer.lo, layer.hi);
+    lw.d_plus[i] = std::max<int64_t>(t - layer.hi, 0);
+    lw.d_minus[i] = std::max<int64_t>(layer.lo - t, 0);
+  }
+}
+
+int64_t checked_accumulator(i128 total) {
+  if (total >= (i128{1} << 62) || total <= -(i128{1} << 62))
+    throw std::logic_error("zkml: accumulator outside its static bound");
+  return static_cast<int64_t>(total);
+}
+
+// acc' of a dense layer: sum_j x(b, j) W'(j, n) + b'(n), x read through the input's padded grid.
+void dense_accumulators(const Layer& layer, std::span<const int64_t> x, std::span<const int64_t> weights,
+                        std::span<const int64_t> bias, uint32_t batch, std::vector<int64_t>& acc) {
+  const size_t n = layer.out.c, n_pad = padded(n), row = padded_size(layer.in);
+  const size_t k = layer.in.size();
+  for (size_t b = 0; b < batch; ++b) {
+    parallel_for(n, 256, [&](size_t begin, size_t end) {
+      std::vector<i128> sums(end - begin, 0);
+      for (size_t j = 0; j < k; ++j) {
+        const int64_t xv = x[b * row + detail::padded_flat_index(layer.in, j)];
+        if (xv == 0) continue;
+        const int64_t* w = weights.data() + j * n;
+        for (size_t c = begin; c < end; ++c) sums[c - begin] += static_cast<i128>(xv) * w[c];
+      }
+      for (size_t c = begin; c < end; ++c) acc[b * n_pad + c] = checked_accumulator(sums[c - begin] + bias[c]);
+    });
+  }
+}
+
+// acc' of a conv or sum_pool layer at every valid output (b, o, ph, pw):
+//   conv      sum_{c' < C/G, kh, kw valid} x(b, g(o) C/G + c', src) W'(o, c', kh, kw) + b'(o)
+//   sum_pool  M(p) sum_{kh, kw valid} x(b, o, src)
+void window_accumulators(const Layer& layer, std::span<const int64_t> x, std::span<const int64_t> weights,
+                         std::span<const int64_t> bias, uint32_t batch, std::vector<int64_t>& acc) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const size_t in_row = padded_size(layer.in), out_row = padded_size(layer.out);
+  const bool conv = layer.kind == LayerKind::conv;
+  const uint32_t cg = conv ? detail::group_in_channels(layer) : 1, og = conv ? detail::group_out_channels(layer) : 1;
+  const uint32_t kh_n = layer.win_h.kernel, kw_n = layer.win_w.kernel;
+  for (size_t b = 0; b < batch; ++b) {
+    parallel_for(layer.out.c, 1, [&](size_t begin, size_t end) {
+      for (size_t o = begin; o < end; ++o)
+        for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+          for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+            i128 sum = 0;
+            for (uint32_t c = 0; c < cg; ++c) {
+              const size_t channel = conv ? (o / og) * cg + c : o;
+              for (uint32_t kh = 0; kh < kh_n; ++kh) {
+                const int64_t ih = ah.source(ph, kh);
+                if (ih < 0) continue;
+                for (uint32_t kw = 0; kw < kw_n; ++kw) {
+                  const int64_t iw = aw.source(pw, kw);
+                  if (iw < 0) continue;
+                  const int64_t xv = x[b * in_row + detail::padded_index(layer.in, channel, ih, iw)];
+                  sum += conv ? static_cast<i128>(xv) * weights[((o * cg + c) * kh_n + kh) * kw_n + kw] : xv;
+                }
+              }
+            }
+            sum = conv ? sum + bias[o] : sum * layer.multiplier(size_t{ph} * layer.out.w + pw);
+            acc[b * out_row + detail::padded_index(layer.out, o, ph, pw)] = checked_accumulator(sum);
+          }
+    });
+  }
+}
+
+// y(b, j) = input k's value i (source map) or the pad value, at every valid position.
+void rewire_witness(const ModelSpec& spec, const Layer& layer, const Witness& w, uint32_t batch, LayerWitness& lw) {
+  const size_t row = padded_size(layer.out);
+  lw.y.assign(padded(batch) * row, 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < layer.out.size(); ++j) {
+      const uint32_t e = layer.source_map[j];
+      int64_t v = layer.pad_value;
+      if (e != 0) {
+        const auto [k, i] = rewire_source(spec, layer, e);
+        const TensorShape in = input_shape(spec, layer, k);
+        v = source_values(w, layer.inputs[k])[b * padded_size(in) + detail::padded_flat_index(in, i)];
+      }
+      lw.y[b * row + detail::padded_flat_index(layer.out, j)] = v;
+    }
+}
+
+// add: acc' = sum_i a_i x_i (+ b'); mul: acc' = M x_0 x_1 or x_0 c' (+ b') (per-example constants,
+// row-major)
+// at every valid position of every example.
+void elementwise_accumulators(const Layer& layer, const Witness& w, std::span<const int64_t> constant_factor,
+                              std::span<const int64_t> constant_term, uint32_t batch, std::vector<int64_t>& acc) {
+  const size_t row = padded_size(layer.out);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < layer.out.size(); ++j) {
+      const size_t at = b * row + detail::padded_flat_index(layer.out, j);
+      auto input = [&](size_t i) { return static_cast<i128>(source_values(w, layer.inputs[i])[at]); };
+      i128 sum = 0;
+      if (layer.kind == LayerKind::add) {
+        for (size_t i = 0; i < layer.inputs.size(); ++i) sum += layer.multipliers[i] * input(i);
+      } else {
+        sum = layer.constant_factor ? input(0) * constant_factor[j] : layer.multipliers[0] * input(0) * input(1);
+      }
+      if (layer.constant_term) sum += constant_term[j];
+      acc[at] = checked_accumulator(sum);
+    }
+}
+
+// Max pooling: y = max over the valid window, gap D(k, x) = y - x_k and the pick S(k, x) of the
+// first maximal offset at every valid (b, c, p) and valid k; everything else 0.
+void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const size_t in_row = padded_size(layer.in), out_row = padded_size(layer.out), grid = padded(batch) * out_row;
+  const size_t kw_pad = padded(layer.win_w.kernel);
+  lw.y.assign(grid, 0);
+  lw.gap.assign(grid << detail::kernel_vars(layer), 0);
+  lw.pick.assign(lw.gap.size(), 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (uint32_t c = 0; c < layer.out.c; ++c)
+      for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+        for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+          const size_t at = b * out_row + detail::padded_index(layer.out, c, ph, pw);
+          std::vector<std::pair<size_t, int64_t>> window;  // (k, value)
+          for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh)
+            for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw) {
+              const int64_t ih = ah.source(ph, kh), iw = aw.source(pw, kw);
+              if (ih >= 0 && iw >= 0)
+                window.push_back({kh * kw_pad + kw, x[b * in_row + detail::padded_index(layer.in, c, ih, iw)]});
+            }
+          int64_t best = window[0].second;
+          size_t pick = window[0].first;
+          for (const auto& [k, v] : window)
+            if (v > best) best = v, pick = k;
+          lw.y[at] = best;
+          for (const auto& [k, v] : window) lw.gap[k * grid + at] = best - v;
+          lw.pick[pick * grid + at] = 1;
+        }
+}
+
+// Sel_k(rho_x, i) = sum over outputs j reading value i of input k of eq(rho_x, j) over input k's
+// padded positions (prover), and P(rho_x) = sum over pad outputs j of eq(rho_x, j).
+std::vector<E> rewire_selection(const ModelSpec& spec, const Layer& layer, size_t k, std::span<const E> eq_out) {
+  std::vector<E> out(padded_size(input_shape(spec, layer, k)), E::zero());
+  const TensorShape in = input_shape(spec, layer, k);
+  for (size_t j = 0; j < layer.out.size(); ++j) {
+    if (layer.source_map[j] == 0) continue;
+    const auto [input, i] = rewire_source(spec, layer, layer.source_map[j]);
+    if (input == k) out[detail::padded_flat_index(in, i)] += eq_out[detail::padded_flat_index(layer.out, j)];
+  }
+  return out;
+}
+E pad_selection(const Layer& layer, std::span<const E> eq_out) {
+  E total = E::zero();
+  for (size_t j = 0; j < layer.out.size(); ++j)
+    if (layer.source_map[j] == 0) total += eq_out[detail::padded_flat_index(layer.out, j)];
+  return total;
+}
+
+// Row of table layer `layer`'s lookup table for input v at channel c, or -1 outside the table.
+int64_t table_row(const Layer& layer, uint64_t c, int64_t v) {
+  const auto range = static_cast<int64_t>(layer.table.size() / layer.table_channels);
+  const int64_t i = v - layer.table_offset;
+  if (i < 0 || i >= range) return -1;
+  return (layer.table_channels == 1 ? 0 : static_cast<int64_t>(c)) * range + i;
+}
+
+// y = f_c(x) at every valid position (0 on the padding).
+Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+  const size_t row = padded_size(layer.out), count = layer.out.size(), plane = size_t{layer.out.h} * layer.out.w;
+  lw.y.assign(padded(batch) * row, 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < count; ++j) {
+      const size_t at = b * row + detail::padded_flat_index(layer.out, j);
+      const int64_t r = table_row(layer, j / plane, x[at]);
+      if (r < 0) return fail("zkml: layer '" + layer.name + "': value " + std::to_string(x[at]) + " outside its table");
+      lw.y[at] = layer.table[static_cast<size_t>(r)];
+    }
+  return {};
+}
+
+}  // namespace
+
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input) {
   const ModelSpec& spec = pk.vk.spec;
   if (batch == 0 || batch > kMaxBatch) return fail("zkml: batch size out of bounds");
-  if (input.size() != size_t{batch} * spec.input_features)
+  if (input.size() != size_t{batch} * spec.input_features())
     return fail("zkml: the input has " + std::to_string(input.size()) + " values, expected " +
-                std::to_string(size_t{batch} * spec.input_features));
+                std::to_string(size_t{batch} * spec.input_features()));
   for (int64_t v : input)
     if (v < -spec.input_bound || v > spec.input_bound) return fail("zkml: quantized input out of range");
   Witness w;
   w.batch = batch;
-  const size_t b_pad = padded(batch);
-  size_t k_pad = padded(spec.input_features);
-  w.input.assign(b_pad * k_pad, 0);
-  for (size_t b = 0; b < batch; ++b)
-    for (size_t j = 0; j < spec.input_features; ++j) w.input[b * k_pad + j] = input[b * spec.input_features + j];
-  const std::vector<int64_t>* x = &w.input;
+  {
+    const size_t row = padded_size(spec.input), count = spec.input.size();
+    w.input.assign(padded(batch) * row, 0);
+    for (size_t b = 0; b < batch; ++b)
+      for (size_t j = 0; j < count; ++j) w.input[b * row + detail::padded_flat_index(spec.input, j)] = input[b * count + j];
+  }
   for (size_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
-    const size_t n = layer.out_features, n_pad = padded(n), size = b_pad * n_pad;
-    const auto& weights = pk.weights[l];
+    const Layer& layer = spec.layers[l];
+    const std::vector<int64_t>* x = &source_values(w, layer.inputs[0]);
     LayerWitness lw;
-    lw.acc.assign(size, 0);
-    for (size_t b = 0; b < batch; ++b) {
-      parallel_for(n, 256, [&](size_t begin, size_t end) {
-        std::vector<i128> sums(end - begin, 0);
-        for (size_t j = 0; j < layer.in_features; ++j) {
-          const int64_t xv = (*x)[b * k_pad + j];
-          if (xv == 0) continue;
-          const int64_t* row = weights.data() + j * n;
-          for (size_t c = begin; c < end; ++c) sums[c - begin] += static_cast<i128>(xv) * row[c];
-        }
-        for (size_t c = begin; c < end; ++c) {
-          const i128 total = sums[c - begin] + pk.biases[l][c];
-          if (total >= (i128{1} << 62) || total <= -(i128{1} << 62))
-            throw std::logic_error("zkml: accumulator outside its static bound");
-          lw.acc[b * n_pad + c] = static_cast<int64_t>(total);
-        }
-      });
-    }
-    lw.t.resize(size);
-    lw.r.resize(size);
-    lw.y.resize(size);
-    lw.d_plus.resize(size);
-    lw.d_minus.resize(size);
-    const int64_t half = int64_t{1} << (layer.shift - 1);
-    for (size_t i = 0; i < size; ++i) {
-      const int64_t shifted = lw.acc[i] + half;
-      const int64_t t = shifted >> layer.shift;  // floor
-      lw.t[i] = t;
-      lw.r[i] = shifted - (t << layer.shift);
-      lw.y[i] = std::clamp(t, layer.lo, layer.hi);
-      lw.d_plus[i] = std::max<int64_t>(t - layer.hi, 0);
-      lw.d_minus[i] = std::max<int64_t>(layer.lo - t, 0);
+    if (layer.kind == LayerKind::max_pool) {
+      max_pool_witness(layer, *x, batch, lw);
+    } else if (layer.kind == LayerKind::table) {
+      ZK_TRY(table_witness(layer, *x, batch, lw));
+    } else if (layer.kind == LayerKind::rewire) {
+      rewire_witness(spec, layer, w, batch, lw);
+    } else {
+      lw.acc.assign(padded(batch) * padded_size(layer.out), 0);
+      if (layer.kind == LayerKind::dense)
+        dense_accumulators(layer, *x, pk.weights[l], pk.biases[l], batch, lw.acc);
+      else if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
+        elementwise_accumulators(layer, w, pk.weights[l], pk.biases[l], batch, lw.acc);
+      else
+        window_accumulators(layer, *x, pk.weights[l], pk.biases[l], batch, lw.acc);
+      requantize_layer(layer, lw);
     }
     w.layers.push_back(std::move(lw));
-    x = &w.layers.back().y;
-    k_pad = n_pad;
   }
   return w;
 }
@@ -224,42 +511,89 @@ void append_limbs(std::vector<std::vector<F>>& polys, const std::vector<int64_t>
   }
 }
 
-std::vector<std::vector<F>> range_column_values(const ModelSpec& spec, const ProverTables& tables) {
-  std::vector<std::vector<F>> columns;
-  for (const auto& c : detail::range_columns(spec)) {
-    const auto& source = tables.layer_polys[c.layer][c.table];
-    const F scale = F::from_i64(c.scale), offset = F::from_i64(c.offset);
-    std::vector<F> values(source.size());
-    for (size_t i = 0; i < source.size(); ++i) values[i] = scale * source[i] + offset;
-    columns.push_back(std::move(values));
+// Each range group's rows: its columns a P + c back to back.
+std::vector<std::vector<F>> range_group_values(const ModelSpec& spec, const ProverTables& tables) {
+  std::vector<std::vector<F>> groups;
+  for (const auto& group : detail::range_groups(spec)) {
+    std::vector<F> values;
+    for (const auto& c : group.columns) {
+      const auto& source = tables.layer_polys[c.layer][c.table];
+      const F scale = F::from_i64(c.scale), offset = F::from_i64(c.offset);
+      for (const F& v : source) values.push_back(scale * v + offset);
+    }
+    groups.push_back(std::move(values));
   }
-  return columns;
+  return groups;
+}
+
+// [b < B, (c, h, w) inside the shape] over the padded B' x (C' H' W') grid.
+std::vector<F> valid_mask(const TensorShape& shape, uint32_t batch) {
+  const size_t row = padded_size(shape);
+  std::vector<F> out(padded(batch) * row, F::zero());
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < shape.size(); ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::one();
+  return out;
+}
+
+// The channel column: c at every valid (b, c, h, w) of the padded grid, 0 elsewhere.
+std::vector<F> channel_column(const TensorShape& shape, uint32_t batch) {
+  const size_t row = padded_size(shape), plane = size_t{shape.h} * shape.w;
+  std::vector<F> out(padded(batch) * row, F::zero());
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < shape.size(); ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::from_u64(j / plane);
+  return out;
+}
+
+// The claimed outputs: the last layer's values at the valid positions, row-major.
+void add_outputs(const ModelSpec& spec, const Witness& w, ProverTables& tables) {
+  const Layer& last = spec.layers.back();
+  const size_t row = padded_size(last.out);
+  for (size_t b = 0; b < w.batch; ++b)
+    for (size_t j = 0; j < last.out.size(); ++j)
+      tables.output.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
 }
 
 ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
   ProverTables tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
+    const Layer& layer = spec.layers[l];
     const LayerWitness& lw = w.layers[l];
     std::vector<std::vector<F>> polys;
     polys.push_back(to_field(lw.y));
-    append_limbs(polys, lw.r, layer.shift);
-    append_limbs(polys, lw.d_plus, layer.slack_bits);
-    append_limbs(polys, lw.d_minus, layer.slack_bits);
+    if (layer.requantizes()) {
+      append_limbs(polys, lw.r, layer.shift);
+      append_limbs(polys, lw.d_plus, layer.slack_bits);
+      append_limbs(polys, lw.d_minus, layer.slack_bits);
+    } else if (layer.kind == LayerKind::max_pool) {
+      polys.push_back(to_field(lw.gap));
+      polys.push_back(to_field(lw.pick));
+    } else if (layer.kind == LayerKind::table) {
+      // Multiplicities of the table rows ([c,] x, f_c(x), 1) at valid positions and of the zero
+      // row elsewhere; a row outside the table (only in a tampered witness) is not counted.
+      const std::vector<int64_t>& x = source_values(w, layer.inputs[0]);
+      const size_t row = padded_size(layer.out), plane = size_t{layer.out.h} * layer.out.w;
+      std::vector<uint64_t> counts(detail::lookup_rows(layer), 0);
+      counts.back() = x.size() - size_t{w.batch} * layer.out.size();
+      for (size_t b = 0; b < w.batch; ++b)
+        for (size_t j = 0; j < layer.out.size(); ++j)
+          if (const int64_t r = table_row(layer, j / plane, x[b * row + detail::padded_flat_index(layer.out, j)]); r >= 0)
+            ++counts[static_cast<size_t>(r)];
+      std::vector<F> m(padded(counts.size()), F::zero());
+      for (size_t i = 0; i < counts.size(); ++i) m[i] = F::from_u64(counts[i]);
+      polys.push_back(std::move(m));
+    }
     tables.layer_polys.push_back(std::move(polys));
   }
+  add_outputs(spec, w, tables);
+  if (!detail::has_range_checks(spec)) return tables;
   // Multiplicities of the values inside [0, 2^16); values outside (only in a tampered witness)
   // are not counted, and the verifier rejects the lookup.
   std::vector<uint64_t> counts(size_t{1} << kLimbBits, 0);
-  for (const auto& column : range_column_values(spec, tables))
+  for (const auto& column : range_group_values(spec, tables))
     for (const F& v : column)
       if (v.value() < counts.size()) ++counts[v.value()];
   tables.multiplicities.resize(counts.size());
   for (size_t i = 0; i < counts.size(); ++i) tables.multiplicities[i] = F::from_u64(counts[i]);
-  const DenseLayer& last = spec.layers.back();
-  const size_t n_pad = padded(last.out_features);
-  for (size_t b = 0; b < w.batch; ++b)
-    for (size_t n = 0; n < last.out_features; ++n) tables.output.push_back(w.layers.back().y[b * n_pad + n]);
   return tables;
 }
 
@@ -273,12 +607,13 @@ std::vector<F> pack_tables(const detail::ProofLayout& layout, const ProverTables
   for (size_t l = 0; l < tables.layer_polys.size(); ++l)
     for (size_t i = 0; i < tables.layer_polys[l].size(); ++i)
       place(layout.first[l] + static_cast<uint32_t>(i), tables.layer_polys[l][i]);
-  place(layout.multiplicities, tables.multiplicities);
+  if (layout.range_checked) place(layout.multiplicities, tables.multiplicities);
   return packed;
 }
 
-// x~(rho_b, j) for every j: the batch variables of a B' x K' table bound to rho_b.
-std::vector<E> bind_rows(std::span<const F> table, std::span<const E> rho_b, size_t cols) {
+// t~(rho_b, j) for every j: the leading variables of a rows x cols table bound to rho_b.
+template <class T>
+std::vector<E> bind_rows(std::span<const T> table, std::span<const E> rho_b, size_t cols) {
   const auto eq = eq_table<E>(rho_b);
   std::vector<E> out(cols, E::zero());
   parallel_for(cols, kPolyGrain, [&](size_t begin, size_t end) {
@@ -288,18 +623,142 @@ std::vector<E> bind_rows(std::span<const F> table, std::span<const E> rho_b, siz
   return out;
 }
 
-// W'~(j, rho_n) for every j < K' from the K x N integer weights (zero rows past K).
-std::vector<E> bind_columns(std::span<const int64_t> weights, size_t k, size_t n, size_t k_pad,
-                            std::span<const E> rho_n) {
+// W'~(j', rho_n) for every row j' of the dense layer's padded K' x N' weight table.
+std::vector<E> bind_dense_weights(const Layer& layer, std::span<const int64_t> weights, std::span<const E> rho_n) {
   const auto eq = eq_table<E>(rho_n);
-  std::vector<E> out(k_pad, E::zero());
+  const size_t k = layer.in.size(), n = layer.out.c;
+  std::vector<E> out(padded_size(layer.in), E::zero());
   parallel_for(k, 64, [&](size_t begin, size_t end) {
     for (size_t j = begin; j < end; ++j) {
       E acc = E::zero();
       for (size_t c = 0; c < n; ++c) acc += eq[c] * F::from_i64(weights[j * n + c]);
-      out[j] = acc;
+      out[detail::padded_flat_index(layer.in, j)] = acc;
     }
   });
+  return out;
+}
+
+// W'~((g, rho_o'), c', k) for every (g, c', k) of the conv layer's padded weight table
+// (output channel o = (g, o'), o' bound to rho_o').
+std::vector<E> bind_conv_weights(const Layer& layer, std::span<const int64_t> weights, std::span<const E> rho_o_inner) {
+  const auto eq = eq_table<E>(rho_o_inner);
+  const size_t cg = detail::group_in_channels(layer), og = detail::group_out_channels(layer);
+  const size_t kh = layer.win_h.kernel, kw = layer.win_w.kernel, kh_pad = padded(kh), kw_pad = padded(kw);
+  const size_t cg_pad = padded(cg), per_group = cg_pad * kh_pad * kw_pad;
+  const size_t groups = layer.groups > 1 ? layer.groups : 1, og_bound = layer.groups > 1 ? og : layer.out.c;
+  std::vector<E> out(padded(groups) * per_group, E::zero());
+  for (size_t g = 0; g < groups; ++g)
+    for (size_t o = 0; o < og_bound; ++o) {
+      const size_t channel = g * og_bound + o;
+      for (size_t c = 0; c < cg; ++c)
+        for (size_t y = 0; y < kh; ++y)
+          for (size_t x = 0; x < kw; ++x)
+            out[g * per_group + (c * kh_pad + y) * kw_pad + x] +=
+                eq[o] * F::from_i64(weights[((channel * cg + c) * kh + y) * kw + x]);
+    }
+  return out;
+}
+
+// sum_c eq(z_c, c) t(c, i) for every input position i of a C' x (H' W') table.
+std::vector<E> bind_channels(std::span<const E> table, std::span<const E> z_c, size_t positions) {
+  return bind_rows<E>(table, z_c, positions);
+}
+
+// Outer product a (x) b (a's index most significant).
+std::vector<E> outer(std::span<const E> a, std::span<const E> b) {
+  std::vector<E> out(a.size() * b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    for (size_t j = 0; j < b.size(); ++j) out[i * b.size() + j] = a[i] * b[j];
+  return out;
+}
+
+// Wire(rho_p, z_k, i) over the padded input positions: per axis sum_{src(p, k) = i} eq(rho_p, p)
+// eq(z_k, k), then the outer product of the two axes.
+std::vector<E> wiring_table(const Layer& layer, detail::SpatialPoint rho_p, detail::SpatialPoint z_k) {
+  const auto h = detail::window_scatter<E>(detail::axis_h(layer), eq_table<E>(rho_p.h), eq_table<E>(z_k.h), padded(layer.in.h));
+  const auto w = detail::window_scatter<E>(detail::axis_w(layer), eq_table<E>(rho_p.w), eq_table<E>(z_k.w), padded(layer.in.w));
+  return outer(h, w);
+}
+
+// sum_p eq(rho_p, p) M(p) sum_k [src(p, k) = i] over the padded input positions.
+std::vector<E> pooling_wiring_table(const Layer& layer, detail::SpatialPoint rho_p) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const auto eh = eq_table<E>(rho_p.h), ew = eq_table<E>(rho_p.w);
+  const size_t w_pad = padded(layer.in.w);
+  std::vector<E> out(padded(layer.in.h) * w_pad, E::zero());
+  for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+    for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+      const E weight = eh[ph] * ew[pw] * E::from_i64(layer.multiplier(size_t{ph} * layer.out.w + pw));
+      for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh) {
+        const int64_t ih = ah.source(ph, kh);
+        if (ih < 0) continue;
+        for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw) {
+          const int64_t iw = aw.source(pw, kw);
+          if (iw >= 0) out[static_cast<size_t>(ih) * w_pad + static_cast<size_t>(iw)] += weight;
+        }
+      }
+    }
+  return out;
+}
+
+// X(c, k) = sum_p eq(rho_p, p) xb(c, src(p, k)) for every channel c and padded kernel offset k.
+std::vector<E> gather_windows(const Layer& layer, std::span<const E> xb, detail::SpatialPoint rho_p) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const auto eh = eq_table<E>(rho_p.h), ew = eq_table<E>(rho_p.w);
+  const size_t kh_pad = padded(layer.win_h.kernel), kw_pad = padded(layer.win_w.kernel), positions = padded_size({1, layer.in.h, layer.in.w});
+  std::vector<E> out(padded(layer.in.c) * kh_pad * kw_pad, E::zero());
+  parallel_for(layer.in.c, 1, [&](size_t begin, size_t end) {
+    for (size_t c = begin; c < end; ++c)
+      for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh)
+        for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw) {
+          E acc = E::zero();
+          for (uint32_t ph = 0; ph < layer.out.h; ++ph) {
+            const int64_t ih = ah.source(ph, kh);
+            if (ih < 0) continue;
+            E row = E::zero();
+            for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+              const int64_t iw = aw.source(pw, kw);
+              if (iw >= 0) row += ew[pw] * xb[c * positions + static_cast<size_t>(ih) * padded(layer.in.w) + static_cast<size_t>(iw)];
+            }
+            acc += eh[ph] * row;
+          }
+          out[(c * kh_pad + kh) * kw_pad + kw] = acc;
+        }
+  });
+  return out;
+}
+
+// V_rho(p) = eq(rho_p, p) sum_k eq(rho_k, k) V(k, p) over the padded output positions.
+std::vector<E> weighted_validity_table(const Layer& layer, detail::SpatialPoint rho_p, detail::SpatialPoint rho_k) {
+  auto axis = [](const Axis& a, std::span<const E> p, std::span<const E> k, size_t out_pad) {
+    const auto ep = eq_table<E>(p), ek = eq_table<E>(k);
+    std::vector<E> out(out_pad, E::zero());
+    for (uint32_t q = 0; q < a.out; ++q) {
+      E sum = E::zero();
+      for (uint32_t j = 0; j < a.window.kernel; ++j)
+        if (a.source(q, j) >= 0) sum += ek[j];
+      out[q] = ep[q] * sum;
+    }
+    return out;
+  };
+  return outer(axis(detail::axis_h(layer), rho_p.h, rho_k.h, padded(layer.out.h)),
+               axis(detail::axis_w(layer), rho_p.w, rho_k.w, padded(layer.out.w)));
+}
+
+// 1 - V(k, p) over the max-pool tables' K' x B' x C' x (H' W') grid.
+std::vector<F> invalid_window_table(const Layer& layer, uint32_t batch) {
+  const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
+  const size_t kw_pad = padded(layer.win_w.kernel), h_pad = padded(layer.out.h), w_pad = padded(layer.out.w);
+  const size_t positions = h_pad * w_pad, grid = padded(batch) * padded_size(layer.out);
+  std::vector<F> out(grid << detail::kernel_vars(layer), F::one());
+  for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh)
+    for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw)
+      for (uint32_t ph = 0; ph < layer.out.h; ++ph)
+        for (uint32_t pw = 0; pw < layer.out.w; ++pw) {
+          if (ah.source(ph, kh) < 0 || aw.source(pw, kw) < 0) continue;
+          const size_t base = (kh * kw_pad + kw) * grid + ph * w_pad + pw;
+          for (size_t rest = 0; rest < grid; rest += positions) out[base + rest] = F::zero();
+        }
   return out;
 }
 
@@ -309,9 +768,333 @@ std::vector<E> lift(std::span<const F> table) {
   return out;
 }
 
+std::vector<E> repeat(std::span<const E> table, size_t times) {
+  std::vector<E> out;
+  out.reserve(table.size() * times);
+  for (size_t i = 0; i < times; ++i) out.insert(out.end(), table.begin(), table.end());
+  return out;
+}
+
 }  // namespace
 
 // ---- Prover ------------------------------------------------------------------------------------
+
+namespace {
+
+// What the per-layer provers and verifiers share: the transcript, the layouts and the claims on
+// the committed polynomials collected for the final opening.
+struct Context {
+  Transcript& transcript;
+  const ModelSpec& spec;
+  uint32_t batch;
+  uint32_t batch_vars;
+  const detail::ProofLayout& layout;
+  const detail::WeightLayout& weights;
+  uint32_t proof_offset;  // index of the per-proof commitment after the weight commitments
+  std::vector<pcs::EvalClaim> claims;
+
+  void claim_table(uint32_t l, uint32_t table, std::span<const E> point, const E& value) {
+    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
+  }
+  // The prover's claim on input i of layer l (nothing for the public model input).
+  void claim_input(uint32_t l, size_t i, std::span<const E> point, const E& value) {
+    const int32_t source = spec.layers[l].inputs[i];
+    if (source >= 0) claim_table(static_cast<uint32_t>(source), 0, point, value);
+  }
+  // The K' values S(k, rho_x) of a max-pool layer's picks (table 2) as one claim: slots s drawn
+  // now, S(s, rho_x) = sum_k eq(s, k) S(k, rho_x).
+  void claim_picks(uint32_t l, std::span<const E> rho_x, std::span<const E> picks) {
+    const auto slots = transcript.challenges<E>("zkml/slots", log2_padded(picks.size()));
+    const auto eq = eq_table<E>(slots);
+    E combined = E::zero();
+    for (size_t k = 0; k < picks.size(); ++k) combined += eq[k] * picks[k];
+    claim_table(l, 2, concat({slots, rho_x}), combined);
+  }
+  void claim_block(uint32_t l, uint32_t block, std::span<const E> point, std::span<const E> values) {
+    claim_block_values(transcript, layout, proof_offset, l, block, point, values, claims);
+  }
+  void claim_weight(uint32_t l, std::span<const E> point, const E& value) {
+    claims.push_back({weights.ref(static_cast<uint32_t>(weights.weight_table[l]), 0),
+                      std::vector<E>(point.begin(), point.end()), value});
+  }
+  void claim_bias(uint32_t l, std::span<const E> point, const E& value) {
+    claims.push_back({weights.ref(static_cast<uint32_t>(weights.bias_table[l]), 0),
+                      std::vector<E>(point.begin(), point.end()), value});
+  }
+};
+
+struct ProverInputs {
+  const ProvingKey& pk;
+  const Witness& witness;
+  const ProverTables& tables;
+};
+
+// Input `i` of layer l as a padded field table.
+std::vector<F> layer_input_table(const Context& cx, const ProverInputs& in, uint32_t l, size_t i = 0) {
+  const int32_t source = cx.spec.layers[l].inputs[i];
+  return source < 0 ? to_field(in.witness.input) : in.tables.layer_polys[static_cast<size_t>(source)][0];
+}
+
+// The linear part of a dense, conv or sum_pool layer: reduces claim = acc'(rho) to claims on the
+// input, the weights and the bias.
+void prove_linear(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp, const GridPoint& g, E claim) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::vector<F> x_table = layer_input_table(cx, in, l);
+  const auto xb = bind_rows<F>(x_table, g.b, padded_size(layer.in));
+  std::vector<E> input_point;  // where the input is read at the end, its batch part first
+  if (layer.has_weights()) {
+    std::vector<F> bias_table(padded(layer.out.c), F::zero());
+    for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
+    lp.bias_eval = evaluate_multilinear<E, F>(bias_table, g.c);
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_bias(l, g.c, lp.bias_eval);
+    claim -= bias_indicator(g, cx.batch, layer.out) * lp.bias_eval;
+  }
+  if (layer.kind == LayerKind::dense) {
+    std::vector<std::vector<E>> tables;
+    tables.push_back(xb);
+    tables.push_back(bind_dense_weights(layer, in.pk.weights[l], g.c));
+    const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+    auto mm = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms, claim);
+    lp.channel_sum = std::move(mm.proof);
+    lp.input_eval = mm.table_evaluations[0];
+    lp.weight_eval = mm.table_evaluations[1];
+    const E evals[2] = {lp.input_eval, lp.weight_eval};
+    cx.transcript.absorb_all("zkml/matmul_evals", std::span<const E>(evals));
+    cx.claim_weight(l, concat({mm.point, g.c}), lp.weight_eval);
+    input_point = concat({g.b, mm.point});
+  } else {
+    std::vector<E> channel_point;  // the input channel point
+    std::vector<std::vector<E>> spatial;
+    if (layer.kind == LayerKind::conv) {
+      const uint32_t gv = detail::group_vars(layer);
+      std::vector<std::vector<E>> tables;
+      tables.push_back(gather_windows(layer, xb, g.p));
+      tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c.subspan(gv)));
+      std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+      if (gv > 0) {
+        const size_t per_group = tables[0].size() >> gv;
+        std::vector<E> eq_groups;
+        for (const E& e : eq_table<E>(g.c.first(gv))) eq_groups.insert(eq_groups.end(), per_group, e);
+        tables.push_back(std::move(eq_groups));
+        terms = {{E::one(), {0, 1, 2}}};
+      }
+      auto cs = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms, claim);
+      lp.channel_sum = std::move(cs.proof);
+      lp.gathered_eval = cs.table_evaluations[0];
+      lp.weight_eval = cs.table_evaluations[1];
+      const E evals[2] = {lp.gathered_eval, lp.weight_eval};
+      cx.transcript.absorb_all("zkml/conv_evals", std::span<const E>(evals));
+      const std::span<const E> zeta(cs.point);
+      const uint32_t cv = log2_padded(layer.in.c);
+      cx.claim_weight(l, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
+      channel_point.assign(zeta.begin(), zeta.begin() + cv);
+      spatial.push_back(bind_channels(xb, channel_point, padded_size({1, layer.in.h, layer.in.w})));
+      spatial.push_back(wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)));
+      claim = lp.gathered_eval;
+    } else {
+      channel_point.assign(g.c.begin(), g.c.end());
+      spatial.push_back(bind_channels(xb, channel_point, padded_size({1, layer.in.h, layer.in.w})));
+      spatial.push_back(pooling_wiring_table(layer, g.p));
+    }
+    const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+    auto ss = prove_sumcheck<E, E>(cx.transcript, std::move(spatial), terms, claim);
+    lp.spatial_sum = std::move(ss.proof);
+    lp.input_eval = ss.table_evaluations[0];
+    cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+    input_point = concat({g.b, channel_point, ss.point});
+  }
+  cx.claim_input(l, 0, input_point, lp.input_eval);
+}
+
+// add: acc'(rho) = sum_i a_i x_i(rho) + I_B(rho_b) b'(rho_c, rho_p), the inputs' values at rho sent.
+// mul: acc'(rho) - I_B(rho_b) b'(rho_c, rho_p) = sum_x eq(rho, x) c x_0(x) x_1(x) (x_1 = the constant
+// c' repeated over the batch, c = 1; or c = M for two activations), a degree-3 sum-check ending in
+// both operands' values. b' (when present) is sent first.
+void prove_elementwise(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp, std::span<const E> rho,
+                       E claim) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::span<const E> example_point = rho.subspan(cx.batch_vars);
+  if (layer.constant_term) {
+    lp.bias_eval = evaluate_multilinear<E, F>(pad_tensor(in.pk.biases[l], 1, layer.out), example_point);
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_bias(l, example_point, lp.bias_eval);
+    claim -= prefix_indicator<E>(cx.batch, rho.first(cx.batch_vars)) * lp.bias_eval;
+  }
+  if (layer.kind == LayerKind::add) {
+    for (size_t i = 0; i < layer.inputs.size(); ++i)
+      lp.operand_evals.push_back(evaluate_multilinear<E, F>(layer_input_table(cx, in, l, i), rho));
+    cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+    for (size_t i = 0; i < layer.inputs.size(); ++i) cx.claim_input(l, i, rho, lp.operand_evals[i]);
+    return;
+  }
+  std::vector<std::vector<E>> tables;
+  tables.push_back(eq_table<E>(rho));
+  tables.push_back(lift(layer_input_table(cx, in, l, 0)));
+  tables.push_back(layer.constant_factor ? repeat(lift(pad_tensor(in.pk.weights[l], 1, layer.out)), padded(cx.batch))
+                                         : lift(layer_input_table(cx, in, l, 1)));
+  const E coefficient = layer.constant_factor ? E::one() : E::from_i64(layer.multipliers[0]);
+  const std::vector<SumcheckTerm<E>> terms{{coefficient, {0, 1, 2}}};
+  auto product = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms, claim);
+  lp.channel_sum = std::move(product.proof);
+  lp.operand_evals = {product.table_evaluations[1], product.table_evaluations[2]};
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  cx.claim_input(l, 0, product.point, lp.operand_evals[0]);
+  if (layer.constant_factor)
+    cx.claim_weight(l, std::span<const E>(product.point).subspan(cx.batch_vars), lp.operand_evals[1]);
+  else
+    cx.claim_input(l, 1, product.point, lp.operand_evals[1]);
+}
+
+void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  lp.constant_term = layer.constant_term;
+  const auto& polys = in.tables.layer_polys[l];
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  {
+    const auto eq = eq_table<E>(rho);
+    for (const auto& p : polys) lp.requant_evals.push_back(inner_product<E, F>(eq, p));
+  }
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  const E claim = accumulator_from_requant(layer, lp.requant_evals);
+  if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
+    prove_elementwise(cx, in, l, lp, rho, claim);
+  else
+    prove_linear(cx, in, l, lp, g, claim);
+
+  // Zero-check: sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0.
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  for (uint32_t i : zero_check_tables(layer)) zc_tables.push_back(lift(polys[i]));
+  const auto zc_terms = zero_check_terms(layer, gamma);
+  auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), zc_terms, E::zero());
+  lp.zero_check = std::move(zc.proof);
+  {
+    const auto eq = eq_table<E>(zc.point);
+    for (const auto& p : polys) lp.zero_check_evals.push_back(inner_product<E, F>(eq, p));
+  }
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  cx.claim_block(l, 0, zc.point, lp.zero_check_evals);
+}
+
+void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];  // y, D, S
+  const uint32_t kv = detail::kernel_vars(layer), xv = cx.batch_vars + detail::shape_vars(layer.out);
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", kv + xv);
+  const std::span<const E> rho_k(rho.data(), kv), rho_x(rho.data() + kv, xv);
+  const GridPoint g = split_grid(rho_x, cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(rho_k, layer);
+  lp.gap_eval = evaluate_multilinear<E, F>(polys[1], rho);
+  {
+    const auto eq = eq_table<E>(rho_x);
+    const size_t grid = eq.size();
+    for (size_t k = 0; k < (size_t{1} << kv); ++k)
+      lp.pick_evals.push_back(inner_product<E, F>(eq, std::span<const F>(polys[2]).subspan(k * grid, grid)));
+  }
+  cx.transcript.absorb("zkml/gap_eval", lp.gap_eval);
+  cx.transcript.absorb_all("zkml/pick_evals", std::span<const E>(lp.pick_evals));
+  cx.claim_table(l, 1, rho, lp.gap_eval);
+  cx.claim_picks(l, rho_x, lp.pick_evals);
+  // D(rho) = sum_p V_rho(p) y(rho_b, rho_c, p) - sum_i x(rho_b, rho_c, i) Wire(rho_p, rho_k, i).
+  const size_t out_positions = padded_size({1, layer.out.h, layer.out.w});
+  std::vector<std::vector<E>> a_tables;
+  a_tables.push_back(bind_rows<F>(polys[0], concat({g.b, g.c}), out_positions));
+  a_tables.push_back(weighted_validity_table(layer, g.p, k_point));
+  lp.output_sum = inner_product<E, E>(a_tables[0], a_tables[1]);
+  cx.transcript.absorb("zkml/output_sum", lp.output_sum);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto os = prove_sumcheck<E, E>(cx.transcript, std::move(a_tables), terms, lp.output_sum);
+  lp.output_check = std::move(os.proof);
+  lp.output_eval = os.table_evaluations[0];
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  cx.claim_table(l, 0, concat({g.b, g.c, os.point}), lp.output_eval);
+  const std::vector<F> x_table = layer_input_table(cx, in, l);
+  const size_t in_positions = padded_size({1, layer.in.h, layer.in.w});
+  std::vector<std::vector<E>> b_tables;
+  b_tables.push_back(bind_rows<F>(x_table, concat({g.b, g.c}), in_positions));
+  b_tables.push_back(wiring_table(layer, g.p, k_point));
+  auto ss = prove_sumcheck<E, E>(cx.transcript, std::move(b_tables), terms, lp.output_sum - lp.gap_eval);
+  lp.spatial_sum = std::move(ss.proof);
+  lp.input_eval = ss.table_evaluations[0];
+  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+  cx.claim_input(l, 0, concat({g.b, g.c, ss.point}), lp.input_eval);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", kv + xv);
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  zc_tables.push_back(repeat(eq_table<E>(std::span<const E>(tau).subspan(kv)), size_t{1} << kv));
+  zc_tables.push_back(lift(polys[2]));
+  zc_tables.push_back(lift(polys[1]));
+  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch)));
+  const auto zc_terms = pool_zero_check_terms(gamma);
+  auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), zc_terms, E::zero());
+  lp.zero_check = std::move(zc.proof);
+  lp.zero_check_evals = {zc.table_evaluations[3], zc.table_evaluations[2]};
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  cx.claim_block(l, 1, zc.point, lp.zero_check_evals);
+}
+
+// y(rho) = sum_k s_k + pad I_B(rho_b) P(rho_x) with s_k = sum_i x_k(rho_b, i) Sel_k(rho_x, i): the
+// prover sends y(rho) and the shares s_k, then one sum-check per input ends in a claim on it.
+void prove_rewire_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::span<const E> rho_b = std::span<const E>(rho).first(cx.batch_vars), rho_x = std::span<const E>(rho).subspan(cx.batch_vars);
+  lp.output_eval = evaluate_multilinear<E, F>(in.tables.layer_polys[l][0], rho);
+  const auto eq_out = eq_table<E>(rho_x);
+  std::vector<std::vector<std::vector<E>>> tables;
+  for (size_t k = 0; k < layer.inputs.size(); ++k) {
+    const TensorShape shape = input_shape(cx.spec, layer, k);
+    std::vector<std::vector<E>> t;
+    t.push_back(bind_rows<F>(layer_input_table(cx, in, l, k), rho_b, padded_size(shape)));
+    t.push_back(rewire_selection(cx.spec, layer, k, eq_out));
+    lp.operand_evals.push_back(inner_product<E, E>(t[0], t[1]));
+    tables.push_back(std::move(t));
+  }
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  cx.claim_table(l, 0, rho, lp.output_eval);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  for (size_t k = 0; k < layer.inputs.size(); ++k) {
+    auto sc = prove_sumcheck<E, E>(cx.transcript, std::move(tables[k]), terms, lp.operand_evals[k]);
+    lp.input_sums.push_back(std::move(sc.proof));
+    lp.input_evals.push_back(sc.table_evaluations[0]);
+    cx.transcript.absorb("zkml/input_eval", sc.table_evaluations[0]);
+    cx.claim_input(l, k, concat({rho_b, sc.point}), sc.table_evaluations[0]);
+  }
+}
+
+void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];  // y, multiplicities
+  const auto statement = table_statement(layer, cx.batch);
+  const std::vector<F> x = layer_input_table(cx, in, l), valid = valid_mask(layer.out, cx.batch);
+  const std::vector<F> channel = layer.table_channels > 1 ? channel_column(layer.out, cx.batch) : std::vector<F>{};
+  LookupColumns<F> columns;
+  if (!channel.empty()) columns.emplace_back(channel);
+  for (const auto* c : {&x, &polys[0], &valid}) columns.emplace_back(*c);
+  const std::vector<LookupColumns<F>> groups{columns};
+  auto lookup = prove_lookup<F, E>(cx.transcript, statement, groups,
+                                   std::span<const F>(polys[1]).first(detail::lookup_rows(layer)));
+  const auto& w = lookup.claims.witness[0];
+  const size_t first = channel.empty() ? 0 : 1;
+  cx.claim_input(l, 0, w.point, w.values[first]);
+  cx.claim_table(l, 0, w.point, w.values[first + 1]);
+  cx.claim_table(l, 1, lookup.claims.multiplicity_point, lookup.claims.multiplicity_value);
+  lp.lookup = std::move(lookup.proof);
+}
+
+}  // namespace
 
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
   const ModelSpec& spec = pk.vk.spec;
@@ -340,94 +1123,53 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, pk.vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
-  const auto proof_offset = static_cast<uint32_t>(pk.committed.size());
-  std::vector<pcs::EvalClaim> claims;
-  auto claim_on = [&](uint32_t l, uint32_t table, std::vector<E> point, E value) {
-    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
-  };
+  Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
+             static_cast<uint32_t>(pk.committed.size()), {}};
 
   // Range checks.
-  {
+  if (layout.range_checked) {
     const auto statement = lookup_statement(spec, batch);
-    const auto column_values = range_column_values(spec, tables);
+    const auto group_values = range_group_values(spec, tables);
     std::vector<LookupColumns<F>> groups;
-    for (const auto& v : column_values) groups.push_back({std::span<const F>(v)});
+    for (const auto& v : group_values) groups.push_back({std::span<const F>(v)});
     auto lookup = prove_lookup<F, E>(transcript, statement, groups, tables.multiplicities);
-    const auto columns = detail::range_columns(spec);
-    for (size_t g = 0; g < columns.size(); ++g) {
-      const auto& c = columns[g];
-      const E value = (lookup.claims.witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
-      claim_on(c.layer, c.table, lookup.claims.witness[g].point, value);
+    const auto range_groups = detail::range_groups(spec);
+    for (size_t g = 0; g < range_groups.size(); ++g) {
+      const auto& group = range_groups[g];
+      const auto& point = lookup.claims.witness[g].point;
+      const std::span<const E> z = std::span<const E>(point).subspan(log2_padded(group.columns.size()));
+      const auto& block = layout.blocks[group.layer][group.block];
+      const auto eq = eq_table<E>(z);
+      std::vector<E> values;
+      for (uint32_t t = 0; t < block.count; ++t)
+        values.push_back(inner_product<E, F>(eq, tables.layer_polys[group.layer][block.first - layout.first[group.layer] + t]));
+      transcript.absorb_all("zkml/range_evals", std::span<const E>(values));
+      cx.claim_block(group.layer, group.block, z, values);
+      proof.range_evals.push_back(std::move(values));
     }
-    claims.push_back({{proof_offset, 0}, layout.point(layout.multiplicities, lookup.claims.multiplicity_point),
-                      lookup.claims.multiplicity_value});
+    cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup.claims.multiplicity_point),
+                         lookup.claims.multiplicity_value});
     proof.lookup = std::move(lookup.proof);
   }
 
-  const uint32_t batch_vars = log2_padded(batch);
+  const ProverInputs inputs{pk, *witness, tables};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
-    const auto& polys = tables.layer_polys[l];
-    const uint32_t out_vars = log2_padded(layer.out_features);
     LayerProof lp;
-
-    // Requantization identity at rho.
-    const auto rho = transcript.challenges<E>("zkml/rho", batch_vars + out_vars);
-    const std::span<const E> rho_b(rho.data(), batch_vars), rho_n(rho.data() + batch_vars, out_vars);
-    {
-      const auto eq = eq_table<E>(rho);
-      for (const auto& p : polys) lp.requant_evals.push_back(inner_product<E, F>(eq, p));
-    }
-    transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-    claim_layer_values(transcript, layout, proof_offset, l, rho, lp.requant_evals, claims);
-
-    // acc'(rho) - I_B(rho_b) b'(rho_n) = sum_j x(rho_b, j) W'(j, rho_n).
-    const std::vector<F> bias_table = pad_matrix(pk.biases[l], 1, layer.out_features);
-    lp.bias_eval = evaluate_multilinear<E, F>(bias_table, rho_n);
-    transcript.absorb("zkml/bias_eval", lp.bias_eval);
-    claims.push_back({weight_layout.ref(2 * l + 1, 0), std::vector<E>(rho_n.begin(), rho_n.end()), lp.bias_eval});
-    const E claim = accumulator_from_requant(layer, lp.requant_evals) -
-                    prefix_indicator<E>(batch, rho_b) * lp.bias_eval;
-    const size_t k_pad = padded(layer.in_features);
-    std::vector<F> previous_table;
-    if (l == 0) previous_table = to_field(witness->input);
-    const std::span<const F> x_table = l == 0 ? std::span<const F>(previous_table) : std::span<const F>(tables.layer_polys[l - 1][0]);
-    std::vector<std::vector<E>> mm_tables;
-    mm_tables.push_back(bind_rows(x_table, rho_b, k_pad));
-    mm_tables.push_back(bind_columns(pk.weights[l], layer.in_features, layer.out_features, k_pad, rho_n));
-    const std::vector<SumcheckTerm<E>> mm_terms{{E::one(), {0, 1}}};
-    auto mm = prove_sumcheck<E, E>(transcript, std::move(mm_tables), mm_terms, claim);
-    lp.matmul = std::move(mm.proof);
-    lp.input_eval = mm.table_evaluations[0];
-    lp.weight_eval = mm.table_evaluations[1];
-    const E mm_evals[2] = {lp.input_eval, lp.weight_eval};
-    transcript.absorb_all("zkml/matmul_evals", std::span<const E>(mm_evals));
-    if (l > 0) claim_on(l - 1, 0, concat(rho_b, mm.point), lp.input_eval);
-    claims.push_back({weight_layout.ref(2 * l, 0), concat(mm.point, rho_n), lp.weight_eval});
-
-    // Zero-check: sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0.
-    const auto tau = transcript.challenges<E>("zkml/tau", batch_vars + out_vars);
-    const E gamma = transcript.challenge<E>("zkml/gamma");
-    const auto zc_indices = zero_check_tables(layer);
-    std::vector<std::vector<E>> zc_tables;
-    zc_tables.push_back(eq_table<E>(tau));
-    for (uint32_t i : zc_indices) zc_tables.push_back(lift(polys[i]));
-    const auto zc_terms = zero_check_terms(layer, gamma);
-    auto zc = prove_sumcheck<E, E>(transcript, std::move(zc_tables), zc_terms, E::zero());
-    lp.zero_check = std::move(zc.proof);
-    {
-      const auto eq = eq_table<E>(zc.point);
-      for (const auto& p : polys) lp.zero_check_evals.push_back(inner_product<E, F>(eq, p));
-    }
-    transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
-    claim_layer_values(transcript, layout, proof_offset, l, zc.point, lp.zero_check_evals, claims);
+    if (spec.layers[l].requantizes())
+      prove_requant_layer(cx, inputs, l, lp);
+    else if (spec.layers[l].kind == LayerKind::max_pool)
+      prove_max_pool_layer(cx, inputs, l, lp);
+    else if (spec.layers[l].kind == LayerKind::rewire)
+      prove_rewire_layer(cx, inputs, l, lp);
+    else
+      prove_table_layer(cx, inputs, l, lp);
     proof.layers.push_back(std::move(lp));
   }
 
   std::vector<const pcs::CommittedPolynomials*> all;
   for (const auto& c : pk.committed) all.push_back(&c);
   for (const auto& c : committed) all.push_back(&c);
-  auto opening = pcs::open(pk.vk.params, all, claims, transcript);
+  auto opening = pcs::open(pk.vk.params, all, cx.claims, transcript);
   if (!opening) return fail("zkml: opening: " + opening.error());
   proof.opening = opening->serialize();
   return proof;
@@ -435,13 +1177,263 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
 
 // ---- Verifier ----------------------------------------------------------------------------------
 
+namespace {
+
+struct VerifierInputs {
+  const Proof& proof;
+  std::vector<F> input_table;   // the public input on its padded grid
+  std::vector<F> output_table;  // the claimed outputs on the last layer's padded grid
+};
+
+// Input i of layer l read at `point`: the public input is evaluated here, any other input
+// becomes a claim on the layer that produced it.
+Status check_input(Context& cx, const VerifierInputs& vi, uint32_t l, std::span<const E> point, const E& value,
+                   const std::string& where, size_t i = 0) {
+  if (cx.spec.layers[l].inputs[i] >= 0) {
+    cx.claim_input(l, i, point, value);
+    return {};
+  }
+  if (evaluate_multilinear<E, F>(vi.input_table, point) != value)
+    return fail(where + "the input evaluation does not match the public input");
+  return {};
+}
+
+// The verifier's side of prove_linear.
+Status verify_linear(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp, const GridPoint& g,
+                     E claim, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  if (layer.has_weights()) {
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_bias(l, g.c, lp.bias_eval);
+    claim -= bias_indicator(g, cx.batch, layer.out) * lp.bias_eval;
+  }
+  std::vector<E> input_point;
+  if (layer.kind == LayerKind::dense) {
+    auto mm = verify_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, claim, lp.channel_sum);
+    if (!mm) return fail(where + "matrix-vector " + mm.error());
+    const E evals[2] = {lp.input_eval, lp.weight_eval};
+    cx.transcript.absorb_all("zkml/matmul_evals", std::span<const E>(evals));
+    if (lp.input_eval * lp.weight_eval != mm->value) return fail(where + "matrix-vector sum-check: final evaluation mismatch");
+    cx.claim_weight(l, concat({mm->point, g.c}), lp.weight_eval);
+    input_point = concat({g.b, mm->point});
+  } else {
+    std::vector<E> channel_point;
+    E wiring = E::zero();
+    const uint32_t in_spatial = detail::spatial_vars(layer.in);
+    if (layer.kind == LayerKind::conv) {
+      const uint32_t gv = detail::group_vars(layer), cv = log2_padded(layer.in.c);
+      auto cs = verify_sumcheck<E>(cx.transcript, cv + detail::kernel_vars(layer), gv > 0 ? 3 : 2, claim, lp.channel_sum);
+      if (!cs) return fail(where + "convolution channel " + cs.error());
+      const E evals[2] = {lp.gathered_eval, lp.weight_eval};
+      cx.transcript.absorb_all("zkml/conv_evals", std::span<const E>(evals));
+      const std::span<const E> zeta(cs->point);
+      E expected = lp.gathered_eval * lp.weight_eval;
+      if (gv > 0) expected *= eq_eval<E>(g.c.first(gv), zeta.first(gv));
+      if (expected != cs->value) return fail(where + "convolution channel sum-check: final evaluation mismatch");
+      cx.claim_weight(l, concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), lp.weight_eval);
+      channel_point.assign(zeta.begin(), zeta.begin() + cv);
+      auto ss = verify_sumcheck<E>(cx.transcript, in_spatial, 2, lp.gathered_eval, lp.spatial_sum);
+      if (!ss) return fail(where + "convolution spatial " + ss.error());
+      wiring = detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
+                                   detail::split_spatial(ss->point, log2_padded(layer.in.h)));
+      cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+      if (lp.input_eval * wiring != ss->value) return fail(where + "convolution spatial sum-check: final evaluation mismatch");
+      input_point = concat({g.b, channel_point, ss->point});
+    } else {
+      channel_point.assign(g.c.begin(), g.c.end());
+      auto ss = verify_sumcheck<E>(cx.transcript, in_spatial, 2, claim, lp.spatial_sum);
+      if (!ss) return fail(where + "pooling " + ss.error());
+      wiring = detail::pooling_wiring_eval(detail::axis_h(layer), detail::axis_w(layer), layer.multipliers, g.p,
+                                           detail::split_spatial(ss->point, log2_padded(layer.in.h)));
+      cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+      if (lp.input_eval * wiring != ss->value) return fail(where + "pooling sum-check: final evaluation mismatch");
+      input_point = concat({g.b, channel_point, ss->point});
+    }
+  }
+  ZK_TRY(check_input(cx, vi, l, input_point, lp.input_eval, where));
+  return {};
+}
+
+// The verifier's side of prove_elementwise.
+Status verify_elementwise(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp,
+                          std::span<const E> rho, E claim, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::span<const E> example_point = rho.subspan(cx.batch_vars);
+  if (layer.constant_term) {
+    cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+    cx.claim_bias(l, example_point, lp.bias_eval);
+    claim -= prefix_indicator<E>(cx.batch, rho.first(cx.batch_vars)) * lp.bias_eval;
+  }
+  if (layer.kind == LayerKind::add) {
+    if (lp.operand_evals.size() != layer.inputs.size()) return fail(where + "wrong number of evaluations");
+    cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+    E expected = E::zero();
+    for (size_t i = 0; i < layer.inputs.size(); ++i) {
+      ZK_TRY(check_input(cx, vi, l, rho, lp.operand_evals[i], where, i));
+      expected += E::from_i64(layer.multipliers[i]) * lp.operand_evals[i];
+    }
+    if (expected != claim) return fail(where + "add: the accumulator does not match the inputs");
+    return {};
+  }
+  if (lp.operand_evals.size() != 2) return fail(where + "wrong number of evaluations");
+  auto product = verify_sumcheck<E>(cx.transcript, rho.size(), 3, claim, lp.channel_sum);
+  if (!product) return fail(where + "product " + product.error());
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  const E coefficient = layer.constant_factor ? E::one() : E::from_i64(layer.multipliers[0]);
+  if (eq_eval<E>(rho, product->point) * coefficient * lp.operand_evals[0] * lp.operand_evals[1] != product->value)
+    return fail(where + "product sum-check: final evaluation mismatch");
+  ZK_TRY(check_input(cx, vi, l, product->point, lp.operand_evals[0], where, 0));
+  if (layer.constant_factor)
+    cx.claim_weight(l, std::span<const E>(product->point).subspan(cx.batch_vars), lp.operand_evals[1]);
+  else
+    ZK_TRY(check_input(cx, vi, l, product->point, lp.operand_evals[1], where, 1));
+  return {};
+}
+
+Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  if (lp.requant_evals.size() != detail::polys_per_layer(layer) || lp.zero_check_evals.size() != detail::polys_per_layer(layer))
+    return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
+    return fail(where + "the outputs do not match the committed output layer");
+  const E claim = accumulator_from_requant(layer, lp.requant_evals);
+  if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
+    ZK_TRY(verify_elementwise(cx, vi, l, lp, rho, claim, where));
+  else
+    ZK_TRY(verify_linear(cx, vi, l, lp, g, claim, where));
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  auto zc = verify_sumcheck<E>(cx.transcript, rho.size(), 3, E::zero(), lp.zero_check);
+  if (!zc) return fail(where + "zero-check " + zc.error());
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  std::vector<E> evals{eq_eval<E>(tau, zc->point)};
+  for (uint32_t i : zero_check_tables(layer)) evals.push_back(lp.zero_check_evals[i]);
+  const auto terms = zero_check_terms(layer, gamma);
+  if (!check_final_evaluation<E>(*zc, terms, evals))
+    return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
+  cx.claim_block(l, 0, zc->point, lp.zero_check_evals);
+  return {};
+}
+
+Status verify_max_pool_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const uint32_t kv = detail::kernel_vars(layer), xv = cx.batch_vars + detail::shape_vars(layer.out);
+  if (lp.pick_evals.size() != (size_t{1} << kv) || lp.zero_check_evals.size() != 2)
+    return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", kv + xv);
+  const std::span<const E> rho_k(rho.data(), kv), rho_x(rho.data() + kv, xv);
+  const GridPoint g = split_grid(rho_x, cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(rho_k, layer);
+  cx.transcript.absorb("zkml/gap_eval", lp.gap_eval);
+  cx.transcript.absorb_all("zkml/pick_evals", std::span<const E>(lp.pick_evals));
+  E picks = E::zero();
+  for (const E& v : lp.pick_evals) picks += v;
+  if (picks != valid_indicator(g, cx.batch, layer.out))
+    return fail(where + "max-pool: the picks do not sum to one per output");
+  cx.claim_table(l, 1, rho, lp.gap_eval);
+  cx.claim_picks(l, rho_x, lp.pick_evals);
+  cx.transcript.absorb("zkml/output_sum", lp.output_sum);
+  auto os = verify_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.out), 2, lp.output_sum, lp.output_check);
+  if (!os) return fail(where + "max-pool output " + os.error());
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  const auto zeta_p = detail::split_spatial(os->point, log2_padded(layer.out.h));
+  if (lp.output_eval * detail::weighted_validity_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point, zeta_p) !=
+      os->value)
+    return fail(where + "max-pool output sum-check: final evaluation mismatch");
+  const auto y_point = concat({g.b, g.c, os->point});
+  cx.claim_table(l, 0, y_point, lp.output_eval);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, y_point) != lp.output_eval)
+    return fail(where + "the outputs do not match the committed output layer");
+  auto ss = verify_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2, lp.output_sum - lp.gap_eval, lp.spatial_sum);
+  if (!ss) return fail(where + "max-pool window " + ss.error());
+  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+  const E wiring = detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point,
+                                       detail::split_spatial(ss->point, log2_padded(layer.in.h)));
+  if (lp.input_eval * wiring != ss->value) return fail(where + "max-pool window sum-check: final evaluation mismatch");
+  ZK_TRY(check_input(cx, vi, l, concat({g.b, g.c, ss->point}), lp.input_eval, where));
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", kv + xv);
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  auto zc = verify_sumcheck<E>(cx.transcript, kv + xv, 3, E::zero(), lp.zero_check);
+  if (!zc) return fail(where + "zero-check " + zc.error());
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  const std::span<const E> zeta(zc->point);
+  const GridPoint zg = split_grid(zeta.subspan(kv), cx.batch_vars, layer.out);
+  const E valid = detail::validity_eval(detail::axis_h(layer), detail::axis_w(layer), split_kernel(zeta.first(kv), layer), zg.p);
+  const E evals[5] = {eq_eval<E>(tau, zeta), eq_eval<E>(std::span<const E>(tau).subspan(kv), zeta.subspan(kv)),
+                      lp.zero_check_evals[1], lp.zero_check_evals[0], E::one() - valid};
+  if (!check_final_evaluation<E>(*zc, pool_zero_check_terms(gamma), evals))
+    return fail(where + "max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
+  cx.claim_block(l, 1, zeta, lp.zero_check_evals);
+  return {};
+}
+
+Status verify_rewire_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const size_t inputs = layer.inputs.size();
+  if (lp.operand_evals.size() != inputs || lp.input_sums.size() != inputs || lp.input_evals.size() != inputs)
+    return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::span<const E> rho_b = std::span<const E>(rho).first(cx.batch_vars), rho_x = std::span<const E>(rho).subspan(cx.batch_vars);
+  cx.transcript.absorb("zkml/output_eval", lp.output_eval);
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  cx.claim_table(l, 0, rho, lp.output_eval);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.output_eval)
+    return fail(where + "the outputs do not match the committed output layer");
+  const auto eq_out = eq_table<E>(rho_x);
+  E expected = E::from_i64(layer.pad_value) * prefix_indicator<E>(cx.batch, rho_b) * pad_selection(layer, eq_out);
+  for (const E& share : lp.operand_evals) expected += share;
+  if (expected != lp.output_eval) return fail(where + "rewiring: the output is not the sum of the inputs' shares");
+  for (size_t k = 0; k < inputs; ++k) {
+    const TensorShape shape = input_shape(cx.spec, layer, k);
+    auto sc = verify_sumcheck<E>(cx.transcript, detail::shape_vars(shape), 2, lp.operand_evals[k], lp.input_sums[k]);
+    if (!sc) return fail(where + "rewiring " + sc.error());
+    cx.transcript.absorb("zkml/input_eval", lp.input_evals[k]);
+    const auto selection = rewire_selection(cx.spec, layer, k, eq_out);
+    if (lp.input_evals[k] * evaluate_multilinear<E, E>(selection, sc->point) != sc->value)
+      return fail(where + "rewiring sum-check: final evaluation mismatch");
+    ZK_TRY(check_input(cx, vi, l, concat({rho_b, sc->point}), lp.input_evals[k], where, k));
+  }
+  return {};
+}
+
+Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.lookup);
+  if (!lookup) return fail(where + "table " + lookup.error());
+  const auto& w = lookup->witness[0];
+  const GridPoint g = split_grid(w.point, cx.batch_vars, layer.out);
+  const size_t first = layer.table_channels > 1 ? 1 : 0;
+  if (first == 1 && w.values[0] != channel_eval(g, cx.batch, layer.out))
+    return fail(where + "table lookup: the channel column is not the grid's");
+  if (w.values[first + 2] != valid_indicator(g, cx.batch, layer.out))
+    return fail(where + "table lookup: the validity column is not the grid's");
+  ZK_TRY(check_input(cx, vi, l, w.point, w.values[first], where));
+  cx.claim_table(l, 0, w.point, w.values[first + 1]);
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, w.point) != w.values[first + 1])
+    return fail(where + "the outputs do not match the committed output layer");
+  cx.claim_table(l, 1, lookup->multiplicity_point, lookup->multiplicity_value);
+  return {};
+}
+
+}  // namespace
+
 Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
                                     std::optional<std::span<const int64_t>> expected_input,
                                     std::optional<std::span<const int64_t>> expected_output) {
   const ModelSpec& spec = vk.spec;
   const uint32_t batch = proof.batch;
   if (batch == 0 || batch > kMaxBatch) return fail("proof: batch size out of bounds");
-  if (proof.input.size() != size_t{batch} * spec.input_features) return fail("proof: wrong input size");
+  if (proof.input.size() != size_t{batch} * spec.input_features()) return fail("proof: wrong input size");
   if (proof.output.size() != size_t{batch} * spec.output_features()) return fail("proof: wrong output size");
   for (int64_t v : proof.input)
     if (v < -spec.input_bound || v > spec.input_bound) return fail("proof: input value out of range");
@@ -465,84 +1457,44 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
-  const auto proof_offset = static_cast<uint32_t>(vk.weight_commitments.size());
-  std::vector<pcs::EvalClaim> claims;
-  auto claim_on = [&](uint32_t l, uint32_t table, std::vector<E> point, E value) {
-    claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
-  };
-
-  {
+  Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
+             static_cast<uint32_t>(vk.weight_commitments.size()), {}};
+  if (layout.range_checked) {
     const auto statement = lookup_statement(spec, batch);
     auto lookup = verify_lookup<F, E>(transcript, statement, proof.lookup);
     if (!lookup) return fail("range check: " + lookup.error());
-    const auto columns = detail::range_columns(spec);
-    for (size_t g = 0; g < columns.size(); ++g) {
-      const auto& c = columns[g];
-      const E value = (lookup->witness[g].values[0] - E::from_i64(c.offset)) * E::from_i64(c.scale).inverse();
-      claim_on(c.layer, c.table, lookup->witness[g].point, value);
+    const auto range_groups = detail::range_groups(spec);
+    if (proof.range_evals.size() != range_groups.size()) return fail("proof: wrong number of range evaluations");
+    for (size_t g = 0; g < range_groups.size(); ++g) {
+      const auto& group = range_groups[g];
+      const auto& values = proof.range_evals[g];
+      if (values.size() != layout.blocks[group.layer][group.block].count) return fail("proof: wrong number of range evaluations");
+      const auto& point = lookup->witness[g].point;
+      const uint32_t cv = log2_padded(group.columns.size());
+      transcript.absorb_all("zkml/range_evals", std::span<const E>(values));
+      if (range_group_value(layout, group, std::span<const E>(point).first(cv), values) != lookup->witness[g].values[0])
+        return fail("range check: layer " + std::to_string(group.layer) + ": the table values do not match its range columns");
+      cx.claim_block(group.layer, group.block, std::span<const E>(point).subspan(cv), values);
     }
-    claims.push_back({{proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
-                      lookup->multiplicity_value});
+    cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
+                         lookup->multiplicity_value});
   }
-
-  const uint32_t batch_vars = log2_padded(batch);
+  const VerifierInputs vi{proof, pad_tensor(proof.input, batch, spec.input),
+                          pad_tensor(proof.output, batch, spec.layers.back().out)};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayer& layer = spec.layers[l];
-    const LayerProof& lp = proof.layers[l];
-    const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
-    const uint32_t out_vars = log2_padded(layer.out_features), in_vars = log2_padded(layer.in_features);
-    if (lp.requant_evals.size() != detail::polys_per_layer(layer) ||
-        lp.zero_check_evals.size() != detail::polys_per_layer(layer))
-      return fail(where + "wrong number of evaluations");
-
-    const auto rho = transcript.challenges<E>("zkml/rho", batch_vars + out_vars);
-    const std::span<const E> rho_b(rho.data(), batch_vars), rho_n(rho.data() + batch_vars, out_vars);
-    transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-    claim_layer_values(transcript, layout, proof_offset, l, rho, lp.requant_evals, claims);
-    if (l + 1 == spec.layers.size()) {
-      const auto output_table = pad_matrix(proof.output, batch, layer.out_features);
-      if (evaluate_multilinear<E, F>(output_table, rho) != lp.requant_evals[0])
-        return fail(where + "the outputs do not match the committed output layer");
-    }
-
-    transcript.absorb("zkml/bias_eval", lp.bias_eval);
-    claims.push_back({weight_layout.ref(2 * l + 1, 0), std::vector<E>(rho_n.begin(), rho_n.end()), lp.bias_eval});
-    const E claim = accumulator_from_requant(layer, lp.requant_evals) -
-                    prefix_indicator<E>(batch, rho_b) * lp.bias_eval;
-    auto mm = verify_sumcheck<E>(transcript, in_vars, 2, claim, lp.matmul);
-    if (!mm) return fail(where + "matrix-vector " + mm.error());
-    const E mm_evals[2] = {lp.input_eval, lp.weight_eval};
-    transcript.absorb_all("zkml/matmul_evals", std::span<const E>(mm_evals));
-    if (lp.input_eval * lp.weight_eval != mm->value)
-      return fail(where + "matrix-vector sum-check: final evaluation mismatch");
-    const auto x_point = concat(rho_b, mm->point);
-    if (l == 0) {
-      const auto input_table = pad_matrix(proof.input, batch, spec.input_features);
-      if (evaluate_multilinear<E, F>(input_table, x_point) != lp.input_eval)
-        return fail(where + "the input evaluation does not match the public input");
-    } else {
-      claim_on(l - 1, 0, x_point, lp.input_eval);
-    }
-    claims.push_back({weight_layout.ref(2 * l, 0), concat(mm->point, rho_n), lp.weight_eval});
-
-    const auto tau = transcript.challenges<E>("zkml/tau", batch_vars + out_vars);
-    const E gamma = transcript.challenge<E>("zkml/gamma");
-    auto zc = verify_sumcheck<E>(transcript, batch_vars + out_vars, 3, E::zero(), lp.zero_check);
-    if (!zc) return fail(where + "zero-check " + zc.error());
-    transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
-    std::vector<E> evals{eq_eval<E>(tau, zc->point)};
-    for (uint32_t i : zero_check_tables(layer)) evals.push_back(lp.zero_check_evals[i]);
-    const auto terms = zero_check_terms(layer, gamma);
-    if (!check_final_evaluation<E>(*zc, terms, evals))
-      return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
-    claim_layer_values(transcript, layout, proof_offset, l, zc->point, lp.zero_check_evals, claims);
+    const LayerKind kind = spec.layers[l].kind;
+    const Status status = spec.layers[l].requantizes()   ? verify_requant_layer(cx, vi, l, proof.layers[l])
+                          : kind == LayerKind::max_pool ? verify_max_pool_layer(cx, vi, l, proof.layers[l])
+                          : kind == LayerKind::rewire   ? verify_rewire_layer(cx, vi, l, proof.layers[l])
+                                                        : verify_table_layer(cx, vi, l, proof.layers[l]);
+    if (!status) return fail(status.error());
   }
 
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
   commitments.insert(commitments.end(), proof.commitments.begin(), proof.commitments.end());
-  auto opening = pcs::OpeningProof::deserialize(proof.opening, vk.params, commitments, claims);
+  auto opening = pcs::OpeningProof::deserialize(proof.opening, vk.params, commitments, cx.claims);
   if (!opening) return fail("opening: " + opening.error());
-  auto opened = pcs::verify(vk.params, commitments, claims, *opening, transcript);
+  auto opened = pcs::verify(vk.params, commitments, cx.claims, *opening, transcript);
   if (!opened) return fail("opening: " + opened.error());
   return proof.output;
 }
@@ -558,13 +1510,49 @@ std::vector<uint8_t> Proof::to_bytes() const {
   for (int64_t v : output) out.u64(static_cast<uint64_t>(v));
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
-  lookup.encode(out);
-  for (const auto& lp : layers) {
-    encode_elements(out, lp.requant_evals);
-    lp.bias_eval.to_bytes(out.extend(E::BYTES));
-    lp.matmul.encode(out);
-    lp.input_eval.to_bytes(out.extend(E::BYTES));
-    lp.weight_eval.to_bytes(out.extend(E::BYTES));
+  if (!lookup.groups.empty()) {  // the range checks, when the model has any
+    lookup.encode(out);
+    for (const auto& values : range_evals) encode_elements(out, values);
+  }
+  // Per layer, the fields its kind uses, in transcript order (LayerProof).
+  for (const LayerProof& lp : layers) {
+    if (lp.kind == LayerKind::table) {
+      lp.lookup.encode(out);
+      continue;
+    }
+    if (lp.kind == LayerKind::rewire) {
+      encode_element(out, lp.output_eval);
+      encode_elements(out, lp.operand_evals);
+      for (size_t k = 0; k < lp.input_sums.size(); ++k) {
+        lp.input_sums[k].encode(out);
+        encode_element(out, lp.input_evals[k]);
+      }
+      continue;
+    }
+    if (lp.kind == LayerKind::max_pool) {
+      encode_element(out, lp.gap_eval);
+      encode_elements(out, lp.pick_evals);
+      encode_element(out, lp.output_sum);
+      lp.output_check.encode(out);
+      encode_element(out, lp.output_eval);
+    } else if (lp.kind == LayerKind::add || lp.kind == LayerKind::mul) {
+      encode_elements(out, lp.requant_evals);
+      if (lp.constant_term) encode_element(out, lp.bias_eval);
+      if (lp.kind == LayerKind::mul) lp.channel_sum.encode(out);
+      encode_elements(out, lp.operand_evals);
+    } else {
+      encode_elements(out, lp.requant_evals);
+      if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv) {
+        encode_element(out, lp.bias_eval);
+        lp.channel_sum.encode(out);
+        encode_element(out, lp.kind == LayerKind::conv ? lp.gathered_eval : lp.input_eval);
+        encode_element(out, lp.weight_eval);
+      }
+    }
+    if (lp.kind == LayerKind::conv || lp.kind == LayerKind::sum_pool || lp.kind == LayerKind::max_pool) {
+      lp.spatial_sum.encode(out);
+      encode_element(out, lp.input_eval);
+    }
     lp.zero_check.encode(out);
     encode_elements(out, lp.zero_check_evals);
   }
@@ -588,7 +1576,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   proof.batch = *batch;
   const auto layout = detail::proof_layout(spec, proof.batch);
   if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
-  auto input = decode_i64s(in, size_t{proof.batch} * spec.input_features);
+  auto input = decode_i64s(in, size_t{proof.batch} * spec.input_features());
   if (!input) return fail(input.error());
   proof.input = std::move(*input);
   auto output = decode_i64s(in, size_t{proof.batch} * spec.output_features());
@@ -602,31 +1590,89 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     if (!c) return fail("proof: " + c.error());
     proof.commitments.push_back(*c);
   }
-  auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
-  if (!lookup) return fail("proof: " + lookup.error());
-  proof.lookup = std::move(*lookup);
+  if (detail::has_range_checks(spec)) {
+    auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
+    if (!lookup) return fail("proof: " + lookup.error());
+    proof.lookup = std::move(*lookup);
+    for (const auto& group : detail::range_groups(spec)) {
+      auto values = decode_elements(in, layout.blocks[group.layer][group.block].count);
+      if (!values) return fail(values.error());
+      proof.range_evals.push_back(std::move(*values));
+    }
+  }
   const uint32_t batch_vars = log2_padded(proof.batch);
+  auto element = [&](E& out) -> Status {
+    auto v = decode_element<E>(in, "proof");
+    if (!v) return fail(v.error());
+    out = *v;
+    return {};
+  };
+  auto elements = [&](std::vector<E>& out, size_t n) -> Status {
+    auto v = decode_elements(in, n);
+    if (!v) return fail(v.error());
+    out = std::move(*v);
+    return {};
+  };
+  auto sumcheck = [&](SumcheckProof<E>& out, size_t vars, size_t degree) -> Status {
+    auto v = SumcheckProof<E>::decode(in, vars, degree);
+    if (!v) return fail("proof: " + v.error());
+    out = std::move(*v);
+    return {};
+  };
   for (const auto& layer : spec.layers) {
     LayerProof lp;
-    auto requant = decode_elements(in, detail::polys_per_layer(layer));
-    if (!requant) return fail(requant.error());
-    lp.requant_evals = std::move(*requant);
-    auto bias = decode_element<E>(in, "proof");
-    if (!bias) return fail(bias.error());
-    lp.bias_eval = *bias;
-    auto mm = SumcheckProof<E>::decode(in, log2_padded(layer.in_features), 2);
-    if (!mm) return fail("proof: " + mm.error());
-    lp.matmul = std::move(*mm);
-    auto evals = decode_elements(in, 2);
-    if (!evals) return fail(evals.error());
-    lp.input_eval = (*evals)[0];
-    lp.weight_eval = (*evals)[1];
-    auto zc = SumcheckProof<E>::decode(in, batch_vars + log2_padded(layer.out_features), 3);
-    if (!zc) return fail("proof: " + zc.error());
-    lp.zero_check = std::move(*zc);
-    auto zc_evals = decode_elements(in, detail::polys_per_layer(layer));
-    if (!zc_evals) return fail(zc_evals.error());
-    lp.zero_check_evals = std::move(*zc_evals);
+    lp.kind = layer.kind;
+    lp.constant_term = layer.constant_term;
+    const uint32_t out_vars = batch_vars + detail::shape_vars(layer.out);
+    const uint32_t kv = detail::kernel_vars(layer);
+    if (layer.kind == LayerKind::rewire) {
+      ZK_TRY(element(lp.output_eval));
+      ZK_TRY(elements(lp.operand_evals, layer.inputs.size()));
+      for (size_t k = 0; k < layer.inputs.size(); ++k) {
+        lp.input_sums.emplace_back();
+        ZK_TRY(sumcheck(lp.input_sums.back(), detail::shape_vars(input_shape(spec, layer, k)), 2));
+        lp.input_evals.emplace_back();
+        ZK_TRY(element(lp.input_evals.back()));
+      }
+      proof.layers.push_back(std::move(lp));
+      continue;
+    }
+    if (layer.kind == LayerKind::table) {
+      auto lookup = LookupProof<E>::decode(in, table_statement(layer, proof.batch));
+      if (!lookup) return fail("proof: " + lookup.error());
+      lp.lookup = std::move(*lookup);
+      proof.layers.push_back(std::move(lp));
+      continue;
+    }
+    if (layer.kind == LayerKind::max_pool) {
+      ZK_TRY(element(lp.gap_eval));
+      ZK_TRY(elements(lp.pick_evals, size_t{1} << kv));
+      ZK_TRY(element(lp.output_sum));
+      ZK_TRY(sumcheck(lp.output_check, detail::spatial_vars(layer.out), 2));
+      ZK_TRY(element(lp.output_eval));
+    } else if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul) {
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      if (layer.constant_term) ZK_TRY(element(lp.bias_eval));
+      if (layer.kind == LayerKind::mul) ZK_TRY(sumcheck(lp.channel_sum, out_vars, 3));
+      ZK_TRY(elements(lp.operand_evals, layer.kind == LayerKind::mul ? 2 : layer.inputs.size()));
+    } else {
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      if (layer.has_weights()) {
+        ZK_TRY(element(lp.bias_eval));
+        const bool conv = layer.kind == LayerKind::conv;
+        const uint32_t vars = conv ? log2_padded(layer.in.c) + kv : detail::shape_vars(layer.in);
+        ZK_TRY(sumcheck(lp.channel_sum, vars, conv && detail::group_vars(layer) > 0 ? 3 : 2));
+        ZK_TRY(element(conv ? lp.gathered_eval : lp.input_eval));
+        ZK_TRY(element(lp.weight_eval));
+      }
+    }
+    if (layer.kind == LayerKind::conv || layer.kind == LayerKind::sum_pool || layer.kind == LayerKind::max_pool) {
+      ZK_TRY(sumcheck(lp.spatial_sum, detail::spatial_vars(layer.in), 2));
+      ZK_TRY(element(lp.input_eval));
+    }
+    const bool pool = layer.kind == LayerKind::max_pool;
+    ZK_TRY(sumcheck(lp.zero_check, pool ? kv + out_vars : out_vars, 3));
+    ZK_TRY(elements(lp.zero_check_evals, pool ? 2 : detail::polys_per_layer(layer)));
     proof.layers.push_back(std::move(lp));
   }
   auto opening_size = in.length(in.remaining(), "proof: opening");

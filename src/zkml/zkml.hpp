@@ -36,41 +36,97 @@
 
 namespace zk::zkml {
 
-constexpr uint32_t kKeyVersion = 1;          // verifying key encoding
+constexpr uint32_t kKeyVersion = 2;          // verifying key encoding (2: layer kinds, tensor shapes)
 constexpr uint32_t kProvingKeyVersion = 2;   // proving key encoding (2: stores the PCS prover data)
-constexpr uint32_t kProofVersion = 3;
+constexpr uint32_t kProofVersion = 4;
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
 constexpr uint32_t kMaxFeatures = 1u << 24;
 constexpr size_t kMaxNameBytes = 256;
+constexpr uint32_t kMaxTableEntries = 1u << 17;  // table layers
+constexpr uint32_t kMaxRewireInputs = 16;         // inputs of a Concat
 
-// One dense layer (MatMul/Gemm + requantization, optionally with a fused ReLU).
-struct DenseLayer {
-  std::string name;                  // ONNX node name (and the fused ReLU's)
-  uint32_t in_features = 0;          // K
-  uint32_t out_features = 0;         // N
+// An activation of one example: C x H x W integers (a vector is K x 1 x 1), stored in tables
+// with each dimension padded to a power of two, index c H'W' + h W' + w (docs/zkml.md, "Tensors").
+struct TensorShape {
+  uint32_t c = 1, h = 1, w = 1;
+  uint64_t size() const { return uint64_t{c} * h * w; }
+  bool operator==(const TensorShape&) const = default;
+};
+
+// One spatial axis of a Conv or pooling window: output position p reads input position
+// p stride + k dilation - pad for kernel offsets k < kernel, when it lies inside the input.
+struct WindowAxis {
+  uint32_t kernel = 1, stride = 1, dilation = 1, pad = 0;
+  bool operator==(const WindowAxis&) const = default;
+};
+
+enum class LayerKind : uint8_t {
+  dense = 0,     // acc'(n) = sum_j x(j) W'(j, n) + b'(n) over the flattened input
+  conv = 1,      // acc'(o, p) = sum_{c in group(o), k} x(c, src(p, k)) W'(o, c, k) + b'(o)
+  sum_pool = 2,  // acc'(c, p) = M_p sum_k x(c, src(p, k))   (AveragePool, GlobalAveragePool; 1 x 1: a rescaling)
+  max_pool = 3,  // y(c, p) = max_k x(c, src(p, k))               (no requantization)
+  table = 4,     // y = f(x) elementwise for a public table f     (Sigmoid, Tanh, ...; unfused Relu)
+  add = 5,       // acc' = sum_i a_i x_i + b'     (Add/Sub of activations, plus a committed constant)
+  mul = 6,       // acc' = M x_0 x_1, or x_0 c' (+ b')  (Mul of activations, or by a constant: BatchNorm)
+  rewire = 7,    // y(x) = x_k(src(x)) or a pad value     (Transpose, Concat, Pad, Slice, Gather)
+};
+
+// One provable layer. Every kind but max_pool requantizes its accumulator (a following ReLU is
+// fused into the clamp bounds); the multipliers M are folded into the committed weights
+// (dense: per output feature, conv: per output channel) or, for sum_pool, into the public wiring.
+struct Layer {
+  LayerKind kind = LayerKind::dense;
+  std::string name;                  // ONNX node names (with a fused ReLU's)
+  std::vector<int32_t> inputs;       // the earlier layers read (-1: the model input)
+  TensorShape in, out;               // per example (in: of inputs[0])
+  WindowAxis win_h, win_w;           // conv and pools
+  uint32_t groups = 1;               // conv
   uint32_t shift = 1;                // k, 1..62
-  std::vector<int64_t> multipliers;  // M: one, or one per output channel
-  int64_t lo = 0, hi = 0;            // clamp bounds after ReLU fusion
+  std::vector<int64_t> multipliers;  // M: one, or one per output channel (sum_pool: per position;
+                                     // add: a_i per input; mul of two inputs: M)
+  bool constant_factor = false;      // mul: x_0 times a committed per-example constant c'
+  bool constant_term = false;        // add, mul: plus a committed per-example constant b'
+  int64_t lo = 0, hi = 0;            // clamp bounds after ReLU fusion (max_pool: the input's)
   bool relu = false;
   double scale = 1;                  // real value of one output unit
   uint32_t slack_bits = 1;           // d+ and d- lie in [0, 2^slack_bits) (static bound)
+  // table: per channel c < table_channels (1, or one function per channel), f_c(table_offset + i)
+  // = table[c R + i] for i < R = table.size() / table_channels, covering the input range.
+  int64_t table_offset = 0;
+  uint32_t table_channels = 1;
+  std::vector<int64_t> table;
+  // rewire: per output value j (row-major over the example), 0 for the pad value, else
+  // o_k + i + 1 for value i (row-major) of input k, o_k = the sizes of the inputs before k.
+  std::vector<uint32_t> source_map;
+  int64_t pad_value = 0;
 
+  bool requantizes() const {
+    return kind != LayerKind::max_pool && kind != LayerKind::table && kind != LayerKind::rewire;
+  }
+  bool has_weights() const { return kind == LayerKind::dense || kind == LayerKind::conv; }
+  // Committed tables: W' (dense, conv; mul: c') and b' (dense, conv: per channel; add, mul: the
+  // whole per-example tensor).
+  bool has_weight_table() const { return has_weights() || constant_factor; }
+  bool has_bias_table() const { return has_weights() || constant_term; }
+  uint64_t in_features() const { return in.size(); }
+  uint64_t out_features() const { return out.size(); }
   uint32_t remainder_limbs() const { return (shift + kLimbBits - 1) / kLimbBits; }
   uint32_t slack_limbs() const { return (slack_bits + kLimbBits - 1) / kLimbBits; }
-  int64_t multiplier(size_t n) const { return multipliers.size() == 1 ? multipliers[0] : multipliers[n]; }
+  int64_t multiplier(size_t i) const { return multipliers.size() == 1 ? multipliers[0] : multipliers[i]; }
 };
 
 // The architecture: what a verifier needs besides the weight commitment.
 struct ModelSpec {
   int bits = 8;
   int64_t input_bound = 127;  // Q: inputs lie in [-Q, Q]
-  uint32_t input_features = 0;
+  TensorShape input;          // per example
   double input_scale = 1;
-  std::vector<DenseLayer> layers;
+  std::vector<Layer> layers;
 
-  uint32_t output_features() const { return layers.back().out_features; }
+  uint64_t input_features() const { return input.size(); }
+  uint64_t output_features() const { return layers.back().out_features(); }
   double output_scale() const { return layers.back().scale; }
 };
 
@@ -96,28 +152,50 @@ struct VerifyingKey {
 // verifying key's commitments and reads the weights back from the committed tables).
 struct ProvingKey {
   VerifyingKey vk;
-  std::vector<std::vector<int64_t>> weights;  // per layer, W'(j, n) = M_n W(j, n), K x N row-major
-  std::vector<std::vector<int64_t>> biases;   // per layer, b'(n) = M_n bias(n)
+  // Per layer (empty for layers without weights): dense W'(j, n) = M_n W(j, n), K x N row-major;
+  // conv W'(o, c, kh, kw) = M_o W(o, c, kh, kw), O x C/groups x KH x KW row-major.
+  std::vector<std::vector<int64_t>> weights;
+  std::vector<std::vector<int64_t>> biases;   // per layer, b'(n) = M_n bias(n) (dense, conv)
   std::vector<pcs::CommittedPolynomials> committed;
 
   std::vector<uint8_t> to_bytes() const;  // vk ‖ PCS prover data per weight commitment
   static Result<ProvingKey> from_bytes(std::span<const uint8_t> bytes);
 };
 
-// Extracts the dense-layer chain from a quantized model; any other layer is an error naming it.
+// Extracts the chain of provable layers from a quantized model (Reshape/Flatten are free, a ReLU
+// is fused into the requantization before it); any other layer is an error naming it.
 // `weights`/`biases` receive the M-scaled parameters.
 Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::vector<int64_t>>* weights,
                                std::vector<std::vector<int64_t>>* biases);
 
 Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = ParamsPreset::conjectured);
 
+// What the proof sends for one layer; which fields are used depends on the layer kind
+// (docs/zkml.md, "Protocol"). Unused fields are empty and not encoded.
 struct LayerProof {
-  std::vector<E> requant_evals;    // y, r limbs, d+ limbs, d- limbs at rho
-  E bias_eval;                     // b'(rho_n)
-  SumcheckProof<E> matmul;
-  E input_eval, weight_eval;       // x(rho_b, zeta), W'(zeta, rho_n)
+  LayerKind kind = LayerKind::dense;  // the layer's (set by the prover and by the decoder)
+  bool constant_term = false;         // the layer's (likewise)
+  std::vector<E> requant_evals;    // requantizing: y, r limbs, d+ limbs, d- limbs at rho
+  E bias_eval;                     // dense, conv: b'(rho_o)
+  SumcheckProof<E> channel_sum;    // dense: over the input features; conv: over (channels, kernel);
+                                   // mul: the product over the output grid
+  E gathered_eval;                 // conv: the window-gathered input at the channel sum's point
+  E weight_eval;                   // dense, conv: W' at the channel sum's point
+  SumcheckProof<E> spatial_sum;    // conv, pools: over the input positions
+  E input_eval;                    // every kind: the input at the final point that reads it
+  std::vector<E> operand_evals;    // add: every input at rho; mul: both operands at the sum-check's
+                                   // point; rewire: each input's share of y(rho)
+  // max_pool: gap D(k, x) = y(x) - x(src(p, k)) and one-hot pick S(k, x) of the maximum
+  E gap_eval;                      // D(rho)
+  std::vector<E> pick_evals;       // S(k, rho_x) for every kernel offset k
+  E output_sum;                    // sum_p V(p) y(rho_b, rho_c, p), split off the gap identity
+  SumcheckProof<E> output_check;   // that sum, over the output positions
+  E output_eval;                   // y at its final point
   SumcheckProof<E> zero_check;
-  std::vector<E> zero_check_evals; // y, r limbs, d+ limbs, d- limbs at the zero-check point
+  std::vector<E> zero_check_evals; // requantizing: y, r, d+, d- limbs; max_pool: D, S
+  LookupProof<E> lookup;           // table: rows ([c,] x, y, valid) in {([c,] v, f_c(v), 1)} + zeros
+  std::vector<SumcheckProof<E>> input_sums;  // rewire: per input, over its positions
+  std::vector<E> input_evals;                // rewire: per input, at its sum-check's point
 };
 
 struct Proof {
@@ -125,7 +203,8 @@ struct Proof {
   std::vector<int64_t> input;   // B x K_0 quantized inputs, row-major
   std::vector<int64_t> output;  // B x N_L quantized outputs, row-major
   std::vector<pcs::Commitment> commitments;  // per-proof tables, one per size, ascending num_vars
-  LookupProof<E> lookup;
+  LookupProof<E> lookup;                   // the range checks: one group per layer with range columns
+  std::vector<std::vector<E>> range_evals;  // per group: its block's table values at the group's point
   std::vector<LayerProof> layers;
   std::vector<uint8_t> opening;  // serialized pcs::OpeningProof (decoded once its claims are known)
 
@@ -138,6 +217,7 @@ struct Proof {
 // One layer's values over the padded grid B' x N' (index b N' + n; zero acc' on padding).
 struct LayerWitness {
   std::vector<int64_t> acc, t, r, y, d_plus, d_minus;
+  std::vector<int64_t> gap, pick;  // max_pool, over K' x B' x C' x P' (kernel offset first)
 };
 
 struct Witness {
@@ -148,7 +228,8 @@ struct Witness {
 
 // The tables that get committed and looked up, derived from the witness.
 struct ProverTables {
-  std::vector<std::vector<std::vector<F>>> layer_polys;  // per layer: y, r limbs, d+ limbs, d- limbs
+  // per layer: y, r limbs, d+ limbs, d- limbs (max_pool: y, gap, pick; table: y, multiplicities)
+  std::vector<std::vector<std::vector<F>>> layer_polys;
   std::vector<F> multiplicities;                         // of the range table [0, 2^16)
   std::vector<int64_t> output;                           // claimed outputs (B x N_L)
 };
@@ -163,7 +244,8 @@ struct ProverHooks {
 // Computes the honest witness for quantized inputs (B x K_0, row-major) with the key's weights.
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input);
 
-// Proves inference on `input` (batch rows of K_0 quantized values); the proof carries the outputs.
+// Proves inference on `input` (batch rows of the input's C x H x W quantized values, row-major);
+// the proof carries the outputs (batch rows of the last layer's values, row-major).
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input,
                     const ProverHooks* hooks = nullptr);
 

@@ -180,16 +180,16 @@ TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {
   std::mt19937_64 rng(2);
   IntModel m = random_mlp(rng, {4, 3}, 1);
   IntLayer sigmoid;
-  sigmoid.op = LayerOp::Lookup;
-  sigmoid.name = "/act/Sigmoid";
-  sigmoid.source_op = "Sigmoid";
+  sigmoid.op = LayerOp::Softmax;
+  sigmoid.name = "/act/Softmax";
+  sigmoid.source_op = "Softmax";
   sigmoid.inputs = {1};
   sigmoid.shape = {1, 3};
   m.layers.push_back(sigmoid);
   m.output_layers = {2};
   auto pk = setup(m);
   ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error(), "layer '/act/Sigmoid' (Lookup from Sigmoid): not provable yet: only MatMul/Gemm and Relu are");
+  EXPECT_EQ(pk.error(), "layer '/act/Softmax' (Softmax from Softmax): not provable yet: only MatMul/Gemm, Conv, MaxPool, AveragePool, Add/Sub/Mul, division by a constant, Relu, PRelu, table functions, Reshape/Flatten, Transpose, Concat, Pad, Slice and Gather are");
 }
 
 // A cheating prover: the honest proving code after a change to its witness, tables or key.
@@ -275,6 +275,22 @@ TEST_F(Cheat, AlteredOutputFailsTheOutputCheck) {
 TEST_F(Cheat, CommittedTableDifferentFromTheProvedOneFailsTheOpening) {
   const std::string reason = reject({{}, [](ProverTables& t) { t.layer_polys[0][1][0] += F::one(); }});
   EXPECT_FALSE(reason.empty());
+}
+
+TEST_F(Cheat, RangeTableValuesInconsistentWithTheLookupAreRejected) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok());
+  ASSERT_EQ(proof->range_evals.size(), 2u);  // one range group per layer
+  Proof changed = *proof;
+  changed.range_evals[1][2] += E::one();
+  auto verdict = verify(pk->vk, changed);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error(), "range check: layer 1: the table values do not match its range columns");
+  Proof shorter = *proof;
+  shorter.range_evals[0].pop_back();
+  auto r2 = verify(pk->vk, shorter);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error(), "proof: wrong number of range evaluations");
 }
 
 TEST_F(Cheat, VerifierSideInputAndOutputChecks) {
@@ -388,14 +404,14 @@ TEST(Zkml, PackedProofTablePointsEvaluateEachTable) {
   }
   // A layer's block: T(block bits, s, z) = sum_i eq(s, i) P_i(z) over the layer's tables.
   for (uint32_t l = 0; l < spec->layers.size(); ++l) {
-    std::vector<E> z(layout.vars_of[layout.first[l]]), s(layout.slot_vars[l]);
+    std::vector<E> z(layout.vars_of[layout.first[l]]), s(layout.blocks[l][0].slot_vars);
     for (auto& c : z) c = E(F::from_u64(rng()), F::from_u64(rng()));
     for (auto& c : s) c = E(F::from_u64(rng()), F::from_u64(rng()));
     const auto eq = eq_table<E>(s);
     E combined = E::zero();
     for (uint32_t i = 0; i < detail::polys_per_layer(spec->layers[l]); ++i)
       combined += eq[i] * evaluate_multilinear<E, F>(tables[layout.first[l] + i], z);
-    const E from_packed = evaluate_multilinear<E, F>(packed, layout.layer_point(l, s, z));
+    const E from_packed = evaluate_multilinear<E, F>(packed, layout.block_point(l, 0, s, z));
     EXPECT_TRUE(from_packed == combined) << l;
   }
 }

@@ -1,0 +1,806 @@
+// zkml on convolutional models: the wiring extensions the verifier evaluates, round trips of Conv /
+// MaxPool / AveragePool chains against the integer engine, and cheating provers on each new layer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "model/int_engine.hpp"
+#include "model/io.hpp"
+#include "poly/multilinear.hpp"
+#include "zkml/layout.hpp"
+#include "zkml/model_bench.hpp"
+#include "zkml/window.hpp"
+#include "zkml/zkml.hpp"
+
+namespace zk::zkml {
+namespace {
+
+using model::IntLayer;
+using model::IntModel;
+using model::LayerOp;
+
+bool sanitized() { return std::getenv("ZKINFER_SANITIZED") != nullptr; }
+
+std::vector<E> random_point(std::mt19937_64& rng, size_t n) {
+  std::vector<E> out(n);
+  for (auto& c : out) c = E(F::from_u64(rng()), F::from_u64(rng()));
+  return out;
+}
+
+// The wiring extensions against the multilinear extension of the explicit 0/1 tables.
+TEST(Window, ExtensionsMatchExplicitTables) {
+  std::mt19937_64 rng(11);
+  const detail::Axis axes[] = {{{3, 1, 1, 1}, 7, 7}, {{2, 2, 1, 0}, 8, 4}, {{3, 2, 2, 2}, 9, 5},
+                               {{5, 1, 1, 0}, 5, 1}, {{1, 3, 1, 0}, 6, 2}, {{4, 3, 1, 2}, 6, 3}};
+  for (const auto& h : axes)
+    for (const auto& w : {axes[1], axes[2]}) {
+      const uint32_t pv_h = detail::log2_padded(h.out), pv_w = detail::log2_padded(w.out);
+      const uint32_t kv_h = detail::log2_padded(h.window.kernel), kv_w = detail::log2_padded(w.window.kernel);
+      const uint32_t iv_h = detail::log2_padded(h.in), iv_w = detail::log2_padded(w.in);
+      const auto p = random_point(rng, pv_h + pv_w), k = random_point(rng, kv_h + kv_w), i = random_point(rng, iv_h + iv_w);
+      const auto z = random_point(rng, pv_h + pv_w), rk = random_point(rng, kv_h + kv_w);
+      const size_t hp = size_t{1} << pv_h, wp = size_t{1} << pv_w, hk = size_t{1} << kv_h, wk = size_t{1} << kv_w;
+      const size_t hi = size_t{1} << iv_h, wi = size_t{1} << iv_w;
+      // Explicit tables over (p, k, i) and (k, p), variables p_h, p_w, k_h, k_w, i_h, i_w.
+      std::vector<F> wire(hp * wp * hk * wk * hi * wi, F::zero()), valid(hk * wk * hp * wp, F::zero());
+      std::vector<F> pooled(hp * wp * hi * wi, F::zero());
+      const int64_t mult[] = {3, -5, 7, 11, 13, 2, 9, 4, 6, 8, 10, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26};
+      std::vector<int64_t> multipliers(size_t{h.out} * w.out);
+      for (size_t m = 0; m < multipliers.size(); ++m) multipliers[m] = mult[m % 25];
+      for (uint32_t ph = 0; ph < h.out; ++ph)
+        for (uint32_t pw = 0; pw < w.out; ++pw)
+          for (uint32_t kh = 0; kh < h.window.kernel; ++kh)
+            for (uint32_t kw = 0; kw < w.window.kernel; ++kw) {
+              const int64_t ih = h.source(ph, kh), iw = w.source(pw, kw);
+              if (ih < 0 || iw < 0) continue;
+              const size_t pk = ((ph * wp + pw) * hk + kh) * wk + kw;
+              wire[(pk * hi + static_cast<size_t>(ih)) * wi + static_cast<size_t>(iw)] = F::one();
+              valid[((kh * wk + kw) * hp + ph) * wp + pw] = F::one();
+              pooled[((ph * wp + pw) * hi + static_cast<size_t>(ih)) * wi + static_cast<size_t>(iw)] +=
+                  F::from_i64(multipliers[ph * w.out + pw]);
+            }
+      auto sp = [](const std::vector<E>& v, uint32_t hv) { return detail::split_spatial(v, hv); };
+      std::vector<E> pki = p;
+      pki.insert(pki.end(), k.begin(), k.end());
+      pki.insert(pki.end(), i.begin(), i.end());
+      EXPECT_TRUE((detail::wiring_eval(h, w, sp(p, pv_h), sp(k, kv_h), sp(i, iv_h)) == evaluate_multilinear<E, F>(wire, pki)));
+      std::vector<E> kp = k;
+      kp.insert(kp.end(), p.begin(), p.end());
+      EXPECT_TRUE((detail::validity_eval(h, w, sp(k, kv_h), sp(p, pv_h)) == evaluate_multilinear<E, F>(valid, kp)));
+      std::vector<E> pi = p;
+      pi.insert(pi.end(), i.begin(), i.end());
+      EXPECT_TRUE((detail::pooling_wiring_eval(h, w, multipliers, sp(p, pv_h), sp(i, iv_h)) ==
+                   evaluate_multilinear<E, F>(pooled, pi)));
+      // V_rho(zeta_p) = sum_p eq(rho_p, p) eq(zeta_p, p) sum_k eq(rho_k, k) V(k, p).
+      const auto eq_p = eq_table<E>(p), eq_z = eq_table<E>(z), eq_k = eq_table<E>(rk);
+      E expected = E::zero();
+      for (size_t kk = 0; kk < hk * wk; ++kk)
+        for (size_t pp = 0; pp < hp * wp; ++pp) expected += eq_p[pp] * eq_z[pp] * eq_k[kk] * E(valid[kk * hp * wp + pp]);
+      EXPECT_TRUE((detail::weighted_validity_eval(h, w, sp(p, pv_h), sp(rk, kv_h), sp(z, pv_h)) == expected));
+    }
+}
+
+TEST(Window, EveryWindowReachesTheInput) {
+  EXPECT_TRUE((detail::Axis{{3, 1, 1, 1}, 5, 5}.every_window_reaches_input()));
+  EXPECT_TRUE((detail::Axis{{3, 2, 1, 2}, 4, 3}.every_window_reaches_input()));
+  EXPECT_FALSE((detail::Axis{{2, 1, 1, 3}, 4, 7}.every_window_reaches_input()));  // p = 0 reads -3, -2
+  EXPECT_FALSE((detail::Axis{{2, 3, 1, 0}, 4, 3}.every_window_reaches_input()));  // p = 2 starts at 6
+  EXPECT_TRUE((detail::Axis{{2, 1, 4, 3}, 4, 2}.every_window_reaches_input()));   // p = 0 reads -3 and 1
+}
+
+// Output size of one window axis (ONNX rule, floor).
+int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pad_lo, int64_t pad_hi) {
+  return (in + pad_lo + pad_hi - d * (k - 1) - 1) / s + 1;
+}
+
+struct CnnBuilder {
+  std::mt19937_64& rng;
+  IntModel m;
+  int64_t batch;
+  int64_t q = 127;
+
+  CnnBuilder(std::mt19937_64& r, int64_t b, model::Shape input_shape) : rng(r), batch(b) {
+    m.bits = 8;
+    IntLayer input;
+    input.op = LayerOp::Input;
+    input.name = "x";
+    input.source_op = "Input";
+    input.shape = input_shape;
+    input.shape[0] = b;
+    input.scale = 0.05;
+    m.layers.push_back(input);
+    m.input_layers = {0};
+  }
+  const model::Shape& shape() const { return m.layers.back().shape; }
+  int last() const { return static_cast<int>(m.layers.size() - 1); }
+
+  model::Window window(int64_t k, int64_t s, int64_t d, int64_t pad) const {
+    model::Window w;
+    w.kernel_h = w.kernel_w = k;
+    w.stride_h = w.stride_w = s;
+    w.dilation_h = w.dilation_w = d;
+    w.pad_top = w.pad_left = pad;
+    w.pad_bottom = w.pad_right = pad;
+    w.out_h = out_size(shape()[2], k, s, d, pad, pad);
+    w.out_w = out_size(shape()[3], k, s, d, pad, pad);
+    return w;
+  }
+  void requant(IntLayer& layer, bool per_channel, int64_t channels, int shift) {
+    std::uniform_int_distribution<int64_t> mult(1 << 10, 1 << 12);
+    layer.requantizes = true;
+    layer.requant.shift = shift;
+    layer.requant.lo = -q;
+    layer.requant.hi = q;
+    if (per_channel) {
+      layer.requant.channel_axis = 1;
+      for (int64_t c = 0; c < channels; ++c) layer.requant.multipliers.push_back(mult(rng));
+    } else {
+      layer.requant.multipliers = {mult(rng)};
+    }
+  }
+  void conv(int64_t out_channels, int64_t k, int64_t s, int64_t d, int64_t pad, int64_t groups, bool per_channel) {
+    IntLayer c;
+    c.op = LayerOp::Conv;
+    c.name = "conv" + std::to_string(m.layers.size());
+    c.source_op = "Conv";
+    c.inputs = {last()};
+    c.window = window(k, s, d, pad);
+    c.group = groups;
+    c.shape = {batch, out_channels, c.window.out_h, c.window.out_w};
+    c.scale = 0.1;
+    std::uniform_int_distribution<int64_t> weight(-q, q), bias(-3000, 3000);
+    c.weights.shape = {out_channels, shape()[1] / groups, k, k};
+    for (int64_t i = 0; i < model::numel(c.weights.shape); ++i) c.weights.data.push_back(weight(rng));
+    c.bias.shape = {out_channels, 1, 1};
+    for (int64_t i = 0; i < out_channels; ++i) c.bias.data.push_back(bias(rng));
+    requant(c, per_channel, out_channels, 22);
+    m.layers.push_back(c);
+  }
+  void relu() {
+    IntLayer r;
+    r.op = LayerOp::Relu;
+    r.name = "relu" + std::to_string(m.layers.size());
+    r.source_op = "Relu";
+    r.inputs = {last()};
+    r.shape = shape();
+    r.scale = m.layers.back().scale;
+    m.layers.push_back(r);
+  }
+  void pool(bool max, int64_t k, int64_t s, int64_t pad) {
+    IntLayer p;
+    p.op = max ? LayerOp::MaxPool : LayerOp::SumPool;
+    p.name = (max ? "maxpool" : "avgpool") + std::to_string(m.layers.size());
+    p.source_op = max ? "MaxPool" : "AveragePool";
+    p.inputs = {last()};
+    p.window = window(k, s, 1, pad);
+    p.shape = {batch, shape()[1], p.window.out_h, p.window.out_w};
+    p.scale = m.layers.back().scale;
+    if (!max) {
+      // Per-element multipliers 2^16 / count (count = window positions inside the input).
+      p.requantizes = true;
+      p.requant = {{}, -1, true, 16, -q, q};
+      model::IntTensor geometry{shape(), std::vector<int64_t>(static_cast<size_t>(model::numel(shape())), 0)}, sums;
+      std::vector<int64_t> counts;
+      model::pool2d<model::IntArith>(geometry, p.window, model::PoolKind::Sum, false, sums, counts);
+      for (int64_t c : counts) p.requant.multipliers.push_back((int64_t{1} << 16) / std::max<int64_t>(c, 1));
+    }
+    m.layers.push_back(p);
+  }
+  void flatten() {
+    IntLayer r;
+    r.op = LayerOp::Reshape;
+    r.name = "flatten";
+    r.source_op = "Flatten";
+    r.inputs = {last()};
+    r.shape = {batch, model::numel(shape()) / batch};
+    r.scale = m.layers.back().scale;
+    m.layers.push_back(r);
+  }
+  void dense(int64_t out) {
+    IntLayer d;
+    d.op = LayerOp::MatMul;
+    d.name = "fc";
+    d.source_op = "Gemm";
+    d.inputs = {last()};
+    d.shape = {batch, out};
+    d.scale = 0.2;
+    std::uniform_int_distribution<int64_t> weight(-q, q), bias(-3000, 3000);
+    d.weights.shape = {shape()[1], out};
+    for (int64_t i = 0; i < shape()[1] * out; ++i) d.weights.data.push_back(weight(rng));
+    d.bias.shape = {out};
+    for (int64_t i = 0; i < out; ++i) d.bias.data.push_back(bias(rng));
+    requant(d, false, out, 24);
+    m.layers.push_back(d);
+  }
+  IntModel finish() {
+    m.output_layers = {last()};
+    m.output_names = {"y"};
+    return m;
+  }
+};
+
+std::vector<int64_t> random_input(std::mt19937_64& rng, size_t count) {
+  std::uniform_int_distribution<int64_t> d(-127, 127);
+  std::vector<int64_t> out(count);
+  for (auto& v : out) v = d(rng);
+  return out;
+}
+
+std::vector<int64_t> reference_outputs(const IntModel& m, const std::vector<int64_t>& input) {
+  auto trace = model::run_int(m, {model::IntTensor{m.layers[0].shape, input}});
+  EXPECT_TRUE(trace.ok()) << trace.error();
+  return trace.ok() ? trace->layers[m.output_layers[0]].output.data : std::vector<int64_t>{};
+}
+
+// A cheating prover: the honest proving code with `hooks`; the verifier must reject the proof (as
+// an object and as bytes). Returns the reason.
+std::string rejection(const ProvingKey& pk, uint32_t batch, const std::vector<int64_t>& input, const ProverHooks& hooks) {
+  auto proof = prove(pk, batch, input, &hooks);
+  EXPECT_TRUE(proof.ok()) << proof.error();
+  if (!proof.ok()) return "";
+  auto verdict = verify(pk.vk, *proof);
+  EXPECT_FALSE(verdict.ok());
+  EXPECT_FALSE(verify_bytes(pk.vk, proof->to_bytes()).ok());
+  return verdict.ok() ? "" : verdict.error();
+}
+
+void expect_round_trip(const IntModel& m, std::mt19937_64& rng) {
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto batch = static_cast<uint32_t>(m.layers[0].shape[0]);
+  const auto input = random_input(rng, static_cast<size_t>(model::numel(m.layers[0].shape)));
+  auto proof = prove(*pk, batch, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_EQ(proof->output, reference_outputs(m, input));
+  auto verified = verify_bytes(pk->vk, proof->to_bytes(), input, proof->output);
+  ASSERT_TRUE(verified.ok()) << verified.error();
+  auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+  ASSERT_TRUE(vk.ok()) << vk.error();
+  EXPECT_TRUE(verify_bytes(*vk, proof->to_bytes()).ok());
+  auto pk2 = ProvingKey::from_bytes(pk->to_bytes());
+  ASSERT_TRUE(pk2.ok()) << pk2.error();
+  EXPECT_EQ(pk2->weights, pk->weights);
+}
+
+TEST(Cnn, ConvReluMaxPoolAvgPoolDense) {
+  std::mt19937_64 rng(21);
+  for (int64_t batch : {1, 2}) {
+    CnnBuilder b(rng, batch, {1, 3, 9, 10});
+    b.conv(5, 3, 1, 1, 1, 1, batch == 2);
+    b.relu();
+    b.pool(true, 2, 2, 0);
+    b.conv(4, 2, 1, 1, 0, 1, false);
+    b.pool(false, 2, 1, 1);
+    b.flatten();
+    b.dense(3);
+    expect_round_trip(b.finish(), rng);
+  }
+}
+
+TEST(Cnn, StridesDilationPaddingAndGroups) {
+  std::mt19937_64 rng(22);
+  struct Case {
+    int64_t k, s, d, pad, groups, in_c, out_c;
+  };
+  for (const Case& c : {Case{3, 2, 1, 1, 1, 2, 3}, Case{3, 1, 2, 2, 1, 3, 2}, Case{2, 3, 1, 0, 2, 4, 4},
+                        Case{3, 1, 1, 1, 4, 4, 4}, Case{1, 1, 1, 0, 1, 5, 6}}) {
+    if (sanitized() && c.groups == 2) continue;
+    CnnBuilder b(rng, 1, {1, c.in_c, 7, 6});
+    b.conv(c.out_c, c.k, c.s, c.d, c.pad, c.groups, true);
+    b.relu();
+    b.pool(true, 3, 1, 1);  // padded max pooling: padding never wins
+    expect_round_trip(b.finish(), rng);
+  }
+}
+
+TEST(Cnn, ReluAfterMaxPoolFusesIntoTheConv) {
+  std::mt19937_64 rng(23);
+  CnnBuilder b(rng, 1, {1, 2, 6, 6});
+  b.conv(3, 3, 1, 1, 1, 1, false);
+  b.pool(true, 2, 2, 0);
+  b.relu();
+  b.pool(false, 3, 3, 0);  // global average pooling over the 3 x 3 map
+  const IntModel m = b.finish();
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  EXPECT_TRUE(spec->layers[0].relu);
+  EXPECT_EQ(spec->layers[1].lo, 0);
+  expect_round_trip(m, rng);
+}
+
+TEST(Cnn, FlatInputReshapedForTheFirstConv) {
+  std::mt19937_64 rng(24);
+  CnnBuilder b(rng, 1, {1, 2 * 5 * 5});
+  IntLayer r;
+  r.op = LayerOp::Reshape;
+  r.name = "reshape";
+  r.source_op = "Reshape";
+  r.inputs = {0};
+  r.shape = {1, 2, 5, 5};
+  r.scale = 0.05;
+  b.m.layers.push_back(r);
+  b.conv(2, 3, 1, 1, 0, 1, false);
+  expect_round_trip(b.finish(), rng);
+}
+
+// A cheating prover on a Conv -> MaxPool -> Dense model.
+struct CnnCheat : ::testing::Test {
+  std::mt19937_64 rng{25};
+  IntModel m = [this] {
+    CnnBuilder b(rng, 1, {1, 2, 6, 6});
+    b.conv(3, 3, 1, 1, 1, 1, true);
+    b.relu();
+    b.pool(true, 2, 2, 0);
+    b.flatten();
+    b.dense(4);
+    return b.finish();
+  }();
+  Result<ProvingKey> pk = setup(m);
+  std::vector<int64_t> input = random_input(rng, 72);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
+  // Index of (c, h, w) in a layer's padded output grid (batch row 0).
+  size_t at(uint32_t l, uint32_t c, uint32_t h, uint32_t w) const {
+    return detail::padded_index(pk->vk.spec.layers[l].out, c, h, w);
+  }
+};
+
+TEST_F(CnnCheat, HonestProofVerifies) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+}
+
+TEST_F(CnnCheat, AlteredConvWeightFailsTheOpening) {
+  pk->weights[0][7] += 1;
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
+TEST_F(CnnCheat, AlteredConvActivationFailsTheConvolution) {
+  const size_t i = at(0, 1, 2, 3);
+  const std::string reason = reject({[i](Witness& w) { w.layers[0].y[i] += 1; }, {}});
+  EXPECT_NE(reason.find("layer 0 ("), std::string::npos) << reason;
+  EXPECT_NE(reason.find("convolution"), std::string::npos) << reason;
+}
+
+TEST_F(CnnCheat, MaxPoolOutputBelowTheMaximumFailsTheRangeCheck) {
+  // y one below the maximum with consistent gaps: the maximal element's gap is -1, outside [0, 2^16).
+  const size_t i = at(1, 0, 1, 1);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.y[i] -= 1;
+                                       for (size_t k = 0; k < 4; ++k) l.gap[k * l.y.size() + i] -= 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
+}
+
+TEST_F(CnnCheat, MaxPoolOutputAboveTheMaximumFailsTheZeroCheck) {
+  // y one above the maximum with consistent gaps: every gap >= 1, so the picked one is not 0.
+  const size_t i = at(1, 2, 0, 1);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.y[i] += 1;
+                                       const size_t grid = l.y.size();
+                                       for (size_t k = 0; k < 4; ++k) l.gap[k * grid + i] += 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
+}
+
+TEST_F(CnnCheat, MaxPoolGapInconsistentWithTheInputFailsTheWindowCheck) {
+  const size_t i = at(1, 1, 1, 0);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const size_t grid = l.y.size();
+                                       size_t k = 0;
+                                       while (l.pick[k * grid + i] == 1) ++k;
+                                       l.gap[k * grid + i] += 1;  // still >= 0, not picked
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool window sum-check: final evaluation mismatch");
+}
+
+TEST_F(CnnCheat, SecondPickFailsThePickSum) {
+  const size_t i = at(1, 0, 0, 0);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const size_t grid = l.y.size();
+                                       size_t k = 0;
+                                       while (l.pick[k * grid + i] == 1) ++k;
+                                       l.pick[k * grid + i] = 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool: the picks do not sum to one per output");
+}
+
+TEST_F(CnnCheat, PickOfANonMaximalElementFailsTheZeroCheck) {
+  // Move the pick to an element with a nonzero gap: sum_k S D != 0.
+  const size_t i = at(1, 1, 0, 0);
+  const std::string reason = reject({[i](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const size_t grid = l.y.size();
+                                       for (size_t k = 0; k < 4; ++k) l.pick[k * grid + i] = 0;
+                                       size_t k = 0;
+                                       while (l.gap[k * grid + i] == 0) ++k;
+                                       l.pick[k * grid + i] = 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
+}
+
+TEST_F(CnnCheat, AlteredOutputFailsTheOutputCheck) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.output[1] += 1; }});
+  EXPECT_EQ(reason, "layer 2 (fc): the outputs do not match the committed output layer");
+}
+
+TEST_F(CnnCheat, TamperedBytesAreRejected) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok());
+  const auto bytes = proof->to_bytes();
+  const size_t step = bytes.size() / (sanitized() ? 30 : 150) + 1;
+  for (size_t i = 0; i < bytes.size(); i += step) {
+    auto changed = bytes;
+    changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    EXPECT_FALSE(verify_bytes(pk->vk, changed).ok()) << "offset " << i;
+  }
+  for (size_t n = 0; n < bytes.size(); n += step)
+    EXPECT_FALSE(verify_bytes(pk->vk, std::span(bytes).first(n)).ok()) << n;
+}
+
+TEST(Cnn, OnnxSmallCnnModels) {
+  const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/tests/models/";
+  for (const char* name : {"conv_bn"}) {
+    auto inputs = model::read_inputs(dir + name + ".json");
+    ASSERT_TRUE(inputs.ok()) << inputs.error();
+    auto m = quantize_onnx(dir + name + ".onnx", &*inputs, 8);
+    ASSERT_TRUE(m.ok()) << m.error();
+    auto pk = setup(*m);
+    ASSERT_TRUE(pk.ok()) << name << ": " << pk.error();
+    auto input = quantize_input(pk->vk.spec, (*inputs)[0]);
+    ASSERT_TRUE(input.ok());
+    const auto batch = static_cast<uint32_t>(input->size() / pk->vk.spec.input_features());
+    auto proof = prove(*pk, batch, *input);
+    ASSERT_TRUE(proof.ok()) << proof.error();
+    model::IntModel with_batch = *m;
+    for (auto& layer : with_batch.layers) layer.shape[0] = batch;
+    EXPECT_EQ(proof->output, reference_outputs(with_batch, *input)) << name;
+    auto verified = verify_bytes(pk->vk, proof->to_bytes(), *input);
+    EXPECT_TRUE(verified.ok()) << name << ": " << verified.error();
+  }
+}
+
+// Table layers: a tabulated function between dense layers, and a ReLU on the model input.
+struct TableCheat : ::testing::Test {
+  std::mt19937_64 rng{26};
+  IntModel m = [this] {
+    CnnBuilder b(rng, 2, {2, 6});
+    IntLayer relu;  // on the input: not fusable, so a table layer
+    relu.op = LayerOp::Relu;
+    relu.name = "relu_in";
+    relu.source_op = "Relu";
+    relu.inputs = {0};
+    relu.shape = {2, 6};
+    relu.scale = 0.05;
+    b.m.layers.push_back(relu);
+    b.dense(5);
+    IntLayer table;
+    table.op = LayerOp::Lookup;
+    table.name = "sigmoid";
+    table.source_op = "Sigmoid";
+    table.inputs = {b.last()};
+    table.shape = {2, 5};
+    table.scale = 1.0 / 127;
+    table.table_offset = -127;
+    for (int64_t v = -127; v <= 127; ++v)
+      table.table.push_back(static_cast<int64_t>(std::lround(127.0 / (1.0 + std::exp(-static_cast<double>(v) / 20)))));
+    b.m.layers.push_back(table);
+    b.dense(3);
+    return b.finish();
+  }();
+  Result<ProvingKey> pk = setup(m);
+  std::vector<int64_t> input = random_input(rng, 12);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 2, input, hooks); }
+};
+
+TEST_F(TableCheat, HonestProofMatchesTheIntegerEngine) {
+  ASSERT_EQ(pk->vk.spec.layers.size(), 4u);
+  EXPECT_EQ(pk->vk.spec.layers[0].kind, LayerKind::table);
+  EXPECT_EQ(pk->vk.spec.layers[2].kind, LayerKind::table);
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_EQ(proof->output, reference_outputs(m, input));
+  auto verified = verify_bytes(pk->vk, proof->to_bytes(), input);
+  EXPECT_TRUE(verified.ok()) << verified.error();
+  auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+  ASSERT_TRUE(vk.ok()) << vk.error();
+}
+
+TEST_F(TableCheat, OutputOffTheTableFailsTheLookup) {
+  const std::string reason = reject({[](Witness& w) { w.layers[2].y[1] += 1; }, {}});
+  EXPECT_EQ(reason.rfind("layer 2 (sigmoid): table lookup: ", 0), 0u) << reason;
+}
+
+TEST_F(TableCheat, NonzeroPaddingFailsTheLookup) {
+  // Column 5 of the 8-wide padded grid is padding: it must hold the row (0, 0, 0).
+  const std::string reason = reject({[](Witness& w) { w.layers[2].y[5] = 3; }, {}});
+  EXPECT_EQ(reason.rfind("layer 2 (sigmoid): table lookup: ", 0), 0u) << reason;
+}
+
+TEST_F(TableCheat, AlteredMultiplicityFailsTheLookup) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.layer_polys[0][1][3] += F::one(); }});
+  EXPECT_EQ(reason.rfind("layer 0 (relu_in): table lookup: ", 0), 0u) << reason;
+}
+
+TEST(TableLayer, PerChannelPReluAfterAConv) {
+  std::mt19937_64 rng(28);
+  CnnBuilder b(rng, 2, {1, 2, 5, 5});
+  b.conv(3, 3, 1, 1, 1, 1, false);
+  IntLayer prelu;
+  prelu.op = LayerOp::PRelu;
+  prelu.name = "prelu";
+  prelu.source_op = "PRelu";
+  prelu.inputs = {b.last()};
+  prelu.shape = b.shape();
+  prelu.scale = b.m.layers.back().scale;
+  prelu.weights.shape = {3, 1, 1};
+  prelu.weights.data = {26, 51, 128};  // slopes 0.1, 0.2, 0.5 at shift 8
+  prelu.requantizes = true;
+  prelu.requant = {{}, -1, false, 8, -127, 127};
+  b.m.layers.push_back(prelu);
+  const IntModel m = b.finish();
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  EXPECT_EQ(spec->layers[1].table_channels, 3u);
+  expect_round_trip(m, rng);
+  // A value of the wrong channel's function is rejected.
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok());
+  const auto input = random_input(rng, 100);
+  auto honest = prove(*pk, 2, input);
+  ASSERT_TRUE(honest.ok()) << honest.error();
+  bool changed = false;
+  const ProverHooks hooks{[&changed](Witness& w) {
+                            auto& y = w.layers[1].y;
+                            const auto& x = w.layers[0].y;
+                            for (size_t i = 0; i < 64 && !changed; ++i) {  // channel 0 of example 0 (8 x 8 plane)
+                              const int64_t other = (x[i] * 51 + 128) >> 8;  // channel 1's slope
+                              if (x[i] < 0 && other != y[i]) y[i] = other, changed = true;
+                            }
+                          },
+                          {}};
+  auto forged = prove(*pk, 2, input, &hooks);
+  ASSERT_TRUE(forged.ok()) << forged.error();
+  ASSERT_TRUE(changed);
+  auto verdict = verify(pk->vk, *forged);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error().rfind("layer 1 (prelu): table lookup: ", 0), 0u) << verdict.error();
+}
+
+TEST(TableLayer, IdentityModelIsProvable) {
+  std::mt19937_64 rng(27);
+  CnnBuilder b(rng, 1, {1, 4});
+  b.flatten();
+  const IntModel m = b.finish();
+  expect_round_trip(m, rng);
+}
+
+// Elementwise layers: a residual block (Add reading two earlier layers), a product of two
+// activations, and a per-channel scale with offset (a standalone BatchNormalization).
+IntModel residual_model(std::mt19937_64& rng) {
+  CnnBuilder b(rng, 1, {1, 2, 5, 5});
+  b.conv(2, 3, 1, 1, 1, 1, false);
+  b.relu();
+  const int skip = b.last();
+  b.conv(2, 3, 1, 1, 1, 1, false);
+  IntLayer add;
+  add.op = LayerOp::Add;
+  add.name = "residual";
+  add.source_op = "Add";
+  add.inputs = {b.last(), skip};
+  add.shape = b.shape();
+  add.scale = 0.2;
+  add.input_multipliers = {3, -5};
+  add.requantizes = true;
+  add.requant = {{1}, -1, false, 3, -127, 127};
+  b.m.layers.push_back(add);
+  IntLayer mul;
+  mul.op = LayerOp::Mul;
+  mul.name = "gate";
+  mul.source_op = "Mul";
+  mul.inputs = {b.last(), skip};
+  mul.shape = b.shape();
+  mul.scale = 0.3;
+  mul.requantizes = true;
+  mul.requant = {{5}, -1, false, 7, -127, 127};
+  b.m.layers.push_back(mul);
+  IntLayer bn;
+  bn.op = LayerOp::Mul;
+  bn.name = "bn";
+  bn.source_op = "BatchNormalization";
+  bn.inputs = {b.last()};
+  bn.shape = b.shape();
+  bn.scale = 0.3;
+  bn.weights = {{2, 1, 1}, {7, -3}};
+  bn.bias = {{1, 2, 5, 5}, std::vector<int64_t>(50)};
+  for (size_t i = 0; i < 50; ++i) bn.bias.data[i] = i < 25 ? 40 : -90;
+  bn.requantizes = true;
+  bn.requant = {{9}, -1, false, 5, -127, 127};
+  b.m.layers.push_back(bn);
+  return b.finish();
+}
+
+TEST(Elementwise, ResidualAddProductAndScaleRoundTrip) {
+  std::mt19937_64 rng(29);
+  const IntModel m = residual_model(rng);
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  ASSERT_EQ(spec->layers.size(), 5u);
+  EXPECT_EQ(spec->layers[2].kind, LayerKind::add);
+  EXPECT_EQ(spec->layers[2].inputs, (std::vector<int32_t>{1, 0}));
+  EXPECT_TRUE(spec->layers[4].constant_factor && spec->layers[4].constant_term);
+  expect_round_trip(m, rng);
+}
+
+TEST(Elementwise, CheatsOnEachElementwiseLayerAreRejected) {
+  std::mt19937_64 rng(30);
+  const IntModel m = residual_model(rng);
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 50);
+  auto reject = [&](const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); };
+  // An output that is not the layer's function of its inputs fails that layer's own identity.
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[0] += 1; }, {}}),
+            "layer 2 (residual): add: the accumulator does not match the inputs");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[3].y[6] -= 1; }, {}}),
+            "layer 3 (gate): product sum-check: final evaluation mismatch");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[4].y[9] += 1; }, {}}),
+            "layer 4 (bn): product sum-check: final evaluation mismatch");
+  pk->biases[4][0] += 1;  // the prover computes with another BatchNorm offset than the committed one
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
+// Data movement: Concat (of a conv output and the input), reflect Pad, Transpose, strided Slice,
+// Gather and a constant Pad, proven as rewirings.
+IntModel rewiring_model(std::mt19937_64& rng) {
+  CnnBuilder b(rng, 1, {1, 2, 3, 4});
+  b.conv(2, 3, 1, 1, 1, 1, false);
+  auto add = [&](IntLayer layer, std::vector<int> inputs, model::IntTensor shaped) {
+    layer.inputs = std::move(inputs);
+    layer.shape = shaped.shape;
+    layer.scale = 0.05;
+    b.m.layers.push_back(std::move(layer));
+  };
+  auto index_tensor = [&](const model::Shape& shape) {
+    return model::IntTensor{shape, std::vector<int64_t>(static_cast<size_t>(model::numel(shape)), 0)};
+  };
+  IntLayer concat;
+  concat.op = LayerOp::Concat;
+  concat.name = "concat";
+  concat.source_op = "Concat";
+  concat.axis = 1;
+  const auto a = index_tensor(b.shape()), x = index_tensor(b.m.layers[0].shape);
+  add(concat, {b.last(), 0}, model::concat<int64_t>({&a, &x}, 1));
+  IntLayer pad;
+  pad.op = LayerOp::Pad;
+  pad.name = "pad_reflect";
+  pad.source_op = "Pad";
+  pad.pads = {0, 0, 1, 1, 0, 0, 1, 1};
+  pad.pad_mode = model::PadMode::Reflect;
+  add(pad, {b.last()}, model::pad<int64_t>(index_tensor(b.shape()), pad.pads, pad.pad_mode, 0));
+  IntLayer transpose;
+  transpose.op = LayerOp::Transpose;
+  transpose.name = "transpose";
+  transpose.source_op = "Transpose";
+  transpose.perm = {0, 1, 3, 2};
+  add(transpose, {b.last()}, model::transpose<int64_t>(index_tensor(b.shape()), transpose.perm));
+  IntLayer slice;
+  slice.op = LayerOp::Slice;
+  slice.name = "slice";
+  slice.source_op = "Slice";
+  slice.starts = {0, 1, 0, 1};
+  slice.steps = {1, 2, 1, 2};
+  add(slice, {b.last()}, index_tensor({1, 2, b.shape()[2], (b.shape()[3] - 1 + 1) / 2}));
+  IntLayer gather;
+  gather.op = LayerOp::Gather;
+  gather.name = "gather";
+  gather.source_op = "Gather";
+  gather.axis = 2;
+  gather.indices = {0, 5, 2};
+  gather.index_shape = {3};
+  add(gather, {b.last()}, model::gather<int64_t>(index_tensor(b.shape()), 2, gather.indices, gather.index_shape));
+  IntLayer constant_pad;
+  constant_pad.op = LayerOp::Pad;
+  constant_pad.name = "pad_constant";
+  constant_pad.source_op = "Pad";
+  constant_pad.pads = {0, 1, 0, 2, 0, 0, 1, 0};
+  constant_pad.pad_value = -9;
+  add(constant_pad, {b.last()}, model::pad<int64_t>(index_tensor(b.shape()), constant_pad.pads, model::PadMode::Constant, 0));
+  b.flatten();
+  b.dense(3);
+  return b.finish();
+}
+
+TEST(Rewire, ConcatPadTransposeSliceGatherRoundTrip) {
+  std::mt19937_64 rng(31);
+  const IntModel m = rewiring_model(rng);
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  for (size_t l = 1; l <= 6; ++l) EXPECT_EQ(spec->layers[l].kind, LayerKind::rewire) << l;
+  EXPECT_EQ(spec->layers[1].inputs, (std::vector<int32_t>{0, -1}));
+  expect_round_trip(m, rng);
+}
+
+TEST(Rewire, MovedValueIsRejected) {
+  std::mt19937_64 rng(32);
+  const IntModel m = rewiring_model(rng);
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 24);
+  for (size_t l = 1; l <= 6; ++l) {
+    const ProverHooks hooks{[l](Witness& w) {
+                              auto& y = w.layers[l].y;
+                              std::swap(y[0], y[1]);
+                              y[1] += y[0] == y[1] ? 1 : 0;
+                            },
+                            {}};
+    auto proof = prove(*pk, 1, input, &hooks);
+    ASSERT_TRUE(proof.ok()) << proof.error();
+    auto verdict = verify(pk->vk, *proof);
+    ASSERT_FALSE(verdict.ok()) << l;
+    EXPECT_EQ(verdict.error().rfind("layer " + std::to_string(l) + " (", 0), 0u) << verdict.error();
+    EXPECT_NE(verdict.error().find("rewiring"), std::string::npos) << verdict.error();
+  }
+}
+
+// Every EZKL example whose layers are provable: setup, prove and verify, and the proven outputs
+// are the integer engine's. Examples with other layers must be refused at setup with a reason.
+TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {
+  const std::filesystem::path root = std::filesystem::path(ZKINFER_SOURCE_DIR) / ".." / "shared" / "ezkl-examples";
+  if (!std::filesystem::is_directory(root)) GTEST_SKIP() << "no EZKL examples at " << root;
+  int proven = 0, total = 0;
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) dirs.push_back(entry.path());
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& dir : dirs) {
+    const auto model_path = dir / "network.onnx";
+    if (!std::filesystem::exists(model_path)) continue;
+    auto inputs = model::read_inputs((dir / "input.json").string());
+    if (!inputs) continue;
+    auto m = quantize_onnx(model_path.string(), &*inputs, 8);
+    if (!m) continue;
+    ++total;
+    SCOPED_TRACE(dir.filename().string());
+    auto pk = setup(*m);
+    if (!pk) {
+      EXPECT_FALSE(pk.error().empty());
+      std::cout << dir.filename().string() << ": " << pk.error() << "\n";
+      continue;
+    }
+    if (sanitized() && pk->vk.spec.layers.size() > 4) continue;
+    auto input = quantize_input(pk->vk.spec, (*inputs)[0]);
+    ASSERT_TRUE(input.ok()) << input.error();
+    // The model's own batch (its shapes fix it for the integer engine's Reshapes).
+    const auto batch = static_cast<uint32_t>(m->layers[0].shape[0]);
+    ASSERT_GE(input->size(), batch * pk->vk.spec.input_features());
+    input->resize(batch * pk->vk.spec.input_features());
+    auto proof = prove(*pk, batch, *input);
+    ASSERT_TRUE(proof.ok()) << proof.error();
+    EXPECT_EQ(proof->output, reference_outputs(*m, *input));
+    auto verified = verify_bytes(pk->vk, proof->to_bytes(), *input);
+    EXPECT_TRUE(verified.ok()) << verified.error();
+    proven += verified.ok();
+    std::cout << dir.filename().string() << ": proven (" << pk->vk.spec.layers.size() << " layers)\n";
+  }
+  std::cout << "EZKL examples: " << proven << " of " << total << " quantized examples proven\n";
+}
+
+}  // namespace
+}  // namespace zk::zkml
