@@ -7,7 +7,7 @@ packages=(
   g++ cmake make pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libprotobuf-dev protobuf-compiler libonnx-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev libxxhash-dev
   python3 python3-torch python3-onnx python3-sklearn python3-numpy
   clang libclang-rt-14-dev
 )
