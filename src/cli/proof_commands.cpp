@@ -10,11 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include "base/shared_bytes.hpp"
 #include "cli/commands.hpp"
 #include "model/io.hpp"
 #include "zkml/model_bench.hpp"
@@ -45,47 +41,6 @@ Result<std::vector<uint8_t>> read_file(const std::string& path, size_t max_bytes
   if (!in) return fail(path + ": read error");
   return bytes;
 }
-
-// A file mapped read-only for the lifetime of the object: a proving key is read straight from the
-// page cache, without copying it into freshly zeroed memory.
-class MappedFile {
- public:
-  static Result<MappedFile> open(const std::string& path, size_t max_bytes) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(path + ": cannot open");
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || info.st_size < 0 || static_cast<size_t>(info.st_size) > max_bytes) {
-      ::close(fd);
-      return fail(path + ": cannot read, or file too large");
-    }
-    MappedFile file;
-    file.size_ = static_cast<size_t>(info.st_size);
-    if (file.size_ > 0) {
-      void* data = ::mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-      if (data == MAP_FAILED) {
-        ::close(fd);
-        return fail(path + ": cannot map");
-      }
-      file.data_ = static_cast<const uint8_t*>(data);
-    }
-    ::close(fd);
-    return file;
-  }
-  MappedFile(MappedFile&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  MappedFile& operator=(MappedFile&&) = delete;
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile() {
-    if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
-  }
-  std::span<const uint8_t> bytes() const { return {data_, size_}; }
-
- private:
-  MappedFile() = default;
-  const uint8_t* data_ = nullptr;
-  size_t size_ = 0;
-};
 
 Status write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -180,9 +135,9 @@ struct ProveArgs {
 
 int run_prove(const ProveArgs& args) {
   auto start = std::chrono::steady_clock::now();
-  auto key_file = MappedFile::open(args.pk_path, kMaxKeyBytes);
+  auto key_file = SharedBytes::map_file(args.pk_path, kMaxKeyBytes);
   if (!key_file) return usage_error(key_file.error());
-  auto pk = zkml::ProvingKey::from_bytes(key_file->bytes());
+  auto pk = zkml::ProvingKey::from_bytes(*key_file);
   if (!pk) return usage_error(args.pk_path + ": " + pk.error());
   const double load_ms = ms_since(start);
   uint32_t batch = 0;

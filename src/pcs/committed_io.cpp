@@ -1,25 +1,31 @@
-// Encoding of CommittedPolynomials (the prover data of one commitment), so that a proving key
-// can be loaded without re-encoding (no NTT).
+// Encoding of CommittedPolynomials (the prover data of one commitment), laid out so that loading
+// needs no NTT, no leaf hashing and no copy of the tables or codewords:
 //
 //   u32 kFormatVersion, u32 num_vars, u32 num_polys, u32 rate_bits   (must equal the expected
 //                                                                     commitment and the params)
+//   Merkle level s = min(kDroppedLevels, depth) of the tree over the leaves, its 2^(depth - s)
+//              nodes of 32 bytes (depth = opened_vars + rate_bits - 4); the levels above are
+//              recomputed from it
+//   zero bytes up to the next multiple of 64 of the stream offset
 //   tables:    num_polys tables as committed, polynomial after polynomial: 2^num_vars field
 //              elements, or for a hiding commitment the masked tables (2^committed_vars)
-//   codewords: the Merkle leaves, each as leaf_words writes it: per polynomial its 16 coset values
-//              (hiding: 32, then the leaf's salt); 2^(opened_vars + rate_bits - 4) leaves
+//   codewords: the 2^depth Merkle leaves, each as leaf() holds it: per polynomial its 16 coset
+//              values (hiding: 32, then the leaf's salt)
 //
-// Field elements are canonical little-endian u64. The Merkle tree is not stored (checking the
-// root hashes every leaf anyway): loading rebuilds it from the codewords and requires its root to
-// be the expected one, which
-// binds the codewords to the commitment; the tables must give the commitment's out-of-domain
+// Field elements are canonical little-endian u64, which is also their in-memory form: the loaded
+// object views the tables and codewords where they lie in the input. Loading requires (1) the
+// input to hold every size the commitment implies, the padding to be zero and the tables to be
+// 8-byte aligned in memory; (2) the root recomputed from the stored level to be the expected one;
+// (3) every table element to be canonical; (4) the tables to give the commitment's out-of-domain
 // answers P_j(pow(z_s)), which binds them to the committed polynomials (a different table not
-// chosen after seeing z_s passes with probability <= 2^num_vars/|E|; docs/zkml.md, "Keys", says
-// what these checks guard against).
+// chosen after seeing z_s passes with probability <= 2^vars/|E|). The codewords and salts are not
+// hashed (that was most of the load): a changed leaf is not noticed here, and the openings made
+// with it fail to verify. docs/zkml.md, "Keys", says what the proving key adds (a checksum).
 #include <algorithm>
 #include <atomic>
 #include <bit>
-
-#include <sys/mman.h>
+#include <cstring>
+#include <type_traits>
 
 #include "base/parallel.hpp"
 #include "pcs/pcs.hpp"
@@ -33,52 +39,33 @@ using detail::power_point;
 
 namespace {
 
-constexpr uint32_t kFormatVersion = 1;
+// F is its canonical u64 and the host little-endian, so encoded elements are usable in place.
+static_assert(std::endian::native == std::endian::little);
+static_assert(sizeof(F) == sizeof(uint64_t) && std::is_trivially_copyable_v<F> && std::is_standard_layout_v<F>);
+
+constexpr uint32_t kFormatVersion = 2;
 constexpr size_t kWordBytes = 8;
-constexpr size_t kLeafGrain = 1 << 10;
-
-uint64_t load_le64(const uint8_t* bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < kWordBytes; ++i) v |= static_cast<uint64_t>(bytes[i]) << (8 * i);
-  return v;
-}
-
-void store_le64(uint8_t* bytes, uint64_t v) {
-  for (size_t i = 0; i < kWordBytes; ++i) bytes[i] = static_cast<uint8_t>(v >> (8 * i));
-}
+constexpr size_t kDataAlignment = 64;  // stream offset of the tables
+constexpr size_t kTableGrain = size_t{1} << 14;
 
 // The sizes of one commitment's prover data, all derived from the commitment.
 struct Shape {
   size_t polys = 0;
-  size_t table_size = 0;     // 2^num_vars, or 2^committed_vars when hiding
-  size_t codeword_size = 0;  // 2^(committed_vars + rate_bits)
-  size_t coset = 0;          // codeword values of one polynomial per leaf
-  size_t leaves = 0;         // codeword_size / coset
-  size_t leaf_words = 0;     // words per leaf (with the salt)
+  size_t table_size = 0;   // 2^num_vars, or 2^committed_vars when hiding
+  size_t depth = 0;        // of the Merkle tree: 2^depth leaves
+  size_t leaf_words = 0;   // field elements per leaf (with the salt)
+  size_t level_nodes = 0;  // nodes of the lowest stored level
 
   explicit Shape(const Commitment& c)
       : polys(c.num_polys),
         table_size(size_t{1} << (c.hiding ? detail::committed_vars(c) : c.num_vars)),
-        codeword_size(size_t{1} << (detail::committed_vars(c) + c.rate_bits)),
-        coset(c.hiding ? 2 * kLeafWidth : kLeafWidth),
-        leaves(codeword_size / coset),
-        leaf_words(detail::leaf_size(c)) {}
-  size_t words() const { return polys * table_size + leaves * leaf_words; }
+        depth(detail::opened_vars(c) + c.rate_bits - kFoldingVars),
+        leaf_words(detail::leaf_size(c)),
+        level_nodes(size_t{1} << (depth - std::min(kDroppedLevels, depth))) {}
+  size_t words() const { return polys * table_size + (leaf_words << depth); }
 };
 
-// v resized to n zero elements, asking the kernel to back it with transparent huge pages first
-// (where THP is "madvise"): zeroing 4 KB pages one fault at a time costs more than reading the
-// key. The advice is only a hint; without it the result is the same.
-void resize_on_huge_pages(std::vector<F>& v, size_t n) {
-  constexpr uintptr_t kHugePage = uintptr_t{1} << 21;
-  v.reserve(n);
-  const auto begin = reinterpret_cast<uintptr_t>(v.data());
-  const uintptr_t aligned_begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
-  const uintptr_t aligned_end = (begin + n * sizeof(F)) & ~(kHugePage - 1);
-  if (aligned_end > aligned_begin)
-    ::madvise(reinterpret_cast<void*>(aligned_begin), aligned_end - aligned_begin, MADV_HUGEPAGE);
-  v.resize(n);
-}
+size_t padding_at(size_t offset) { return (kDataAlignment - offset % kDataAlignment) % kDataAlignment; }
 
 // values[s] = P(points[s]) for the multilinear extension P of `table`, all points in one pass:
 // with the index split as (high bits, low bits), P(r) = sum_h eq(r_high, h) sum_l eq(r_low, l) T[h, l].
@@ -109,6 +96,10 @@ std::vector<E> evaluate_at_points(std::span<const F> table, std::span<const std:
   return values;
 }
 
+void write_elements(ByteWriter& out, std::span<const F> elements) {
+  std::memcpy(out.extend(elements.size_bytes()), elements.data(), elements.size_bytes());
+}
+
 }  // namespace
 
 void CommittedPolynomials::serialize(ByteWriter& out) const {
@@ -116,25 +107,15 @@ void CommittedPolynomials::serialize(ByteWriter& out) const {
   out.u32(commitment_.num_vars);
   out.u32(commitment_.num_polys);
   out.u32(commitment_.rate_bits);
-  const Shape shape(commitment_);
-  uint8_t* tables = out.extend(tables_.size() * kWordBytes);
-  parallel_for(tables_.size(), kLeafGrain * kLeafWidth, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) store_le64(tables + i * kWordBytes, tables_[i].value());
-  });
-  const size_t leaf_words_count = shape.leaf_words;
-  uint8_t* codewords = out.extend(shape.leaves * leaf_words_count * kWordBytes);
-  parallel_for(shape.leaves, kLeafGrain, [&](size_t begin, size_t end) {
-    std::vector<uint64_t> words(leaf_words_count);
-    for (size_t q = begin; q < end; ++q) {
-      leaf_words(q, words.data());
-      for (size_t w = 0; w < leaf_words_count; ++w)
-        store_le64(codewords + (q * leaf_words_count + w) * kWordBytes, words[w]);
-    }
-  });
+  for (const Digest& node : tree_.lowest_stored_level()) out.raw(node);
+  out.extend(padding_at(out.size()));
+  write_elements(out, tables_);
+  write_elements(out, leaves_);
 }
 
 Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, const Commitment& expected,
-                                                               const Params& params) {
+                                                               const Params& params,
+                                                               std::shared_ptr<const void> storage) {
   ZK_TRY(validate(params));
   if (expected.num_vars > kMaxVars || detail::committed_vars(expected) > kMaxVars || expected.num_polys == 0 ||
       expected.rate_bits != params.rate_bits ||
@@ -149,51 +130,37 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
     if (*value != expected_value) return fail("pcs prover data: shape differs from the commitment");
   }
   const Shape shape(expected);
-  // The sizes come from the commitment; the input must hold them all before anything is allocated.
+  // The sizes come from the commitment; the input must hold them all before anything is allocated
+  // (the first test keeps the products below from overflowing).
+  const size_t level_bytes = shape.level_nodes * sizeof(Digest);
   if (shape.words() > in.remaining() / kWordBytes)
     return fail("pcs prover data: truncated (" + std::to_string(in.remaining()) + " bytes left)");
+  const auto level = in.take(level_bytes);
+  const auto padding = in.take(padding_at(in.position()));
   const auto tables = in.take(shape.polys * shape.table_size * kWordBytes);
-  const size_t leaf_words_count = shape.leaf_words;
-  const auto codewords = in.take(shape.leaves * leaf_words_count * kWordBytes);
-  if (!tables || !codewords) return fail("pcs prover data: truncated");
+  const auto codewords = in.take((shape.leaf_words << shape.depth) * kWordBytes);
+  if (!level || !padding || !tables || !codewords) return fail("pcs prover data: truncated");
+  if (std::any_of(padding->begin(), padding->end(), [](uint8_t b) { return b != 0; }))
+    return fail("pcs prover data: nonzero padding");
+  if (reinterpret_cast<uintptr_t>(tables->data()) % alignof(F) != 0)
+    return fail("pcs prover data: the input is not 8-byte aligned in memory");
 
-  // One pass over the encoded leaves hashes them into the Merkle tree (whose root must be the
-  // expected one) and places their values in the codewords (and the salts).
+  // The stored level determines the tree; its root must be the commitment's.
+  std::vector<Digest> nodes(shape.level_nodes);
+  std::memcpy(nodes.data(), level->data(), level_bytes);
   CommittedPolynomials out;
-  out.codewords_.resize(shape.polys);
-  for (auto& codeword : out.codewords_) resize_on_huge_pages(codeword, shape.codeword_size);
-  const size_t values_per_leaf = shape.polys * shape.coset;
-  out.salts_.resize(shape.leaves * (leaf_words_count - values_per_leaf));
-  std::atomic<bool> canonical{true};
-  out.tree_ = MerkleTree::build(
-      std::countr_zero(shape.leaves), leaf_words_count,
-      [&, leaves = codewords->data()](size_t q, uint64_t* words) {
-        const uint8_t* leaf = leaves + q * leaf_words_count * kWordBytes;
-        bool ok = true;
-        for (size_t w = 0; w < leaf_words_count; ++w) {
-          const uint64_t v = load_le64(leaf + w * kWordBytes);
-          ok &= v < F::MODULUS;
-          words[w] = v;
-          const F x = F::from_canonical(v < F::MODULUS ? v : 0);
-          if (w < values_per_leaf) {
-            out.codewords_[w / shape.coset][q + (w % shape.coset) * shape.leaves] = x;
-          } else {
-            out.salts_[q * (leaf_words_count - values_per_leaf) + w - values_per_leaf] = x;
-          }
-        }
-        if (!ok) canonical = false;
-      },
-      kDroppedLevels);
-  if (out.tree_.root() != expected.root) return fail("pcs prover data: the codewords do not match the commitment's root");
+  out.tree_ = MerkleTree::from_stored_level(shape.depth, shape.leaf_words, kDroppedLevels, std::move(nodes));
+  if (out.tree_.root() != expected.root)
+    return fail("pcs prover data: the stored Merkle level does not match the commitment's root");
 
-  resize_on_huge_pages(out.tables_, shape.polys * shape.table_size);
-  parallel_for(out.tables_.size(), kLeafGrain * kLeafWidth, [&](size_t begin, size_t end) {
+  // The elements are viewed in place (the static_asserts above make the bytes their representation).
+  out.tables_ = {reinterpret_cast<const F*>(tables->data()), shape.polys * shape.table_size};
+  out.leaves_ = {reinterpret_cast<const F*>(codewords->data()), shape.leaf_words << shape.depth};
+  out.storage_ = std::move(storage);
+  std::atomic<bool> canonical{true};
+  parallel_for(out.tables_.size(), kTableGrain, [&](size_t begin, size_t end) {
     bool ok = true;
-    for (size_t i = begin; i < end; ++i) {
-      const uint64_t v = load_le64(tables->data() + i * kWordBytes);
-      ok &= v < F::MODULUS;
-      out.tables_[i] = F::from_canonical(v < F::MODULUS ? v : 0);
-    }
+    for (size_t i = begin; i < end; ++i) ok &= out.tables_[i].value() < F::MODULUS;
     if (!ok) canonical = false;
   });
   if (!canonical) return fail("pcs prover data: a field element is not canonical");

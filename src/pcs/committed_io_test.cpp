@@ -1,10 +1,13 @@
-// CommittedPolynomials::serialize/deserialize: a loaded copy opens exactly like the original, and
-// truncated, altered or mismatched data is refused.
+// CommittedPolynomials::serialize/deserialize: a loaded copy opens exactly like the original;
+// truncated, misaligned, altered or mismatched data is refused, except altered codewords, which
+// load and then make the openings fail to verify.
 #include <gtest/gtest.h>
 
 #include <random>
 
+#include "base/shared_bytes.hpp"
 #include "pcs/pcs.hpp"
+#include "pcs/schedule.hpp"
 
 namespace zk::pcs {
 namespace {
@@ -25,15 +28,26 @@ std::vector<uint8_t> encode(const CommittedPolynomials& committed) {
   return std::move(out).take();
 }
 
-Result<CommittedPolynomials> decode(std::span<const uint8_t> bytes, const Commitment& expected, const Params& params) {
-  ByteReader in(bytes);
-  auto loaded = CommittedPolynomials::deserialize(in, expected, params);
+// Decodes from a copy of `bytes` starting `offset` bytes into its buffer; the result keeps the
+// copy alive.
+Result<CommittedPolynomials> decode(std::span<const uint8_t> bytes, const Commitment& expected, const Params& params,
+                                    size_t offset = 0) {
+  std::vector<uint8_t> copy(offset);
+  copy.insert(copy.end(), bytes.begin(), bytes.end());
+  const SharedBytes shared(std::move(copy));
+  ByteReader in(shared.span().subspan(offset));
+  auto loaded = CommittedPolynomials::deserialize(in, expected, params, shared.owner());
   if (loaded.ok() && !in.at_end()) return fail("unread bytes");
   return loaded;
 }
 
-// The opening proof of every polynomial at one random point, as bytes.
-std::vector<uint8_t> open_all(const CommittedPolynomials& committed, const Params& params, uint64_t seed) {
+// The opening proof of every polynomial at one random point and its verification.
+struct Opened {
+  std::vector<uint8_t> proof;
+  Status verified;
+};
+
+Opened open_all(const CommittedPolynomials& committed, const Params& params, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<E> point(committed.commitment().num_vars);
   for (E& x : point) x = E::random(rng);
@@ -44,12 +58,25 @@ std::vector<uint8_t> open_all(const CommittedPolynomials& committed, const Param
   Transcript prover("committed-io");
   auto proof = open(params, ptrs, claims, prover);
   EXPECT_TRUE(proof.ok()) << proof.error();
-  const std::vector<uint8_t> bytes = proof->serialize();
+  Opened out{proof->serialize(), {}};
   Transcript verifier("committed-io");
   const Commitment commitments[] = {committed.commitment()};
-  const Status verified = verify_bytes(params, commitments, claims, bytes, verifier);
-  EXPECT_TRUE(verified.ok()) << verified.error();
-  return bytes;
+  out.verified = verify_bytes(params, commitments, claims, out.proof, verifier);
+  return out;
+}
+
+// Byte offsets of the regions of an encoding (16-byte header first).
+struct Regions {
+  size_t level, tables, codewords, end;
+};
+
+Regions regions(const Commitment& c) {
+  const size_t log_domain = std::max<size_t>(c.num_vars, kFoldingVars) + c.rate_bits;
+  const size_t depth = log_domain - kFoldingVars;
+  const size_t level_end = 16 + (size_t{32} << (depth - std::min<size_t>(depth, 4)));
+  const size_t tables = (level_end + 63) / 64 * 64;
+  const size_t codewords = tables + (size_t{8} * c.num_polys << c.num_vars);
+  return {16, tables, codewords, codewords + (size_t{8} * c.num_polys << log_domain)};
 }
 
 TEST(CommittedIo, RoundTripOpensIdentically) {
@@ -58,6 +85,7 @@ TEST(CommittedIo, RoundTripOpensIdentically) {
   for (auto [vars, polys] : {std::pair<size_t, size_t>{0, 1}, {3, 2}, {4, 1}, {9, 3}, {12, 1}}) {
     const CommittedPolynomials original = commit_random(rng, vars, polys, params);
     const std::vector<uint8_t> bytes = encode(original);
+    EXPECT_EQ(bytes.size(), regions(original.commitment()).end) << vars;
     auto loaded = decode(bytes, original.commitment(), params);
     ASSERT_TRUE(loaded.ok()) << vars << ": " << loaded.error();
     EXPECT_EQ(loaded->commitment(), original.commitment());
@@ -67,11 +95,56 @@ TEST(CommittedIo, RoundTripOpensIdentically) {
       EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << vars << " table " << j;
     }
     EXPECT_EQ(encode(*loaded), bytes) << vars;
-    EXPECT_EQ(open_all(*loaded, params, vars), open_all(original, params, vars)) << vars;
+    const Opened from_loaded = open_all(*loaded, params, vars), from_original = open_all(original, params, vars);
+    EXPECT_TRUE(from_loaded.verified.ok()) << from_loaded.verified.error();
+    EXPECT_EQ(from_loaded.proof, from_original.proof) << vars;
   }
 }
 
-TEST(CommittedIo, HidingRoundTripOpensIdenticallyAndSaltsAreBound) {
+// Every byte of the header, the stored Merkle level, the padding and the tables is checked; the
+// codewords are not, but an opening made with an altered one is rejected (here every leaf is
+// opened: the tree has 4 leaves; one byte of every fourth codeword element is altered, as each
+// opening grinds).
+TEST(CommittedIo, EveryAlteredByteIsRefusedOrFailsTheOpening) {
+  std::mt19937_64 rng(71);
+  const Params params = conjectured_params();
+  const CommittedPolynomials original = commit_random(rng, 3, 2, params);
+  const std::vector<uint8_t> bytes = encode(original);
+  const Regions at = regions(original.commitment());
+  for (size_t i = 0; i < bytes.size(); i += i < at.codewords ? 1 : 33) {
+    std::vector<uint8_t> altered = bytes;
+    altered[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    auto loaded = decode(altered, original.commitment(), params);
+    if (i < at.codewords) {
+      EXPECT_FALSE(loaded.ok()) << "byte " << i;
+    } else {
+      ASSERT_TRUE(loaded.ok()) << "byte " << i << ": " << loaded.error();
+      EXPECT_FALSE(open_all(*loaded, params, i).verified.ok()) << "byte " << i;
+    }
+  }
+}
+
+TEST(CommittedIo, AlteredLevelTablePaddingOfALargerCommitmentAreRefusedWithReason) {
+  std::mt19937_64 rng(72);
+  const Params params = conjectured_params();
+  const CommittedPolynomials original = commit_random(rng, 10, 2, params);
+  const std::vector<uint8_t> bytes = encode(original);
+  const Regions at = regions(original.commitment());
+  ASSERT_LT(at.level + 512, at.tables);  // 16 nodes, then padding
+  for (auto [i, reason] : {std::pair<size_t, std::string>{at.level, "root"}, {at.level + 300, "root"},
+                           {at.tables - 1, "padding"}, {at.tables, "out-of-domain"},
+                           {at.tables + 5000, "out-of-domain"}, {at.codewords - 1, "out-of-domain"}}) {
+    std::vector<uint8_t> altered = bytes;
+    altered[i] ^= 0x10;
+    const auto loaded = decode(altered, original.commitment(), params);
+    ASSERT_FALSE(loaded.ok()) << "byte " << i;
+    EXPECT_NE(loaded.error().find(reason), std::string::npos) << loaded.error();
+  }
+}
+
+// Hiding commitments (masked tables, 32-value cosets and a salt per leaf) round-trip too; their
+// salts, like the codewords, are not checked at load, and openings with altered ones fail.
+TEST(CommittedIo, HidingRoundTripOpensIdenticallyAndAlteredSaltsFailTheOpening) {
   std::mt19937_64 rng(76);
   Params params = conjectured_params();
   params.hiding = true;
@@ -81,51 +154,36 @@ TEST(CommittedIo, HidingRoundTripOpensIdenticallyAndSaltsAreBound) {
     auto loaded = decode(bytes, original.commitment(), params);
     ASSERT_TRUE(loaded.ok()) << vars << ": " << loaded.error();
     EXPECT_EQ(encode(*loaded), bytes) << vars;
-    EXPECT_EQ(open_all(*loaded, params, vars), open_all(original, params, vars)) << vars;
-    // The last words are the last leaf's salt: bound by the root.
+    const Opened from_loaded = open_all(*loaded, params, vars);
+    EXPECT_TRUE(from_loaded.verified.ok()) << from_loaded.verified.error();
+    EXPECT_EQ(from_loaded.proof, open_all(original, params, vars).proof) << vars;
+    // Every leaf's salt altered (the leaves are the last bytes; the salt ends each leaf).
+    const size_t leaf_bytes = 8 * detail::leaf_size(original.commitment());
+    const size_t leaves = original.tree().lowest_stored_level().size() << 4;
+    ASSERT_EQ(leaves, size_t{1} << original.tree().depth());
     std::vector<uint8_t> altered = bytes;
-    altered[bytes.size() - 3] ^= 0x10;
-    const auto refused = decode(altered, original.commitment(), params);
-    ASSERT_FALSE(refused.ok());
-    EXPECT_NE(refused.error().find("root"), std::string::npos) << refused.error();
+    for (size_t q = 0; q < leaves; ++q) altered[bytes.size() - q * leaf_bytes - 3] ^= 0x10;
+    auto salted = decode(altered, original.commitment(), params);
+    ASSERT_TRUE(salted.ok()) << salted.error();
+    EXPECT_FALSE(open_all(*salted, params, vars).verified.ok()) << vars;
   }
 }
 
-TEST(CommittedIo, EveryAlteredByteIsRefused) {
-  std::mt19937_64 rng(71);
-  const Params params = conjectured_params();
-  const CommittedPolynomials original = commit_random(rng, 3, 2, params);
-  const std::vector<uint8_t> bytes = encode(original);
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    std::vector<uint8_t> altered = bytes;
-    altered[i] ^= static_cast<uint8_t>(1u << (i % 8));
-    EXPECT_FALSE(decode(altered, original.commitment(), params).ok()) << "byte " << i;
-  }
-}
-
-TEST(CommittedIo, AlteredTableAndCodewordOfALargerCommitmentAreRefused) {
-  std::mt19937_64 rng(72);
-  const Params params = conjectured_params();
-  const CommittedPolynomials original = commit_random(rng, 10, 2, params);
-  const std::vector<uint8_t> bytes = encode(original);
-  const size_t header = 16, tables_end = header + 2 * 1024 * 8;
-  for (size_t i : {header, header + 5000, tables_end - 1, tables_end, tables_end + 40001, bytes.size() - 1}) {
-    ASSERT_LT(i, bytes.size());
-    std::vector<uint8_t> altered = bytes;
-    altered[i] ^= 0x10;
-    const auto loaded = decode(altered, original.commitment(), params);
-    ASSERT_FALSE(loaded.ok()) << "byte " << i;
-    EXPECT_NE(loaded.error().find(i < tables_end ? "out-of-domain" : "root"), std::string::npos) << loaded.error();
-  }
-}
-
-TEST(CommittedIo, TruncatedInputIsRefused) {
+TEST(CommittedIo, TruncatedOrMisalignedInputIsRefused) {
   std::mt19937_64 rng(73);
   const Params params = conjectured_params();
   const CommittedPolynomials original = commit_random(rng, 6, 2, params);
   const std::vector<uint8_t> bytes = encode(original);
-  for (size_t length : {size_t{0}, size_t{3}, size_t{15}, size_t{16}, size_t{17}, bytes.size() / 2, bytes.size() - 1})
+  const Regions at = regions(original.commitment());
+  for (size_t length : {size_t{0}, size_t{3}, size_t{15}, size_t{16}, size_t{17}, at.tables - 1, at.tables,
+                        at.codewords + 1, bytes.size() / 2, bytes.size() - 1})
     EXPECT_FALSE(decode(std::span(bytes).first(length), original.commitment(), params).ok()) << length;
+  for (size_t offset : {size_t{1}, size_t{4}}) {
+    const auto loaded = decode(bytes, original.commitment(), params, offset);
+    ASSERT_FALSE(loaded.ok()) << offset;
+    EXPECT_NE(loaded.error().find("aligned"), std::string::npos) << loaded.error();
+  }
+  EXPECT_TRUE(decode(bytes, original.commitment(), params, 64).ok());
 }
 
 TEST(CommittedIo, NonCanonicalElementAndVersionAreRefused) {
@@ -134,12 +192,15 @@ TEST(CommittedIo, NonCanonicalElementAndVersionAreRefused) {
   const CommittedPolynomials original = commit_random(rng, 5, 1, params);
   std::vector<uint8_t> bytes = encode(original);
   std::vector<uint8_t> non_canonical = bytes;
-  for (size_t i = 0; i < 8; ++i) non_canonical[16 + i] = 0xff;
+  const size_t table_at = regions(original.commitment()).tables;
+  for (size_t i = 0; i < 8; ++i) non_canonical[table_at + 8 + i] = 0xff;
   const auto loaded = decode(non_canonical, original.commitment(), params);
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.error().find("canonical"), std::string::npos) << loaded.error();
   bytes[0] ^= 1;
-  EXPECT_FALSE(decode(bytes, original.commitment(), params).ok());
+  const auto other_version = decode(bytes, original.commitment(), params);
+  ASSERT_FALSE(other_version.ok());
+  EXPECT_NE(other_version.error().find("version"), std::string::npos) << other_version.error();
 }
 
 TEST(CommittedIo, DataOfAnotherCommitmentOrParamsIsRefused) {

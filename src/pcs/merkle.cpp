@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "base/parallel.hpp"
@@ -101,15 +102,32 @@ MerkleTree MerkleTree::build(size_t depth, size_t words_per_leaf, const MessageF
     std::copy(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(end - begin), level.begin() + static_cast<std::ptrdiff_t>(begin));
   });
   tree.levels_.push_back(std::move(level));
-  while (tree.levels_.back().size() > 1) {
-    const auto& below = tree.levels_.back();
+  tree.hash_upper_levels();
+  return tree;
+}
+
+MerkleTree MerkleTree::from_stored_level(size_t depth, size_t words_per_leaf, size_t dropped_levels,
+                                         std::vector<Digest> level) {
+  MerkleTree tree;
+  tree.depth_ = depth;
+  tree.words_per_leaf_ = words_per_leaf;
+  tree.stored_from_ = std::min(dropped_levels, depth);
+  if (level.size() != size_t{1} << (depth - tree.stored_from_))
+    throw std::invalid_argument("MerkleTree::from_stored_level: wrong level size");
+  tree.levels_.push_back(std::move(level));
+  tree.hash_upper_levels();
+  return tree;
+}
+
+void MerkleTree::hash_upper_levels() {
+  while (levels_.back().size() > 1) {
+    const auto& below = levels_.back();
     std::vector<Digest> above(below.size() / 2);
     parallel_for(above.size(), 512, [&](size_t begin, size_t end) {
       hash_level(below.data() + 2 * begin, end - begin, above.data() + begin);
     });
-    tree.levels_.push_back(std::move(above));
+    levels_.push_back(std::move(above));
   }
-  return tree;
 }
 
 std::vector<Digest> MerkleTree::prove(std::span<const size_t> leaves, const MessageFn& leaf_words) const {

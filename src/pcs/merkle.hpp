@@ -64,14 +64,22 @@ class MerkleTree {
   // leaf_words(i, out) (called concurrently); leaf hash = keccak256 of the words.
   static MerkleTree build(size_t depth, size_t words_per_leaf, const MessageFn& leaf_words, size_t dropped_levels);
 
+  // The tree whose lowest stored level (level min(dropped_levels, depth)) is `level`, which must
+  // have 2^(depth - that level) nodes; the levels above are recomputed from it.
+  static MerkleTree from_stored_level(size_t depth, size_t words_per_leaf, size_t dropped_levels,
+                                      std::vector<Digest> level);
+
   const Digest& root() const { return levels_.back()[0]; }
   size_t depth() const { return depth_; }
+  // The lowest stored level, which determines the rest of the tree.
+  std::span<const Digest> lowest_stored_level() const { return levels_[0]; }
 
   // Authentication nodes for the strictly increasing leaf indices `leaves`, in the order
   // verify_multiproof consumes them; leaf_words (as in build) recomputes dropped levels.
   std::vector<Digest> prove(std::span<const size_t> leaves, const MessageFn& leaf_words) const;
 
  private:
+  void hash_upper_levels();
   Digest leaf_hash(size_t leaf, const MessageFn& leaf_words) const;
   Digest node(size_t level, size_t index, const MessageFn& leaf_words) const;
 

@@ -64,6 +64,20 @@ TEST(Merkle, RootIndependentOfDroppedLevels) {
   EXPECT_EQ(MerkleTree::build(0, kWords, leaf_words, 4).root(), leaf_of(0));
 }
 
+TEST(Merkle, TreeFromItsLowestStoredLevelIsTheSame) {
+  for (auto [depth, dropped] : {std::pair<size_t, size_t>{8, 4}, {3, 4}, {0, 4}, {6, 0}}) {
+    const MerkleTree built = MerkleTree::build(depth, kWords, leaf_words, dropped);
+    const auto level = built.lowest_stored_level();
+    EXPECT_EQ(level.size(), size_t{1} << (depth - std::min(depth, dropped))) << depth;
+    const MerkleTree rebuilt =
+        MerkleTree::from_stored_level(depth, kWords, dropped, std::vector<Digest>(level.begin(), level.end()));
+    EXPECT_EQ(rebuilt.root(), built.root()) << depth;
+    const std::vector<size_t> queried = depth > 0 ? std::vector<size_t>{0, (size_t{1} << depth) - 1} : std::vector<size_t>{0};
+    EXPECT_EQ(rebuilt.prove(queried, leaf_words), built.prove(queried, leaf_words)) << depth;
+  }
+  EXPECT_THROW(MerkleTree::from_stored_level(8, kWords, 4, std::vector<Digest>(15)), std::invalid_argument);
+}
+
 TEST(Merkle, MultiProofVerifiesAndDeduplicates) {
   const size_t depth = 8;
   const MerkleTree tree = MerkleTree::build(depth, kWords, leaf_words, 4);

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -102,6 +103,8 @@ struct Commitment {
 };
 
 // Prover data for one commitment: tables, codewords, Merkle tree (upper levels). Move-only.
+// The tables and codewords are read-only views of memory that the object keeps alive: buffers of
+// its own after commit, the very bytes it was decoded from after deserialize (no copy).
 class CommittedPolynomials {
  public:
   CommittedPolynomials() = default;
@@ -117,24 +120,27 @@ class CommittedPolynomials {
   std::span<const F> table(size_t j) const;
   // Merkle leaf q: for each polynomial, its codeword on the coset {w_N^{q + k N/16} : k < 16}
   // (hiding: on {w_N^{q + k N/32} : k < 32}, then the leaf's kSaltElements salt).
-  std::vector<F> leaf(size_t q) const;
+  std::span<const F> leaf(size_t q) const;
   void leaf_words(size_t q, uint64_t* words) const;  // the same as 64-bit words
   const MerkleTree& tree() const { return tree_; }
 
-  // Versioned encoding of the prover data (pcs/committed_io.cpp): tables and codewords; the
-  // tree is rebuilt on loading. deserialize takes every size from `expected` and `params`, and
-  // refuses data whose Merkle root or out-of-domain answers differ from `expected`.
+  // Versioned encoding of the prover data (pcs/committed_io.cpp): the lowest stored Merkle level,
+  // the tables and the codewords, the latter two 8-byte aligned so that they are used in place.
+  // deserialize takes every size from `expected` and `params`, rebuilds the tree from the stored
+  // level and refuses data whose Merkle root or out-of-domain answers differ from `expected`; it
+  // does not hash the codewords (a container checksum is the caller's; docs/zkml.md, "Keys").
+  // The result points into the bytes `in` reads, which `storage` must keep alive.
   void serialize(ByteWriter& out) const;
-  static Result<CommittedPolynomials> deserialize(ByteReader& in, const Commitment& expected, const Params& params);
+  static Result<CommittedPolynomials> deserialize(ByteReader& in, const Commitment& expected, const Params& params,
+                                                  std::shared_ptr<const void> storage);
 
  private:
   friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&);
-  size_t coset_size() const { return commitment_.hiding ? 2 * kLeafWidth : kLeafWidth; }
   Commitment commitment_;
-  std::vector<F> tables_;                   // num_polys tables of 2^num_vars entries
-  std::vector<std::vector<F>> codewords_;   // per polynomial, natural order on <w_N>
+  std::span<const F> tables_;  // num_polys tables as committed (see table())
+  std::span<const F> leaves_;  // the Merkle leaves back to back, each as leaf() gives it
+  std::shared_ptr<const void> storage_;  // keeps tables_ and leaves_ alive
   MerkleTree tree_;
-  std::vector<F> salts_;                    // hiding: kSaltElements per leaf
 };
 
 // The out-of-domain points of a commitment: kOodSamples elements of E from a transcript that

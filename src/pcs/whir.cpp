@@ -589,22 +589,13 @@ std::span<const F> CommittedPolynomials::table(size_t j) const {
   return {tables_.data() + j * size, size};
 }
 
-std::vector<F> CommittedPolynomials::leaf(size_t q) const {
-  std::vector<F> out(detail::leaf_size(commitment_));
-  std::vector<uint64_t> words(out.size());
-  leaf_words(q, words.data());
-  for (size_t i = 0; i < out.size(); ++i) out[i] = F::from_canonical(words[i]);
-  return out;
+std::span<const F> CommittedPolynomials::leaf(size_t q) const {
+  const size_t width = detail::leaf_size(commitment_);
+  return leaves_.subspan(q * width, width);
 }
 
 void CommittedPolynomials::leaf_words(size_t q, uint64_t* words) const {
-  const size_t width = coset_size();
-  for (const auto& codeword : codewords_) {
-    const size_t rows = codeword.size() / width;
-    for (size_t k = 0; k < width; ++k) *words++ = codeword[q + k * rows].value();
-  }
-  if (commitment_.hiding)
-    for (size_t i = 0; i < kSaltElements; ++i) *words++ = salts_[q * kSaltElements + i].value();
+  for (const F& v : leaf(q)) *words++ = v.value();
 }
 
 namespace {
@@ -639,29 +630,50 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits, {}, params.hiding};
   const uint32_t vars = detail::committed_vars(out.commitment_);
   const uint32_t log_domain = vars + params.rate_bits;
+  if (params.hiding && vars > kMaxVars) return fail("pcs commit: table too large to commit hiding");
+  struct Buffers {
+    std::vector<F> tables, leaves;
+  };
+  auto buffers = std::make_shared<Buffers>();
+  // Codeword j (natural order) is spread over the leaves: value q + k N/c of polynomial j goes to
+  // leaf q, slot j c + k (coset c = 16, or 32 when hiding); a hiding leaf ends with its salt.
+  const size_t coset = params.hiding ? 2 * kLeafWidth : kLeafWidth;
+  const size_t rows = (size_t{1} << log_domain) / coset, width = detail::leaf_size(out.commitment_);
+  buffers->leaves.resize(rows * width);
+  auto place = [&](size_t j, const std::vector<F>& codeword) {
+    parallel_for(rows, 1 << 12, [&](size_t begin, size_t end) {
+      for (size_t q = begin; q < end; ++q)
+        for (size_t k = 0; k < coset; ++k) buffers->leaves[q * width + j * coset + k] = codeword[q + k * rows];
+    });
+  };
   if (params.hiding) {
-    if (vars > kMaxVars) return fail("pcs commit: table too large to commit hiding");
     const Seed seed = os_seed();
     for (size_t j = 0; j < polys; ++j) {
       const std::vector<F> masked = masked_table(tables[j], detail::mask_vars(m), seed, j + 1);
-      out.tables_.insert(out.tables_.end(), masked.begin(), masked.end());
-      out.codewords_.push_back(rs_encode<F>(masked, log_domain));
+      buffers->tables.insert(buffers->tables.end(), masked.begin(), masked.end());
+      place(j, rs_encode<F>(masked, log_domain));
     }
-    out.salts_.resize(kSaltElements * (size_t{1} << (log_domain - 5)));
-    fill_uniform(out.salts_, seed, kSaltStream);
+    std::vector<F> salts(kSaltElements * rows);
+    fill_uniform(salts, seed, kSaltStream);
+    for (size_t q = 0; q < rows; ++q)
+      std::copy_n(salts.begin() + static_cast<std::ptrdiff_t>(q * kSaltElements), kSaltElements,
+                  buffers->leaves.begin() + static_cast<std::ptrdiff_t>(q * width + polys * coset));
   } else {
-    out.tables_.reserve(polys * size);
-    for (const auto& t : tables) out.tables_.insert(out.tables_.end(), t.begin(), t.end());
+    buffers->tables.reserve(polys * size);
+    for (const auto& t : tables) buffers->tables.insert(buffers->tables.end(), t.begin(), t.end());
     for (size_t j = 0; j < polys; ++j) {
       if (vars == m) {
-        out.codewords_.push_back(rs_encode<F>(tables[j], log_domain));
+        place(j, rs_encode<F>(tables[j], log_domain));
       } else {
         std::vector<F> tiled(size_t{1} << vars);
         for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = tables[j][i % size];
-        out.codewords_.push_back(rs_encode<F>(tiled, log_domain));
+        place(j, rs_encode<F>(tiled, log_domain));
       }
     }
   }
+  out.tables_ = buffers->tables;
+  out.leaves_ = buffers->leaves;
+  out.storage_ = std::move(buffers);
   out.tree_ = MerkleTree::build(detail::opened_vars(out.commitment_) + params.rate_bits - kFoldingVars,
                                 detail::leaf_size(out.commitment_),
                                 [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);

@@ -261,7 +261,7 @@ void expect_round_trip(const IntModel& m, std::mt19937_64& rng) {
   auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
   ASSERT_TRUE(vk.ok()) << vk.error();
   EXPECT_TRUE(verify_bytes(*vk, proof->to_bytes()).ok());
-  auto pk2 = ProvingKey::from_bytes(pk->to_bytes());
+  auto pk2 = ProvingKey::from_bytes(SharedBytes(pk->to_bytes()));
   ASSERT_TRUE(pk2.ok()) << pk2.error();
   EXPECT_EQ(pk2->weights, pk->weights);
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "base/checksum.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
@@ -1045,27 +1046,52 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset) {
   return pk;
 }
 
-std::vector<uint8_t> ProvingKey::to_bytes() const {
-  ByteWriter out;
-  for (char c : std::string_view("ZKMLPK")) out.u8(static_cast<uint8_t>(c));
-  out.u32(kProvingKeyVersion);
-  vk.serialize(out);
-  for (const auto& c : committed) c.serialize(out);
-  return std::move(out).take();
+namespace {
+
+// "ZKMLPK" ‖ u32 version ‖ u64 length of the whole key ‖ u64 checksum of every byte after it.
+constexpr std::string_view kProvingKeyMagic = "ZKMLPK";
+constexpr size_t kLengthAt = 10, kChecksumAt = 18, kProvingKeyHeader = 26;
+
+void write_le64(uint8_t* bytes, uint64_t v) {
+  for (size_t i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
-Result<ProvingKey> ProvingKey::from_bytes(std::span<const uint8_t> bytes) {
-  ByteReader in(bytes);
-  auto magic = in.take(6);
-  if (!magic || std::memcmp(magic->data(), "ZKMLPK", 6) != 0) return fail("key: not a zkinfer proving key");
+}  // namespace
+
+std::vector<uint8_t> ProvingKey::to_bytes() const {
+  ByteWriter out;
+  for (char c : kProvingKeyMagic) out.u8(static_cast<uint8_t>(c));
+  out.u32(kProvingKeyVersion);
+  out.u64(0);  // length and checksum, written last
+  out.u64(0);
+  vk.serialize(out);
+  for (const auto& c : committed) c.serialize(out);
+  std::vector<uint8_t> bytes = std::move(out).take();
+  write_le64(bytes.data() + kLengthAt, bytes.size());
+  write_le64(bytes.data() + kChecksumAt, checksum(std::span(bytes).subspan(kProvingKeyHeader)));
+  return bytes;
+}
+
+Result<ProvingKey> ProvingKey::from_bytes(const SharedBytes& bytes) {
+  ByteReader in(bytes.span());
+  auto magic = in.take(kProvingKeyMagic.size());
+  if (!magic || std::memcmp(magic->data(), kProvingKeyMagic.data(), kProvingKeyMagic.size()) != 0)
+    return fail("key: not a zkinfer proving key");
   ZK_GET(version, in.u32());
   if (version != kProvingKeyVersion) return fail("key: unsupported proving key version " + std::to_string(version));
+  ZK_GET(length, in.u64());
+  ZK_GET(stored_checksum, in.u64());
+  if (length != bytes.size())
+    return fail("key: the file has " + std::to_string(bytes.size()) + " bytes, its header says " +
+                std::to_string(length) + (length > bytes.size() ? " (truncated)" : ""));
+  if (checksum(bytes.span().subspan(kProvingKeyHeader)) != stored_checksum)
+    return fail("key: checksum mismatch: the file is corrupted");
   auto vk = VerifyingKey::deserialize(in);
   if (!vk) return fail(vk.error());
   ProvingKey pk;
   pk.vk = std::move(*vk);
   for (const auto& commitment : pk.vk.weight_commitments) {
-    auto c = pcs::CommittedPolynomials::deserialize(in, commitment, pk.vk.params);
+    auto c = pcs::CommittedPolynomials::deserialize(in, commitment, pk.vk.params, bytes.owner());
     if (!c) return fail("key: weight commitment " + std::to_string(pk.committed.size()) + ": " + c.error());
     pk.committed.push_back(std::move(*c));
   }

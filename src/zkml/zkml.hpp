@@ -28,6 +28,7 @@
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
+#include "base/shared_bytes.hpp"
 #include "field/field.hpp"
 #include "lookup/logup.hpp"
 #include "model/quantize.hpp"
@@ -37,7 +38,7 @@
 namespace zk::zkml {
 
 constexpr uint32_t kKeyVersion = 2;          // verifying key encoding (2: layer kinds, tensor shapes)
-constexpr uint32_t kProvingKeyVersion = 2;   // proving key encoding (2: stores the PCS prover data)
+constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
 constexpr uint32_t kProofVersion = 4;
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
@@ -148,8 +149,9 @@ struct VerifyingKey {
 };
 
 // The prover's data: the verifying key, the M-scaled integer weights and biases, and the PCS
-// prover data of their commitment (stored in the key file; loading checks it against the
-// verifying key's commitments and reads the weights back from the committed tables).
+// prover data of their commitment (stored in the key file; loading checks the file's checksum
+// and the prover data against the verifying key's commitments, and reads the weights back from
+// the committed tables).
 struct ProvingKey {
   VerifyingKey vk;
   // Per layer (empty for layers without weights): dense W'(j, n) = M_n W(j, n), K x N row-major;
@@ -158,8 +160,11 @@ struct ProvingKey {
   std::vector<std::vector<int64_t>> biases;   // per layer, b'(n) = M_n bias(n) (dense, conv)
   std::vector<pcs::CommittedPolynomials> committed;
 
-  std::vector<uint8_t> to_bytes() const;  // vk ‖ PCS prover data per weight commitment
-  static Result<ProvingKey> from_bytes(std::span<const uint8_t> bytes);
+  // header (length, checksum) ‖ vk ‖ PCS prover data per weight commitment (docs/zkml.md, "Keys").
+  std::vector<uint8_t> to_bytes() const;
+  // The loaded key's tables and codewords are the bytes themselves (no copy): `bytes` stays alive
+  // as long as the key does.
+  static Result<ProvingKey> from_bytes(const SharedBytes& bytes);
 };
 
 // Extracts the chain of provable layers from a quantized model (Reshape/Flatten are free, a ReLU

@@ -1,9 +1,11 @@
 // zkml: round trips, the cheating-prover harness, byte tampering, key binding and encodings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 
+#include "base/checksum.hpp"
 #include "model/int_engine.hpp"
 #include "model/io.hpp"
 #include "poly/multilinear.hpp"
@@ -132,7 +134,7 @@ TEST(Zkml, CreditModelFromOnnxAndKeyEncodings) {
   auto vk = VerifyingKey::from_bytes(vk_bytes);
   ASSERT_TRUE(vk.ok()) << vk.error();
   auto pk_bytes = pk->to_bytes();
-  auto pk2 = ProvingKey::from_bytes(pk_bytes);
+  auto pk2 = ProvingKey::from_bytes(SharedBytes(pk_bytes));
   ASSERT_TRUE(pk2.ok()) << pk2.error();
   EXPECT_EQ(pk2->weights, pk->weights);
   EXPECT_EQ(pk2->biases, pk->biases);
@@ -145,35 +147,161 @@ TEST(Zkml, CreditModelFromOnnxAndKeyEncodings) {
   auto fresh_proof = prove(*pk, 1, *input);
   ASSERT_TRUE(fresh_proof.ok()) << fresh_proof.error();
   EXPECT_EQ(proof->to_bytes(), fresh_proof->to_bytes());
-  // Every truncation of the verifying key and truncations of the proving key in each of its
-  // regions are errors, never a crash.
+  // Every truncation of the verifying key is an error, never a crash.
   for (size_t n = 0; n < vk_bytes.size(); ++n)
     EXPECT_FALSE(VerifyingKey::from_bytes(std::span(vk_bytes).first(n)).ok()) << n;
-  for (size_t n : {size_t{0}, size_t{5}, size_t{9}, 10 + vk_bytes.size() / 2, 10 + vk_bytes.size(),
-                   10 + vk_bytes.size() + 7, pk_bytes.size() / 3, pk_bytes.size() / 2, pk_bytes.size() - 8,
-                   pk_bytes.size() - 1})
-    EXPECT_FALSE(ProvingKey::from_bytes(std::span(pk_bytes).first(n)).ok()) << n;
-  std::vector<uint8_t> trailing = pk_bytes;
-  trailing.push_back(0);
-  EXPECT_FALSE(ProvingKey::from_bytes(trailing).ok());
-  // A byte altered in any commitment's tables or codewords: the key no longer matches the
-  // verifying key's commitments (out-of-domain answers, Merkle root).
-  size_t offset = 10 + vk_bytes.size();
-  for (const auto& c : pk->vk.weight_commitments) {
-    const size_t tables = size_t{c.num_polys} << c.num_vars;
-    const size_t codewords = size_t{c.num_polys} << (std::max<uint32_t>(c.num_vars, 4) + c.rate_bits);
-    const size_t tables_at = offset + 16, codewords_at = tables_at + 8 * tables;
-    for (auto [at, reason] : {std::pair<size_t, std::string>{tables_at + 8 * (tables / 2) + 1, "out-of-domain"},
-                              {codewords_at + 8 * (codewords / 3) + 2, "root"}}) {
-      std::vector<uint8_t> altered = pk_bytes;
-      altered[at] ^= 0x04;
-      auto changed = ProvingKey::from_bytes(altered);
-      ASSERT_FALSE(changed.ok()) << at;
-      EXPECT_NE(changed.error().find(reason), std::string::npos) << changed.error();
-    }
-    offset = codewords_at + 8 * codewords;
+}
+
+// ---- Proving key files ---------------------------------------------------------------------------
+
+constexpr size_t kKeyHeader = 26;  // "ZKMLPK", version, length, checksum
+
+// The key with its checksum recomputed, as a writer would seal altered bytes.
+std::vector<uint8_t> resealed(std::vector<uint8_t> bytes) {
+  const uint64_t sum = checksum(std::span(bytes).subspan(kKeyHeader));
+  for (size_t i = 0; i < 8; ++i) bytes[18 + i] = static_cast<uint8_t>(sum >> (8 * i));
+  return bytes;
+}
+
+// Byte offsets of one weight commitment's prover data in a proving key (pcs/committed_io.cpp).
+struct KeyRegion {
+  size_t level, level_end, tables, codewords, end;
+};
+
+std::vector<KeyRegion> key_regions(const ProvingKey& pk) {
+  std::vector<KeyRegion> out;
+  size_t offset = kKeyHeader + pk.vk.to_bytes().size();
+  for (const auto& c : pk.vk.weight_commitments) {
+    const size_t log_domain = std::max<size_t>(c.num_vars, 4) + c.rate_bits, depth = log_domain - 4;
+    KeyRegion r;
+    r.level = offset + 16;
+    r.level_end = r.level + (size_t{32} << (depth - std::min<size_t>(depth, 4)));
+    r.tables = (r.level_end + 63) / 64 * 64;
+    r.codewords = r.tables + (size_t{8} * c.num_polys << c.num_vars);
+    r.end = r.codewords + (size_t{8} * c.num_polys << log_domain);
+    out.push_back(r);
+    offset = r.end;
   }
-  EXPECT_EQ(offset, pk_bytes.size());
+  return out;
+}
+
+struct KeyFile : ::testing::Test {
+  std::mt19937_64 rng{12};
+  IntModel m = random_mlp(rng, {40, 24, 5}, 1);
+  Result<ProvingKey> pk = setup(m);
+  std::vector<uint8_t> bytes;
+  std::vector<KeyRegion> regions;
+  std::vector<int64_t> input = random_input(rng, 40, 127);
+
+  void SetUp() override {
+    ASSERT_TRUE(pk.ok()) << pk.error();
+    bytes = pk->to_bytes();
+    regions = key_regions(*pk);
+    ASSERT_EQ(regions.back().end, bytes.size());
+  }
+  // The reason loading `altered` fails ("" if it loads).
+  static std::string load_error(std::vector<uint8_t> altered) {
+    auto loaded = ProvingKey::from_bytes(SharedBytes(std::move(altered)));
+    return loaded.ok() ? "" : loaded.error();
+  }
+  // Loads `altered` and returns whether a proof made with it verifies under the real key.
+  bool proof_verifies(std::vector<uint8_t> altered) {
+    auto loaded = ProvingKey::from_bytes(SharedBytes(std::move(altered)));
+    EXPECT_TRUE(loaded.ok()) << loaded.error();
+    if (!loaded.ok()) return true;
+    auto proof = prove(*loaded, 1, input);
+    return proof.ok() && verify_bytes(pk->vk, proof->to_bytes()).ok();
+  }
+};
+
+TEST_F(KeyFile, LoadsAndProvesWithoutTheOriginalBuffer) {
+  Result<ProvingKey> loaded = ProvingKey::from_bytes(SharedBytes(bytes));  // the buffer is a temporary
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_TRUE(proof_verifies(bytes));
+}
+
+TEST_F(KeyFile, HeaderTruncationAndTrailingBytesAreRefused) {
+  std::vector<uint8_t> altered = bytes;
+  altered[0] ^= 1;
+  EXPECT_EQ(load_error(altered), "key: not a zkinfer proving key");
+  altered = bytes;
+  altered[6] ^= 1;  // version
+  EXPECT_NE(load_error(altered).find("unsupported proving key version"), std::string::npos);
+  altered = bytes;
+  altered[10] ^= 1;  // length
+  EXPECT_NE(load_error(altered).find("its header says"), std::string::npos);
+  EXPECT_EQ(load_error({bytes.begin(), bytes.begin() + 5}), "key: not a zkinfer proving key");
+  for (size_t n : {size_t{9}, kKeyHeader - 1})
+    EXPECT_NE(load_error({bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n)}).find("truncated"),
+              std::string::npos) << n;
+  for (size_t n : {kKeyHeader, regions[0].level, regions[0].codewords + 3, regions.back().tables + 8, bytes.size() - 1}) {
+    const auto error = load_error({bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n)});
+    EXPECT_NE(error.find("(truncated)"), std::string::npos) << n << ": " << error;
+  }
+  altered = bytes;
+  altered.push_back(0);
+  EXPECT_NE(load_error(altered).find("its header says"), std::string::npos);
+}
+
+TEST_F(KeyFile, AnyAlteredByteFailsTheChecksum) {
+  std::vector<size_t> offsets = {kKeyHeader, kKeyHeader + 40, regions[0].level - 1};
+  for (const auto& r : regions)
+    for (size_t at : {r.level, r.tables - 1, r.tables + 9, r.codewords, (r.codewords + r.end) / 2, r.end - 1})
+      offsets.push_back(at);
+  for (size_t at : offsets) {
+    std::vector<uint8_t> altered = bytes;
+    altered[at] ^= 0x40;
+    EXPECT_EQ(load_error(altered), "key: checksum mismatch: the file is corrupted") << at;
+  }
+  std::vector<uint8_t> altered = bytes;
+  altered[kKeyHeader - 1] ^= 1;  // the checksum itself
+  EXPECT_EQ(load_error(altered), "key: checksum mismatch: the file is corrupted");
+}
+
+// Past the checksum (resealed keys): the stored Merkle level, the padding and the tables are
+// checked against the verifying key's commitments.
+TEST_F(KeyFile, ResealedLevelPaddingAndTablesAreRefusedWithReason) {
+  auto error_with = [&](size_t at, std::vector<uint8_t> replacement) {
+    std::vector<uint8_t> altered = bytes;
+    std::copy(replacement.begin(), replacement.end(), altered.begin() + static_cast<std::ptrdiff_t>(at));
+    return load_error(resealed(std::move(altered)));
+  };
+  size_t paddings = 0;
+  for (size_t c = 0; c < regions.size(); ++c) {
+    const KeyRegion& r = regions[c];
+    std::vector<std::pair<size_t, std::string>> cases = {{r.level + 5, "stored Merkle level does not match"},
+                                                         {r.tables + 3, "out-of-domain"}};
+    if (r.tables > r.level_end) {
+      cases.emplace_back(r.tables - 1, "nonzero padding");
+      ++paddings;
+    }
+    for (const auto& [at, reason] : cases) {
+      const auto error = error_with(at, {static_cast<uint8_t>(bytes[at] ^ 0x08)});
+      EXPECT_EQ(error.rfind("key: weight commitment " + std::to_string(c) + ": ", 0), 0u) << error;
+      EXPECT_NE(error.find(reason), std::string::npos) << at << ": " << error;
+    }
+    EXPECT_NE(error_with(r.codewords - 8, std::vector<uint8_t>(8, 0xff)).find("not canonical"), std::string::npos);
+  }
+  EXPECT_GT(paddings, 0u);
+}
+
+// What the load does not catch, and the verifier does: codewords altered and resealed (here one
+// value of every leaf of the largest commitment, so that whichever leaf the proof opens is
+// altered), and a verifying key inside the proving key that differs outside the commitments.
+TEST_F(KeyFile, ResealedCodewordsOrVerifyingKeyLoadButTheProofsFail) {
+  EXPECT_TRUE(proof_verifies(bytes));
+  const KeyRegion& r = regions.back();
+  const auto& c = pk->vk.weight_commitments.back();
+  const size_t leaf_bytes = size_t{8} * c.num_polys * 16;
+  std::vector<uint8_t> altered = bytes;
+  for (size_t at = r.codewords; at < r.end; at += leaf_bytes) altered[at] ^= 1;
+  EXPECT_FALSE(proof_verifies(resealed(altered)));
+  altered = bytes;
+  const std::string& name = pk->vk.spec.layers[0].name;  // the first layer's name, changed
+  const auto at = std::search(altered.begin(), altered.end(), name.begin(), name.end());
+  ASSERT_NE(at, altered.end());
+  *at ^= 1;
+  EXPECT_FALSE(proof_verifies(resealed(altered)));
 }
 
 TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {
