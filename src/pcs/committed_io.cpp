@@ -28,6 +28,7 @@
 #include <type_traits>
 
 #include "base/parallel.hpp"
+#include "field/accumulator.hpp"
 #include "pcs/pcs.hpp"
 #include "pcs/schedule.hpp"
 #include "poly/multilinear.hpp"
@@ -84,9 +85,13 @@ std::vector<E> evaluate_at_points(std::span<const F> table, std::span<const std:
     for (size_t h = begin; h < end; ++h) {
       const F* row = table.data() + h * low_size;
       for (size_t s = 0; s < points.size(); ++s) {
-        E inner = E::zero();
-        for (size_t l = 0; l < low_size; ++l) inner += eq_low[s][l] * row[l];
-        partial[chunk][s] += eq_high[s][h] * inner;
+        ProductAccumulator<F> c0, c1;  // the inner sum's components, reduced once
+        const E* eq = eq_low[s].data();
+        for (size_t l = 0; l < low_size; ++l) {
+          c0.add_product(eq[l].c0(), row[l]);
+          c1.add_product(eq[l].c1(), row[l]);
+        }
+        partial[chunk][s] += eq_high[s][h] * E(c0.reduce(), c1.reduce());
       }
     }
   });

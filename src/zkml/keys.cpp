@@ -1,12 +1,16 @@
 // Setup: the dense-layer chain of a quantized model, its static bounds, the weight commitment, and
 // the key encodings (docs/zkml.md, "Keys").
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include <sys/mman.h>
+
 #include "base/checksum.hpp"
+#include "base/parallel.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
@@ -668,29 +672,59 @@ std::span<const F> committed_table(const ProvingKey& pk, const detail::PolyLayou
   return pk.committed[ref.commitment].table(ref.poly);
 }
 
-// Signed representative of v if |v| < bound.
-std::optional<int64_t> bounded_value(const F& v, int64_t bound) {
-  const int64_t s = v.to_signed();
-  if (s <= -bound || s >= bound) return std::nullopt;
-  return s;
+// v resized to n zeros, asking the kernel to back it with transparent huge pages first (where THP
+// is "madvise"): zeroing 4 KB pages one fault at a time costs more than the conversion (8.7 vs
+// 2.5 ms per 16 MB here). The advice is only a hint; without it the result is the same.
+void resize_on_huge_pages(std::vector<int64_t>& v, size_t n) {
+  constexpr uintptr_t kHugePage = uintptr_t{1} << 21;
+  v.reserve(n);
+  const auto begin = reinterpret_cast<uintptr_t>(v.data());
+  const uintptr_t aligned_begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t aligned_end = (begin + n * sizeof(int64_t)) & ~(kHugePage - 1);
+  if (aligned_end > aligned_begin)
+    ::madvise(reinterpret_cast<void*>(aligned_begin), aligned_end - aligned_begin, MADV_HUGEPAGE);
+  v.resize(n);
 }
 
 // Values at `position(e)` for e < count of a committed table, signed below `bound`, and the check
-// that every other entry (padding) is zero.
+// that every other entry (padding) is zero. The values come in runs of `run` (a divisor of count)
+// at consecutive positions from position(r run), so `position` is evaluated once per run, and
+// the runs are read in parallel. `position` is one-to-one, so the padding is zero exactly when
+// the table has as many nonzero entries as the values read.
 template <class Position>
-Result<std::vector<int64_t>> read_table(std::span<const F> table, size_t count, Position position, int64_t bound,
-                                        const char* what) {
-  std::vector<bool> used(table.size(), false);
-  std::vector<int64_t> out(count);
-  for (size_t e = 0; e < count; ++e) {
-    const size_t at = position(e);
-    const auto v = bounded_value(table[at], bound);
-    if (!v) return fail(std::string("key: a ") + what + " is out of range");
-    out[e] = *v;
-    used[at] = true;
-  }
-  for (size_t i = 0; i < table.size(); ++i)
-    if (!used[i] && table[i] != F::zero()) return fail(std::string("key: nonzero ") + what + " padding");
+Result<std::vector<int64_t>> read_table(std::span<const F> table, size_t count, size_t run, Position position,
+                                        int64_t bound, const char* what) {
+  constexpr size_t kGrain = size_t{1} << 14;
+  std::vector<int64_t> out;
+  resize_on_huge_pages(out, count);
+  std::atomic<bool> in_range{true};
+  std::atomic<size_t> nonzero_values{0}, nonzero_entries{0};
+  parallel_for(count / run, std::max<size_t>(1, kGrain / run), [&](size_t begin, size_t end) {
+    bool ok = true;
+    size_t nonzero = 0;
+    for (size_t r = begin; r < end; ++r) {
+      const F* src = table.data() + position(r * run);
+      int64_t* dst = out.data() + r * run;
+      for (size_t i = 0; i < run; ++i) {
+        // The signed representative without a branch (F::to_signed's is mispredicted half the
+        // time on weights of random sign: 7.5 instead of 0.9 ns per entry).
+        const uint64_t x = src[i].value();
+        const auto v = static_cast<int64_t>(x - (F::MODULUS & (0 - static_cast<uint64_t>(x > F::MODULUS / 2))));
+        ok &= v > -bound && v < bound;
+        nonzero += v != 0;
+        dst[i] = v;
+      }
+    }
+    if (!ok) in_range = false;
+    nonzero_values += nonzero;
+  });
+  parallel_for(table.size(), kGrain, [&](size_t begin, size_t end) {
+    size_t nonzero = 0;
+    for (size_t i = begin; i < end; ++i) nonzero += table[i] != F::zero();
+    nonzero_entries += nonzero;
+  });
+  if (!in_range) return fail(std::string("key: a ") + what + " is out of range");
+  if (nonzero_entries != nonzero_values) return fail(std::string("key: nonzero ") + what + " padding");
   return out;
 }
 
@@ -702,14 +736,20 @@ Status read_weight_tables(ProvingKey& pk) {
     const auto& layer = pk.vk.spec.layers[l];
     std::vector<int64_t> w, b;
     if (layer.has_weight_table()) {
+      // Consecutive weights along the innermost axis (dense: outputs, conv: kernel columns, mul:
+      // the output's width) lie at consecutive positions.
+      const size_t run = layer.kind == LayerKind::dense ? layer.out.c
+                         : layer.kind == LayerKind::mul ? layer.out.w
+                                                        : layer.win_w.kernel;
       const auto table = committed_table(pk, layout, static_cast<size_t>(layout.weight_table[l]));
-      ZK_GET(values, read_table(table, weight_count(layer), [&](size_t e) { return weight_position(layer, e); },
+      ZK_GET(values, read_table(table, weight_count(layer), run, [&](size_t e) { return weight_position(layer, e); },
                                 kMaxScaledWeight, "weight"));
       w = std::move(values);
     }
     if (layer.has_bias_table()) {
+      const size_t run = layer.has_weights() ? bias_count(layer) : layer.out.w;
       const auto table = committed_table(pk, layout, static_cast<size_t>(layout.bias_table[l]));
-      ZK_GET(values, read_table(table, bias_count(layer), [&](size_t e) { return bias_position(layer, e); },
+      ZK_GET(values, read_table(table, bias_count(layer), run, [&](size_t e) { return bias_position(layer, e); },
                                 kMaxScaledBias, "bias"));
       b = std::move(values);
     }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <random>
+#include <tuple>
 
 #include "base/checksum.hpp"
 #include "model/int_engine.hpp"
@@ -283,6 +284,38 @@ TEST_F(KeyFile, ResealedLevelPaddingAndTablesAreRefusedWithReason) {
     EXPECT_NE(error_with(r.codewords - 8, std::vector<uint8_t>(8, 0xff)).find("not canonical"), std::string::npos);
   }
   EXPECT_GT(paddings, 0u);
+}
+
+// A key whose tables and commitments were replaced consistently (recommitted) passes the
+// commitment checks; the weights read back must still lie within the setup bounds, with zero
+// padding (layer 0: W' is 40 x 24 padded to 64 x 32, b' is 24 padded to 32).
+TEST_F(KeyFile, RecommittedTablesOutsideTheSetupBoundsAreRefused) {
+  const auto layout = detail::weight_layout(pk->vk.spec);
+  const std::vector<std::tuple<size_t, size_t, F, std::string>> cases = {
+      {0, 24, F::one(), "key: nonzero weight padding"},
+      {0, 40 * 32, F::one(), "key: nonzero weight padding"},
+      {0, 5, F::from_i64(-(int64_t{1} << 60)), "key: a weight is out of range"},
+      {1, 30, F::one(), "key: nonzero bias padding"},
+      {1, 3, F::from_i64(int64_t{1} << 62), "key: a bias is out of range"}};
+  for (const auto& [table, index, value, reason] : cases) {
+    ProvingKey forged;
+    forged.vk = pk->vk;
+    for (size_t g = 0; g < layout.members.size(); ++g) {
+      std::vector<std::vector<F>> tables;
+      for (size_t i = 0; i < layout.members[g].size(); ++i) {
+        const auto t = pk->committed[g].table(i);
+        tables.emplace_back(t.begin(), t.end());
+      }
+      const pcs::PolyRef ref = layout.refs[table];
+      if (ref.commitment == g) tables[ref.poly][index] = value;
+      const std::vector<std::span<const F>> spans(tables.begin(), tables.end());
+      auto committed = pcs::commit(spans, pk->vk.params);
+      ASSERT_TRUE(committed.ok()) << committed.error();
+      forged.vk.weight_commitments[g] = committed->commitment();
+      forged.committed.push_back(std::move(*committed));
+    }
+    EXPECT_EQ(load_error(forged.to_bytes()), reason) << table << " " << index;
+  }
 }
 
 // What the load does not catch, and the verifier does: codewords altered and resealed (here one
