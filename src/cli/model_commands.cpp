@@ -1,9 +1,11 @@
-// `zkinfer inspect` and `zkinfer run`: load an ONNX model, report on it, quantize and run it.
+// `zkinfer inspect` and `zkinfer run`: load an ONNX model, report on it, quantize and run it
+// (`inspect` of a key file is proof_commands.cpp's).
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/proof_commands.hpp"
 #include "model/onnx_loader.hpp"
 #include "model/pipeline.hpp"
 
@@ -19,6 +21,7 @@ int report_error(const std::string& message) {
 }
 
 int inspect(const std::string& path) {
+  if (is_key_file(path)) return inspect_key(path);
   auto graph = load_onnx_file(path);
   if (!graph) return report_error(path + ": " + graph.error());
   std::cout << "model: " << path << "\nopset: " << graph->opset << "\n";
@@ -99,10 +102,11 @@ int run(const RunArgs& args) {
 }  // namespace
 
 void register_model_commands(CLI::App& app, int& exit_code) {
-  auto* inspect_cmd = app.add_subcommand("inspect", "List a model's inputs, ops, parameter count and "
-                                                    "whether every node is supported");
+  auto* inspect_cmd = app.add_subcommand("inspect", "List an ONNX model's inputs, ops, parameter count and "
+                                                    "whether every node is supported; or describe a key "
+                                                    "(model.vk, model.pk), model id first");
   static std::string inspect_path;
-  inspect_cmd->add_option("model", inspect_path, "ONNX model file")->required();
+  inspect_cmd->add_option("model", inspect_path, "ONNX model file, or DIR/model.vk or DIR/model.pk")->required();
   inspect_cmd->callback([&exit_code] { exit_code = inspect(inspect_path); });
 
   auto* run_cmd = app.add_subcommand("run", "Quantize a model and run it in exact integer arithmetic; "

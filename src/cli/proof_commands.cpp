@@ -2,12 +2,14 @@
 // `zkinfer verify DIR/model.vk proof.bin [--input in.json] [--output out.json]` (docs/zkml.md).
 #include "cli/proof_commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <utility>
 
 #include "base/shared_bytes.hpp"
@@ -97,6 +99,59 @@ Result<std::vector<int64_t>> read_claimed_output(const zkml::ModelSpec& spec, co
   return out;
 }
 
+std::string hex(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "0x";
+  for (uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+// The model id: the Keccak-256 digest of the verifying key's encoding (the bytes of model.vk),
+// which every proof's transcript absorbs first; it pins the architecture, the scales and the
+// weight commitments.
+std::string model_id(const zkml::VerifyingKey& vk) { return hex(vk.digest()); }
+
+const char* kind_name(zkml::LayerKind kind) {
+  switch (kind) {
+    case zkml::LayerKind::dense: return "dense";
+    case zkml::LayerKind::conv: return "conv";
+    case zkml::LayerKind::sum_pool: return "sum_pool";
+    case zkml::LayerKind::max_pool: return "max_pool";
+    case zkml::LayerKind::table: return "table";
+    case zkml::LayerKind::add: return "add";
+    case zkml::LayerKind::mul: return "mul";
+    case zkml::LayerKind::rewire: return "rewire";
+  }
+  return "?";
+}
+
+std::string shape_text(const zkml::TensorShape& s) {
+  return std::to_string(s.c) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w);
+}
+
+void print_verifying_key(const zkml::VerifyingKey& vk) {
+  const auto& spec = vk.spec;
+  std::cout << "model id: " << model_id(vk) << "\n"
+            << "pcs parameters: " << (vk.preset == zkml::ParamsPreset::proven ? "proven" : "conjectured")
+            << " (" << vk.params.security_bits << "-bit target, rate 1/" << (1u << vk.params.rate_bits) << ")\n"
+            << "quantization: " << spec.bits << " bits\n"
+            << "input: " << shape_text(spec.input) << ", scale " << spec.input_scale << "\n"
+            << "layers: " << spec.layers.size() << "\n";
+  for (size_t l = 0; l < spec.layers.size(); ++l) {
+    const auto& layer = spec.layers[l];
+    std::cout << "  " << l << " " << kind_name(layer.kind) << " " << layer.name << ": " << shape_text(layer.in)
+              << " -> " << shape_text(layer.out) << (layer.relu ? ", relu" : "");
+    if (layer.requantizes()) std::cout << ", shift " << layer.shift;
+    std::cout << ", clamp [" << layer.lo << ", " << layer.hi << "], output scale " << layer.scale << "\n";
+  }
+  std::cout << "weight commitments: " << vk.weight_commitments.size() << "\n";
+  for (const auto& c : vk.weight_commitments)
+    std::cout << "  " << c.num_polys << " x 2^" << c.num_vars << " entries, root " << hex(c.root) << "\n";
+}
+
 struct SetupArgs {
   std::string model_path, out_dir, calibration_path;
   int bits = 8;
@@ -123,7 +178,7 @@ int run_setup(const SetupArgs& args) {
   if (written) written = write_file(vk_path, vk_bytes);
   if (!written) return usage_error(written.error());
   nlohmann::json out{{"proving_key", pk_path}, {"verifying_key", vk_path}, {"vk_bytes", vk_bytes.size()},
-                     {"layers", pk->vk.spec.layers.size()}};
+                     {"layers", pk->vk.spec.layers.size()}, {"model_id", model_id(pk->vk)}};
   std::cout << out.dump() << "\n";
   return kExitOk;
 }
@@ -192,6 +247,32 @@ int run_verify(const VerifyArgs& args) {
 }
 
 }  // namespace
+
+bool is_key_file(const std::string& path) {
+  char magic[6] = {};
+  std::ifstream in(path, std::ios::binary);
+  in.read(magic, sizeof magic);
+  const std::string_view head(magic, static_cast<size_t>(in.gcount()));
+  return head == "ZKMLVK" || head == "ZKMLPK";
+}
+
+int inspect_key(const std::string& path) {
+  auto bytes = SharedBytes::map_file(path, kMaxKeyBytes);
+  if (!bytes) return usage_error(bytes.error());
+  const auto head = bytes->span().first(std::min<size_t>(6, bytes->size()));
+  if (std::string_view(reinterpret_cast<const char*>(head.data()), head.size()) == "ZKMLVK") {
+    auto vk = zkml::VerifyingKey::from_bytes(bytes->span());
+    if (!vk) return usage_error(path + ": " + vk.error());
+    std::cout << "verifying key: " << path << " (" << bytes->size() << " bytes)\n";
+    print_verifying_key(*vk);
+    return kExitOk;
+  }
+  auto pk = zkml::ProvingKey::from_bytes(*bytes);  // every load-time check of `prove`
+  if (!pk) return usage_error(path + ": " + pk.error());
+  std::cout << "proving key: " << path << " (" << bytes->size() << " bytes, checks passed)\n";
+  print_verifying_key(pk->vk);
+  return kExitOk;
+}
 
 void register_proof_commands(CLI::App& app, int& exit_code) {
   static SetupArgs setup_args;

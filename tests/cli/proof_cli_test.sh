@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end checks of `zkinfer setup / prove / verify`: outputs and exit codes
+# End-to-end checks of `zkinfer setup / prove / verify` (and `inspect` of keys): outputs and exit codes
 # (0 valid, 1 invalid proof, 2 usage error or malformed / unreadable input).
 # Usage: tests/cli/proof_cli_test.sh path/to/zkinfer
 set -uo pipefail
@@ -33,6 +33,18 @@ expect_exit 0 "setup" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/keys" --cal
 vk_bytes=$(stat -c %s "$TMP/keys/model.vk")
 [ "$vk_bytes" -lt 8192 ] || { echo "FAIL: verifying key is $vk_bytes bytes"; failures=$((failures + 1)); }
 
+# The model id: setup prints it, `inspect` of the verifying key and of the proving key print it
+# first (the Keccak-256 digest of model.vk, 0x and 64 hex digits).
+model_id=$(grep -o '"model_id":"0x[0-9a-f]\{64\}"' "$TMP/out" | cut -d'"' -f4)
+[ -n "$model_id" ] || { echo "FAIL: setup printed no model id"; cat "$TMP/out"; failures=$((failures + 1)); }
+expect_exit 0 "inspect (verifying key)" "$ZKINFER" inspect "$TMP/keys/model.vk"
+expect_output "inspect (verifying key)" "^model id: $model_id\$"
+expect_output "inspect (verifying key)" '^weight commitments: '
+expect_exit 0 "inspect (proving key)" "$ZKINFER" inspect "$TMP/keys/model.pk"
+expect_output "inspect (proving key)" "^model id: $model_id\$"
+expect_exit 0 "inspect (ONNX model)" "$ZKINFER" inspect "$CREDIT/model.onnx"
+expect_output "inspect (ONNX model)" '^supported: yes'
+
 expect_exit 0 "prove" "$ZKINFER" prove "$TMP/keys/model.pk" --input "$CREDIT/input.json" -o "$TMP/proof.bin"
 expect_output "prove" '^{"output_data":\[\['
 cp "$TMP/out" "$TMP/proved.json"
@@ -64,6 +76,8 @@ expect_exit 1 "verify (one byte changed)" "$ZKINFER" verify "$TMP/keys/model.vk"
 # weights: the credit model quantized at 10 bits has other integer weights and scales).
 expect_exit 0 "setup (other model)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/other_keys" --bits 10
 expect_exit 1 "verify (another model's key)" "$ZKINFER" verify "$TMP/other_keys/model.vk" "$TMP/proof.bin"
+expect_exit 0 "inspect (other model's verifying key)" "$ZKINFER" inspect "$TMP/other_keys/model.vk"
+if grep -q "$model_id" "$TMP/out"; then echo "FAIL: another model has the same model id"; failures=$((failures + 1)); fi
 
 expect_exit 0 "setup (a different network)" "$ZKINFER" setup "$ROOT/tests/models/cancer_mlp.onnx" -o "$TMP/cancer_keys"
 expect_exit 1 "verify (a different network's key)" "$ZKINFER" verify "$TMP/cancer_keys/model.vk" "$TMP/proof.bin"
@@ -78,6 +92,24 @@ echo '{"input_data": [[1, 2, 3]]}' > "$TMP/short_input.json"
 expect_exit 2 "prove (input of the wrong length)" "$ZKINFER" prove "$TMP/keys/model.pk" --input "$TMP/short_input.json" -o "$TMP/p.bin"
 expect_exit 2 "setup (a layer the prover does not cover)" "$ZKINFER" setup "$ROOT/tests/models/small_cnn_opset13.onnx" -o "$TMP/cnn"
 grep -q "not provable" "$TMP/err" || { echo "FAIL: setup of a CNN names no unprovable layer"; failures=$((failures + 1)); }
+
+# Damaged proving keys: clear errors (exit 2), never a crash.
+pk_size=$(stat -c %s "$TMP/keys/model.pk")
+head -c $((pk_size - 1000)) "$TMP/keys/model.pk" > "$TMP/truncated.pk"
+expect_exit 2 "prove (truncated key)" "$ZKINFER" prove "$TMP/truncated.pk" --input "$CREDIT/input.json" -o "$TMP/p.bin"
+grep -q "truncated" "$TMP/err" || { echo "FAIL: truncated key: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+cp "$TMP/keys/model.pk" "$TMP/flipped.pk"
+printf '\x5a' | dd of="$TMP/flipped.pk" bs=1 seek=$((pk_size - 100)) conv=notrunc status=none
+expect_exit 2 "prove (corrupted key)" "$ZKINFER" prove "$TMP/flipped.pk" --input "$CREDIT/input.json" -o "$TMP/p.bin"
+grep -q "checksum mismatch" "$TMP/err" || { echo "FAIL: corrupted key: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+expect_exit 2 "inspect (corrupted key)" "$ZKINFER" inspect "$TMP/flipped.pk"
+cp "$TMP/keys/model.pk" "$TMP/version.pk"
+printf '\x02' | dd of="$TMP/version.pk" bs=1 seek=6 conv=notrunc status=none
+expect_exit 2 "prove (other key version)" "$ZKINFER" prove "$TMP/version.pk" --input "$CREDIT/input.json" -o "$TMP/p.bin"
+grep -q "unsupported proving key version 2" "$TMP/err" || { echo "FAIL: key version: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+printf 'ZKMLVK' > "$TMP/short.vk"
+expect_exit 2 "inspect (truncated verifying key)" "$ZKINFER" inspect "$TMP/short.vk"
+expect_exit 2 "inspect (missing file)" "$ZKINFER" inspect "$TMP/none.vk"
 
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" = 0 ]
