@@ -3,9 +3,10 @@
 # (default 60). Crashes are written to build-fuzz/crashes/.
 #   fuzz_onnx_loader: ONNX bytes through loading, quantization and both engines; the corpus starts
 #                     from the committed test models.
-#   fuzz_verify:      bytes as a verifying key, or as a proof verified under the credit model's
-#                     key or a small CNN's (Conv, BatchNorm, ReLU, Flatten, Gemm); the corpus
-#                     starts from valid keys and proofs made here.
+#   fuzz_verify:      bytes as a verifying key, as a proof verified under the credit model's
+#                     key or a small CNN's (Conv, BatchNorm, ReLU, Flatten, Gemm), or as a proving
+#                     key (length and checksum resealed); the corpus starts from valid keys and
+#                     proofs made here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${FUZZ_BUILD:-build-fuzz}
@@ -39,4 +40,5 @@ cnn_keys="$BUILD/fuzz-keys-cnn"
 "$BUILD/bin/zkinfer" prove "$cnn_keys/model.pk" --input tests/models/conv_bn.json -o "$cnn_keys/proof.bin" >/dev/null
 { printf '\x02'; cat "$cnn_keys/proof.bin"; } > "$corpus/valid-cnn-proof"
 { printf '\x01'; cat "$cnn_keys/model.vk"; } > "$corpus/valid-cnn-vk"
+{ printf '\x03'; cat "$keys/model.pk"; } > "$corpus/valid-pk"
 ZKINFER_FUZZ_VK="$keys/model.vk" ZKINFER_FUZZ_VK2="$cnn_keys/model.vk" run fuzz_verify "$corpus"
