@@ -102,9 +102,11 @@ struct SumcheckClaim {
   E value;
 };
 
-template <class E>
+// The prover's result: its proof (the plain one, or another proof type wrapping the rounds, as
+// the zero-knowledge sum-check's), the point, and the tables' values there.
+template <class E, class Proof = SumcheckProof<E>>
 struct SumcheckProverOutput {
-  SumcheckProof<E> proof;
+  Proof proof;
   std::vector<E> point;
   std::vector<E> table_evaluations;  // P_k(point) for every table k
 };

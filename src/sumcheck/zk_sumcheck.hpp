@@ -190,11 +190,7 @@ struct ZkSumcheckProof {
 };
 
 template <class E>
-struct ZkSumcheckProverOutput {
-  ZkSumcheckProof<E> proof;
-  std::vector<E> point;
-  std::vector<E> table_evaluations;  // P_k(point) for every table k
-};
+using ZkSumcheckProverOutput = SumcheckProverOutput<E, ZkSumcheckProof<E>>;
 
 // What the verifier is left with: G(point) must equal `value` (the caller's check, as for
 // SumcheckClaim), and the committed mask must satisfy g(point) = mask_value.
