@@ -742,16 +742,18 @@ Status read_weight_tables(ProvingKey& pk) {
                          : layer.kind == LayerKind::mul ? layer.out.w
                                                         : layer.win_w.kernel;
       const auto table = committed_table(pk, layout, static_cast<size_t>(layout.weight_table[l]));
-      ZK_GET(values, read_table(table, weight_count(layer), run, [&](size_t e) { return weight_position(layer, e); },
-                                kMaxScaledWeight, "weight"));
-      w = std::move(values);
+      auto values = read_table(table, weight_count(layer), run, [&](size_t e) { return weight_position(layer, e); },
+                               kMaxScaledWeight, "weight");
+      if (!values) return fail(values.error());
+      w = std::move(*values);  // moved, not copied (ZK_GET would copy 16 MB for the 4.2M model)
     }
     if (layer.has_bias_table()) {
       const size_t run = layer.has_weights() ? bias_count(layer) : layer.out.w;
       const auto table = committed_table(pk, layout, static_cast<size_t>(layout.bias_table[l]));
-      ZK_GET(values, read_table(table, bias_count(layer), run, [&](size_t e) { return bias_position(layer, e); },
-                                kMaxScaledBias, "bias"));
-      b = std::move(values);
+      auto values = read_table(table, bias_count(layer), run, [&](size_t e) { return bias_position(layer, e); },
+                               kMaxScaledBias, "bias");
+      if (!values) return fail(values.error());
+      b = std::move(*values);
     }
     pk.weights.push_back(std::move(w));
     pk.biases.push_back(std::move(b));
