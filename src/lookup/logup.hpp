@@ -79,12 +79,6 @@ static_assert(kMaxLookupVars <= kMaxFractionalSumVars);
 
 enum class LookupTableKind : uint8_t { range = 1, explicit_rows = 2 };
 
-inline size_t ceil_log2(size_t n) {
-  size_t k = 0;
-  while ((size_t{1} << k) < n) ++k;
-  return k;
-}
-
 // I_n(point) = sum_{j < n} eq(point, j) for 0 <= n <= 2^|point|, in O(|point|): j < n iff at the first bit
 // (from the most significant) where j and n differ, n has a 1 and j a 0.
 template <class E>

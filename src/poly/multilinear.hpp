@@ -32,6 +32,9 @@ inline size_t log2_exact(size_t n) {
   return static_cast<size_t>(std::countr_zero(n));
 }
 
+// The least k with 2^k >= n (0 for n <= 1).
+inline size_t ceil_log2(size_t n) { return n <= 1 ? 0 : static_cast<size_t>(std::bit_width(n - 1)); }
+
 // eq(r, x) for all x in {0,1}^n, in O(2^n) multiplications.
 // Built one variable at a time, last variable first: for a table of size s covering
 // (r_{k+1}, ..., r_{n-1}), the entries for r_k are hi[i] = T[i] r_k at i + s, lo[i] = T[i] - hi[i]

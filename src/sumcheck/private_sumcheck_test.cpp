@@ -10,6 +10,7 @@
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
 #include "field/small_field.hpp"
+#include "sumcheck/private_claims.hpp"
 #include "sumcheck/scripted_challenger.hpp"
 
 namespace zk {
@@ -274,6 +275,64 @@ TEST_F(PrivateSumcheckTamper, EncodingRoundTripTruncationAndNonCanonical) {
   auto decoded = PrivateSumcheckProof<E>::decode(r, 4, 3, 2);
   ASSERT_FALSE(decoded.ok());
   EXPECT_NE(decoded.error().find("non-canonical"), std::string::npos);
+}
+
+// ---- Arena and linear claims ----------------------------------------------------------------
+
+// sum_t c_t T~_t(point_t) with the arena's tables and the caller's tables.
+E evaluate_claim(const LinearClaim<E>& claim, const MaskArena<F, E>& arena, const std::vector<std::vector<E>>& caller) {
+  E sum = E::zero();
+  for (const auto& t : claim.terms) {
+    E v;
+    if (t.table.space == TableRef::Space::caller) {
+      v = evaluate_multilinear<E, E>(caller.at(t.table.index), t.point);
+    } else if (arena.shapes()[t.table.index].kind == MaskShape::Kind::sumcheck) {
+      v = evaluate_multilinear<E, E>(arena.mask_table_of(t.table.index), t.point);
+    } else {
+      v = evaluate_multilinear<E, F>(arena.corner_of(t.table.index), t.point);
+    }
+    sum += t.coefficient * v;
+  }
+  return sum;
+}
+
+TEST(PrivateClaims, ArenaSegmentsAndTheClaimsOfAPrivateSumcheck) {
+  // The masks and corners come from an arena; the claims on w (with an offset made of arena
+  // terms) and on each masked evaluation hold against the arena's tables.
+  Instance inst = random_instance(5, 31);
+  std::mt19937_64 rng(4);
+  MaskArena<F, E> arena({MaskShape::corner(4), MaskShape::sumcheck(5, 3), MaskShape::corner(2), MaskShape::corner(1)}, rng);
+  MaskArena<F, E> verifier_arena(arena.shapes());
+  auto offset_corner = arena.take_corner(4);
+  auto mask = arena.take_sumcheck(5, 3);
+  auto c0 = arena.take_corner(2);
+  auto c1 = arena.take_corner(1);
+  ASSERT_TRUE(offset_corner.ok() && mask.ok() && c0.ok() && c1.ok());
+  EXPECT_FALSE(arena.take_corner(1).ok()) << "nothing left";
+  EXPECT_FALSE(verifier_arena.take_sumcheck(5, 3).ok()) << "out of order";
+  const std::vector<E> offset_point{E::from_u64(3), E::from_u64(8)};
+  const std::vector<LinearTerm<E>> offset_terms{{*offset_corner, offset_point, E::from_u64(7)}};
+  inst.offset = E::from_u64(7) * evaluate_multilinear<E, F>(arena.corner_of(0), offset_point);
+  inst.public_claim = sum_over_hypercube<E, E>(inst.tables, inst.terms) + inst.offset;
+  inst.mask = arena.mask(*mask);
+  inst.masked = {{0, arena.corner_values(*c0)}, {1, arena.corner_values(*c1)}};
+  const ProverRun run = prove(inst);
+  ASSERT_TRUE(verify(inst, run.prover.proof, inst.public_claim).ok());
+  Transcript replay("private-sumcheck-test");
+  const E rho = private_sumcheck_rho<E>(replay, 5, 3, inst.public_claim, run.prover.proof.mask_sum);
+  const auto w_claim = masked_value_claim<E>(*mask, 3, run.prover.point, rho, offset_terms, run.prover.proof.masked_value);
+  EXPECT_EQ(evaluate_claim(w_claim, arena, {}), w_claim.value);
+  const E r_u = run.prover.point[0];
+  const std::vector<E> r(run.prover.point.begin() + 1, run.prover.point.end());
+  for (size_t i = 0; i < 2; ++i) {
+    const TableRef corner = i == 0 ? *c0 : *c1;
+    LinearClaim<E> e_claim{{{TableRef{TableRef::Space::caller, static_cast<uint32_t>(i)}, r, E::one() - r_u},
+                            corner_term<E>(corner, arena.shapes()[corner.index].size, r, r_u)},
+                           run.prover.proof.evaluations[i]};
+    EXPECT_EQ(evaluate_claim(e_claim, arena, inst.tables), e_claim.value) << i;
+    e_claim.value += E::one();
+    EXPECT_NE(evaluate_claim(e_claim, arena, inst.tables), e_claim.value);
+  }
 }
 
 // ---- Exhaustive zero knowledge over F_13 ----------------------------------------------------

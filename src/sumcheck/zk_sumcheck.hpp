@@ -102,8 +102,6 @@ SumcheckMask<E> sample_sumcheck_mask(size_t num_vars, size_t degree, Rng& rng) {
 
 // ---- The mask as a committed table ------------------------------------------------------------
 
-inline size_t ceil_log2(size_t n) { return n <= 1 ? 0 : static_cast<size_t>(std::bit_width(n - 1)); }
-
 // Column variables of a row: b = ceil(log2(d + 1)), enough for the exponents 0..d.
 inline size_t mask_column_vars(size_t degree) { return ceil_log2(degree + 1); }
 // log2 of the table size: ceil(log2 n) row variables, then the column variables.
