@@ -147,6 +147,7 @@ struct PrivateSumcheckProverOutput {
   PrivateSumcheckProof<E> proof;
   std::vector<E> point;              // (r_u, r)
   std::vector<E> table_evaluations;  // masked tables: e_k; public tables: P_k(r)
+  E rho;                             // the mask's challenge (for the claim on w)
 };
 
 // What the verifier is left with (see the header): the point (r_u, r) and the value
@@ -155,6 +156,7 @@ template <class E>
 struct PrivateSumcheckClaim {
   std::vector<E> point;
   E value;
+  E rho;  // the mask's challenge (for the claim on w)
 };
 
 // ---- The shared transcript schedule ----------------------------------------------------------
@@ -281,6 +283,7 @@ PrivateSumcheckProverOutput<E> prove_private_sumcheck(Challenger& ch, std::vecto
   PrivateSumcheckProverOutput<E> out;
   out.proof.mask_sum = mask.hypercube_sum();
   const E rho = private_sumcheck_rho(ch, n, d, public_claim, out.proof.mask_sum);
+  out.rho = rho;
   detail::PrivateRoundMasker<E> masker(mask, rho, offset);
 
   // Round 0 (u): h(t) = sum_j c_j [(1 - t)^(1 + m_j) (S_j - S_j^corner) + sum_{x in corner} (1 - t) prod_k f_k(t, x)].
@@ -377,6 +380,7 @@ Result<PrivateSumcheckClaim<E>> verify_private_sumcheck(Challenger& ch, size_t n
   const E rho = private_sumcheck_rho(ch, num_vars, degree, public_claim, proof.mask_sum);
   E claim = public_claim + rho * proof.mask_sum;
   PrivateSumcheckClaim<E> out;
+  out.rho = rho;
   for (size_t i = 0; i <= num_vars; ++i) {
     const auto& g = proof.rounds[i];
     if (g.size() != (i == 0 ? degree + 2 : degree + 1))
