@@ -854,6 +854,7 @@ void VerifyingKey::serialize(ByteWriter& out) const {
   for (char c : std::string_view("ZKMLVK")) out.u8(static_cast<uint8_t>(c));
   out.u32(kKeyVersion);
   out.u8(static_cast<uint8_t>(preset));
+  out.u8(spec.zero_knowledge ? 1 : 0);
   out.u32(static_cast<uint32_t>(spec.bits));
   put_shape(out, spec.input);
   put_f64(out, spec.input_scale);
@@ -912,6 +913,10 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   if (preset > static_cast<uint8_t>(ParamsPreset::proven)) return fail("key: unknown PCS parameter set");
   vk.preset = static_cast<ParamsPreset>(preset);
   vk.params = params_for(vk.preset);
+  ZK_GET(zero_knowledge, in.u8());
+  if (zero_knowledge > 1) return fail("key: bad zero-knowledge flag");
+  vk.spec.zero_knowledge = zero_knowledge == 1;
+  vk.params.hiding = vk.spec.zero_knowledge;
   ZK_GET(bits, get_u32_in(in, 2, 16, "bits"));
   vk.spec.bits = static_cast<int>(bits);
   vk.spec.input_bound = (int64_t{1} << (bits - 1)) - 1;
@@ -1053,9 +1058,13 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("key: " + c.error());
     if (c->num_vars != layout.group_vars[g] || c->num_polys != layout.members[g].size() ||
-        c->rate_bits != vk.params.rate_bits)
+        c->rate_bits != vk.params.rate_bits || c->hiding != vk.spec.zero_knowledge)
       return fail("key: weight commitment " + std::to_string(g) + " has the wrong shape");
     vk.weight_commitments.push_back(*c);
+  }
+  if (vk.spec.zero_knowledge) {
+    auto supported = check_zero_knowledge_support(vk.spec);
+    if (!supported) return fail("key: " + supported.error());
   }
   return vk;
 }
@@ -1072,13 +1081,16 @@ pcs::Params params_for(ParamsPreset preset) {
   return preset == ParamsPreset::proven ? pcs::proven_params() : pcs::conjectured_params();
 }
 
-Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset) {
-  const pcs::Params params = params_for(preset);
+Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, bool zero_knowledge) {
+  pcs::Params params = params_for(preset);
+  params.hiding = zero_knowledge;
   ZK_TRY(pcs::validate(params));
   ProvingKey pk;
   auto spec = extract_spec(model, &pk.weights, &pk.biases);
   if (!spec) return fail(spec.error());
   pk.vk.spec = std::move(*spec);
+  pk.vk.spec.zero_knowledge = zero_knowledge;
+  if (zero_knowledge) ZK_TRY(check_zero_knowledge_support(pk.vk.spec));
   pk.vk.preset = preset;
   pk.vk.params = params;
   auto committed = commit_weights(pk.vk.spec, params, pk.weights, pk.biases);

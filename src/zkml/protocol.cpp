@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "pcs/randomness.hpp"
+#include "sumcheck/private_claims.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
@@ -781,6 +783,10 @@ std::vector<E> repeat(std::span<const E> table, size_t times) {
 
 namespace {
 
+// Zero-knowledge mode (below).
+Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks);
+Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof& proof);
+
 // What the per-layer provers and verifiers share: the transcript, the layouts and the claims on
 // the committed polynomials collected for the final opening.
 struct Context {
@@ -1097,6 +1103,7 @@ void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
 }  // namespace
 
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
+  if (pk.vk.spec.zero_knowledge) return prove_private(pk, batch, input, hooks);
   const ModelSpec& spec = pk.vk.spec;
   auto witness = compute_witness(pk, batch, input);
   if (!witness) return fail(witness.error());
@@ -1444,6 +1451,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   if (expected_output &&
       !std::equal(expected_output->begin(), expected_output->end(), proof.output.begin(), proof.output.end()))
     return fail("the proof's outputs differ from the claimed outputs");
+  if (spec.zero_knowledge) return verify_private(vk, proof);
   const auto layout = detail::proof_layout(spec, batch);
   if (proof.commitments.size() != 1) return fail("proof: wrong number of commitments");
   {
@@ -1499,6 +1507,544 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   return proof.output;
 }
 
+// ---- Zero-knowledge mode (docs/zkml.md, "Zero knowledge") -------------------------------------
+//
+// Every sum-check is a private sum-check (sumcheck/private_sumcheck.hpp), the range argument a
+// private LogUp (lookup/private_logup.hpp), and every value sent about a private table P is its
+// selector-randomized extension P^(s, z) = (1 - s) P(z) + s R_P(z), R_P uniform on the first
+// kCornerEntries entries of P's table, drawn per proof: the requantization evaluations at a point
+// (rho_u, rho) drawn for the purpose, and the sum-checks' own. Everything the verifier needs to
+// know about the private tables is a linear claim (sumcheck/private_claims.hpp) proven by
+// the hiding commitments' zero-knowledge opening (pcs::SumClaim). The masks and corners are one
+// more per-proof commitment M (the mask arena), laid out from the spec before anything is drawn.
+namespace {
+
+constexpr uint32_t kCornerEntries = 16;  // F entries: masks up to 8 evaluations of E per table
+// Caller table references of the private protocols: per-proof table t is t, weight table w is
+// kWeightRef + w, range group g is kGroupRef + g.
+constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25;
+
+uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 1u << vars); }
+
+// The arena's segments in the order the protocol takes them: the corners of every layer table
+// and of every weight table, the range argument's, then per layer the masks of its two private
+// sum-checks (the features' and the zero-check).
+struct PrivatePlan {
+  std::vector<MaskShape> shapes;
+  std::vector<int32_t> table_corner;   // per per-proof table: arena segment, or -1
+  std::vector<int32_t> weight_corner;  // per weight table
+};
+
+PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::ProofLayout& layout,
+                         const detail::WeightLayout& weights) {
+  PrivatePlan plan;
+  plan.table_corner.assign(layout.vars_of.size(), -1);
+  for (uint32_t l = 0; l < spec.layers.size(); ++l)
+    for (uint32_t i = 0; i < detail::polys_per_layer(spec.layers[l]); ++i) {
+      const uint32_t t = layout.first[l] + i;
+      plan.table_corner[t] = static_cast<int32_t>(plan.shapes.size());
+      plan.shapes.push_back(MaskShape::corner(corner_entries(layout.vars_of[t])));
+    }
+  for (uint32_t w = 0; w < weights.vars_of.size(); ++w) {
+    plan.weight_corner.push_back(static_cast<int32_t>(plan.shapes.size()));
+    plan.shapes.push_back(MaskShape::corner(corner_entries(weights.vars_of[w])));
+  }
+  if (layout.range_checked)
+    for (const auto& shape : private_lookup_mask_shapes<F>(lookup_statement(spec, batch))) plan.shapes.push_back(shape);
+  const uint32_t batch_vars = log2_padded(batch);
+  for (const auto& layer : spec.layers) {
+    plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
+    plan.shapes.push_back(MaskShape::sumcheck(batch_vars + detail::shape_vars(layer.out), 3));
+  }
+  return plan;
+}
+
+// The mask arena packed into one table M: each segment (a mask's E table as its two coordinate
+// tables, a corner as itself) at an offset that is a multiple of its size, larger ones first.
+struct MaskLayout {
+  uint32_t num_vars = 0;
+  std::vector<std::array<uint64_t, 2>> offset;  // per segment, per coordinate
+  std::vector<uint32_t> vars;                   // per segment
+
+  std::vector<E> point(uint32_t segment, uint32_t coordinate, std::span<const E> local) const {
+    std::vector<E> out;
+    const uint64_t block = offset[segment][coordinate] >> vars[segment];
+    for (uint32_t b = num_vars - vars[segment]; b-- > 0;) out.push_back((block >> b) & 1 ? E::one() : E::zero());
+    out.insert(out.end(), local.begin(), local.end());
+    return out;
+  }
+};
+
+MaskLayout mask_layout(std::span<const MaskShape> shapes) {
+  MaskLayout layout;
+  struct Part {
+    uint32_t vars, segment, coordinate;
+  };
+  std::vector<Part> parts;
+  for (uint32_t i = 0; i < shapes.size(); ++i) {
+    const auto vars = static_cast<uint32_t>(log2_exact(shapes[i].table_size()));
+    layout.vars.push_back(vars);
+    parts.push_back({vars, i, 0});
+    if (shapes[i].kind == MaskShape::Kind::sumcheck) parts.push_back({vars, i, 1});
+  }
+  std::stable_sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.vars > b.vars; });
+  layout.offset.assign(shapes.size(), {0, 0});
+  uint64_t next = 0;
+  for (const Part& p : parts) {
+    layout.offset[p.segment][p.coordinate] = next;
+    next += uint64_t{1} << p.vars;
+  }
+  layout.num_vars = std::max<uint32_t>(1, log2_padded(next));
+  return layout;
+}
+
+std::vector<F> pack_arena(const MaskLayout& layout, const MaskArena<F, E>& arena) {
+  std::vector<F> packed(size_t{1} << layout.num_vars, F::zero());
+  for (uint32_t i = 0; i < arena.shapes().size(); ++i) {
+    if (arena.shapes()[i].kind == MaskShape::Kind::corner) {
+      const auto& corner = arena.corner_of(i);
+      std::copy(corner.begin(), corner.end(), packed.begin() + static_cast<ptrdiff_t>(layout.offset[i][0]));
+      continue;
+    }
+    const auto table = arena.mask_table_of(i);
+    for (size_t x = 0; x < table.size(); ++x) {
+      packed[layout.offset[i][0] + x] = table[x].c0();
+      packed[layout.offset[i][1] + x] = table[x].c1();
+    }
+  }
+  return packed;
+}
+
+// R~(point) of a corner, for the prover.
+E corner_eval(const MaskArena<F, E>& arena, TableRef corner, std::span<const E> point) {
+  const auto& values = arena.corner_of(corner.index);
+  const auto term = corner_term<E>(corner, values.size(), point, E::one());
+  return term.coefficient * evaluate_multilinear<E, F>(values, term.point);
+}
+
+// A corner R of a table P whose leading (prefix = true) or trailing variables are bound to
+// `bound`, as the corner of the bound table: entry j of the bound table's corner is
+// sum_i eq(bound, i) R(i, j) (prefix) or sum_i eq(bound, i) R(j, i) (suffix).
+std::vector<E> bind_corner(std::span<const F> corner, std::span<const E> bound, size_t table_vars, bool prefix) {
+  const auto eq = eq_table<E>(bound);
+  const size_t free_vars = table_vars - bound.size(), free_size = size_t{1} << free_vars;
+  const size_t out_size = prefix ? std::min(corner.size(), free_size) : std::max<size_t>(1, corner.size() >> bound.size());
+  std::vector<E> out(out_size, E::zero());
+  for (size_t idx = 0; idx < corner.size(); ++idx) {
+    const size_t hi = prefix ? idx >> free_vars : idx >> bound.size();
+    const size_t lo = prefix ? idx & (free_size - 1) : idx & (eq.size() - 1);
+    if (prefix) out[lo] += eq[hi] * corner[idx];
+    else out[hi] += eq[lo] * corner[idx];
+  }
+  return out;
+}
+
+// The coefficients a_i, a_0 of acc'(z) = sum_i a_i P_i(z) + a_0 over a requantizing layer's tables
+// (y, r limbs, d+ limbs, d- limbs): accumulator_from_requant as a linear form.
+std::pair<std::vector<E>, E> accumulator_form(const Layer& layer) {
+  const size_t lr = layer.remainder_limbs(), ld = layer.slack_limbs();
+  std::vector<E> a{pow2(layer.shift)};
+  for (size_t i = 0; i < lr; ++i) a.push_back(pow2(static_cast<uint32_t>(kLimbBits * i)));
+  for (size_t i = 0; i < ld; ++i) a.push_back(pow2(layer.shift) * pow2(static_cast<uint32_t>(kLimbBits * i)));
+  for (size_t i = 0; i < ld; ++i) a.push_back(-(pow2(layer.shift) * pow2(static_cast<uint32_t>(kLimbBits * i))));
+  return {a, -pow2(layer.shift - 1)};
+}
+
+// What prover and verifier share in zero-knowledge mode.
+struct PrivateContext {
+  Transcript& transcript;
+  const ModelSpec& spec;
+  uint32_t batch, batch_vars;
+  const detail::ProofLayout& layout;
+  const detail::WeightLayout& weights;
+  const PrivatePlan& plan;
+  MaskArena<F, E>& arena;
+  std::vector<LinearClaim<E>> claims;
+  std::vector<pcs::EvalClaim> public_claims;  // about public values (the outputs)
+
+  static TableRef caller(uint32_t index) { return {TableRef::Space::caller, index}; }
+  TableRef table_ref(uint32_t t) const { return caller(t); }
+  TableRef weight_ref(int32_t w) const { return caller(kWeightRef + static_cast<uint32_t>(w)); }
+  TableRef table_corner(uint32_t t) const {
+    return {TableRef::Space::arena, static_cast<uint32_t>(plan.table_corner[t])};
+  }
+  TableRef weight_corner(int32_t w) const {
+    return {TableRef::Space::arena, static_cast<uint32_t>(plan.weight_corner[static_cast<size_t>(w)])};
+  }
+  uint32_t corner_size(TableRef corner) const { return arena.shapes()[corner.index].size; }
+  // The public outputs: the last layer's y at rho, a plain claim on T (nothing private in it).
+  void claim_output(std::span<const E> rho, const E& value) {
+    const uint32_t last = layout.first[spec.layers.size() - 1];
+    public_claims.push_back({{static_cast<uint32_t>(weights.group_vars.size()), 0}, layout.point(last, rho), value});
+  }
+  // value = (1 - s) P(point) + s R(point): a claim on the private table P and its corner R.
+  void claim_masked(TableRef table, TableRef corner, std::span<const E> point, const E& s, const E& value) {
+    claims.push_back({{{table, std::vector<E>(point.begin(), point.end()), E::one() - s},
+                       corner_term<E>(corner, corner_size(corner), point, s)},
+                      value});
+  }
+};
+
+Status check_selector(const E& s, const std::string& where) {
+  if (s == E::one()) return fail(where + "degenerate selector challenge");
+  return {};
+}
+
+// Input table of layer l is private (a layer's output) or the public model input.
+bool private_input(const ModelSpec& spec, uint32_t l) { return spec.layers[l].inputs[0] >= 0; }
+
+// Dense layer, zero-knowledge prover: requantization evaluations at (rho_u, rho), the bias at
+// (rho_u, rho_c), the private sum-check over the input features with public claim
+// (A + rho_u 2^(k-1) - I b^) / (1 - rho_u) and private offset rho_u / (1 - rho_u) (sum_i a_i R_i(rho) -
+// I R_b(rho_c)) (A = sum_i a_i e_i + a_0 from the sent e_i), then the private zero-check.
+void prove_private_dense_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];
+  const uint32_t first = cx.layout.first[l];
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const E rho_u = cx.transcript.challenge<E>("zkml/rho_u");
+  if (!check_selector(rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  {
+    const auto eq = eq_table<E>(rho);
+    for (uint32_t i = 0; i < polys.size(); ++i)
+      lp.requant_evals.push_back((E::one() - rho_u) * inner_product<E, F>(eq, polys[i]) +
+                                 rho_u * corner_eval(cx.arena, cx.table_corner(first + i), rho));
+  }
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  for (uint32_t i = 0; i < polys.size(); ++i)
+    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, lp.requant_evals[i]);
+  if (l + 1 == cx.spec.layers.size()) cx.claim_output(rho, evaluate_multilinear<E, F>(polys[0], rho));
+
+  const int32_t bias = cx.weights.bias_table[l], weight = cx.weights.weight_table[l];
+  std::vector<F> bias_table(padded(layer.out.c), F::zero());
+  for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
+  lp.bias_eval = (E::one() - rho_u) * evaluate_multilinear<E, F>(bias_table, g.c) +
+                 rho_u * corner_eval(cx.arena, cx.weight_corner(bias), g.c);
+  cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+  cx.claim_masked(cx.weight_ref(bias), cx.weight_corner(bias), g.c, rho_u, lp.bias_eval);
+
+  const auto [a, a0] = accumulator_form(layer);
+  const E inv = (E::one() - rho_u).inverse(), indicator = bias_indicator(g, cx.batch, layer.out);
+  const E public_claim = (accumulator_from_requant(layer, lp.requant_evals) + rho_u * pow2(layer.shift - 1) -
+                          indicator * lp.bias_eval) * inv;
+  std::vector<LinearTerm<E>> offset_terms;
+  E offset = E::zero();
+  for (uint32_t i = 0; i < polys.size(); ++i) {
+    const TableRef corner = cx.table_corner(first + i);
+    offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), rho, a[i] * rho_u * inv));
+    offset += a[i] * rho_u * inv * corner_eval(cx.arena, corner, rho);
+  }
+  offset_terms.push_back(corner_term<E>(cx.weight_corner(bias), cx.corner_size(cx.weight_corner(bias)), g.c,
+                                        -(indicator * rho_u * inv)));
+  offset -= indicator * rho_u * inv * corner_eval(cx.arena, cx.weight_corner(bias), g.c);
+
+  const std::vector<F> x_table =
+      private_input(cx.spec, l) ? in.tables.layer_polys[static_cast<size_t>(layer.inputs[0])][0] : to_field(in.witness.input);
+  std::vector<std::vector<E>> tables;
+  tables.push_back(bind_rows<F>(x_table, g.b, padded_size(layer.in)));
+  tables.push_back(bind_dense_weights(layer, in.pk.weights[l], g.c));
+  std::vector<MaskedTable<E>> masked;
+  const uint32_t x_vars = cx.batch_vars + detail::shape_vars(layer.in);
+  if (private_input(cx.spec, l)) {
+    const uint32_t source = cx.layout.first[static_cast<size_t>(layer.inputs[0])];
+    masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(source).index), g.b, x_vars, true)});
+  }
+  masked.push_back({1, bind_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c,
+                                   detail::weight_vars(layer), false)});
+  auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
+  if (!mask) throw std::logic_error(mask.error());
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto mm = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, public_claim, offset,
+                                      cx.arena.mask(*mask));
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm.point, mm.rho, offset_terms, mm.proof.masked_value));
+  const E r_u = mm.point[0];
+  const std::span<const E> r = std::span<const E>(mm.point).subspan(1);
+  if (private_input(cx.spec, l)) {
+    const uint32_t source = cx.layout.first[static_cast<size_t>(layer.inputs[0])];
+    cx.claim_masked(cx.table_ref(source), cx.table_corner(source), concat({g.b, r}), r_u, mm.table_evaluations[0]);
+  }
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({r, g.c}), r_u, mm.table_evaluations[1]);
+  lp.private_channel_sum = std::move(mm.proof);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  std::vector<MaskedTable<E>> zc_masked;
+  for (uint32_t i : zero_check_tables(layer)) {
+    zc_masked.push_back({zc_tables.size(), cx.arena.corner_values(cx.table_corner(first + i))});
+    zc_tables.push_back(lift(polys[i]));
+  }
+  auto zc_mask = cx.arena.take_sumcheck(rho.size(), 3);
+  if (!zc_mask) throw std::logic_error(zc_mask.error());
+  const auto zc_terms = zero_check_terms(layer, gamma);
+  auto zc = prove_private_sumcheck<E>(cx.transcript, std::move(zc_tables), zc_terms, zc_masked, E::zero(), E::zero(),
+                                      cx.arena.mask(*zc_mask));
+  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc.point, zc.rho, {}, zc.proof.masked_value));
+  const std::span<const E> zc_point = std::span<const E>(zc.point).subspan(1);
+  size_t k = 0;
+  for (uint32_t i : zero_check_tables(layer))
+    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), zc_point, zc.point[0], zc.proof.evaluations[k++]);
+  lp.private_zero_check = std::move(zc.proof);
+}
+
+// The verifier's side of prove_private_dense_layer.
+Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
+                                  uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const uint32_t first = cx.layout.first[l], polys = detail::polys_per_layer(layer);
+  if (lp.requant_evals.size() != polys) return fail(where + "wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const E rho_u = cx.transcript.challenge<E>("zkml/rho_u");
+  ZK_TRY(check_selector(rho_u, where));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  for (uint32_t i = 0; i < polys; ++i)
+    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, lp.requant_evals[i]);
+  if (l + 1 == cx.spec.layers.size()) cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
+  const int32_t bias = cx.weights.bias_table[l], weight = cx.weights.weight_table[l];
+  cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
+  cx.claim_masked(cx.weight_ref(bias), cx.weight_corner(bias), g.c, rho_u, lp.bias_eval);
+
+  const auto [a, a0] = accumulator_form(layer);
+  const E inv = (E::one() - rho_u).inverse(), indicator = bias_indicator(g, cx.batch, layer.out);
+  const E public_claim = (accumulator_from_requant(layer, lp.requant_evals) + rho_u * pow2(layer.shift - 1) -
+                          indicator * lp.bias_eval) * inv;
+  std::vector<LinearTerm<E>> offset_terms;
+  for (uint32_t i = 0; i < polys; ++i) {
+    const TableRef corner = cx.table_corner(first + i);
+    offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), rho, a[i] * rho_u * inv));
+  }
+  offset_terms.push_back(corner_term<E>(cx.weight_corner(bias), cx.corner_size(cx.weight_corner(bias)), g.c,
+                                        -(indicator * rho_u * inv)));
+  auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
+  if (!mask) return fail(where + mask.error());
+  const bool x_private = private_input(cx.spec, l);
+  auto mm = verify_private_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, x_private ? 2 : 1, public_claim,
+                                       lp.private_channel_sum);
+  if (!mm) return fail(where + "matrix-vector " + mm.error());
+  const auto& sent = lp.private_channel_sum;
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm->point, mm->rho, offset_terms, sent.masked_value));
+  const E r_u = mm->point[0];
+  const std::span<const E> r = std::span<const E>(mm->point).subspan(1);
+  const std::vector<E> x_point = concat({g.b, r});
+  E x_eval;
+  if (x_private) {
+    const uint32_t source = cx.layout.first[static_cast<size_t>(layer.inputs[0])];
+    x_eval = sent.evaluations[0];
+    cx.claim_masked(cx.table_ref(source), cx.table_corner(source), x_point, r_u, x_eval);
+  } else {
+    x_eval = evaluate_multilinear<E, F>(input_table, x_point);
+  }
+  const E w_eval = sent.evaluations[x_private ? 1 : 0];
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({r, g.c}), r_u, w_eval);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  const E evals[2] = {x_eval, w_eval};
+  if (private_sumcheck_final_value<E>(terms, evals, r_u, sent.masked_value) != mm->value)
+    return fail(where + "matrix-vector sum-check: final evaluation mismatch");
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  auto zc_mask = cx.arena.take_sumcheck(rho.size(), 3);
+  if (!zc_mask) return fail(where + zc_mask.error());
+  const auto zc_tables = zero_check_tables(layer);
+  auto zc = verify_private_sumcheck<E>(cx.transcript, rho.size(), 3, zc_tables.size(), E::zero(), lp.private_zero_check);
+  if (!zc) return fail(where + "zero-check " + zc->error());
+  const auto& zsent = lp.private_zero_check;
+  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc->point, zc->rho, {}, zsent.masked_value));
+  const std::span<const E> zc_point = std::span<const E>(zc->point).subspan(1);
+  std::vector<E> zc_evals{eq_eval<E>(tau, zc_point)};
+  for (size_t k = 0; k < zc_tables.size(); ++k) {
+    cx.claim_masked(cx.table_ref(first + zc_tables[k]), cx.table_corner(first + zc_tables[k]), zc_point, zc->point[0],
+                    zsent.evaluations[k]);
+    zc_evals.push_back(zsent.evaluations[k]);
+  }
+  const auto zc_terms = zero_check_terms(layer, gamma);
+  if (private_sumcheck_final_value<E>(zc_terms, zc_evals, zc->point[0], zsent.masked_value) != zc->value)
+    return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
+  return {};
+}
+
+// The linear claims as sum claims on the commitments (weights..., T, M): caller tables map to
+// the weight tables, T's tables and the range groups' columns (affine images of T's tables, whose
+// constants move to the value), arena segments to M (a mask's E table as its two coordinates).
+std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLayout& masks,
+                                         std::span<const LinearClaim<E>> claims) {
+  const uint32_t t_commitment = static_cast<uint32_t>(cx.weights.group_vars.size()), m_commitment = t_commitment + 1;
+  const E x = E(F::zero(), F::one());
+  const auto groups = detail::range_groups(cx.spec);
+  std::vector<pcs::SumClaim> out;
+  for (const auto& claim : claims) {
+    pcs::SumClaim sc{{}, claim.value};
+    for (const auto& t : claim.terms) {
+      const uint32_t i = t.table.index;
+      if (t.table.space == TableRef::Space::arena) {
+        sc.terms.push_back({{m_commitment, 0}, masks.point(i, 0, t.point), t.coefficient});
+        if (cx.arena.shapes()[i].kind == MaskShape::Kind::sumcheck)
+          sc.terms.push_back({{m_commitment, 0}, masks.point(i, 1, t.point), t.coefficient * x});
+      } else if (i >= kGroupRef) {
+        const auto& group = groups[i - kGroupRef];
+        const uint32_t cv = log2_padded(group.columns.size());
+        const std::span<const E> u = std::span<const E>(t.point).first(cv), z = std::span<const E>(t.point).subspan(cv);
+        const auto eq = eq_table<E>(u);
+        const uint32_t first = cx.layout.first[group.layer];
+        for (size_t c = 0; c < group.columns.size(); ++c) {
+          const auto& column = group.columns[c];
+          sc.terms.push_back({{t_commitment, 0}, cx.layout.point(first + column.table, z),
+                              t.coefficient * eq[c] * E::from_i64(column.scale)});
+          sc.value -= t.coefficient * eq[c] * E::from_i64(column.offset);
+        }
+      } else if (i >= kWeightRef) {
+        sc.terms.push_back({cx.weights.ref(i - kWeightRef, 0), t.point, t.coefficient});
+      } else {
+        sc.terms.push_back({{t_commitment, 0}, cx.layout.point(i, t.point), t.coefficient});
+      }
+    }
+    out.push_back(std::move(sc));
+  }
+  return out;
+}
+
+}  // namespace
+
+Status check_zero_knowledge_support(const ModelSpec& spec) {
+  for (const auto& layer : spec.layers)
+    if (layer.kind != LayerKind::dense)
+      return fail("zkml: layer '" + layer.name + "': zero-knowledge proofs cover dense layers only so far");
+  return {};
+}
+
+namespace {
+
+std::vector<LookupColumns<F>> single_column_groups(const std::vector<std::vector<F>>& values) {
+  std::vector<LookupColumns<F>> groups;
+  for (const auto& v : values) groups.push_back({std::span<const F>(v)});
+  return groups;
+}
+
+std::vector<std::vector<TableRef>> range_group_refs(const ModelSpec& spec) {
+  std::vector<std::vector<TableRef>> refs;
+  for (uint32_t g = 0; g < detail::range_groups(spec).size(); ++g)
+    refs.push_back({PrivateContext::caller(kGroupRef + g)});
+  return refs;
+}
+
+Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
+  const ModelSpec& spec = pk.vk.spec;
+  ZK_TRY(check_zero_knowledge_support(spec));
+  auto witness = compute_witness(pk, batch, input);
+  if (!witness) return fail(witness.error());
+  if (hooks && hooks->on_witness) hooks->on_witness(*witness);
+  ProverTables tables = derive_tables(spec, *witness);
+  if (hooks && hooks->on_tables) hooks->on_tables(tables);
+  const auto layout = detail::proof_layout(spec, batch);
+  if (layout.num_vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
+  const auto weight_layout = detail::weight_layout(spec);
+  const PrivatePlan plan = private_plan(spec, batch, layout, weight_layout);
+  const pcs::Seed seed = pcs::os_seed();
+  pcs::KeccakStream rng(seed, 0x7a6b6d6c, 0);
+  MaskArena<F, E> arena(plan.shapes, rng);
+  const MaskLayout masks = mask_layout(plan.shapes);
+
+  Proof proof;
+  proof.zero_knowledge = true;
+  proof.batch = batch;
+  proof.input.assign(input.begin(), input.end());
+  proof.output = tables.output;
+  std::vector<pcs::CommittedPolynomials> committed;
+  for (const std::vector<F>& packed : {pack_tables(layout, tables), pack_arena(masks, arena)}) {
+    const std::span<const F> span(packed);
+    auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), pk.vk.params);
+    if (!c) return fail("zkml: commitment: " + c.error());
+    proof.commitments.push_back(c->commitment());
+    committed.push_back(std::move(*c));
+  }
+  Transcript transcript(kTranscriptLabel);
+  absorb_statement(transcript, pk.vk, proof);
+  PrivateContext cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout, plan, arena, {}, {}};
+  for (size_t t = 0; t < plan.table_corner.size(); ++t)
+    if (plan.table_corner[t] >= 0 && !arena.take_corner(cx.corner_size(cx.table_corner(static_cast<uint32_t>(t)))))
+      return fail("zkml: mask arena out of order");
+  for (size_t w = 0; w < plan.weight_corner.size(); ++w)
+    if (!arena.take_corner(cx.corner_size(cx.weight_corner(static_cast<int32_t>(w))))) return fail("zkml: mask arena out of order");
+  try {
+    if (layout.range_checked) {
+      const auto values = range_group_values(spec, tables);
+      auto lookup = prove_private_lookup<F, E>(transcript, lookup_statement(spec, batch), single_column_groups(values),
+                                               std::span<const F>(tables.multiplicities), arena, range_group_refs(spec),
+                                               cx.table_ref(layout.multiplicities));
+      proof.private_lookup = std::move(lookup.proof);
+      for (auto& c : lookup.claims) cx.claims.push_back(std::move(c));
+    }
+    const ProverInputs inputs{pk, *witness, tables};
+    for (uint32_t l = 0; l < spec.layers.size(); ++l) {
+      LayerProof lp;
+      prove_private_dense_layer(cx, inputs, l, lp);
+      proof.layers.push_back(std::move(lp));
+    }
+  } catch (const std::runtime_error& e) {
+    return fail(e.what());
+  }
+  std::vector<const pcs::CommittedPolynomials*> all;
+  for (const auto& c : pk.committed) all.push_back(&c);
+  for (const auto& c : committed) all.push_back(&c);
+  const auto sum_claims = to_sum_claims(cx, masks, cx.claims);
+  auto opening = pcs::open(pk.vk.params, all, cx.public_claims, sum_claims, transcript);
+  if (!opening) return fail("zkml: opening: " + opening.error());
+  proof.opening = opening->serialize();
+  return proof;
+}
+
+Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof& proof) {
+  const ModelSpec& spec = vk.spec;
+  const uint32_t batch = proof.batch;
+  ZK_TRY(check_zero_knowledge_support(spec));
+  const auto layout = detail::proof_layout(spec, batch);
+  const auto weight_layout = detail::weight_layout(spec);
+  const PrivatePlan plan = private_plan(spec, batch, layout, weight_layout);
+  const MaskLayout masks = mask_layout(plan.shapes);
+  if (proof.commitments.size() != 2) return fail("proof: wrong number of commitments");
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& c = proof.commitments[i];
+    if (c.num_vars != (i == 0 ? layout.num_vars : masks.num_vars) || c.num_polys != 1 ||
+        c.rate_bits != vk.params.rate_bits || c.num_vars > pcs::kMaxVars || !c.hiding)
+      return fail("proof: commitment " + std::to_string(i) + " has the wrong shape");
+  }
+  if (proof.layers.size() != spec.layers.size()) return fail("proof: wrong number of layers");
+  Transcript transcript(kTranscriptLabel);
+  absorb_statement(transcript, vk, proof);
+  MaskArena<F, E> arena(plan.shapes);
+  PrivateContext cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout, plan, arena, {}, {}};
+  for (size_t t = 0; t < plan.table_corner.size(); ++t)
+    if (plan.table_corner[t] >= 0 && !arena.take_corner(cx.corner_size(cx.table_corner(static_cast<uint32_t>(t)))))
+      return fail("proof: mask arena out of order");
+  for (size_t w = 0; w < plan.weight_corner.size(); ++w)
+    if (!arena.take_corner(cx.corner_size(cx.weight_corner(static_cast<int32_t>(w))))) return fail("proof: mask arena out of order");
+  if (layout.range_checked) {
+    auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, batch), proof.private_lookup, arena,
+                                              range_group_refs(spec), cx.table_ref(layout.multiplicities));
+    if (!claims) return fail("range check: " + claims.error());
+    for (auto& c : *claims) cx.claims.push_back(std::move(c));
+  }
+  const std::vector<F> input_table = pad_tensor(proof.input, batch, spec.input);
+  const std::vector<F> output_table = pad_tensor(proof.output, batch, spec.layers.back().out);
+  for (uint32_t l = 0; l < spec.layers.size(); ++l)
+    ZK_TRY(verify_private_dense_layer(cx, input_table, output_table, l, proof.layers[l]));
+  std::vector<pcs::Commitment> commitments = vk.weight_commitments;
+  commitments.insert(commitments.end(), proof.commitments.begin(), proof.commitments.end());
+  const auto sum_claims = to_sum_claims(cx, masks, cx.claims);
+  auto opening = pcs::OpeningProof::deserialize(proof.opening, vk.params, commitments, cx.public_claims, sum_claims);
+  if (!opening) return fail("opening: " + opening.error());
+  auto opened = pcs::verify(vk.params, commitments, cx.public_claims, sum_claims, *opening, transcript);
+  if (!opened) return fail("opening: " + opened.error());
+  return proof.output;
+}
+
+}  // namespace
+
 // ---- Encoding ----------------------------------------------------------------------------------
 
 std::vector<uint8_t> Proof::to_bytes() const {
@@ -1510,6 +2056,18 @@ std::vector<uint8_t> Proof::to_bytes() const {
   for (int64_t v : output) out.u64(static_cast<uint64_t>(v));
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
+  if (zero_knowledge) {
+    if (!private_lookup.layers.empty()) private_lookup.encode(out);
+    for (const LayerProof& lp : layers) {
+      encode_elements(out, lp.requant_evals);
+      encode_element(out, lp.bias_eval);
+      lp.private_channel_sum.encode(out);
+      lp.private_zero_check.encode(out);
+    }
+    out.u32(static_cast<uint32_t>(opening.size()));
+    out.raw(std::span<const uint8_t>(opening));
+    return std::move(out).take();
+  }
   if (!lookup.groups.empty()) {  // the range checks, when the model has any
     lookup.encode(out);
     for (const auto& values : range_evals) encode_elements(out, values);
@@ -1582,13 +2140,50 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   auto output = decode_i64s(in, size_t{proof.batch} * spec.output_features());
   if (!output) return fail(output.error());
   proof.output = std::move(*output);
+  proof.zero_knowledge = spec.zero_knowledge;
   auto count = in.u32();
   if (!count) return fail("proof: " + count.error());
-  if (*count != 1) return fail("proof: wrong number of commitments");
+  if (*count != (spec.zero_knowledge ? 2u : 1u)) return fail("proof: wrong number of commitments");
   for (uint32_t g = 0; g < *count; ++g) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("proof: " + c.error());
     proof.commitments.push_back(*c);
+  }
+  if (spec.zero_knowledge) {
+    ZK_TRY(check_zero_knowledge_support(spec));
+    if (detail::has_range_checks(spec)) {
+      auto lookup = PrivateLookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
+      if (!lookup) return fail("proof: " + lookup.error());
+      proof.private_lookup = std::move(*lookup);
+    }
+    const uint32_t batch_vars = log2_padded(proof.batch);
+    for (uint32_t l = 0; l < spec.layers.size(); ++l) {
+      const Layer& layer = spec.layers[l];
+      LayerProof lp;
+      lp.kind = layer.kind;
+      auto evals = decode_elements(in, detail::polys_per_layer(layer));
+      if (!evals) return fail(evals.error());
+      lp.requant_evals = std::move(*evals);
+      auto bias = decode_element<E>(in, "proof");
+      if (!bias) return fail(bias.error());
+      lp.bias_eval = *bias;
+      auto mm = PrivateSumcheckProof<E>::decode(in, detail::shape_vars(layer.in), 2, layer.inputs[0] >= 0 ? 2 : 1);
+      if (!mm) return fail("proof: " + mm.error());
+      lp.private_channel_sum = std::move(*mm);
+      auto zc = PrivateSumcheckProof<E>::decode(in, batch_vars + detail::shape_vars(layer.out), 3,
+                                                zero_check_tables(layer).size());
+      if (!zc) return fail("proof: " + zc.error());
+      lp.private_zero_check = std::move(*zc);
+      proof.layers.push_back(std::move(lp));
+    }
+    auto opening_size = in.length(in.remaining(), "proof: opening");
+    if (!opening_size) return fail(opening_size.error());
+    auto opening = in.take(*opening_size);
+    if (!opening) return fail("proof: " + opening.error());
+    proof.opening.assign(opening->begin(), opening->end());
+    auto end = in.expect_end();
+    if (!end) return fail("proof: " + end.error());
+    return proof;
   }
   if (detail::has_range_checks(spec)) {
     auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));

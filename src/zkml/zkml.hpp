@@ -33,13 +33,15 @@
 #include "lookup/logup.hpp"
 #include "model/quantize.hpp"
 #include "pcs/pcs.hpp"
+#include "lookup/private_logup.hpp"
+#include "sumcheck/private_sumcheck.hpp"
 #include "sumcheck/sumcheck.hpp"
 
 namespace zk::zkml {
 
-constexpr uint32_t kKeyVersion = 2;          // verifying key encoding (2: layer kinds, tensor shapes)
+constexpr uint32_t kKeyVersion = 3;          // verifying key encoding (3: zero-knowledge flag)
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
-constexpr uint32_t kProofVersion = 4;
+constexpr uint32_t kProofVersion = 5;
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
@@ -125,6 +127,9 @@ struct ModelSpec {
   TensorShape input;          // per example
   double input_scale = 1;
   std::vector<Layer> layers;
+  // Proofs are zero-knowledge (docs/zkml.md, "Zero knowledge"): hiding commitments, private
+  // sum-checks and lookups, randomized extensions of every private table.
+  bool zero_knowledge = false;
 
   uint64_t input_features() const { return input.size(); }
   uint64_t output_features() const { return layers.back().out_features(); }
@@ -173,7 +178,11 @@ struct ProvingKey {
 Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::vector<int64_t>>* weights,
                                std::vector<std::vector<int64_t>>* biases);
 
-Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = ParamsPreset::conjectured);
+Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = ParamsPreset::conjectured,
+                         bool zero_knowledge = false);
+
+// Whether every layer of the spec has a zero-knowledge proof (an error naming the first that has not).
+Status check_zero_knowledge_support(const ModelSpec& spec);
 
 // What the proof sends for one layer; which fields are used depends on the layer kind
 // (docs/zkml.md, "Protocol"). Unused fields are empty and not encoded.
@@ -201,15 +210,20 @@ struct LayerProof {
   LookupProof<E> lookup;           // table: rows ([c,] x, y, valid) in {([c,] v, f_c(v), 1)} + zeros
   std::vector<SumcheckProof<E>> input_sums;  // rewire: per input, over its positions
   std::vector<E> input_evals;                // rewire: per input, at its sum-check's point
+  // Zero-knowledge mode (dense): requant_evals and bias_eval are randomized-extension values.
+  PrivateSumcheckProof<E> private_channel_sum;  // over the input features (x, W' masked)
+  PrivateSumcheckProof<E> private_zero_check;   // the clamp zero-check
 };
 
 struct Proof {
+  bool zero_knowledge = false;  // the spec's (set by the prover and by the decoder)
   uint32_t batch = 0;
   std::vector<int64_t> input;   // B x K_0 quantized inputs, row-major
   std::vector<int64_t> output;  // B x N_L quantized outputs, row-major
-  std::vector<pcs::Commitment> commitments;  // per-proof tables, one per size, ascending num_vars
+  std::vector<pcs::Commitment> commitments;  // per-proof tables T (zero-knowledge mode: then the masks M)
   LookupProof<E> lookup;                   // the range checks: one group per layer with range columns
   std::vector<std::vector<E>> range_evals;  // per group: its block's table values at the group's point
+  PrivateLookupProof<E> private_lookup;    // zero-knowledge mode: the range checks
   std::vector<LayerProof> layers;
   std::vector<uint8_t> opening;  // serialized pcs::OpeningProof (decoded once its claims are known)
 
