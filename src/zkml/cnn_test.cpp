@@ -1022,6 +1022,62 @@ TEST(Softmax, KeyDecoderBoundsTheDivision) {
   EXPECT_TRUE(VerifyingKey::from_bytes(vk.to_bytes()).ok());
 }
 
+// Gather along a leading axis of size 1 (the model runs one example at a time): taking its only
+// entry is the example itself.
+IntModel gathered_model(std::mt19937_64& rng, int64_t batch, bool scalar_index) {
+  CnnBuilder b(rng, batch, {1, 2, 4, 4});
+  b.conv(3, 3, 1, 1, 1, 1, false);
+  IntLayer gather;
+  gather.op = LayerOp::Gather;
+  gather.name = "/Gather";
+  gather.source_op = "Gather";
+  gather.inputs = {b.last()};
+  gather.axis = 0;
+  gather.indices = {0};
+  if (!scalar_index) gather.index_shape = {1};
+  gather.shape = scalar_index ? model::Shape(b.shape().begin() + 1, b.shape().end()) : b.shape();
+  gather.scale = b.m.layers.back().scale;
+  b.m.layers.push_back(gather);
+  return b.finish();
+}
+
+TEST(BatchGather, TheOnlyExampleOfALeadingAxisOfSizeOneRoundTrips) {
+  std::mt19937_64 rng(44);
+  for (bool scalar : {true, false}) {
+    const IntModel m = gathered_model(rng, 1, scalar);
+    auto spec = extract_spec(m, nullptr, nullptr);
+    ASSERT_TRUE(spec.ok()) << spec.error();
+    EXPECT_EQ(spec->layers.size(), 1u);  // the Gather aliases the conv's output
+    expect_round_trip(m, rng);
+  }
+}
+
+TEST(BatchGather, OtherGathersAlongTheBatchAxisAreRefused) {
+  std::mt19937_64 rng(45);
+  auto pk = setup(gathered_model(rng, 2, true));
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer '/Gather' (Gather from Gather): not provable yet: gathering along the batch axis (of size 2: the output mixes examples)");
+  IntModel m = gathered_model(rng, 1, false);
+  m.layers.back().indices = {0, 0};
+  m.layers.back().index_shape = {2};
+  pk = setup(m);
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer '/Gather' (Gather from Gather): not provable yet: gathering along the batch axis with several indices");
+  m = gathered_model(rng, 1, true);
+  IntLayer relu;
+  relu.op = LayerOp::Relu;
+  relu.name = "relu";
+  relu.source_op = "Relu";
+  relu.inputs = {static_cast<int>(m.layers.size() - 1)};
+  relu.shape = m.layers.back().shape;
+  relu.scale = m.layers.back().scale;
+  m.layers.push_back(relu);
+  m.output_layers = {static_cast<int>(m.layers.size() - 1)};
+  pk = setup(m);
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer 'relu' (Relu from Relu): not provable yet: it reads a Gather's output that has no batch axis");
+}
+
 // Every EZKL example whose layers are provable: setup, prove and verify, and the proven outputs
 // are the integer engine's. Examples with other layers must be refused at setup with a reason.
 TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {

@@ -376,6 +376,8 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   // else reads: uses[r] counts the readers of IntLayer r's values (through Reshapes).
   std::vector<int32_t> source(model.layers.size(), -1);
   std::vector<size_t> alias(model.layers.size()), uses(model.layers.size(), 0), created_by;
+  // dropped_batch[i]: IntLayer i's shape lost its leading (size 1) axis to a Gather.
+  std::vector<bool> dropped_batch(model.layers.size(), false);
   for (size_t i = 0; i < model.layers.size(); ++i) {
     const IntLayer& layer = model.layers[i];
     for (int in : layer.inputs)
@@ -406,8 +408,12 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     const TensorShape layout = shape_of(from);  // where the input's values are stored
     if (layer.op == LayerOp::Reshape) {  // the data stays where it is; consumers read it by index
       source[i] = from;
+      dropped_batch[i] = dropped_batch[src];
       continue;
     }
+    for (int in : layer.inputs)
+      if (dropped_batch[static_cast<size_t>(in)])
+        return not_provable(layer, "it reads a Gather's output that has no batch axis");
     const int64_t in_lo = lo_of(from), in_hi = hi_of(from);
     const int64_t in_bound = std::max(std::abs(in_lo), std::abs(in_hi));
     if (layer.op == LayerOp::Relu && from >= 0 && uses[alias[src]] == 1) {
@@ -488,6 +494,21 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       auto t = softmax_layer(layer, model.layers[src].shape, layout, from, in_lo, in_hi, spec.input_bound);
       if (!t) return fail(t.error());
       ZK_TRY(add_layer(i, std::move(*t), {}, {}));
+      continue;
+    }
+    if (layer.op == LayerOp::Gather && layer.axis == 0) {
+      // Along the leading axis. When it has size 1 the model runs one example at a time (its
+      // leading axis is not a batch then); taking its only entry, as a scalar index that drops
+      // the axis or as one index that keeps it, is the example itself: the layer aliases its
+      // input as a Reshape does, and a proof for B examples proves B such one-example runs.
+      const int64_t leading = model.layers[src].shape.empty() ? 0 : model.layers[src].shape[0];
+      if (leading != 1)
+        return not_provable(layer, "gathering along the batch axis (of size " + std::to_string(leading) +
+                                       ": the output mixes examples)");
+      if (layer.indices.size() != 1 || layer.index_shape.size() > 1)
+        return not_provable(layer, "gathering along the batch axis with several indices");
+      source[i] = from;
+      dropped_batch[i] = layer.index_shape.empty();
       continue;
     }
     if (layer.op == LayerOp::Transpose || layer.op == LayerOp::Concat || layer.op == LayerOp::Pad ||
