@@ -130,6 +130,25 @@ class OpsMix(nn.Module):
         return self.lin(h) + y, g
 
 
+class SoftmaxAxes(nn.Module):
+    """Softmax along each axis of the [batch, C, H, W] layout: over the channels (rows H W apart),
+    over H, over the last axis of a [batch, C, L] tensor, then over the features of a Gemm."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 3, 3, padding=1)
+        self.conv2 = nn.Conv2d(3, 4, 2)
+        self.conv3 = nn.Conv1d(4, 3, 2)
+        self.fc = nn.Linear(3 * 3, 5)
+
+    def forward(self, x):
+        a = F.softmax(self.conv1(x), dim=1)              # [1,3,4,5] over C
+        b = F.softmax(self.conv2(a) * 4.0, dim=2)        # [1,4,3,4] over H
+        c = self.conv3(b.reshape(1, 4, 12)[:, :, :4])    # [1,3,3]
+        d = F.softmax(c * 3.0, dim=-1)                   # over L
+        return F.softmax(self.fc(d.reshape(1, -1)), dim=1)
+
+
 def randomize_bn(model):
     gen = torch.Generator().manual_seed(1)
     for mod in model.modules():
@@ -207,6 +226,9 @@ def main():
     export(ops, "ops_mix", [torch.randn(1, 2, 4, 4), torch.randn(1, 4)], opset=13)
 
     make_conv_bn()
+
+    torch.manual_seed(3)
+    export(SoftmaxAxes(), "softmax_axes", [torch.randn(1, 2, 4, 5)], opset=13)
 
 
 if __name__ == "__main__":

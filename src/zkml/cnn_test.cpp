@@ -456,7 +456,7 @@ TEST_F(CnnCheat, TamperedBytesAreRejected) {
 
 TEST(Cnn, OnnxSmallCnnModels) {
   const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/tests/models/";
-  for (const char* name : {"conv_bn"}) {
+  for (const char* name : {"conv_bn", "small_cnn_opset9", "small_cnn_opset13", "small_cnn_opset17", "softmax_axes"}) {
     auto inputs = model::read_inputs(dir + name + ".json");
     ASSERT_TRUE(inputs.ok()) << inputs.error();
     auto m = quantize_onnx(dir + name + ".onnx", &*inputs, 8);
