@@ -14,6 +14,7 @@
 #include "poly/multilinear.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/model_bench.hpp"
+#include "zkml/test_util.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
 
@@ -444,14 +445,7 @@ TEST_F(CnnCheat, TamperedBytesAreRejected) {
   auto proof = prove(*pk, 1, input);
   ASSERT_TRUE(proof.ok());
   const auto bytes = proof->to_bytes();
-  const size_t step = bytes.size() / (sanitized() ? 30 : 150) + 1;
-  for (size_t i = 0; i < bytes.size(); i += step) {
-    auto changed = bytes;
-    changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
-    EXPECT_FALSE(verify_bytes(pk->vk, changed).ok()) << "offset " << i;
-  }
-  for (size_t n = 0; n < bytes.size(); n += step)
-    EXPECT_FALSE(verify_bytes(pk->vk, std::span(bytes).first(n)).ok()) << n;
+  testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 30 : 150);
 }
 
 TEST(Cnn, OnnxSmallCnnModels) {
@@ -761,15 +755,22 @@ TEST(Rewire, MovedValueIsRejected) {
   }
 }
 
+// An IntLayer `op` (from ONNX `source_op`) reading layer `input` of `m`, with its shape and scale.
+IntLayer layer_reading(const IntModel& m, int input, LayerOp op, const std::string& name, const std::string& source_op) {
+  IntLayer layer;
+  layer.op = op;
+  layer.name = name;
+  layer.source_op = source_op;
+  layer.inputs = {input};
+  layer.shape = m.layers[static_cast<size_t>(input)].shape;
+  layer.scale = m.layers[static_cast<size_t>(input)].scale;
+  return layer;
+}
+
 // A Softmax over (outer, length, inner) as the quantizer lowers it (model/quantize.cpp): the exp
 // table E[d + 2Q] = round(e^(d s_x) 2^20) for d in [-2Q, 0], outputs in [0, Q] at scale 1/Q.
 void add_softmax(CnnBuilder& b, int64_t outer, int64_t length, int64_t inner) {
-  IntLayer sm;
-  sm.op = LayerOp::Softmax;
-  sm.name = "softmax";
-  sm.source_op = "Softmax";
-  sm.inputs = {b.last()};
-  sm.shape = b.shape();
+  IntLayer sm = layer_reading(b.m, b.last(), LayerOp::Softmax, "softmax", "Softmax");
   sm.scale = 1.0 / static_cast<double>(b.q);
   sm.softmax_outer = outer;
   sm.softmax_length = length;
@@ -971,14 +972,7 @@ TEST_F(SoftmaxCheat, TamperedSentValuesAreRejected) {
   EXPECT_EQ(tampered([](LayerProof& lp) { lp.requant_evals[3] += E::one(); }).rfind("layer 1 (softmax): softmax division ", 0), 0u);
   EXPECT_EQ(tampered([](LayerProof& lp) { lp.lookup.witness_evaluations[0][1] += E::one(); }).rfind("layer 1 (softmax): softmax exp table ", 0), 0u);
   const auto bytes = honest->to_bytes();
-  const size_t step = bytes.size() / (sanitized() ? 30 : 150) + 1;
-  for (size_t i = 0; i < bytes.size(); i += step) {
-    auto changed = bytes;
-    changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
-    EXPECT_FALSE(verify_bytes(pk->vk, changed).ok()) << "offset " << i;
-  }
-  for (size_t n = 0; n < bytes.size(); n += step)
-    EXPECT_FALSE(verify_bytes(pk->vk, std::span(bytes).first(n)).ok()) << n;
+  testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 30 : 150);
 }
 
 TEST_F(SoftmaxCheat, KeyDecoderChecksTheSoftmaxFields) {
@@ -1027,16 +1021,11 @@ TEST(Softmax, KeyDecoderBoundsTheDivision) {
 IntModel gathered_model(std::mt19937_64& rng, int64_t batch, bool scalar_index) {
   CnnBuilder b(rng, batch, {1, 2, 4, 4});
   b.conv(3, 3, 1, 1, 1, 1, false);
-  IntLayer gather;
-  gather.op = LayerOp::Gather;
-  gather.name = "/Gather";
-  gather.source_op = "Gather";
-  gather.inputs = {b.last()};
+  IntLayer gather = layer_reading(b.m, b.last(), LayerOp::Gather, "/Gather", "Gather");
   gather.axis = 0;
   gather.indices = {0};
   if (!scalar_index) gather.index_shape = {1};
-  gather.shape = scalar_index ? model::Shape(b.shape().begin() + 1, b.shape().end()) : b.shape();
-  gather.scale = b.m.layers.back().scale;
+  if (scalar_index) gather.shape.erase(gather.shape.begin());
   b.m.layers.push_back(gather);
   return b.finish();
 }
@@ -1064,14 +1053,7 @@ TEST(BatchGather, OtherGathersAlongTheBatchAxisAreRefused) {
   ASSERT_FALSE(pk.ok());
   EXPECT_EQ(pk.error(), "layer '/Gather' (Gather from Gather): not provable yet: gathering along the batch axis with several indices");
   m = gathered_model(rng, 1, true);
-  IntLayer relu;
-  relu.op = LayerOp::Relu;
-  relu.name = "relu";
-  relu.source_op = "Relu";
-  relu.inputs = {static_cast<int>(m.layers.size() - 1)};
-  relu.shape = m.layers.back().shape;
-  relu.scale = m.layers.back().scale;
-  m.layers.push_back(relu);
+  m.layers.push_back(layer_reading(m, static_cast<int>(m.layers.size() - 1), LayerOp::Relu, "relu", "Relu"));
   m.output_layers = {static_cast<int>(m.layers.size() - 1)};
   pk = setup(m);
   ASSERT_FALSE(pk.ok());

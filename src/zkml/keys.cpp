@@ -201,6 +201,17 @@ Result<Layer> rewire_layer(const model::IntModel& model, const IntLayer& layer, 
   return out;
 }
 
+// A layer of `kind` reading spec layer `from` (stored as `layout`) with an output of that shape.
+Layer same_shape_layer(LayerKind kind, const IntLayer& layer, int32_t from, const TensorShape& layout) {
+  Layer t;
+  t.kind = kind;
+  t.name = layer.name;
+  t.inputs = {from};
+  t.in = t.out = layout;
+  t.scale = layer.scale;
+  return t;
+}
+
 // The static bound of a softmax layer (docs/zkml.md, "Why nothing wraps"): with s <= L max E,
 // r and its room below 2^bits, y <= hi, every term of 2 y s + r = 2 hi e + s is below
 // (2 hi + 2) L max E + 2^bits < 2^62, so the identity over F is one over the integers. The
@@ -224,12 +235,7 @@ Result<Layer> softmax_layer(const IntLayer& layer, const model::Shape& in_shape,
   if (!logical || !out_shape || !(*logical == *out_shape) || layer.shape.empty())
     return not_provable(layer, "unsupported tensor shape");
   if (!(layout == *logical)) return not_provable(layer, "a Reshape before a Softmax that changes the layout is not provable yet");
-  Layer t;
-  t.kind = LayerKind::softmax;
-  t.name = layer.name;
-  t.inputs = {from};
-  t.in = t.out = layout;
-  t.scale = layer.scale;
+  Layer t = same_shape_layer(LayerKind::softmax, layer, from, layout);
   const int64_t dims[3] = {layout.c, layout.h, layout.w};
   bool found = false;
   for (int a = 2; a >= 0 && !found; --a) {
@@ -440,12 +446,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     if (layer.op == LayerOp::Relu || layer.op == LayerOp::Lookup || layer.op == LayerOp::PRelu) {
       // y = f_c(x) with f tabulated over the input range [in_lo, in_hi] exactly, one function per
       // channel where a PRelu's slopes differ by channel (one where they are all equal).
-      Layer t;
-      t.kind = LayerKind::table;
-      t.name = layer.name;
-      t.inputs = {from};
-      t.in = t.out = layout;
-      t.scale = layer.scale;
+      Layer t = same_shape_layer(LayerKind::table, layer, from, layout);
       t.relu = layer.op == LayerOp::Relu;
       const int64_t range = in_hi - in_lo + 1;
       const auto size = static_cast<int64_t>(layer.table.size());

@@ -1217,6 +1217,22 @@ E softmax_division_claim(const Layer& layer, std::span<const E> block, const E& 
   return E::from_i64(2 * layer.hi) * block[3] + in_row * row_sum - softmax_remainders(layer, block).first;
 }
 
+// The softmax values sent at rho (absorbed in this order) and their claims: the block at rho, m at
+// rho', e and S at (rho', 1/2); the caller then claims or checks x(rho).
+void claim_softmax_values(Context& cx, uint32_t l, const LayerProof& lp, std::span<const E> rho) {
+  const Layer& layer = cx.spec.layers[l];
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  const std::vector<E> rest = split.rest(rho), halves = split.with_halves(rest);
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.transcript.absorb("zkml/row_max_eval", lp.row_max_eval);
+  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+  cx.transcript.absorb_all("zkml/row_evals", std::span<const E>(lp.row_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  cx.claim_table(l, detail::polys_per_layer(layer), rest, lp.row_max_eval);
+  cx.claim_table(l, 3, halves, lp.row_evals[0]);
+  cx.claim_table(l, 2, halves, lp.row_evals[1]);
+}
+
 // Softmax: the exp lookup of (D, e, valid); at rho the block's values, m(rho'), x(rho), and e, S
 // at (rho', 1/2); the division product as a sum-check over the rows; the zero-check.
 void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
@@ -1246,15 +1262,8 @@ void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
   lp.row_max_eval = evaluate_multilinear<E, F>(polys[n], rest);
   lp.input_eval = evaluate_multilinear<E, F>(layer_input_table(cx, in, l), rho);
   lp.row_evals = {evaluate_multilinear<E, F>(polys[3], halves), evaluate_multilinear<E, F>(polys[2], halves)};
-  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-  cx.transcript.absorb("zkml/row_max_eval", lp.row_max_eval);
-  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
-  cx.transcript.absorb_all("zkml/row_evals", std::span<const E>(lp.row_evals));
-  cx.claim_block(l, 0, rho, lp.requant_evals);
-  cx.claim_table(l, n, rest, lp.row_max_eval);
+  claim_softmax_values(cx, l, lp, rho);
   cx.claim_input(l, 0, rho, lp.input_eval);
-  cx.claim_table(l, 3, halves, lp.row_evals[0]);
-  cx.claim_table(l, 2, halves, lp.row_evals[1]);
 
   const E in_row = prefix_indicator<E>(rows.length, split.row(rho));
   const E row_sum = pow2(rows.vars) * lp.row_evals[0];
@@ -1644,16 +1653,9 @@ Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
     cx.claim_table(l, n + 1, lookup->multiplicity_point, lookup->multiplicity_value);
   }
   const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
-  const std::vector<E> rest = split.rest(rho), halves = split.with_halves(rest);
-  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-  cx.transcript.absorb("zkml/row_max_eval", lp.row_max_eval);
-  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
-  cx.transcript.absorb_all("zkml/row_evals", std::span<const E>(lp.row_evals));
-  cx.claim_block(l, 0, rho, lp.requant_evals);
-  cx.claim_table(l, n, rest, lp.row_max_eval);
+  const std::vector<E> rest = split.rest(rho);
+  claim_softmax_values(cx, l, lp, rho);
   ZK_TRY(check_input(cx, vi, l, rho, lp.input_eval, where));
-  cx.claim_table(l, 3, halves, lp.row_evals[0]);
-  cx.claim_table(l, 2, halves, lp.row_evals[1]);
   if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
     return fail(where + "the outputs do not match the committed output layer");
 

@@ -12,6 +12,7 @@
 #include "poly/multilinear.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/model_bench.hpp"
+#include "zkml/test_util.hpp"
 #include "zkml/zkml.hpp"
 
 namespace zk::zkml {
@@ -510,14 +511,7 @@ TEST(Zkml, TamperedAndTruncatedProofBytes) {
   const auto bytes = proof->to_bytes();
   ASSERT_TRUE(verify_bytes(pk->vk, bytes).ok());
   // Every byte of the encoding is covered: a flipped bit anywhere is rejected (about 200 offsets).
-  const size_t step = bytes.size() / (sanitized() ? 40 : 200) + 1;
-  for (size_t i = 0; i < bytes.size(); i += step) {
-    auto changed = bytes;
-    changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
-    EXPECT_FALSE(verify_bytes(pk->vk, changed).ok()) << "offset " << i;
-  }
-  for (size_t n = 0; n < bytes.size(); n += step)
-    EXPECT_FALSE(verify_bytes(pk->vk, std::span(bytes).first(n)).ok()) << n;
+  testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 40 : 200);
   auto longer = bytes;
   longer.push_back(0);
   EXPECT_FALSE(verify_bytes(pk->vk, longer).ok());
