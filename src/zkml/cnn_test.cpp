@@ -1041,6 +1041,24 @@ TEST(BatchGather, TheOnlyExampleOfALeadingAxisOfSizeOneRoundTrips) {
   }
 }
 
+TEST(BatchGather, AReluAfterItFusesOnlyWhenNothingElseReadsTheGatheredLayer) {
+  std::mt19937_64 rng(46);
+  IntModel m = gathered_model(rng, 1, false);  // input, conv, Gather (one index: keeps the axis)
+  m.layers.push_back(layer_reading(m, 2, LayerOp::Relu, "relu", "Relu"));
+  IntLayer add = layer_reading(m, 3, LayerOp::Add, "residual", "Add");
+  add.inputs = {3, 1};  // relu(gather(conv)) and the conv itself
+  add.input_multipliers = {3, -5};
+  add.requantizes = true;
+  add.requant = {{1}, -1, false, 3, -127, 127};
+  m.layers.push_back(add);
+  m.output_layers = {4};
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  EXPECT_FALSE(spec->layers[0].relu);  // the Add reads the conv's values before the ReLU
+  EXPECT_EQ(spec->layers[1].kind, LayerKind::table);
+  expect_round_trip(m, rng);
+}
+
 TEST(BatchGather, OtherGathersAlongTheBatchAxisAreRefused) {
   std::mt19937_64 rng(45);
   auto pk = setup(gathered_model(rng, 2, true));

@@ -201,6 +201,16 @@ Result<Layer> rewire_layer(const model::IntModel& model, const IntLayer& layer, 
   return out;
 }
 
+// A Gather along a leading axis of size 1 taking its only entry (a scalar index, which drops the
+// axis, or one index, which keeps it). The model then runs one example at a time (its leading
+// axis is not a batch), and the layer is that example itself: it aliases its input as a Reshape
+// does, and a proof for B examples proves B such one-example runs.
+bool takes_the_only_example(const model::IntModel& model, const IntLayer& layer) {
+  if (layer.op != LayerOp::Gather || layer.axis != 0 || layer.inputs.size() != 1) return false;
+  const model::Shape& shape = model.layers[static_cast<size_t>(layer.inputs[0])].shape;
+  return !shape.empty() && shape[0] == 1 && layer.indices.size() == 1 && layer.index_shape.size() <= 1;
+}
+
 // A layer of `kind` reading spec layer `from` (stored as `layout`) with an output of that shape.
 Layer same_shape_layer(LayerKind kind, const IntLayer& layer, int32_t from, const TensorShape& layout) {
   Layer t;
@@ -388,8 +398,9 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     const IntLayer& layer = model.layers[i];
     for (int in : layer.inputs)
       if (in < 0 || static_cast<size_t>(in) >= i) return not_provable(layer, "inputs out of order");
-    alias[i] = layer.op == LayerOp::Reshape && layer.inputs.size() == 1 ? alias[static_cast<size_t>(layer.inputs[0])] : i;
-    if (layer.op != LayerOp::Reshape)
+    const bool aliases = (layer.op == LayerOp::Reshape && layer.inputs.size() == 1) || takes_the_only_example(model, layer);
+    alias[i] = aliases ? alias[static_cast<size_t>(layer.inputs[0])] : i;
+    if (!aliases)
       for (int in : layer.inputs) ++uses[alias[static_cast<size_t>(in)]];
   }
   auto shape_of = [&](int32_t s) { return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out; };
@@ -412,9 +423,10 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     const auto src = static_cast<size_t>(layer.inputs[0]);
     const int32_t from = source[src];
     const TensorShape layout = shape_of(from);  // where the input's values are stored
-    if (layer.op == LayerOp::Reshape) {  // the data stays where it is; consumers read it by index
+    if (layer.op == LayerOp::Reshape || takes_the_only_example(model, layer)) {
+      // The data stays where it is; consumers read it by index.
       source[i] = from;
-      dropped_batch[i] = dropped_batch[src];
+      dropped_batch[i] = dropped_batch[src] || (layer.op == LayerOp::Gather && layer.index_shape.empty());
       continue;
     }
     for (int in : layer.inputs)
@@ -497,20 +509,12 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       ZK_TRY(add_layer(i, std::move(*t), {}, {}));
       continue;
     }
-    if (layer.op == LayerOp::Gather && layer.axis == 0) {
-      // Along the leading axis. When it has size 1 the model runs one example at a time (its
-      // leading axis is not a batch then); taking its only entry, as a scalar index that drops
-      // the axis or as one index that keeps it, is the example itself: the layer aliases its
-      // input as a Reshape does, and a proof for B examples proves B such one-example runs.
+    if (layer.op == LayerOp::Gather && layer.axis == 0) {  // and not takes_the_only_example
       const int64_t leading = model.layers[src].shape.empty() ? 0 : model.layers[src].shape[0];
       if (leading != 1)
         return not_provable(layer, "gathering along the batch axis (of size " + std::to_string(leading) +
                                        ": the output mixes examples)");
-      if (layer.indices.size() != 1 || layer.index_shape.size() > 1)
-        return not_provable(layer, "gathering along the batch axis with several indices");
-      source[i] = from;
-      dropped_batch[i] = layer.index_shape.empty();
-      continue;
+      return not_provable(layer, "gathering along the batch axis with several indices");
     }
     if (layer.op == LayerOp::Transpose || layer.op == LayerOp::Concat || layer.op == LayerOp::Pad ||
         layer.op == LayerOp::Slice || layer.op == LayerOp::Gather) {
