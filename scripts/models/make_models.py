@@ -206,6 +206,25 @@ def make_conv_bn():
                    "output_data": [flat(y)]}, f)
 
 
+def make_softmax_flat():
+    """Softmax at opset 11 with axis 1 on a [1, 2, 3, 4] input: its rows flatten C, H and W (24
+    values), which no single axis of the layout holds, so setup refuses it (the CLI test's
+    unprovable layer)."""
+    from onnx import TensorProto, helper
+    node = helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=1)
+    graph = helper.make_graph([node], "softmax_flat",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 3, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 3, 4])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)])
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(OUT, "softmax_flat.onnx"))
+    x = np.random.default_rng(4).normal(0, 1, (1, 24))
+    y = np.exp(x - x.max()) / np.exp(x - x.max()).sum()
+    with open(os.path.join(OUT, "softmax_flat.json"), "w") as f:
+        json.dump({"input_data": [[float(v) for v in x.reshape(-1)]], "input_shapes": [[1, 2, 3, 4]],
+                   "output_data": [[float(v) for v in y.reshape(-1)]]}, f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     digits = load_digits()
@@ -229,6 +248,7 @@ def main():
 
     torch.manual_seed(3)
     export(SoftmaxAxes(), "softmax_axes", [torch.randn(1, 2, 4, 5)], opset=13)
+    make_softmax_flat()
 
 
 if __name__ == "__main__":
