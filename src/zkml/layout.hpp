@@ -134,10 +134,13 @@ inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
 
 // Per-proof tables. A requantizing layer has y, r limbs, d+ limbs, d- limbs over its output grid
 // B' x C' x H' x W' (m_l = log B' + shape_vars(out) variables); a max_pool layer has y over its
-// output grid and the gap D and pick S over K' x output grid (kernel offset first). The range
+// output grid and the gap D and pick S over K' x output grid (kernel offset first); a softmax
+// layer has y, D, S, e, r limbs, room limbs over its output grid, m over the grid without the row
+// variables and its exp lookup's multiplicities; a table layer y and its multiplicities. The range
 // multiplicities come last (16 vars). All of them are packed into ONE committed polynomial T of
 // num_vars variables. Blocks: a block holds same-size tables claimed at the same points (all of a
-// requantizing layer's tables; max_pool: {y} and {D, S}) in 2^slot_vars slots (slot i = the
+// requantizing layer's tables; max_pool: {y} and {D, S}; softmax: {y, D, S, e, r, room}, {m} and
+// {multiplicities}) in 2^slot_vars slots (slot i = the
 // block's table i, zeros past the last); the multiplicities are a block of their own. Blocks are
 // placed in order of decreasing size (stable), so each starts at a multiple of its size, and with
 // variable 0 the most significant index bit
