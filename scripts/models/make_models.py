@@ -130,6 +130,25 @@ class OpsMix(nn.Module):
         return self.lin(h) + y, g
 
 
+class SoftmaxAxes(nn.Module):
+    """Softmax along each axis of the [batch, C, H, W] layout: over the channels (rows H W apart),
+    over H, over the last axis of a [batch, C, L] tensor, then over the features of a Gemm."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 3, 3, padding=1)
+        self.conv2 = nn.Conv2d(3, 4, 2)
+        self.conv3 = nn.Conv1d(4, 3, 2)
+        self.fc = nn.Linear(3 * 3, 5)
+
+    def forward(self, x):
+        a = F.softmax(self.conv1(x), dim=1)              # [1,3,4,5] over C
+        b = F.softmax(self.conv2(a) * 4.0, dim=2)        # [1,4,3,4] over H
+        c = self.conv3(b.reshape(1, 4, 12)[:, :, :4])    # [1,3,3]
+        d = F.softmax(c * 3.0, dim=-1)                   # over L
+        return F.softmax(self.fc(d.reshape(1, -1)), dim=1)
+
+
 def randomize_bn(model):
     gen = torch.Generator().manual_seed(1)
     for mod in model.modules():
@@ -187,6 +206,25 @@ def make_conv_bn():
                    "output_data": [flat(y)]}, f)
 
 
+def make_softmax_flat():
+    """Softmax at opset 11 with axis 1 on a [1, 2, 3, 4] input: its rows flatten C, H and W (24
+    values), which no single axis of the layout holds, so setup refuses it (the CLI test's
+    unprovable layer)."""
+    from onnx import TensorProto, helper
+    node = helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=1)
+    graph = helper.make_graph([node], "softmax_flat",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 3, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 3, 4])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)])
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(OUT, "softmax_flat.onnx"))
+    x = np.random.default_rng(4).normal(0, 1, (1, 24))
+    y = np.exp(x - x.max()) / np.exp(x - x.max()).sum()
+    with open(os.path.join(OUT, "softmax_flat.json"), "w") as f:
+        json.dump({"input_data": [[float(v) for v in x.reshape(-1)]], "input_shapes": [[1, 2, 3, 4]],
+                   "output_data": [[float(v) for v in y.reshape(-1)]]}, f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     digits = load_digits()
@@ -207,6 +245,10 @@ def main():
     export(ops, "ops_mix", [torch.randn(1, 2, 4, 4), torch.randn(1, 4)], opset=13)
 
     make_conv_bn()
+
+    torch.manual_seed(3)
+    export(SoftmaxAxes(), "softmax_axes", [torch.randn(1, 2, 4, 5)], opset=13)
+    make_softmax_flat()
 
 
 if __name__ == "__main__":

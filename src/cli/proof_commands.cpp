@@ -124,6 +124,7 @@ const char* kind_name(zkml::LayerKind kind) {
     case zkml::LayerKind::add: return "add";
     case zkml::LayerKind::mul: return "mul";
     case zkml::LayerKind::rewire: return "rewire";
+    case zkml::LayerKind::softmax: return "softmax";
   }
   return "?";
 }

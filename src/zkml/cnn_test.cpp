@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <random>
 
 #include "model/int_engine.hpp"
@@ -13,6 +14,7 @@
 #include "poly/multilinear.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/model_bench.hpp"
+#include "zkml/test_util.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
 
@@ -443,19 +445,12 @@ TEST_F(CnnCheat, TamperedBytesAreRejected) {
   auto proof = prove(*pk, 1, input);
   ASSERT_TRUE(proof.ok());
   const auto bytes = proof->to_bytes();
-  const size_t step = bytes.size() / (sanitized() ? 30 : 150) + 1;
-  for (size_t i = 0; i < bytes.size(); i += step) {
-    auto changed = bytes;
-    changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
-    EXPECT_FALSE(verify_bytes(pk->vk, changed).ok()) << "offset " << i;
-  }
-  for (size_t n = 0; n < bytes.size(); n += step)
-    EXPECT_FALSE(verify_bytes(pk->vk, std::span(bytes).first(n)).ok()) << n;
+  testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 30 : 150);
 }
 
 TEST(Cnn, OnnxSmallCnnModels) {
   const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/tests/models/";
-  for (const char* name : {"conv_bn"}) {
+  for (const char* name : {"conv_bn", "small_cnn_opset9", "small_cnn_opset13", "small_cnn_opset17", "softmax_axes"}) {
     auto inputs = model::read_inputs(dir + name + ".json");
     ASSERT_TRUE(inputs.ok()) << inputs.error();
     auto m = quantize_onnx(dir + name + ".onnx", &*inputs, 8);
@@ -758,6 +753,329 @@ TEST(Rewire, MovedValueIsRejected) {
     EXPECT_EQ(verdict.error().rfind("layer " + std::to_string(l) + " (", 0), 0u) << verdict.error();
     EXPECT_NE(verdict.error().find("rewiring"), std::string::npos) << verdict.error();
   }
+}
+
+// An IntLayer `op` (from ONNX `source_op`) reading layer `input` of `m`, with its shape and scale.
+IntLayer layer_reading(const IntModel& m, int input, LayerOp op, const std::string& name, const std::string& source_op) {
+  IntLayer layer;
+  layer.op = op;
+  layer.name = name;
+  layer.source_op = source_op;
+  layer.inputs = {input};
+  layer.shape = m.layers[static_cast<size_t>(input)].shape;
+  layer.scale = m.layers[static_cast<size_t>(input)].scale;
+  return layer;
+}
+
+// A Softmax over (outer, length, inner) as the quantizer lowers it (model/quantize.cpp): the exp
+// table E[d + 2Q] = round(e^(d s_x) 2^20) for d in [-2Q, 0], outputs in [0, Q] at scale 1/Q.
+void add_softmax(CnnBuilder& b, int64_t outer, int64_t length, int64_t inner) {
+  IntLayer sm = layer_reading(b.m, b.last(), LayerOp::Softmax, "softmax", "Softmax");
+  sm.scale = 1.0 / static_cast<double>(b.q);
+  sm.softmax_outer = outer;
+  sm.softmax_length = length;
+  sm.softmax_inner = inner;
+  sm.softmax_output_max = b.q;
+  sm.table_offset = -2 * b.q;
+  const double sx = b.m.layers.back().scale;
+  for (int64_t d = -2 * b.q; d <= 0; ++d)
+    sm.table.push_back(static_cast<int64_t>(std::llround(std::ldexp(std::exp(static_cast<double>(d) * sx), 20))));
+  b.m.layers.push_back(sm);
+}
+
+TEST(Softmax, RowsAlongEachAxisRoundTrip) {
+  std::mt19937_64 rng(41);
+  for (int64_t batch : {1, 3}) {  // batch 3: a row of padding in the batch
+    CnnBuilder b(rng, batch, {1, 7});
+    b.dense(5);
+    add_softmax(b, batch, 5, 1);  // [B, 5] over the features: the channel axis
+    b.dense(3);
+    const IntModel m = b.finish();
+    auto spec = extract_spec(m, nullptr, nullptr);
+    ASSERT_TRUE(spec.ok()) << spec.error();
+    EXPECT_EQ(spec->layers[1].kind, LayerKind::softmax);
+    EXPECT_EQ(spec->layers[1].row_axis, RowAxis::c);
+    expect_round_trip(m, rng);
+  }
+  struct Case {
+    int64_t outer_per_example, length, inner;
+    RowAxis axis;
+  };
+  // A 3 x 5 x 6 conv output: softmax over C (opset 13, inner H W), over H and over W.
+  for (const Case& c : {Case{1, 3, 30, RowAxis::c}, Case{3, 5, 6, RowAxis::h}, Case{15, 6, 1, RowAxis::w}}) {
+    CnnBuilder b(rng, 2, {1, 2, 5, 6});
+    b.conv(3, 3, 1, 1, 1, 1, false);
+    add_softmax(b, 2 * c.outer_per_example, c.length, c.inner);
+    b.conv(2, 2, 1, 1, 0, 1, false);  // the next layer reads the probabilities
+    const IntModel m = b.finish();
+    auto spec = extract_spec(m, nullptr, nullptr);
+    ASSERT_TRUE(spec.ok()) << spec.error();
+    EXPECT_EQ(spec->layers[1].row_axis, c.axis);
+    expect_round_trip(m, rng);
+  }
+}
+
+TEST(Softmax, RowsAcrossSeveralAxesAreRefused) {
+  std::mt19937_64 rng(42);
+  CnnBuilder b(rng, 1, {1, 2, 3, 4});
+  add_softmax(b, 1, 24, 1);  // opset < 13: rows flattened from axis 1
+  auto pk = setup(b.finish());
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer 'softmax' (Softmax from Softmax): not provable yet: its rows do not run along one axis of the [batch, C, H, W] layout");
+}
+
+// A cheating prover on dense -> softmax -> dense, batch 3 (rows of padding in the batch).
+struct SoftmaxCheat : ::testing::Test {
+  std::mt19937_64 rng{43};
+  IntModel m = [this] {
+    CnnBuilder b(rng, 3, {1, 6});
+    b.dense(5);
+    add_softmax(b, 3, 5, 1);
+    b.dense(4);
+    return b.finish();
+  }();
+  Result<ProvingKey> pk = setup(m);
+  std::vector<int64_t> input = random_input(rng, 18);
+  static constexpr size_t kRow = 8;  // padded row of 5
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 3, input, hooks); }
+  const Layer& softmax() const { return pk->vk.spec.layers[1]; }
+  // Recomputes e, the row sum, y, r and the room of batch row b from its gaps (the rest of an
+  // honest witness for those gaps).
+  void redivide(LayerWitness& l, size_t b) const {
+    int64_t sum = 0;
+    for (size_t j = 0; j < 5; ++j) sum += l.exp[b * kRow + j] = softmax().table[static_cast<size_t>(l.gap[b * kRow + j])];
+    for (size_t j = 0; j < 5; ++j) {
+      const size_t i = b * kRow + j;
+      const int64_t numerator = 2 * softmax().hi * l.exp[i] + sum;
+      l.y[i] = numerator / (2 * sum);
+      l.r[i] = numerator - l.y[i] * 2 * sum;
+      l.room[i] = 2 * sum - 1 - l.r[i];
+    }
+  }
+  static size_t picked(const LayerWitness& l, size_t b) {
+    size_t j = 0;
+    while (l.pick[b * kRow + j] == 0) ++j;
+    return j;
+  }
+};
+
+TEST_F(SoftmaxCheat, HonestProofVerifies) {
+  auto proof = prove(*pk, 3, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify_bytes(pk->vk, proof->to_bytes(), input).ok());
+}
+
+TEST_F(SoftmaxCheat, ChangedOutputFailsTheDivision) {
+  const std::string reason = reject({[](Witness& w) {
+                                       auto& y = w.layers[1].y;
+                                       y[9] = y[9] == 0 ? 1 : y[9] - 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (softmax): softmax division sum-check: final evaluation mismatch");
+}
+
+TEST_F(SoftmaxCheat, RemainderOutsideItsRangeFailsTheRangeCheck) {
+  // y one more with r = r - 2s (consistent division, r < 0) and the room 2s - 1 - r.
+  const std::string reason = reject({[](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const int64_t two_s = l.r[2] + l.room[2] + 1;
+                                       l.y[2] += 1;
+                                       l.r[2] -= two_s;
+                                       l.room[2] += two_s;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
+}
+
+TEST_F(SoftmaxCheat, GapInconsistentWithTheInputFailsTheGapCheck) {
+  const std::string reason = reject({[this](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       const size_t j = picked(l, 1) == 0 ? 1 : 0;
+                                       l.gap[kRow + j] += 1;  // a valid table row, D != m - x
+                                       redivide(l, 1);
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (softmax): softmax: the gaps do not match the row maximum");
+}
+
+TEST_F(SoftmaxCheat, MaximumTooHighFailsTheZeroCheck) {
+  // m + 1 with every gap + 1: consistent, but the picked gap is 1.
+  const std::string reason = reject({[this](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.row_max[2] += 1;
+                                       for (size_t j = 0; j < 5; ++j) l.gap[2 * kRow + j] += 1;
+                                       redivide(l, 2);
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (softmax): softmax zero-check: final evaluation mismatch (a pick is not 0/1, off the grid or not at a maximum, or an output is nonzero off the grid)");
+}
+
+TEST_F(SoftmaxCheat, MaximumTooLowFailsTheExpLookup) {
+  // m - 1 with every gap - 1: the maximum's gap is -1, outside the table.
+  const std::string reason = reject({[this](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.row_max[0] -= 1;
+                                       for (size_t j = 0; j < 5; ++j) l.gap[j] -= 1;
+                                       l.exp[picked(l, 0)] = softmax().table[0];
+                                     },
+                                     {}});
+  EXPECT_EQ(reason.rfind("layer 1 (softmax): softmax exp table ", 0), 0u) << reason;
+}
+
+TEST_F(SoftmaxCheat, ExpValueOffTheTableFailsTheLookup) {
+  const std::string reason = reject({[](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.exp[3] += 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason.rfind("layer 1 (softmax): softmax exp table ", 0), 0u) << reason;
+}
+
+TEST_F(SoftmaxCheat, SecondPickFailsThePickSum) {
+  const std::string reason = reject({[this](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.pick[kRow + (picked(l, 1) + 1) % 5] = 1;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (softmax): softmax: the picks do not sum to one per row");
+}
+
+TEST_F(SoftmaxCheat, OutputOnThePaddingFailsTheZeroCheck) {
+  // Batch row 3 is padding (B' = 4): its row sum is 0, so only the zero-check sees y there.
+  const std::string reason = reject({[](Witness& w) { w.layers[1].y[3 * kRow + 1] = 1; }, {}});
+  EXPECT_EQ(reason, "layer 1 (softmax): softmax zero-check: final evaluation mismatch (a pick is not 0/1, off the grid or not at a maximum, or an output is nonzero off the grid)");
+}
+
+TEST_F(SoftmaxCheat, TamperedSentValuesAreRejected) {
+  auto honest = prove(*pk, 3, input);
+  ASSERT_TRUE(honest.ok()) << honest.error();
+  auto tampered = [&](const std::function<void(LayerProof&)>& change) {
+    Proof proof = *honest;
+    change(proof.layers[1]);
+    auto verdict = verify(pk->vk, proof);
+    return verdict.ok() ? std::string() : verdict.error();
+  };
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.row_max_eval += E::one(); }),
+            "layer 1 (softmax): softmax: the gaps do not match the row maximum");
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.row_evals[1] += E::one(); }),
+            "layer 1 (softmax): softmax: the picks do not sum to one per row");
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.row_evals[0] += E::one(); }),
+            "layer 1 (softmax): softmax: the remainder bounds do not match the row sums");
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.operand_evals[1] += E::one(); }),
+            "layer 1 (softmax): softmax division sum-check: final evaluation mismatch");
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.zero_check_evals[2] += E::one(); }),
+            "layer 1 (softmax): softmax zero-check: final evaluation mismatch (a pick is not 0/1, off the grid or not at a maximum, or an output is nonzero off the grid)");
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.input_eval += E::one(); }),
+            "layer 1 (softmax): softmax: the gaps do not match the row maximum");
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.requant_evals[3] += E::one(); }).rfind("layer 1 (softmax): softmax division ", 0), 0u);
+  EXPECT_EQ(tampered([](LayerProof& lp) { lp.lookup.witness_evaluations[0][1] += E::one(); }).rfind("layer 1 (softmax): softmax exp table ", 0), 0u);
+  const auto bytes = honest->to_bytes();
+  testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 30 : 150);
+}
+
+TEST_F(SoftmaxCheat, KeyDecoderChecksTheSoftmaxFields) {
+  auto decode_error = [&](const std::function<void(Layer&)>& change) {
+    VerifyingKey vk = pk->vk;
+    change(vk.spec.layers[1]);
+    auto decoded = VerifyingKey::from_bytes(vk.to_bytes());
+    return decoded.ok() ? std::string() : decoded.error();
+  };
+  EXPECT_EQ(decode_error([](Layer&) {}), "");
+  EXPECT_EQ(decode_error([](Layer& l) { l.row_axis = static_cast<RowAxis>(3); }), "key: bad softmax axis");
+  EXPECT_EQ(decode_error([](Layer& l) { l.hi = 0; }), "key: softmax output range out of bounds");
+  EXPECT_EQ(decode_error([](Layer& l) { l.hi = 128; }), "key: softmax output range out of bounds");
+  EXPECT_EQ(decode_error([](Layer& l) { l.table.pop_back(); }), "key: the table does not match its input range");
+  EXPECT_EQ(decode_error([](Layer& l) { l.table[4] = -1; }), "key: exp table value out of range");
+  EXPECT_EQ(decode_error([](Layer& l) { l.table[4] = (int64_t{1} << 24) + 1; }), "key: exp table value out of range");
+  EXPECT_EQ(decode_error([](Layer& l) { l.table[0] = 0; }), "key: the exp table maps the gap 0 to 0");
+  EXPECT_EQ(decode_error([](Layer& l) { l.out = l.in = {5, 1, 2}; }), "key: layer 'softmax' does not fit its input");
+  const auto bytes = pk->vk.to_bytes();
+  for (size_t n = 0; n < bytes.size(); n += 7) EXPECT_FALSE(VerifyingKey::from_bytes(std::span(bytes).first(n)).ok()) << n;
+}
+
+TEST(Softmax, KeyDecoderBoundsTheDivision) {
+  // 16 bits, rows of 2^22 and exp values of 2^24: 2 Q L max E alone is 2^62.
+  VerifyingKey vk;
+  vk.spec.bits = 16;
+  vk.spec.input_bound = (1 << 15) - 1;
+  vk.spec.input = {1u << 22, 1, 1};
+  Layer sm;
+  sm.kind = LayerKind::softmax;
+  sm.name = "softmax";
+  sm.inputs = {-1};
+  sm.in = sm.out = vk.spec.input;
+  sm.hi = vk.spec.input_bound;
+  sm.table.assign(2 * static_cast<size_t>(vk.spec.input_bound) + 1, int64_t{1} << 24);
+  vk.spec.layers.push_back(sm);
+  auto decoded = VerifyingKey::from_bytes(vk.to_bytes());
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error(), "key: the softmax division range is too wide for the field");
+  vk.spec.layers[0].out = vk.spec.layers[0].in = vk.spec.input = {1u << 10, 1, 1};
+  EXPECT_TRUE(VerifyingKey::from_bytes(vk.to_bytes()).ok());
+}
+
+// Gather along a leading axis of size 1 (the model runs one example at a time): taking its only
+// entry is the example itself.
+IntModel gathered_model(std::mt19937_64& rng, int64_t batch, bool scalar_index) {
+  CnnBuilder b(rng, batch, {1, 2, 4, 4});
+  b.conv(3, 3, 1, 1, 1, 1, false);
+  IntLayer gather = layer_reading(b.m, b.last(), LayerOp::Gather, "/Gather", "Gather");
+  gather.axis = 0;
+  gather.indices = {0};
+  if (!scalar_index) gather.index_shape = {1};
+  if (scalar_index) gather.shape.erase(gather.shape.begin());
+  b.m.layers.push_back(gather);
+  return b.finish();
+}
+
+TEST(BatchGather, TheOnlyExampleOfALeadingAxisOfSizeOneRoundTrips) {
+  std::mt19937_64 rng(44);
+  for (bool scalar : {true, false}) {
+    const IntModel m = gathered_model(rng, 1, scalar);
+    auto spec = extract_spec(m, nullptr, nullptr);
+    ASSERT_TRUE(spec.ok()) << spec.error();
+    EXPECT_EQ(spec->layers.size(), 1u);  // the Gather aliases the conv's output
+    expect_round_trip(m, rng);
+  }
+}
+
+TEST(BatchGather, AReluAfterItFusesOnlyWhenNothingElseReadsTheGatheredLayer) {
+  std::mt19937_64 rng(46);
+  IntModel m = gathered_model(rng, 1, false);  // input, conv, Gather (one index: keeps the axis)
+  m.layers.push_back(layer_reading(m, 2, LayerOp::Relu, "relu", "Relu"));
+  IntLayer add = layer_reading(m, 3, LayerOp::Add, "residual", "Add");
+  add.inputs = {3, 1};  // relu(gather(conv)) and the conv itself
+  add.input_multipliers = {3, -5};
+  add.requantizes = true;
+  add.requant = {{1}, -1, false, 3, -127, 127};
+  m.layers.push_back(add);
+  m.output_layers = {4};
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  EXPECT_FALSE(spec->layers[0].relu);  // the Add reads the conv's values before the ReLU
+  EXPECT_EQ(spec->layers[1].kind, LayerKind::table);
+  expect_round_trip(m, rng);
+}
+
+TEST(BatchGather, OtherGathersAlongTheBatchAxisAreRefused) {
+  std::mt19937_64 rng(45);
+  auto pk = setup(gathered_model(rng, 2, true));
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer '/Gather' (Gather from Gather): not provable yet: gathering along the batch axis (of size 2: the output mixes examples)");
+  IntModel m = gathered_model(rng, 1, false);
+  m.layers.back().indices = {0, 0};
+  m.layers.back().index_shape = {2};
+  pk = setup(m);
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer '/Gather' (Gather from Gather): not provable yet: gathering along the batch axis with several indices");
+  m = gathered_model(rng, 1, true);
+  m.layers.push_back(layer_reading(m, static_cast<int>(m.layers.size() - 1), LayerOp::Relu, "relu", "Relu"));
+  m.output_layers = {static_cast<int>(m.layers.size() - 1)};
+  pk = setup(m);
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "layer 'relu' (Relu from Relu): not provable yet: it reads a Gather's output that has no batch axis");
 }
 
 // Every EZKL example whose layers are provable: setup, prove and verify, and the proven outputs

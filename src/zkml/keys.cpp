@@ -34,7 +34,7 @@ constexpr int64_t kMaxScaledBias = int64_t{1} << 62;
 
 constexpr const char* kProvableOps =
     "only MatMul/Gemm, Conv, MaxPool, AveragePool, Add/Sub/Mul, division by a constant, Relu, PRelu, "
-    "table functions, Reshape/Flatten, Transpose, Concat, Pad, Slice and Gather are";
+    "table functions, Softmax, Reshape/Flatten, Transpose, Concat, Pad, Slice and Gather are";
 
 Error not_provable(const IntLayer& layer, const std::string& why) {
   return fail("layer '" + layer.name + "' (" + model::layer_op_name(layer.op) + " from " + layer.source_op +
@@ -201,6 +201,80 @@ Result<Layer> rewire_layer(const model::IntModel& model, const IntLayer& layer, 
   return out;
 }
 
+// A Gather along a leading axis of size 1 taking its only entry (a scalar index, which drops the
+// axis, or one index, which keeps it). The model then runs one example at a time (its leading
+// axis is not a batch), and the layer is that example itself: it aliases its input as a Reshape
+// does, and a proof for B examples proves B such one-example runs.
+bool takes_the_only_example(const model::IntModel& model, const IntLayer& layer) {
+  if (layer.op != LayerOp::Gather || layer.axis != 0 || layer.inputs.size() != 1) return false;
+  const model::Shape& shape = model.layers[static_cast<size_t>(layer.inputs[0])].shape;
+  return !shape.empty() && shape[0] == 1 && layer.indices.size() == 1 && layer.index_shape.size() <= 1;
+}
+
+// A layer of `kind` reading spec layer `from` (stored as `layout`) with an output of that shape.
+Layer same_shape_layer(LayerKind kind, const IntLayer& layer, int32_t from, const TensorShape& layout) {
+  Layer t;
+  t.kind = kind;
+  t.name = layer.name;
+  t.inputs = {from};
+  t.in = t.out = layout;
+  t.scale = layer.scale;
+  return t;
+}
+
+// The static bound of a softmax layer (docs/zkml.md, "Why nothing wraps"): with s <= L max E,
+// r and its room below 2^bits, y <= hi, every term of 2 y s + r = 2 hi e + s is below
+// (2 hi + 2) L max E + 2^bits < 2^62, so the identity over F is one over the integers. The
+// table must map the gap 0 to a positive value (every row sum is then positive).
+Status softmax_bounds(const Layer& layer) {
+  if (layer.table.empty() || layer.table[0] < 1) return fail("the exp table maps the gap 0 to " + std::string(layer.table.empty() ? "nothing" : "0"));
+  const auto e_max = static_cast<u128>(*std::max_element(layer.table.begin(), layer.table.end()));
+  const u128 total = (u128(2) * static_cast<u128>(layer.hi) + 2) * detail::softmax_rows(layer).length * e_max +
+                     (u128(1) << detail::softmax_bits(layer));
+  if (total >= (u128(1) << 62)) return fail("the softmax division range is too wide for the field");
+  return {};
+}
+
+// A Softmax whose rows run along one axis of the stored C x H x W grid: the integer layer's
+// (outer, length, inner) must be (B times the dimensions before that axis, the axis, the
+// dimensions after it); the stored layout must be the input's own. The exp table is re-indexed by
+// the gap D = m - x in [0, in_hi - in_lo]: E(D) = table[-D - table_offset] (model/quantize.cpp).
+Result<Layer> softmax_layer(const IntLayer& layer, const model::Shape& in_shape, const TensorShape& layout,
+                            int32_t from, int64_t in_lo, int64_t in_hi, int64_t q) {
+  const auto logical = example_shape(in_shape), out_shape = example_shape(layer.shape);
+  if (!logical || !out_shape || !(*logical == *out_shape) || layer.shape.empty())
+    return not_provable(layer, "unsupported tensor shape");
+  if (!(layout == *logical)) return not_provable(layer, "a Reshape before a Softmax that changes the layout is not provable yet");
+  Layer t = same_shape_layer(LayerKind::softmax, layer, from, layout);
+  const int64_t dims[3] = {layout.c, layout.h, layout.w};
+  bool found = false;
+  for (int a = 2; a >= 0 && !found; --a) {
+    int64_t before = layer.shape[0], after = 1;
+    for (int d = 0; d < a; ++d) before *= dims[d];
+    for (int d = a + 1; d < 3; ++d) after *= dims[d];
+    if (layer.softmax_outer == before && layer.softmax_length == dims[a] && layer.softmax_inner == after) {
+      t.row_axis = static_cast<RowAxis>(a);
+      found = true;
+    }
+  }
+  if (!found) return not_provable(layer, "its rows do not run along one axis of the [batch, C, H, W] layout");
+  if (layer.softmax_output_max < 1 || layer.softmax_output_max > q) return not_provable(layer, "output range out of bounds");
+  t.lo = 0;
+  t.hi = layer.softmax_output_max;
+  if (in_hi - in_lo + 1 > kMaxTableEntries) return not_provable(layer, "the input range is too wide for a table");
+  for (int64_t d = 0; d <= in_hi - in_lo; ++d) {
+    const int64_t i = -d - layer.table_offset;
+    if (i < 0 || i >= static_cast<int64_t>(layer.table.size()))
+      return not_provable(layer, "the exp table does not cover the input range");
+    const int64_t e = layer.table[static_cast<size_t>(i)];
+    if (e < 0 || e > (int64_t{1} << kMaxSoftmaxExpBits)) return not_provable(layer, "an exp table value is out of range");
+    t.table.push_back(e);
+  }
+  if (auto bounded = softmax_bounds(t); !bounded) return not_provable(layer, bounded.error());
+  if (detail::padded_size(t.out) > kMaxFeatures) return not_provable(layer, "the padded tensor is too large");
+  return t;
+}
+
 struct ExtractedLayer {
   Layer layer;
   std::vector<int64_t> weights, biases;  // per-example constants (row-major over the output)
@@ -299,6 +373,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       case LayerOp::MaxPool: case LayerOp::SumPool: case LayerOp::Rescale: case LayerOp::Reshape:
       case LayerOp::Lookup: case LayerOp::PRelu: case LayerOp::Add: case LayerOp::Mul:
       case LayerOp::Transpose: case LayerOp::Concat: case LayerOp::Pad: case LayerOp::Slice: case LayerOp::Gather:
+      case LayerOp::Softmax:
         break;
       default:
         return not_provable(layer, kProvableOps);
@@ -317,12 +392,15 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   // else reads: uses[r] counts the readers of IntLayer r's values (through Reshapes).
   std::vector<int32_t> source(model.layers.size(), -1);
   std::vector<size_t> alias(model.layers.size()), uses(model.layers.size(), 0), created_by;
+  // dropped_batch[i]: IntLayer i's shape lost its leading (size 1) axis to a Gather.
+  std::vector<bool> dropped_batch(model.layers.size(), false);
   for (size_t i = 0; i < model.layers.size(); ++i) {
     const IntLayer& layer = model.layers[i];
     for (int in : layer.inputs)
       if (in < 0 || static_cast<size_t>(in) >= i) return not_provable(layer, "inputs out of order");
-    alias[i] = layer.op == LayerOp::Reshape && layer.inputs.size() == 1 ? alias[static_cast<size_t>(layer.inputs[0])] : i;
-    if (layer.op != LayerOp::Reshape)
+    const bool aliases = (layer.op == LayerOp::Reshape && layer.inputs.size() == 1) || takes_the_only_example(model, layer);
+    alias[i] = aliases ? alias[static_cast<size_t>(layer.inputs[0])] : i;
+    if (!aliases)
       for (int in : layer.inputs) ++uses[alias[static_cast<size_t>(in)]];
   }
   auto shape_of = [&](int32_t s) { return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out; };
@@ -345,10 +423,15 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     const auto src = static_cast<size_t>(layer.inputs[0]);
     const int32_t from = source[src];
     const TensorShape layout = shape_of(from);  // where the input's values are stored
-    if (layer.op == LayerOp::Reshape) {  // the data stays where it is; consumers read it by index
+    if (layer.op == LayerOp::Reshape || takes_the_only_example(model, layer)) {
+      // The data stays where it is; consumers read it by index.
       source[i] = from;
+      dropped_batch[i] = dropped_batch[src] || (layer.op == LayerOp::Gather && layer.index_shape.empty());
       continue;
     }
+    for (int in : layer.inputs)
+      if (dropped_batch[static_cast<size_t>(in)])
+        return not_provable(layer, "it reads a Gather's output that has no batch axis");
     const int64_t in_lo = lo_of(from), in_hi = hi_of(from);
     const int64_t in_bound = std::max(std::abs(in_lo), std::abs(in_hi));
     if (layer.op == LayerOp::Relu && from >= 0 && uses[alias[src]] == 1) {
@@ -375,12 +458,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     if (layer.op == LayerOp::Relu || layer.op == LayerOp::Lookup || layer.op == LayerOp::PRelu) {
       // y = f_c(x) with f tabulated over the input range [in_lo, in_hi] exactly, one function per
       // channel where a PRelu's slopes differ by channel (one where they are all equal).
-      Layer t;
-      t.kind = LayerKind::table;
-      t.name = layer.name;
-      t.inputs = {from};
-      t.in = t.out = layout;
-      t.scale = layer.scale;
+      Layer t = same_shape_layer(LayerKind::table, layer, from, layout);
       t.relu = layer.op == LayerOp::Relu;
       const int64_t range = in_hi - in_lo + 1;
       const auto size = static_cast<int64_t>(layer.table.size());
@@ -424,6 +502,19 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       t.hi = std::max<int64_t>(0, *std::max_element(t.table.begin(), t.table.end()));
       ZK_TRY(add_layer(i, std::move(t), {}, {}));
       continue;
+    }
+    if (layer.op == LayerOp::Softmax) {
+      auto t = softmax_layer(layer, model.layers[src].shape, layout, from, in_lo, in_hi, spec.input_bound);
+      if (!t) return fail(t.error());
+      ZK_TRY(add_layer(i, std::move(*t), {}, {}));
+      continue;
+    }
+    if (layer.op == LayerOp::Gather && layer.axis == 0) {  // and not takes_the_only_example
+      const int64_t leading = model.layers[src].shape.empty() ? 0 : model.layers[src].shape[0];
+      if (leading != 1)
+        return not_provable(layer, "gathering along the batch axis (of size " + std::to_string(leading) +
+                                       ": the output mixes examples)");
+      return not_provable(layer, "gathering along the batch axis with several indices");
     }
     if (layer.op == LayerOp::Transpose || layer.op == LayerOp::Concat || layer.op == LayerOp::Pad ||
         layer.op == LayerOp::Slice || layer.op == LayerOp::Gather) {
@@ -813,7 +904,8 @@ Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
       return fail("key: bad rewiring layer");
     return {};
   }
-  if (layer.kind == LayerKind::table || layer.kind == LayerKind::add || layer.kind == LayerKind::mul) {
+  if (layer.kind == LayerKind::table || layer.kind == LayerKind::add || layer.kind == LayerKind::mul ||
+      layer.kind == LayerKind::softmax) {
     if (!(layer.out == layer.in) || layer.groups != 1 || !(layer.win_h == WindowAxis{}) || !(layer.win_w == WindowAxis{}))
       return fail("key: bad elementwise layer");
     return {};
@@ -877,6 +969,12 @@ void VerifyingKey::serialize(ByteWriter& out) const {
       out.u32(static_cast<uint32_t>(layer.source_map.size()));
       for (uint32_t e : layer.source_map) out.u32(e);
     }
+    if (layer.kind == LayerKind::softmax) {
+      out.u8(static_cast<uint8_t>(layer.row_axis));
+      put_i64(out, layer.hi);
+      out.u32(static_cast<uint32_t>(layer.table.size()));
+      for (int64_t v : layer.table) put_i64(out, v);
+    }
     if (layer.kind == LayerKind::table) {
       put_i64(out, layer.table_offset);
       out.u32(layer.table_channels);
@@ -928,7 +1026,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   for (uint32_t l = 0; l < count; ++l) {
     Layer layer;
     ZK_GET(kind, in.u8());
-    if (kind > static_cast<uint8_t>(LayerKind::rewire)) return fail("key: unknown layer kind");
+    if (kind > static_cast<uint8_t>(LayerKind::softmax)) return fail("key: unknown layer kind");
     layer.kind = static_cast<LayerKind>(kind);
     ZK_GET(name_length, in.length(kMaxNameBytes, "key: layer name"));
     ZK_GET(name, in.take(name_length));
@@ -996,6 +1094,28 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
       }
       layer.lo = r_lo;
       layer.hi = r_hi;
+      vk.spec.layers.push_back(std::move(layer));
+      continue;
+    }
+    if (layer.kind == LayerKind::softmax) {
+      // E tabulated over the gaps [0, hi - lo] of the previous layer's range, values in [0, 2^24];
+      // outputs in [0, out_max], out_max in [1, Q]; the division within the field (softmax_bounds).
+      ZK_GET(axis, in.u8());
+      if (axis > static_cast<uint8_t>(RowAxis::w)) return fail("key: bad softmax axis");
+      layer.row_axis = static_cast<RowAxis>(axis);
+      ZK_GET(out_max, get_i64(in));
+      if (out_max < 1 || out_max > vk.spec.input_bound) return fail("key: softmax output range out of bounds");
+      ZK_GET(entries, get_u32_in(in, 1, kMaxTableEntries, "table size"));
+      if (static_cast<int64_t>(entries) != hi - lo + 1) return fail("key: the table does not match its input range");
+      if (in.remaining() / 8 < entries) return fail("key: truncated table");
+      for (uint32_t i = 0; i < entries; ++i) {
+        ZK_GET(v, get_i64(in));
+        if (v < 0 || v > (int64_t{1} << kMaxSoftmaxExpBits)) return fail("key: exp table value out of range");
+        layer.table.push_back(v);
+      }
+      layer.lo = 0;
+      layer.hi = out_max;
+      if (auto bounded = softmax_bounds(layer); !bounded) return fail("key: " + bounded.error());
       vk.spec.layers.push_back(std::move(layer));
       continue;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -94,7 +95,34 @@ inline WeightLayout weight_layout(const ModelSpec& spec) {
   return layout;
 }
 
+// A softmax layer's rows: they run along one axis of the padded example grid, whose `vars`
+// variables start at example variable `at`; `after` padded entries follow each row position
+// (the product of the padded dimensions after the axis), `length` = L positions are real.
+struct SoftmaxRows {
+  uint32_t at = 0, vars = 0, length = 1;
+  size_t after = 1;
+};
+inline SoftmaxRows softmax_rows(const Layer& layer) {
+  const uint32_t cv = log2_padded(layer.out.c), hv = log2_padded(layer.out.h), wv = log2_padded(layer.out.w);
+  switch (layer.row_axis) {
+    case RowAxis::c: return {0, cv, layer.out.c, padded(layer.out.h) * padded(layer.out.w)};
+    case RowAxis::h: return {cv, hv, layer.out.h, padded(layer.out.w)};
+    case RowAxis::w: break;
+  }
+  return {cv + hv, wv, layer.out.w, 1};
+}
+
+// Bits of the division remainder r and of its room 2s - 1 - r: both lie in [0, 2s) with
+// s <= L max E, so bitlen(2 L max E) bits hold them.
+inline uint32_t softmax_bits(const Layer& layer) {
+  const int64_t e_max = layer.table.empty() ? 0 : *std::max_element(layer.table.begin(), layer.table.end());
+  const auto bound = static_cast<uint64_t>(2) * softmax_rows(layer).length * static_cast<uint64_t>(e_max);
+  return std::max<uint32_t>(1, static_cast<uint32_t>(std::bit_width(bound)));
+}
+inline uint32_t softmax_limbs(const Layer& layer) { return (softmax_bits(layer) + kLimbBits - 1) / kLimbBits; }
+
 inline uint32_t polys_per_layer(const Layer& layer) {
+  if (layer.kind == LayerKind::softmax) return 4 + 2 * softmax_limbs(layer);  // y, D, S, e, r, room
   if (layer.kind == LayerKind::table) return 2;
   if (layer.kind == LayerKind::rewire) return 1;
   return layer.requantizes() ? 1 + layer.remainder_limbs() + 2 * layer.slack_limbs() : 3;
@@ -106,10 +134,13 @@ inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
 
 // Per-proof tables. A requantizing layer has y, r limbs, d+ limbs, d- limbs over its output grid
 // B' x C' x H' x W' (m_l = log B' + shape_vars(out) variables); a max_pool layer has y over its
-// output grid and the gap D and pick S over K' x output grid (kernel offset first). The range
+// output grid and the gap D and pick S over K' x output grid (kernel offset first); a softmax
+// layer has y, D, S, e, r limbs, room limbs over its output grid, m over the grid without the row
+// variables and its exp lookup's multiplicities; a table layer y and its multiplicities. The range
 // multiplicities come last (16 vars). All of them are packed into ONE committed polynomial T of
 // num_vars variables. Blocks: a block holds same-size tables claimed at the same points (all of a
-// requantizing layer's tables; max_pool: {y} and {D, S}) in 2^slot_vars slots (slot i = the
+// requantizing layer's tables; max_pool: {y} and {D, S}; softmax: {y, D, S, e, r, room}, {m} and
+// {multiplicities}) in 2^slot_vars slots (slot i = the
 // block's table i, zeros past the last); the multiplicities are a block of their own. Blocks are
 // placed in order of decreasing size (stable), so each starts at a multiple of its size, and with
 // variable 0 the most significant index bit
@@ -184,6 +215,10 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
     } else if (layer.kind == LayerKind::table) {
       add_block(l, 1, vars);
       add_block(l, 1, log2_padded(lookup_rows(layer)));
+    } else if (layer.kind == LayerKind::softmax) {
+      add_block(l, polys_per_layer(layer), vars);
+      add_block(l, 1, vars - softmax_rows(layer).vars);  // m, one per row
+      add_block(l, 1, log2_padded(lookup_rows(layer)));
     } else {
       add_block(l, 1, vars);
     }
@@ -222,8 +257,9 @@ struct RangeColumn {
 
 // The lookup groups in order: per requantizing layer y - lo, hi - y, then for r, d+, d- in turn
 // each limb and, if the top limb is narrower than 16 bits, 2^(16 - w) times the top limb; per
-// max_pool layer its gap D (a difference of two values in [-Q, Q], so below 2^16); none for a
-// table layer (its lookup bounds its output).
+// max_pool layer its gap D (a difference of two values in [-Q, Q], so below 2^16); per softmax
+// layer y, hi - y and the limbs of r and of its room 2s - 1 - r (its gaps are bounded by its
+// exp lookup); none for a table layer (its lookup bounds its output).
 inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
   std::vector<RangeColumn> columns;
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
@@ -235,7 +271,7 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
     }
     columns.push_back({l, 0, 1, -layer.lo});
     columns.push_back({l, 0, -1, layer.hi});
-    uint32_t table = 1;
+    uint32_t table = layer.kind == LayerKind::softmax ? 4 : 1;
     auto limbs = [&](uint32_t bits) {
       const uint32_t count = (bits + kLimbBits - 1) / kLimbBits;
       for (uint32_t i = 0; i < count; ++i) columns.push_back({l, table + i, 1, 0});
@@ -243,6 +279,11 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
       if (top < kLimbBits) columns.push_back({l, table + count - 1, int64_t{1} << (kLimbBits - top), 0});
       table += count;
     };
+    if (layer.kind == LayerKind::softmax) {
+      limbs(softmax_bits(layer));
+      limbs(softmax_bits(layer));
+      continue;
+    }
     limbs(layer.shift);
     limbs(layer.slack_bits);
     limbs(layer.slack_bits);
@@ -251,8 +292,8 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
 }
 
 // The range columns of one layer looked up as ONE LogUp group: the columns back to back (column
-// c at rows c·grid + x). They all read tables of one block of the layer (requantizing: block 0,
-// max_pool: block 1), so the group's claim at (u, z) is checked from the block's table values at z.
+// c at rows c·grid + x). They all read tables of one block of the layer (requantizing and
+// softmax: block 0, max_pool: block 1), so the group's claim at (u, z) is checked from the block's table values at z.
 struct RangeGroup {
   uint32_t layer = 0, block = 0;
   std::vector<RangeColumn> columns;

@@ -6,6 +6,9 @@
 //     input positions; sum_pool: sum-check over the input positions); tau, gamma; zero-check;
 //   per max_pool layer: rho; gap and pick evaluations; slots; output sum; sum-check over the output
 //     positions; sum-check over the input positions; tau, gamma; zero-check;
+//   per softmax layer: the exp lookup of (D, e, valid); rho; the block at rho, m, x and (e, S) at
+//     the row variables 1/2; sum-check of the division product over the rows; tau, gamma;
+//     zero-check;
 //   one batched PCS opening of every claim on the weight and per-proof commitments.
 #include <algorithm>
 #include <stdexcept>
@@ -252,6 +255,44 @@ TensorShape input_shape(const ModelSpec& spec, const Layer& layer, size_t k) {
   return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out;
 }
 
+// A point of a softmax layer's grid B' x C' x H' x W' split into its row variables (`vars` of
+// them from variable `at`) and the rest, a point of the grid of rows. A table that does not
+// depend on the row position has, at any point, the multilinear extension of its row table at
+// the rest (eq factors over the variables and sums to 1 over the row's).
+struct RowSplit {
+  uint32_t at = 0, vars = 0;
+
+  std::span<const E> row(std::span<const E> point) const { return point.subspan(at, vars); }
+  std::vector<E> rest(std::span<const E> point) const {
+    return concat({point.first(at), point.subspan(at + vars)});
+  }
+  std::vector<E> with_row(std::span<const E> rest, std::span<const E> row) const {
+    return concat({rest.first(at), row, rest.subspan(at)});
+  }
+  // The row variables at 1/2: t~(rest, 1/2, ..., 1/2) = 2^-vars sum_j t(rest, j).
+  std::vector<E> with_halves(std::span<const E> rest) const {
+    return with_row(rest, std::vector<E>(vars, E(F::from_u64(2)).inverse()));
+  }
+};
+RowSplit row_split(const Layer& layer, uint32_t batch_vars) {
+  const detail::SoftmaxRows rows = detail::softmax_rows(layer);
+  return {batch_vars + rows.at, rows.vars};
+}
+
+// Softmax zero-check over the grid (tables eq(tau, .), S, D, y, 1 - V):
+//   sum_x eq(tau, x) [S (1 - S) + gamma S (1 - V) + gamma^2 S D + gamma^3 y (1 - V)] = 0,
+// i.e. S is 0/1 and 0 off the grid, a picked gap is 0, and y is 0 off the grid.
+std::vector<SumcheckTerm<E>> softmax_zero_check_terms(const E& gamma) {
+  const E gamma2 = gamma * gamma;
+  return {{E::one(), {0, 1}}, {-E::one(), {0, 1, 1}}, {gamma, {0, 1, 4}}, {gamma2, {0, 1, 2}}, {gamma2 * gamma, {0, 3, 4}}};
+}
+
+// The softmax block's values at rho (y, D, S, e, r limbs, room limbs): r and the room 2s - 1 - r.
+std::pair<E, E> softmax_remainders(const Layer& layer, std::span<const E> block) {
+  const size_t limbs = detail::softmax_limbs(layer);
+  return {recombine(block.subspan(4, limbs)), recombine(block.subspan(4 + limbs, limbs))};
+}
+
 }  // namespace
 
 // ---- Witness -----------------------------------------------------------------------------------
@@ -454,6 +495,49 @@ Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t ba
   return {};
 }
 
+// Softmax, per valid row (batch row b, the other two axes fixed): m = max_j x_j, D_j = m - x_j,
+// S = 1 at the first maximum, e_j = E(D_j), s = sum_j e_j, 2 hi e_j + s = y_j 2s + r_j with
+// 0 <= r_j < 2s (the integer engine's rounded division), room_j = 2s - 1 - r_j; everything is 0
+// off the grid, m too on the rows of padding.
+Status softmax_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+  const detail::SoftmaxRows rows = detail::softmax_rows(layer);
+  const TensorShape& shape = layer.out;
+  const size_t row = padded_size(shape), grid = padded(batch) * row, span = padded(rows.length) * rows.after;
+  for (auto* v : {&lw.y, &lw.gap, &lw.pick, &lw.exp, &lw.r, &lw.room}) v->assign(grid, 0);
+  lw.row_max.assign(grid >> rows.vars, 0);
+  const uint32_t axis = static_cast<uint32_t>(layer.row_axis);
+  const auto table_size = static_cast<int64_t>(layer.table.size());
+  for (size_t b = 0; b < batch; ++b)
+    for (uint32_t c = 0; c < (axis == 0 ? 1 : shape.c); ++c)
+      for (uint32_t h = 0; h < (axis == 1 ? 1 : shape.h); ++h)
+        for (uint32_t w = 0; w < (axis == 2 ? 1 : shape.w); ++w) {
+          const size_t start = b * row + detail::padded_index(shape, c, h, w);
+          auto at = [&](uint32_t j) { return start + j * rows.after; };
+          int64_t m = x[at(0)];
+          uint32_t pick = 0;
+          for (uint32_t j = 1; j < rows.length; ++j)
+            if (x[at(j)] > m) m = x[at(j)], pick = j;
+          lw.row_max[start / span * rows.after + start % rows.after] = m;
+          lw.pick[at(pick)] = 1;
+          int64_t sum = 0;
+          for (uint32_t j = 0; j < rows.length; ++j) {
+            const int64_t d = m - x[at(j)];
+            if (d >= table_size)
+              return fail("zkml: layer '" + layer.name + "': gap " + std::to_string(d) + " outside its exp table");
+            lw.gap[at(j)] = d;
+            lw.exp[at(j)] = layer.table[static_cast<size_t>(d)];
+            sum += lw.exp[at(j)];
+          }
+          for (uint32_t j = 0; j < rows.length; ++j) {
+            const int64_t numerator = 2 * layer.hi * lw.exp[at(j)] + sum;
+            lw.y[at(j)] = numerator / (2 * sum);
+            lw.r[at(j)] = numerator - lw.y[at(j)] * 2 * sum;
+            lw.room[at(j)] = 2 * sum - 1 - lw.r[at(j)];
+          }
+        }
+  return {};
+}
+
 }  // namespace
 
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input) {
@@ -480,6 +564,8 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
       max_pool_witness(layer, *x, batch, lw);
     } else if (layer.kind == LayerKind::table) {
       ZK_TRY(table_witness(layer, *x, batch, lw));
+    } else if (layer.kind == LayerKind::softmax) {
+      ZK_TRY(softmax_witness(layer, *x, batch, lw));
     } else if (layer.kind == LayerKind::rewire) {
       rewire_witness(spec, layer, w, batch, lw);
     } else {
@@ -569,6 +655,23 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
     } else if (layer.kind == LayerKind::max_pool) {
       polys.push_back(to_field(lw.gap));
       polys.push_back(to_field(lw.pick));
+    } else if (layer.kind == LayerKind::softmax) {
+      // Multiplicities of the rows (D, E(D), 1) at valid positions and of the zero row elsewhere.
+      for (const auto* v : {&lw.gap, &lw.pick, &lw.exp}) polys.push_back(to_field(*v));
+      append_limbs(polys, lw.r, detail::softmax_bits(layer));
+      append_limbs(polys, lw.room, detail::softmax_bits(layer));
+      polys.push_back(to_field(lw.row_max));
+      const size_t row = padded_size(layer.out);
+      std::vector<uint64_t> counts(detail::lookup_rows(layer), 0);
+      counts.back() = lw.gap.size() - size_t{w.batch} * layer.out.size();
+      for (size_t b = 0; b < w.batch; ++b)
+        for (size_t j = 0; j < layer.out.size(); ++j)
+          if (const int64_t d = lw.gap[b * row + detail::padded_flat_index(layer.out, j)];
+              d >= 0 && d < static_cast<int64_t>(layer.table.size()))
+            ++counts[static_cast<size_t>(d)];
+      std::vector<F> m(padded(counts.size()), F::zero());
+      for (size_t i = 0; i < counts.size(); ++i) m[i] = F::from_u64(counts[i]);
+      polys.push_back(std::move(m));
     } else if (layer.kind == LayerKind::table) {
       // Multiplicities of the table rows ([c,] x, f_c(x), 1) at valid positions and of the zero
       // row elsewhere; a row outside the table (only in a tampered witness) is not counted.
@@ -1100,6 +1203,108 @@ void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
   lp.lookup = std::move(lookup.proof);
 }
 
+// sum_j weights[j] t(A, j, p) for every (A, p) of a softmax grid without its row variables (row
+// position j, `after` entries p after it): weights = eq(rho_row, .) binds the row variables, all
+// ones sums the rows.
+template <class T>
+std::vector<E> bind_row(std::span<const T> table, const detail::SoftmaxRows& rows, std::span<const E> weights) {
+  const size_t span = weights.size() * rows.after;
+  std::vector<E> out(table.size() / weights.size(), E::zero());
+  for (size_t a = 0; a < table.size() / span; ++a)
+    for (size_t j = 0; j < weights.size(); ++j)
+      for (size_t p = 0; p < rows.after; ++p) out[a * rows.after + p] += weights[j] * table[a * span + j * rows.after + p];
+  return out;
+}
+
+// The division identity 2 y s + r = 2 hi e + [j < L] s at rho, its product part as the claim
+// sum_{x'} 2 eq(rho', x') s(x') y(x', rho_row) = 2 hi e(rho) + I_L(rho_row) s(rho') - r(rho)
+// with s(rho') = 2^vars e(rho', 1/2, ..., 1/2).
+E softmax_division_claim(const Layer& layer, std::span<const E> block, const E& in_row, const E& row_sum) {
+  return E::from_i64(2 * layer.hi) * block[3] + in_row * row_sum - softmax_remainders(layer, block).first;
+}
+
+// The softmax values sent at rho (absorbed in this order) and their claims: the block at rho, m at
+// rho', e and S at (rho', 1/2); the caller then claims or checks x(rho).
+void claim_softmax_values(Context& cx, uint32_t l, const LayerProof& lp, std::span<const E> rho) {
+  const Layer& layer = cx.spec.layers[l];
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  const std::vector<E> rest = split.rest(rho), halves = split.with_halves(rest);
+  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
+  cx.transcript.absorb("zkml/row_max_eval", lp.row_max_eval);
+  cx.transcript.absorb("zkml/input_eval", lp.input_eval);
+  cx.transcript.absorb_all("zkml/row_evals", std::span<const E>(lp.row_evals));
+  cx.claim_block(l, 0, rho, lp.requant_evals);
+  cx.claim_table(l, detail::polys_per_layer(layer), rest, lp.row_max_eval);
+  cx.claim_table(l, 3, halves, lp.row_evals[0]);
+  cx.claim_table(l, 2, halves, lp.row_evals[1]);
+}
+
+// Softmax: the exp lookup of (D, e, valid); at rho the block's values, m(rho'), x(rho), and e, S
+// at (rho', 1/2); the division product as a sum-check over the rows; the zero-check.
+void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];  // y, D, S, e, r limbs, room limbs, m, multiplicities
+  const uint32_t n = detail::polys_per_layer(layer);
+  const detail::SoftmaxRows rows = detail::softmax_rows(layer);
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  const std::vector<F> valid = valid_mask(layer.out, cx.batch);
+  {
+    const std::vector<LookupColumns<F>> groups{{polys[1], polys[3], valid}};
+    auto lookup = prove_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), groups,
+                                     std::span<const F>(polys[n + 1]).first(detail::lookup_rows(layer)));
+    const auto& w = lookup.claims.witness[0];
+    cx.claim_table(l, 1, w.point, w.values[0]);
+    cx.claim_table(l, 3, w.point, w.values[1]);
+    cx.claim_table(l, n + 1, lookup.claims.multiplicity_point, lookup.claims.multiplicity_value);
+    lp.lookup = std::move(lookup.proof);
+  }
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::vector<E> rest = split.rest(rho), halves = split.with_halves(rest);
+  {
+    const auto eq = eq_table<E>(rho);
+    for (uint32_t i = 0; i < n; ++i) lp.requant_evals.push_back(inner_product<E, F>(eq, polys[i]));
+  }
+  lp.row_max_eval = evaluate_multilinear<E, F>(polys[n], rest);
+  lp.input_eval = evaluate_multilinear<E, F>(layer_input_table(cx, in, l), rho);
+  lp.row_evals = {evaluate_multilinear<E, F>(polys[3], halves), evaluate_multilinear<E, F>(polys[2], halves)};
+  claim_softmax_values(cx, l, lp, rho);
+  cx.claim_input(l, 0, rho, lp.input_eval);
+
+  const E in_row = prefix_indicator<E>(rows.length, split.row(rho));
+  const E row_sum = pow2(rows.vars) * lp.row_evals[0];
+  std::vector<std::vector<E>> tables;
+  tables.push_back(eq_table<E>(rest));
+  tables.push_back(bind_row<F>(polys[3], rows, std::vector<E>(size_t{1} << rows.vars, E::one())));
+  tables.push_back(bind_row<F>(polys[0], rows, eq_table<E>(split.row(rho))));
+  const std::vector<SumcheckTerm<E>> terms{{E::from_i64(2), {0, 1, 2}}};
+  auto product = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms,
+                                      softmax_division_claim(layer, lp.requant_evals, in_row, row_sum));
+  lp.channel_sum = std::move(product.proof);
+  const std::vector<E> y_point = split.with_row(product.point, split.row(rho)), e_point = split.with_halves(product.point);
+  lp.operand_evals = {product.table_evaluations[2], evaluate_multilinear<E, F>(polys[3], e_point)};
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  cx.claim_table(l, 0, y_point, lp.operand_evals[0]);
+  cx.claim_table(l, 3, e_point, lp.operand_evals[1]);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  for (uint32_t i : {2u, 1u, 0u}) zc_tables.push_back(lift(polys[i]));
+  std::vector<E> invalid(valid.size());
+  for (size_t i = 0; i < valid.size(); ++i) invalid[i] = E::one() - E(valid[i]);
+  zc_tables.push_back(std::move(invalid));
+  auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), softmax_zero_check_terms(gamma), E::zero());
+  lp.zero_check = std::move(zc.proof);
+  {
+    const auto eq = eq_table<E>(zc.point);
+    for (uint32_t i = 0; i < n; ++i) lp.zero_check_evals.push_back(inner_product<E, F>(eq, polys[i]));
+  }
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  cx.claim_block(l, 0, zc.point, lp.zero_check_evals);
+}
+
 }  // namespace
 
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
@@ -1168,6 +1373,8 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
       prove_max_pool_layer(cx, inputs, l, lp);
     else if (spec.layers[l].kind == LayerKind::rewire)
       prove_rewire_layer(cx, inputs, l, lp);
+    else if (spec.layers[l].kind == LayerKind::softmax)
+      prove_softmax_layer(cx, inputs, l, lp);
     else
       prove_table_layer(cx, inputs, l, lp);
     proof.layers.push_back(std::move(lp));
@@ -1432,6 +1639,71 @@ Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, con
   return {};
 }
 
+// The verifier's side of prove_softmax_layer.
+Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const uint32_t n = detail::polys_per_layer(layer);
+  if (lp.requant_evals.size() != n || lp.zero_check_evals.size() != n || lp.row_evals.size() != 2 ||
+      lp.operand_evals.size() != 2)
+    return fail(where + "wrong number of evaluations");
+  const detail::SoftmaxRows rows = detail::softmax_rows(layer);
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.lookup);
+  if (!lookup) return fail(where + "softmax exp table " + lookup.error());
+  {
+    const auto& w = lookup->witness[0];
+    if (w.values[2] != valid_indicator(split_grid(w.point, cx.batch_vars, layer.out), cx.batch, layer.out))
+      return fail(where + "softmax exp lookup: the validity column is not the grid's");
+    cx.claim_table(l, 1, w.point, w.values[0]);
+    cx.claim_table(l, 3, w.point, w.values[1]);
+    cx.claim_table(l, n + 1, lookup->multiplicity_point, lookup->multiplicity_value);
+  }
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::vector<E> rest = split.rest(rho);
+  claim_softmax_values(cx, l, lp, rho);
+  ZK_TRY(check_input(cx, vi, l, rho, lp.input_eval, where));
+  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
+    return fail(where + "the outputs do not match the committed output layer");
+
+  // D = [j < L] m - x; sum_j S = 1 on every row of the grid; room + r + 1 = 2 s on the grid.
+  const E in_row = prefix_indicator<E>(rows.length, split.row(rho));
+  const E scale = pow2(rows.vars);
+  if (lp.requant_evals[1] != in_row * lp.row_max_eval - lp.input_eval)
+    return fail(where + "softmax: the gaps do not match the row maximum");
+  const std::vector<E> row_zero = split.with_row(rest, std::vector<E>(rows.vars, E::zero()));
+  if (scale * lp.row_evals[1] != valid_indicator(split_grid(row_zero, cx.batch_vars, layer.out), cx.batch, layer.out))
+    return fail(where + "softmax: the picks do not sum to one per row");
+  const E row_sum = scale * lp.row_evals[0];
+  const auto [r, room] = softmax_remainders(layer, lp.requant_evals);
+  const E valid = valid_indicator(split_grid(rho, cx.batch_vars, layer.out), cx.batch, layer.out);
+  if (room + r + valid != E::from_i64(2) * in_row * row_sum)
+    return fail(where + "softmax: the remainder bounds do not match the row sums");
+
+  auto product = verify_sumcheck<E>(cx.transcript, static_cast<uint32_t>(rest.size()), 3,
+                                    softmax_division_claim(layer, lp.requant_evals, in_row, row_sum), lp.channel_sum);
+  if (!product) return fail(where + "softmax division " + product.error());
+  cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
+  if (E::from_i64(2) * eq_eval<E>(rest, product->point) * scale * lp.operand_evals[1] * lp.operand_evals[0] !=
+      product->value)
+    return fail(where + "softmax division sum-check: final evaluation mismatch");
+  cx.claim_table(l, 0, split.with_row(product->point, split.row(rho)), lp.operand_evals[0]);
+  cx.claim_table(l, 3, split.with_halves(product->point), lp.operand_evals[1]);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  auto zc = verify_sumcheck<E>(cx.transcript, static_cast<uint32_t>(rho.size()), 3, E::zero(), lp.zero_check);
+  if (!zc) return fail(where + "zero-check " + zc.error());
+  cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
+  const E evals[5] = {eq_eval<E>(tau, zc->point), lp.zero_check_evals[2], lp.zero_check_evals[1], lp.zero_check_evals[0],
+                      E::one() - valid_indicator(split_grid(zc->point, cx.batch_vars, layer.out), cx.batch, layer.out)};
+  if (!check_final_evaluation<E>(*zc, softmax_zero_check_terms(gamma), evals))
+    return fail(where + "softmax zero-check: final evaluation mismatch (a pick is not 0/1, off the grid or not at a "
+                        "maximum, or an output is nonzero off the grid)");
+  cx.claim_block(l, 0, zc->point, lp.zero_check_evals);
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
@@ -1494,6 +1766,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     const Status status = spec.layers[l].requantizes()   ? verify_requant_layer(cx, vi, l, proof.layers[l])
                           : kind == LayerKind::max_pool ? verify_max_pool_layer(cx, vi, l, proof.layers[l])
                           : kind == LayerKind::rewire   ? verify_rewire_layer(cx, vi, l, proof.layers[l])
+                          : kind == LayerKind::softmax  ? verify_softmax_layer(cx, vi, l, proof.layers[l])
                                                         : verify_table_layer(cx, vi, l, proof.layers[l]);
     if (!status) return fail(status.error());
   }
@@ -2074,6 +2347,18 @@ std::vector<uint8_t> Proof::to_bytes() const {
   }
   // Per layer, the fields its kind uses, in transcript order (LayerProof).
   for (const LayerProof& lp : layers) {
+    if (lp.kind == LayerKind::softmax) {
+      lp.lookup.encode(out);
+      encode_elements(out, lp.requant_evals);
+      encode_element(out, lp.row_max_eval);
+      encode_element(out, lp.input_eval);
+      encode_elements(out, lp.row_evals);
+      lp.channel_sum.encode(out);
+      encode_elements(out, lp.operand_evals);
+      lp.zero_check.encode(out);
+      encode_elements(out, lp.zero_check_evals);
+      continue;
+    }
     if (lp.kind == LayerKind::table) {
       lp.lookup.encode(out);
       continue;
@@ -2229,6 +2514,21 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
         lp.input_evals.emplace_back();
         ZK_TRY(element(lp.input_evals.back()));
       }
+      proof.layers.push_back(std::move(lp));
+      continue;
+    }
+    if (layer.kind == LayerKind::softmax) {
+      auto lookup = LookupProof<E>::decode(in, table_statement(layer, proof.batch));
+      if (!lookup) return fail("proof: " + lookup.error());
+      lp.lookup = std::move(*lookup);
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      ZK_TRY(element(lp.row_max_eval));
+      ZK_TRY(element(lp.input_eval));
+      ZK_TRY(elements(lp.row_evals, 2));
+      ZK_TRY(sumcheck(lp.channel_sum, out_vars - detail::softmax_rows(layer).vars, 3));
+      ZK_TRY(elements(lp.operand_evals, 2));
+      ZK_TRY(sumcheck(lp.zero_check, out_vars, 3));
+      ZK_TRY(elements(lp.zero_check_evals, detail::polys_per_layer(layer)));
       proof.layers.push_back(std::move(lp));
       continue;
     }

@@ -39,9 +39,9 @@
 
 namespace zk::zkml {
 
-constexpr uint32_t kKeyVersion = 3;          // verifying key encoding (3: zero-knowledge flag)
+constexpr uint32_t kKeyVersion = 4;          // verifying key encoding (3: softmax; 4: zero-knowledge flag)
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
-constexpr uint32_t kProofVersion = 5;
+constexpr uint32_t kProofVersion = 6;        // 5: softmax layers; 6: zero-knowledge proofs
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
@@ -49,6 +49,7 @@ constexpr uint32_t kMaxFeatures = 1u << 24;
 constexpr size_t kMaxNameBytes = 256;
 constexpr uint32_t kMaxTableEntries = 1u << 17;  // table layers
 constexpr uint32_t kMaxRewireInputs = 16;         // inputs of a Concat
+constexpr uint32_t kMaxSoftmaxExpBits = 24;       // softmax exp table values lie in [0, 2^24]
 
 // An activation of one example: C x H x W integers (a vector is K x 1 x 1), stored in tables
 // with each dimension padded to a power of two, index c H'W' + h W' + w (docs/zkml.md, "Tensors").
@@ -74,7 +75,11 @@ enum class LayerKind : uint8_t {
   add = 5,       // acc' = sum_i a_i x_i + b'     (Add/Sub of activations, plus a committed constant)
   mul = 6,       // acc' = M x_0 x_1, or x_0 c' (+ b')  (Mul of activations, or by a constant: BatchNorm)
   rewire = 7,    // y(x) = x_k(src(x)) or a pad value     (Transpose, Concat, Pad, Slice, Gather)
+  softmax = 8,   // per row: m = max_j x_j, e_j = E(m - x_j), s = sum_j e_j, y_j = floor((2 hi e_j + s) / 2s)
 };
+
+// The axis of the example's C x H x W grid a softmax row runs along.
+enum class RowAxis : uint8_t { c = 0, h = 1, w = 2 };
 
 // One provable layer. Every kind but max_pool requantizes its accumulator (a following ReLU is
 // fused into the clamp bounds); the multipliers M are folded into the committed weights
@@ -104,9 +109,13 @@ struct Layer {
   // o_k + i + 1 for value i (row-major) of input k, o_k = the sizes of the inputs before k.
   std::vector<uint32_t> source_map;
   int64_t pad_value = 0;
+  // softmax: rows along `row_axis`; table[D] = E(D) for the gaps D = m - x in [0, table.size()),
+  // the input's range; y in [0, hi] (hi: the output for probability 1).
+  RowAxis row_axis = RowAxis::c;
 
   bool requantizes() const {
-    return kind != LayerKind::max_pool && kind != LayerKind::table && kind != LayerKind::rewire;
+    return kind != LayerKind::max_pool && kind != LayerKind::table && kind != LayerKind::rewire &&
+           kind != LayerKind::softmax;
   }
   bool has_weights() const { return kind == LayerKind::dense || kind == LayerKind::conv; }
   // Committed tables: W' (dense, conv; mul: c') and b' (dense, conv: per channel; add, mul: the
@@ -210,6 +219,10 @@ struct LayerProof {
   LookupProof<E> lookup;           // table: rows ([c,] x, y, valid) in {([c,] v, f_c(v), 1)} + zeros
   std::vector<SumcheckProof<E>> input_sums;  // rewire: per input, over its positions
   std::vector<E> input_evals;                // rewire: per input, at its sum-check's point
+  // softmax (with lookup: the (D, e, valid) rows; requant_evals: its block at rho; input_eval:
+  // x(rho); channel_sum: the division product; operand_evals: y and e at its end; zero_check)
+  E row_max_eval;                  // m at rho without the row variables
+  std::vector<E> row_evals;        // e and S at rho with the row variables at 1/2
   // Zero-knowledge mode (dense): requant_evals and bias_eval are randomized-extension values.
   PrivateSumcheckProof<E> private_channel_sum;  // over the input features (x, W' masked)
   PrivateSumcheckProof<E> private_zero_check;   // the clamp zero-check
@@ -236,7 +249,10 @@ struct Proof {
 // One layer's values over the padded grid B' x N' (index b N' + n; zero acc' on padding).
 struct LayerWitness {
   std::vector<int64_t> acc, t, r, y, d_plus, d_minus;
-  std::vector<int64_t> gap, pick;  // max_pool, over K' x B' x C' x P' (kernel offset first)
+  std::vector<int64_t> gap, pick;  // max_pool, over K' x B' x C' x P' (kernel offset first);
+                                   // softmax: D = m - x and the one-hot pick of the row maximum
+  std::vector<int64_t> exp, room;  // softmax: e = E(D), and 2s - 1 - r (r: the division remainder)
+  std::vector<int64_t> row_max;    // softmax: m per row (the grid without the row variables)
 };
 
 struct Witness {
@@ -247,7 +263,8 @@ struct Witness {
 
 // The tables that get committed and looked up, derived from the witness.
 struct ProverTables {
-  // per layer: y, r limbs, d+ limbs, d- limbs (max_pool: y, gap, pick; table: y, multiplicities)
+  // per layer: y, r limbs, d+ limbs, d- limbs (max_pool: y, gap, pick; table: y, multiplicities;
+  // softmax: y, D, S, e, r limbs, room limbs, m, multiplicities)
   std::vector<std::vector<std::vector<F>>> layer_polys;
   std::vector<F> multiplicities;                         // of the range table [0, 2^16)
   std::vector<int64_t> output;                           // claimed outputs (B x N_L)
