@@ -2125,7 +2125,7 @@ Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_t
   if (!zc_mask) return fail(where + zc_mask.error());
   const auto zc_tables = zero_check_tables(layer);
   auto zc = verify_private_sumcheck<E>(cx.transcript, rho.size(), 3, zc_tables.size(), E::zero(), lp.private_zero_check);
-  if (!zc) return fail(where + "zero-check " + zc->error());
+  if (!zc) return fail(where + "zero-check " + zc.error());
   const auto& zsent = lp.private_zero_check;
   cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc->point, zc->rho, {}, zsent.masked_value));
   const std::span<const E> zc_point = std::span<const E>(zc->point).subspan(1);
@@ -2246,9 +2246,10 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   try {
     if (layout.range_checked) {
       const auto values = range_group_values(spec, tables);
-      auto lookup = prove_private_lookup<F, E>(transcript, lookup_statement(spec, batch), single_column_groups(values),
-                                               std::span<const F>(tables.multiplicities), arena, range_group_refs(spec),
-                                               cx.table_ref(layout.multiplicities));
+      const auto groups = single_column_groups(values);
+      auto lookup = prove_private_lookup<F, E>(transcript, lookup_statement(spec, batch), std::span<const LookupColumns<F>>(groups),
+                                               std::span<const F>(tables.multiplicities), arena,
+                                               PrivateLookupRefs{range_group_refs(spec), cx.table_ref(layout.multiplicities)});
       proof.private_lookup = std::move(lookup.proof);
       for (auto& c : lookup.claims) cx.claims.push_back(std::move(c));
     }
@@ -2298,7 +2299,7 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
     if (!arena.take_corner(cx.corner_size(cx.weight_corner(static_cast<int32_t>(w))))) return fail("proof: mask arena out of order");
   if (layout.range_checked) {
     auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, batch), proof.private_lookup, arena,
-                                              range_group_refs(spec), cx.table_ref(layout.multiplicities));
+                                              PrivateLookupRefs{range_group_refs(spec), cx.table_ref(layout.multiplicities)});
     if (!claims) return fail("range check: " + claims.error());
     for (auto& c : *claims) cx.claims.push_back(std::move(c));
   }

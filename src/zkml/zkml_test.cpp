@@ -619,5 +619,244 @@ TEST(Zkml, BenchmarkJsonLine) {
   EXPECT_EQ(line.find("error"), std::string::npos) << line;
 }
 
+// ---- Zero-knowledge mode -------------------------------------------------------------------------
+
+Result<ProvingKey> setup_zk(const IntModel& m) { return setup(m, ParamsPreset::conjectured, true); }
+
+TEST(ZeroKnowledge, RoundTripMatchesIntegerEngine) {
+  std::mt19937_64 rng(41);
+  for (int64_t batch : {1, 3}) {
+    for (bool per_channel : {false, true}) {
+      const IntModel m = random_mlp(rng, {5, 7, 3}, batch, 8, per_channel, per_channel);
+      auto pk = setup_zk(m);
+      ASSERT_TRUE(pk.ok()) << pk.error();
+      EXPECT_TRUE(pk->vk.spec.zero_knowledge);
+      for (const auto& c : pk->vk.weight_commitments) EXPECT_TRUE(c.hiding);
+      const auto input = random_input(rng, static_cast<size_t>(batch * 5), 127);
+      auto proof = prove(*pk, static_cast<uint32_t>(batch), input);
+      ASSERT_TRUE(proof.ok()) << proof.error();
+      EXPECT_EQ(proof->output, reference_outputs(m, batch, input));
+      auto out = verify(pk->vk, *proof, input, proof->output);
+      ASSERT_TRUE(out.ok()) << out.error();
+      auto bytes = verify_bytes(pk->vk, proof->to_bytes(), input);
+      ASSERT_TRUE(bytes.ok()) << bytes.error();
+      auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+      ASSERT_TRUE(vk.ok()) << vk.error();
+      EXPECT_TRUE(verify_bytes(*vk, proof->to_bytes()).ok());
+    }
+  }
+}
+
+TEST(ZeroKnowledge, TwoProofsOfOneInferenceDiffer) {
+  std::mt19937_64 rng(42);
+  const IntModel m = random_mlp(rng, {6, 5, 4}, 1);
+  auto pk = setup_zk(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 6, 127);
+  auto a = prove(*pk, 1, input), b = prove(*pk, 1, input);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->output, b->output);
+  EXPECT_NE(a->commitments[0].root, b->commitments[0].root) << "hiding commitments are randomized";
+  EXPECT_NE(a->layers[0].requant_evals, b->layers[0].requant_evals);
+  EXPECT_NE(a->to_bytes(), b->to_bytes());
+  EXPECT_TRUE(verify(pk->vk, *a).ok());
+  EXPECT_TRUE(verify(pk->vk, *b).ok());
+}
+
+// No private value (scaled weight or bias, accumulator, pre-clamp value, remainder) appears in the
+// proof bytes as the 8-byte encoding of its field element (an E element holds it as its first
+// coordinate). Values below 2^16 are skipped: their encodings (7 zero bytes) also occur in the
+// proof's length and shape fields.
+TEST(ZeroKnowledge, NoPrivateValueAppearsInTheProof) {
+  std::mt19937_64 rng(43);
+  const IntModel m = random_mlp(rng, {12, 10, 4}, 2);
+  auto pk = setup_zk(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 24, 127);
+  auto witness = compute_witness(*pk, 2, input);
+  ASSERT_TRUE(witness.ok());
+  std::vector<int64_t> secrets;
+  for (const auto& w : pk->weights) secrets.insert(secrets.end(), w.begin(), w.end());
+  for (const auto& b : pk->biases) secrets.insert(secrets.end(), b.begin(), b.end());
+  for (const auto& lw : witness->layers)
+    for (const auto* v : {&lw.acc, &lw.t, &lw.r}) secrets.insert(secrets.end(), v->begin(), v->end());
+  std::vector<std::array<uint8_t, 8>> patterns;
+  for (int64_t v : secrets) {
+    if (v > -65536 && v < 65536) continue;
+    std::array<uint8_t, 8> p;
+    const uint64_t word = F::from_i64(v).value();
+    for (size_t i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(word >> (8 * i));
+    patterns.push_back(p);
+  }
+  ASSERT_GT(patterns.size(), 50u);
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  const auto bytes = proof->to_bytes();
+  for (const auto& p : patterns)
+    EXPECT_EQ(std::search(bytes.begin(), bytes.end(), p.begin(), p.end()), bytes.end());
+  // The scan finds what is there: the public inputs, as 8-byte integers.
+  std::array<uint8_t, 8> public_value;
+  for (size_t i = 0; i < 8; ++i) public_value[i] = static_cast<uint8_t>(static_cast<uint64_t>(input[0]) >> (8 * i));
+  EXPECT_NE(std::search(bytes.begin(), bytes.end(), public_value.begin(), public_value.end()), bytes.end());
+}
+
+TEST(ZeroKnowledge, TamperedAndTruncatedProofBytes) {
+  std::mt19937_64 rng(44);
+  const IntModel m = random_mlp(rng, {6, 5, 4}, 2);
+  auto pk = setup_zk(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  auto proof = prove(*pk, 2, random_input(rng, 12, 127));
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  const auto bytes = proof->to_bytes();
+  ASSERT_TRUE(verify_bytes(pk->vk, bytes).ok());
+  testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 40 : 200);
+}
+
+TEST(ZeroKnowledge, ModesDoNotMix) {
+  std::mt19937_64 rng(45);
+  const IntModel m = random_mlp(rng, {6, 5, 4}, 1);
+  auto zk = setup_zk(m), plain = setup(m);
+  ASSERT_TRUE(zk.ok() && plain.ok());
+  const auto input = random_input(rng, 6, 127);
+  auto zk_proof = prove(*zk, 1, input), plain_proof = prove(*plain, 1, input);
+  ASSERT_TRUE(zk_proof.ok() && plain_proof.ok());
+  auto r1 = verify_bytes(plain->vk, zk_proof->to_bytes());
+  ASSERT_FALSE(r1.ok());
+  EXPECT_EQ(r1.error(), "proof: wrong number of commitments");
+  auto r2 = verify_bytes(zk->vk, plain_proof->to_bytes());
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error(), "proof: wrong number of commitments");
+  // A verifying key whose flag is flipped no longer matches its commitments.
+  auto bytes = zk->vk.to_bytes();
+  ASSERT_EQ(bytes[11], 1);  // after the magic, the version and the PCS parameter set
+  bytes[11] = 0;
+  auto vk = VerifyingKey::from_bytes(bytes);
+  ASSERT_FALSE(vk.ok());
+  EXPECT_EQ(vk.error(), "key: weight commitment 0 has the wrong shape");
+  bytes[11] = 2;
+  EXPECT_EQ(VerifyingKey::from_bytes(bytes).error(), "key: bad zero-knowledge flag");
+}
+
+TEST(ZeroKnowledge, LayersWithoutAZeroKnowledgeProofAreNamedAtSetup) {
+  std::mt19937_64 rng(46);
+  IntModel m = random_mlp(rng, {4, 3}, 1);
+  IntLayer sigmoid;
+  sigmoid.op = LayerOp::Lookup;
+  sigmoid.name = "/act/Sigmoid";
+  sigmoid.source_op = "Sigmoid";
+  sigmoid.inputs = {1};
+  sigmoid.shape = {1, 3};
+  sigmoid.scale = 1.0 / 127;
+  sigmoid.table_offset = -127;
+  for (int64_t v = -127; v <= 127; ++v) sigmoid.table.push_back(v > 0 ? v : 0);
+  m.layers.push_back(sigmoid);
+  m.output_layers = {2};
+  ASSERT_TRUE(setup(m).ok());
+  auto pk = setup_zk(m);
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error(), "zkml: layer '/act/Sigmoid': zero-knowledge proofs cover dense layers only so far");
+}
+
+// The cheating-prover harness of the plain mode, with zero-knowledge proofs.
+struct ZkCheat : Cheat {
+  void SetUp() override {
+    pk = setup_zk(m);
+    ASSERT_TRUE(pk.ok()) << pk.error();
+  }
+};
+
+TEST_F(ZkCheat, HonestProofVerifies) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+}
+
+TEST_F(ZkCheat, AlteredWeightFailsTheOpening) {
+  pk->weights[1][3] += 1;
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
+TEST_F(ZkCheat, AlteredActivationIsRejected) {
+  const std::string reason = reject({[](Witness& w) { w.layers[0].y[1] += 1; }, {}});
+  EXPECT_EQ(reason, "layer 0 (fc1+relu1): matrix-vector sum-check: final evaluation mismatch");
+}
+
+TEST_F(ZkCheat, AlteredRemainderIsRejected) {
+  const std::string reason = reject({[](Witness& w) { w.layers[0].r[0] += 1; }, {}});
+  EXPECT_EQ(reason, "layer 0 (fc1+relu1): matrix-vector sum-check: final evaluation mismatch");
+}
+
+TEST_F(ZkCheat, RemainderOutOfRangeFailsTheRangeCheck) {
+  const std::string reason = reject({[](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.t[0] -= 1;
+                                       l.r[0] += int64_t{1} << 24;
+                                       l.y[0] = std::clamp<int64_t>(l.t[0], -127, 127);
+                                       l.d_plus[0] = std::max<int64_t>(l.t[0] - 127, 0);
+                                       l.d_minus[0] = std::max<int64_t>(-127 - l.t[0], 0);
+                                     },
+                                     {}});
+  EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
+}
+
+TEST_F(ZkCheat, SlackOffTheBoundFailsTheZeroCheck) {
+  const std::string reason = reject({[](Witness& w) {
+                                       auto& l = w.layers[1];
+                                       l.y[0] = l.t[0] - 1;
+                                       l.d_plus[0] = 1;
+                                       l.d_minus[0] = 0;
+                                     },
+                                     {}});
+  EXPECT_EQ(reason, "layer 1 (fc2): zero-check private sumcheck: round 0: g(0) + g(1) != claim");
+}
+
+TEST_F(ZkCheat, AlteredMultiplicityFailsTheRangeCheck) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.multiplicities[5] += F::one(); }});
+  EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
+}
+
+TEST_F(ZkCheat, AlteredOutputFailsTheOpening) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.output[2] += 1; }});
+  EXPECT_EQ(reason.rfind("opening: ", 0), 0u) << reason;
+}
+
+TEST_F(ZkCheat, CommittedTableDifferentFromTheProvedOneFailsTheOpening) {
+  const std::string reason = reject({{}, [](ProverTables& t) { t.layer_polys[0][1][0] += F::one(); }});
+  EXPECT_FALSE(reason.empty());
+}
+
+TEST_F(ZkCheat, TamperedSentValuesAreRejectedWithReason) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  auto expect = [&](const Proof& p, const std::string& prefix) {
+    auto verdict = verify(pk->vk, p);
+    ASSERT_FALSE(verdict.ok()) << prefix;
+    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
+  };
+  Proof p = *proof;
+  p.layers[1].requant_evals[0] += E::one();
+  expect(p, "layer 1 (fc2): matrix-vector private sumcheck: round 0");
+  p = *proof;
+  p.layers[0].bias_eval += E::one();
+  expect(p, "layer 0 (fc1+relu1): matrix-vector private sumcheck: round 0");
+  p = *proof;
+  ASSERT_EQ(p.layers[0].private_channel_sum.evaluations.size(), 1u);  // W' (the input is public)
+  ASSERT_EQ(p.layers[1].private_channel_sum.evaluations.size(), 2u);  // x, W'
+  p.layers[0].private_channel_sum.evaluations[0] += E::one();
+  expect(p, "layer 0 (fc1+relu1): matrix-vector sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[1].private_channel_sum.evaluations[0] += E::one();
+  expect(p, "layer 1 (fc2): matrix-vector sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[0].private_channel_sum.masked_value += E::one();
+  expect(p, "layer 0 (fc1+relu1): matrix-vector sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[1].private_zero_check.evaluations[0] += E::one();
+  expect(p, "layer 1 (fc2): zero-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[1].private_zero_check.rounds[2][1] += E::one();
+  expect(p, "layer 1 (fc2): zero-check private sumcheck: round 2");
+}
+
 }  // namespace
 }  // namespace zk::zkml
