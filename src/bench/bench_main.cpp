@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
   std::string model_path, model_input;
   model->add_option("model", model_path, "ONNX model")->required()->check(CLI::ExistingFile);
   model->add_option("--input", model_input, "input.json")->required()->check(CLI::ExistingFile);
+  bool model_zk = false;
+  model->add_flag("--zk", model_zk, "zero-knowledge proofs");
 
   try {
     app.parse(argc, argv);
@@ -143,7 +145,7 @@ int main(int argc, char** argv) {
   if (thread_count > 0) zk::set_threads(thread_count);
   if (*field) zk::bench::bench_field();
   if (*sumcheck) zk::bench::bench_sumcheck(log_size, degree, reps);
-  if (*model) std::cout << zk::zkml::model_benchmark_json(model_path, model_input) << std::endl;
+  if (*model) std::cout << zk::zkml::model_benchmark_json(model_path, model_input, model_zk) << std::endl;
   if (*lookup) std::cout << zk::lookup_benchmark_json(log_lookups, log_table) << std::endl;
   if (*pcs) std::cout << zk::pcs::pcs_benchmark_json(pcs_log_size, pcs_hiding) << std::endl;
   return 0;

@@ -42,7 +42,7 @@ std::string error_json(const std::string& reason) {
 
 }  // namespace
 
-std::string model_benchmark_json(const std::string& onnx_path, const std::string& input_path) {
+std::string model_benchmark_json(const std::string& onnx_path, const std::string& input_path, bool zero_knowledge) {
   using clock = std::chrono::steady_clock;
   auto graph = model::load_onnx_file(onnx_path);
   if (!graph) return error_json(onnx_path + ": " + graph.error());
@@ -67,7 +67,7 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
   if (!trace) return error_json(trace.error());
 
   start = clock::now();
-  auto pk = setup(run->model);
+  auto pk = setup(run->model, ParamsPreset::conjectured, zero_knowledge);
   const double setup_ms = ms_since(start);
   if (!pk) return error_json(pk.error());
   const auto& input = (*quantized)[0];
@@ -87,9 +87,14 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
   // Proof bytes per part (Proof::to_bytes): statement, commitments, LogUp, layer sum-checks, opening.
   ByteWriter commitment_bytes, lookup_bytes, layer_bytes;
   for (const auto& c : proof->commitments) c.serialize(commitment_bytes);
-  proof->lookup.encode(lookup_bytes);
-  for (const auto& lp : proof->layers) {
-    for (const auto* sc : {&lp.channel_sum, &lp.spatial_sum, &lp.output_check, &lp.zero_check}) sc->encode(layer_bytes);
+  if (zero_knowledge) {
+    if (!proof->private_lookup.layers.empty()) proof->private_lookup.encode(lookup_bytes);
+    for (const auto& lp : proof->layers)
+      for (const auto* sc : {&lp.private_channel_sum, &lp.private_zero_check}) sc->encode(layer_bytes);
+  } else {
+    proof->lookup.encode(lookup_bytes);
+    for (const auto& lp : proof->layers)
+      for (const auto* sc : {&lp.channel_sum, &lp.spatial_sum, &lp.output_check, &lp.zero_check}) sc->encode(layer_bytes);
   }
   const nlohmann::json proof_parts{{"commitments", commitment_bytes.bytes().size()},
                                    {"lookup", lookup_bytes.bytes().size()},
@@ -103,6 +108,7 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
                      {"model", onnx_path},
                      {"params", params},
                      {"batch", batch},
+                     {"zero_knowledge", zero_knowledge},
                      {"setup_ms", setup_ms},
                      {"prove_ms", prove_ms},
                      {"verify_ms", verify_ms},

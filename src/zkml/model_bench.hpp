@@ -14,9 +14,10 @@ namespace zk::zkml {
 Result<model::IntModel> quantize_onnx(const std::string& onnx_path, const model::FlatInputs* calibration,
                                       int bits);
 
-// Setup, prove and verify on one input (calibrated on that input), as one JSON object:
+// Setup, prove and verify on one input (calibrated on that input), zero-knowledge proofs or not,
+// as one JSON object:
 // {"what":"model","params":…,"setup_ms":…,"prove_ms":…,"verify_ms":…,"proof_bytes":…,
 //  "peak_rss_mb":…,"infer_int_ms":…,"infer_float_ms":…}; {"what":"model","error":"…"} on failure.
-std::string model_benchmark_json(const std::string& onnx_path, const std::string& input_path);
+std::string model_benchmark_json(const std::string& onnx_path, const std::string& input_path, bool zero_knowledge);
 
 }  // namespace zk::zkml

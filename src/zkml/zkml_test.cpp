@@ -614,7 +614,7 @@ TEST(Zkml, LargerBatchAndWiderLayers) {
 
 TEST(Zkml, BenchmarkJsonLine) {
   const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/examples/credit/";
-  const std::string line = model_benchmark_json(dir + "model.onnx", dir + "input.json");
+  const std::string line = model_benchmark_json(dir + "model.onnx", dir + "input.json", false);
   EXPECT_NE(line.find("\"prove_ms\""), std::string::npos) << line;
   EXPECT_EQ(line.find("error"), std::string::npos) << line;
 }
