@@ -349,6 +349,23 @@ TEST_F(PrivateLogupTamper, StatementShapes) {
   expect_rejected("column references for the wrong number of columns");
 }
 
+TEST_F(PrivateLogupTamper, LayerShapes) {
+  proof.layers[2].rounds[1].pop_back();
+  expect_rejected("layer 2: private sumcheck: round 1 has the wrong degree");
+  proof = out.proof;
+  proof.layers[5].evaluations.pop_back();
+  expect_rejected("layer 5: private sumcheck: wrong number of evaluations");
+  proof = out.proof;
+  proof.layers[4].rounds.pop_back();
+  expect_rejected("layer 4: private sumcheck: wrong number of rounds");
+}
+
+TEST_F(PrivateLogupTamper, InvalidStatement) {
+  s.statement.group_sizes.clear();
+  s.column_refs.clear();
+  expect_rejected("lookup: a statement needs 1 to");
+}
+
 TEST_F(PrivateLogupTamper, DifferentStatement) {
   s.statement.group_sizes[0] = 8;  // same layout, another statement: the transcripts part
   expect_rejected("layer 0: private sumcheck: round 0");
