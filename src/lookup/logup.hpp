@@ -473,6 +473,24 @@ LookupProverOutput<E> prove_lookup_from_leaves(Challenger& ch, const LookupState
   return out;
 }
 
+// The statement is valid and the witness has its shape: as many groups as the statement, each
+// with the table's column count and its group size, and one multiplicity per table row.
+template <class F>
+Status check_lookup_witness(const LookupStatement<F>& statement, std::span<const LookupColumns<F>> groups,
+                            std::span<const F> multiplicities) {
+  ZK_TRY(statement.validate());
+  if (groups.size() != statement.group_sizes.size()) return fail("lookup: group count differs from the statement");
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].size() != statement.table.num_columns())
+      return fail("lookup: group column count differs from the table");
+    for (const auto& column : groups[g])
+      if (column.size() != statement.group_sizes[g]) return fail("lookup: group size differs from the statement");
+  }
+  if (multiplicities.size() != statement.table.size())
+    return fail("lookup: multiplicities differ in size from the table");
+  return {};
+}
+
 // Proves that every row of every group is a row of the table, given the multiplicities (which
 // the caller has committed and absorbed, with the witness columns, before this call). The
 // statement is not checked: a false one yields a proof the verifier rejects.
@@ -480,19 +498,8 @@ template <class F, class E, class Challenger>
 LookupProverOutput<E> prove_lookup(Challenger& ch, const LookupStatement<F>& statement,
                                    std::span<const LookupColumns<F>> groups,
                                    std::span<const F> multiplicities) {
-  const Status valid = statement.validate();
+  const Status valid = check_lookup_witness(statement, groups, multiplicities);
   if (!valid) throw std::invalid_argument(valid.error());
-  if (groups.size() != statement.group_sizes.size())
-    throw std::invalid_argument("lookup: group count differs from the statement");
-  for (size_t g = 0; g < groups.size(); ++g) {
-    if (groups[g].size() != statement.table.num_columns())
-      throw std::invalid_argument("lookup: group column count differs from the table");
-    for (const auto& column : groups[g])
-      if (column.size() != statement.group_sizes[g])
-        throw std::invalid_argument("lookup: group size differs from the statement");
-  }
-  if (multiplicities.size() != statement.table.size())
-    throw std::invalid_argument("lookup: multiplicities differ in size from the table");
   const LookupChallenges<E> challenges = lookup_challenges<E>(ch, statement);
   std::vector<FractionLeaves<E>> group_leaves;
   for (const auto& columns : groups) group_leaves.push_back(witness_leaves<E, F>(columns, challenges));
