@@ -126,7 +126,7 @@ Result<PrivateLookupLayout> private_lookup_layout(const LookupStatement<F>& stat
     s.offset = leaves;
     leaves += size_t{1} << s.log_size;
   }
-  layout.num_vars = ceil_log2(leaves);
+  layout.num_vars = ceil_log2(leaves);  // >= 1: at least one group and the table
   if (layout.num_vars > kMaxPrivateLookupVars) return fail("private lookup: too many leaves");
   return layout;
 }
