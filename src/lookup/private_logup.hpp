@@ -126,7 +126,7 @@ Result<PrivateLookupLayout> private_lookup_layout(const LookupStatement<F>& stat
     s.offset = leaves;
     leaves += size_t{1} << s.log_size;
   }
-  layout.num_vars = ceil_log2(leaves);
+  layout.num_vars = ceil_log2(leaves);  // >= 1: at least one group and the table
   if (layout.num_vars > kMaxPrivateLookupVars) return fail("private lookup: too many leaves");
   return layout;
 }
@@ -156,15 +156,19 @@ std::vector<MaskShape> private_lookup_mask_shapes(const LookupStatement<F>& stat
   return shapes;
 }
 
-// The caller's tables the leaf claims refer to: column_refs[g][c] is group g's column c (over
-// 2^ceil(log2 n_g) zero-padded rows), multiplicity_ref the multiplicities (over the padded
-// table's rows).
+// The caller's tables the leaf claims refer to: columns[g][c] is group g's column c (over
+// 2^ceil(log2 n_g) zero-padded rows), multiplicities the multiplicities (over the padded table's
+// rows).
+struct PrivateLookupRefs {
+  std::vector<std::vector<TableRef>> columns;
+  TableRef multiplicities;
+};
+
 template <class F>
-Status check_private_lookup_refs(const LookupStatement<F>& statement,
-                                 const std::vector<std::vector<TableRef>>& column_refs) {
-  if (column_refs.size() != statement.group_sizes.size())
+Status check_private_lookup_refs(const LookupStatement<F>& statement, const PrivateLookupRefs& refs) {
+  if (refs.columns.size() != statement.group_sizes.size())
     return fail("private lookup: column references for the wrong number of groups");
-  for (const auto& group : column_refs)
+  for (const auto& group : refs.columns)
     if (group.size() != statement.table.num_columns())
       return fail("private lookup: column references for the wrong number of columns");
   return {};
@@ -306,8 +310,7 @@ std::vector<LinearClaim<E>> private_lookup_leaf_claims(const LookupStatement<F>&
                                                        const PrivateLookupLayout& layout,
                                                        const LookupChallenges<E>& challenges,
                                                        const PrivateLookupLayerEnd<E>& end,
-                                                       const std::vector<std::vector<TableRef>>& column_refs,
-                                                       TableRef multiplicity_ref) {
+                                                       const PrivateLookupRefs& refs) {
   const std::vector<E> z = end.next_point();
   const E s = E::one() - end.r_u;
   LinearClaim<E> p{{}, end.line(0)}, q{{}, end.line(2)};
@@ -320,14 +323,14 @@ std::vector<LinearClaim<E>> private_lookup_leaf_claims(const LookupStatement<F>&
     const std::vector<E> point(low.begin(), low.end());
     q_public += selector * (challenges.alpha - E::one());
     if (seg.table) {
-      p.terms.push_back({multiplicity_ref, point, -(s * selector)});
+      p.terms.push_back({refs.multiplicities, point, -(s * selector)});
       q_public -= selector * challenges.combine(
                                  [&](size_t c) { return statement.table.template evaluate<E>(c, low); },
                                  statement.table.num_columns());
     } else {
       p.value -= s * selector * prefix_indicator<E>(statement.group_sizes[seg.group], low);
       for (size_t c = 0; c < statement.table.num_columns(); ++c)
-        q.terms.push_back({column_refs[seg.group][c], point, -(s * selector * challenges.beta_powers[c])});
+        q.terms.push_back({refs.columns[seg.group][c], point, -(s * selector * challenges.beta_powers[c])});
     }
   }
   q.value -= s * q_public;
@@ -372,10 +375,9 @@ template <class F, class E, class Challenger>
 PrivateLookupProverOutput<E> prove_private_lookup(Challenger& ch, const LookupStatement<F>& statement,
                                                   std::span<const LookupColumns<F>> groups,
                                                   std::span<const F> multiplicities, MaskArena<F, E>& arena,
-                                                  const std::vector<std::vector<TableRef>>& column_refs,
-                                                  TableRef multiplicity_ref) {
+                                                  const PrivateLookupRefs& refs) {
   for (const Status& s : {check_lookup_witness(statement, groups, multiplicities),
-                          check_private_lookup_refs(statement, column_refs)})
+                          check_private_lookup_refs(statement, refs)})
     if (!s) throw std::invalid_argument(s.error());
   if (!arena.has_values()) throw std::invalid_argument("private lookup: the prover needs a sampled arena");
   auto layout = private_lookup_layout(statement);
@@ -419,7 +421,7 @@ PrivateLookupProverOutput<E> prove_private_lookup(Challenger& ch, const LookupSt
     end.mu = ch.template challenge<E>("private_logup/mu");
     out.proof.layers.push_back(std::move(sc.proof));
   }
-  for (auto& claim : private_lookup_leaf_claims<F, E>(statement, *layout, challenges, end, column_refs, multiplicity_ref))
+  for (auto& claim : private_lookup_leaf_claims<F, E>(statement, *layout, challenges, end, refs))
     out.claims.push_back(std::move(claim));
   return out;
 }
@@ -433,11 +435,10 @@ template <class F, class E, class Challenger>
 Result<std::vector<LinearClaim<E>>> verify_private_lookup(Challenger& ch, const LookupStatement<F>& statement,
                                                           const PrivateLookupProof<E>& proof,
                                                           MaskArena<F, E>& arena,
-                                                          const std::vector<std::vector<TableRef>>& column_refs,
-                                                          TableRef multiplicity_ref) {
+                                                          const PrivateLookupRefs& refs) {
   auto layout = private_lookup_layout(statement);
   if (!layout) return fail(layout.error());
-  ZK_TRY(check_private_lookup_refs(statement, column_refs));
+  ZK_TRY(check_private_lookup_refs(statement, refs));
   if (proof.layers.size() != layout->num_vars) return fail("private lookup: proof has the wrong number of layers");
 
   const LookupChallenges<E> challenges = lookup_challenges<E>(ch, statement);
@@ -466,7 +467,7 @@ Result<std::vector<LinearClaim<E>>> verify_private_lookup(Challenger& ch, const 
     end = PrivateLookupLayerEnd<E>::after(k, sc->point, layer.evaluations, *layer_refs);
     end.mu = ch.template challenge<E>("private_logup/mu");
   }
-  for (auto& claim : private_lookup_leaf_claims<F, E>(statement, *layout, challenges, end, column_refs, multiplicity_ref))
+  for (auto& claim : private_lookup_leaf_claims<F, E>(statement, *layout, challenges, end, refs))
     claims.push_back(std::move(claim));
   return claims;
 }

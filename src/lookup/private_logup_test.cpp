@@ -24,8 +24,7 @@ struct Witnessed {
   LookupStatement<Fp> statement;
   std::vector<std::vector<std::vector<Fp>>> data;
   std::vector<Fp> multiplicities;
-  std::vector<std::vector<TableRef>> column_refs;
-  TableRef multiplicity_ref;
+  PrivateLookupRefs refs;
   MaskArena<Fp, Ep> arena{{}};
 
   std::vector<LookupColumns<Fp>> groups() const {
@@ -50,17 +49,17 @@ struct Witnessed {
 
 template <class Fp, class Ep>
 Witnessed<Fp, Ep> make_setup(LookupStatement<Fp> statement, std::vector<std::vector<std::vector<Fp>>> data, uint64_t seed) {
-  Witnessed<Fp, Ep> s{std::move(statement), std::move(data), {}, {}, {}};
+  Witnessed<Fp, Ep> s{std::move(statement), std::move(data), {}, {}};
   std::vector<LookupColumns<Fp>> groups = s.groups();
   auto m = compute_multiplicities<Fp>(s.statement.table, groups);
   if (!m) throw std::runtime_error(m.error());
   s.multiplicities = *m;
   uint32_t next = 0;
   for (const auto& g : s.data) {
-    s.column_refs.emplace_back();
-    for (size_t c = 0; c < g.size(); ++c) s.column_refs.back().push_back({TableRef::Space::caller, next++});
+    s.refs.columns.emplace_back();
+    for (size_t c = 0; c < g.size(); ++c) s.refs.columns.back().push_back({TableRef::Space::caller, next++});
   }
-  s.multiplicity_ref = {TableRef::Space::caller, next};
+  s.refs.multiplicities = {TableRef::Space::caller, next};
   std::mt19937_64 rng(seed);
   s.arena = MaskArena<Fp, Ep>(private_lookup_mask_shapes(s.statement), rng);
   return s;
@@ -128,7 +127,7 @@ PrivateLookupProverOutput<Ep> prove(Witnessed<Fp, Ep>& s, const std::string& dom
   Transcript t(domain);
   const auto groups = s.groups();
   return prove_private_lookup<Fp, Ep>(t, s.statement, std::span<const LookupColumns<Fp>>(groups),
-                                      std::span<const Fp>(s.multiplicities), s.arena, s.column_refs, s.multiplicity_ref);
+                                      std::span<const Fp>(s.multiplicities), s.arena, s.refs);
 }
 
 // The verifier with an arena of `shapes` (default: the prover's).
@@ -137,7 +136,7 @@ Result<std::vector<LinearClaim<Ep>>> verify(const Witnessed<Fp, Ep>& s, const Pr
                                             const std::vector<MaskShape>& shapes = {}) {
   Transcript t("private-logup-test");
   MaskArena<Fp, Ep> arena(shapes.empty() ? s.arena.shapes() : shapes);
-  return verify_private_lookup<Fp, Ep>(t, s.statement, proof, arena, s.column_refs, s.multiplicity_ref);
+  return verify_private_lookup<Fp, Ep>(t, s.statement, proof, arena, s.refs);
 }
 
 bool same_claims(const std::vector<LinearClaim<E>>& a, const std::vector<LinearClaim<E>>& b) {
@@ -343,9 +342,9 @@ TEST_F(PrivateLogupTamper, StatementShapes) {
   proof.layers.pop_back();
   expect_rejected("private lookup: proof has the wrong number of layers");
   proof = out.proof;
-  s.column_refs.pop_back();
+  s.refs.columns.pop_back();
   expect_rejected("column references for the wrong number of groups");
-  s.column_refs.emplace_back();
+  s.refs.columns.emplace_back();
   expect_rejected("column references for the wrong number of columns");
 }
 
@@ -362,7 +361,7 @@ TEST_F(PrivateLogupTamper, LayerShapes) {
 
 TEST_F(PrivateLogupTamper, InvalidStatement) {
   s.statement.group_sizes.clear();
-  s.column_refs.clear();
+  s.refs.columns.clear();
   expect_rejected("lookup: a statement needs 1 to");
 }
 
@@ -409,18 +408,18 @@ TEST(PrivateLogupSelector, ChallengeOneIsRejectedNotDividedBy) {
   const auto groups = s.groups();
   ScriptedChallenger<E> pc(script);
   const auto out = prove_private_lookup<F, E>(pc, s.statement, std::span<const LookupColumns<F>>(groups),
-                                              std::span<const F>(s.multiplicities), s.arena, s.column_refs, s.multiplicity_ref);
+                                              std::span<const F>(s.multiplicities), s.arena, s.refs);
   script[2] = E::one();
   ScriptedChallenger<E> vc(script);
   MaskArena<F, E> arena(s.arena.shapes());
-  auto claims = verify_private_lookup<F, E>(vc, s.statement, out.proof, arena, s.column_refs, s.multiplicity_ref);
+  auto claims = verify_private_lookup<F, E>(vc, s.statement, out.proof, arena, s.refs);
   ASSERT_FALSE(claims.ok());
   EXPECT_NE(claims.error().find("layer 0: selector challenge r_u = 1"), std::string::npos) << claims.error();
   ScriptedChallenger<E> pc1(script);
   std::mt19937_64 rng(5);
   MaskArena<F, E> fresh(s.arena.shapes(), rng);
   EXPECT_THROW((prove_private_lookup<F, E>(pc1, s.statement, std::span<const LookupColumns<F>>(groups),
-                                           std::span<const F>(s.multiplicities), fresh, s.column_refs, s.multiplicity_ref)),
+                                           std::span<const F>(s.multiplicities), fresh, s.refs)),
                std::runtime_error);
 }
 
@@ -443,8 +442,7 @@ TEST(PrivateLogupZeroKnowledge, NoWitnessOrTreeValueInTheProofBytes) {
   ScriptedChallenger<E> ch(script);
   const auto groups = s.groups();
   const auto out = prove_private_lookup<F, E>(ch, s.statement, std::span<const LookupColumns<F>>(groups),
-                                              std::span<const F>(s.multiplicities), s.arena, s.column_refs,
-                                              s.multiplicity_ref);
+                                              std::span<const F>(s.multiplicities), s.arena, s.refs);
   const auto bytes = out.proof.to_bytes();
 
   std::vector<F> secrets_f;
