@@ -2249,7 +2249,7 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
       const auto groups = single_column_groups(values);
       auto lookup = prove_private_lookup<F, E>(transcript, lookup_statement(spec, batch), std::span<const LookupColumns<F>>(groups),
                                                std::span<const F>(tables.multiplicities), arena,
-                                               range_group_refs(spec), cx.table_ref(layout.multiplicities));
+                                               PrivateLookupRefs{range_group_refs(spec), cx.table_ref(layout.multiplicities)});
       proof.private_lookup = std::move(lookup.proof);
       for (auto& c : lookup.claims) cx.claims.push_back(std::move(c));
     }
@@ -2299,7 +2299,7 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
     if (!arena.take_corner(cx.corner_size(cx.weight_corner(static_cast<int32_t>(w))))) return fail("proof: mask arena out of order");
   if (layout.range_checked) {
     auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, batch), proof.private_lookup, arena,
-                                              range_group_refs(spec), cx.table_ref(layout.multiplicities));
+                                              PrivateLookupRefs{range_group_refs(spec), cx.table_ref(layout.multiplicities)});
     if (!claims) return fail("range check: " + claims.error());
     for (auto& c : *claims) cx.claims.push_back(std::move(c));
   }
