@@ -165,9 +165,42 @@ Result<Parsed> parse(std::string_view text) {
   return p;
 }
 
+__extension__ typedef __int128 i128;
+
+// m 2^e = x exactly, m an integer with |m| < 2^53 (x finite).
+std::pair<int64_t, int> integer_mantissa(double x) {
+  int e = 0;
+  const double f = std::frexp(x, &e);  // x = f 2^e, 0.5 <= |f| < 1
+  return {static_cast<int64_t>(std::ldexp(f, 53)), e - 53};
+}
+
+// The sign of n s - v, exactly (s and v are binary fractions; |n| < 2^40).
+int compare_scaled(int64_t n, double s, double v) {
+  const auto [ms, es] = integer_mantissa(s);
+  const auto [mv, ev] = integer_mantissa(v);
+  const i128 a = static_cast<i128>(n) * ms, b = mv;
+  auto sign = [](i128 x) { return x > 0 ? 1 : x < 0 ? -1 : 0; };
+  if (a == 0 || b == 0 || sign(a) != sign(b)) return sign(a - b);
+  // Same signs: the sign of |a| 2^d - |b|, d = es - ev (|a| < 2^93, |b| < 2^53): shifted only
+  // where the result stays below 2^94, otherwise one side is known to be larger.
+  const i128 abs_a = a < 0 ? -a : a, abs_b = b < 0 ? -b : b;
+  auto width = [](i128 x) {
+    int w = 0;
+    for (; x != 0; x >>= 1) ++w;
+    return w;
+  };
+  const int d = es - ev;
+  int magnitude = 0;
+  if (d >= 0)
+    magnitude = width(abs_a) + d > 54 ? 1 : sign((abs_a << d) - abs_b);
+  else
+    magnitude = width(abs_b) - d > 94 ? -1 : sign(abs_a - (abs_b << -d));
+  return sign(a) > 0 ? magnitude : -magnitude;
+}
+
 // The least integer n in [lo - 1, hi + 1] with n s >= v (strict: n s > v), or hi + 1 if none.
 int64_t least_above(double v, bool strict, double s, int64_t lo, int64_t hi) {
-  auto holds = [&](int64_t n) { return strict ? static_cast<double>(n) * s > v : static_cast<double>(n) * s >= v; };
+  auto holds = [&](int64_t n) { return compare_scaled(n, s, v) > (strict ? 0 : -1); };
   const double q = std::ceil(v / s);
   int64_t n = q < static_cast<double>(lo - 1) ? lo - 1 : q > static_cast<double>(hi + 1) ? hi + 1 : static_cast<int64_t>(q);
   while (n > lo - 1 && holds(n - 1)) --n;
@@ -177,7 +210,7 @@ int64_t least_above(double v, bool strict, double s, int64_t lo, int64_t hi) {
 
 // The greatest integer n in [lo - 1, hi + 1] with n s <= v (strict: n s < v), or lo - 1 if none.
 int64_t greatest_below(double v, bool strict, double s, int64_t lo, int64_t hi) {
-  auto holds = [&](int64_t n) { return strict ? static_cast<double>(n) * s < v : static_cast<double>(n) * s <= v; };
+  auto holds = [&](int64_t n) { return compare_scaled(n, s, v) < (strict ? 0 : 1); };
   const double q = std::floor(v / s);
   int64_t n = q < static_cast<double>(lo - 1) ? lo - 1 : q > static_cast<double>(hi + 1) ? hi + 1 : static_cast<int64_t>(q);
   while (n < hi + 1 && holds(n + 1)) ++n;

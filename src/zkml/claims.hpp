@@ -7,7 +7,8 @@
 // y[I] is value I of the example's flattened output; a claim holds for every example of a batch.
 //
 // Semantics on the quantized output y_q with output scale s > 0: y[I] >= V means y_q[I] s >= V
-// (the product in double precision), i.e. y_q[I] >= n for the least integer n with n s >= V;
+// exactly (s and V as binary doubles, V the double nearest the written number; the comparison is
+// exact rational arithmetic), i.e. y_q[I] >= n for the least integer n with n s >= V;
 // y[I] > V: the least n with n s > V; y[I] <= V: y_q[I] <= n for the greatest n with n s <= V;
 // y[I] < V: the greatest n with n s < V; y[I] == V: both >= and <= (no integer between: false).
 // These thresholds are clamped to [lo - 1, hi + 1] (lo, hi: the last layer's clamp bounds, which

@@ -847,8 +847,8 @@ Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
 // n signed values below `bound`, after their u32 count (which must be n).
 Result<std::vector<int64_t>> get_values(ByteReader& in, size_t n, int64_t bound, const char* what) {
   ZK_GET(count, in.u32());
-  if (count != n) return fail(std::string("key: wrong number of public ") + what + "s");
-  if (in.remaining() / 8 < n) return fail(std::string("key: truncated public ") + what + "s");
+  if (count != n) return fail(std::string("key: wrong count of public ") + what + " values");
+  if (in.remaining() / 8 < n) return fail(std::string("key: truncated public ") + what + " values");
   std::vector<int64_t> out(n);
   for (auto& v : out) {
     ZK_GET(x, get_i64(in));

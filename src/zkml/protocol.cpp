@@ -1147,6 +1147,11 @@ void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
 
 namespace {
 
+// The packed table is committed hiding when it holds private values (a private or hashed input, a
+// private output): its opening then reveals no entry (pcs.hpp, "Hiding"). Everything else the
+// proof sends (sum-check messages, evaluations at random points) is not masked yet.
+bool hiding_table(const Visibilities& vis) { return vis.input_committed() || !vis.output_shown(); }
+
 detail::ProofExtras proof_extras(const VerifyingKey& vk, size_t forms) {
   return {vk.visibility.input_committed(), static_cast<uint32_t>(forms), forms > 0 ? form_bits(vk.spec) : 0};
 }
@@ -1244,7 +1249,9 @@ Result<pcs::CommittedPolynomials> commit_padded_input(const VerifyingKey& vk, ui
                                                       std::span<const int64_t> input) {
   const std::vector<F> table = pad_tensor(input, batch, vk.spec.input);
   const std::span<const F> span(table);
-  auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), vk.params);
+  pcs::Params params = vk.params;
+  params.hiding = false;  // deterministic: recomputable by anyone holding the input
+  auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), params);
   if (!c) return fail("zkml: input commitment: " + c.error());
   return c;
 }
@@ -1303,7 +1310,9 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   {
     const std::vector<F> packed = pack_tables(layout, tables);
     const std::span<const F> packed_span(packed);
-    auto c = pcs::commit(std::span<const std::span<const F>>(&packed_span, 1), pk.vk.params);
+    pcs::Params params = pk.vk.params;
+    params.hiding = hiding_table(vis);
+    auto c = pcs::commit(std::span<const std::span<const F>>(&packed_span, 1), params);
     if (!c) return fail("zkml: commitment: " + c.error());
     proof.commitments.push_back(c->commitment());
     committed.push_back(std::move(*c));
@@ -1713,13 +1722,13 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   {
     const auto& c = proof.commitments[0];
     if (c.num_vars != layout.num_vars || c.num_polys != 1 || c.rate_bits != vk.params.rate_bits ||
-        c.num_vars > pcs::kMaxVars)
+        c.num_vars > pcs::kMaxVars || c.hiding != hiding_table(vis))
       return fail("proof: commitment 0 has the wrong shape");
   }
   if (vis.input == Visibility::hashed) {
     const auto& c = proof.commitments[1];
     if (c.num_vars != log2_padded(batch) + detail::shape_vars(spec.input) || c.num_polys != 1 ||
-        c.rate_bits != vk.params.rate_bits)
+        c.rate_bits != vk.params.rate_bits || c.hiding)
       return fail("proof: the input commitment has the wrong shape");
   }
   if (proof.layers.size() != spec.layers.size()) return fail("proof: wrong number of layers");
