@@ -236,6 +236,15 @@ Result<std::vector<E>> decode_elements(ByteReader& in, size_t count) {
   return out;
 }
 
+// A u32 length (at most `max`) and that many bytes.
+Result<std::span<const uint8_t>> decode_sized(ByteReader& in, size_t max, const std::string& what) {
+  auto length = in.length(max, "proof: " + what);
+  if (!length) return fail(length.error());
+  auto bytes = in.take(*length);
+  if (!bytes) return fail("proof: " + bytes.error());
+  return *bytes;
+}
+
 Result<std::vector<int64_t>> decode_i64s(ByteReader& in, size_t count) {
   if (count > in.remaining() / 8) return fail("proof: truncated input/output values");
   std::vector<int64_t> out(count);
@@ -1894,10 +1903,8 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
   if (!claim_count) return fail("proof: " + claim_count.error());
   if (*claim_count > kMaxClaims) return fail("proof: too many claims");
   for (uint32_t c = 0; c < *claim_count; ++c) {
-    auto length = in.length(kMaxClaimBytes, "proof: claim");
-    if (!length) return fail(length.error());
-    auto text = in.take(*length);
-    if (!text) return fail("proof: " + text.error());
+    auto text = decode_sized(in, kMaxClaimBytes, "claim");
+    if (!text) return fail(text.error());
     proof.claims.emplace_back(text->begin(), text->end());
   }
   auto form_count = in.u32();
@@ -2023,10 +2030,8 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
     ZK_TRY(sumcheck(proof.claims_sum, batch_vars + detail::shape_vars(spec.layers.back().out), 2));
     ZK_TRY(element(proof.claims_output_eval));
   }
-  auto opening_size = in.length(in.remaining(), "proof: opening");
-  if (!opening_size) return fail(opening_size.error());
-  auto opening = in.take(*opening_size);
-  if (!opening) return fail("proof: " + opening.error());
+  auto opening = decode_sized(in, in.remaining(), "opening");
+  if (!opening) return fail(opening.error());
   proof.opening.assign(opening->begin(), opening->end());
   auto end = in.expect_end();
   if (!end) return fail("proof: " + end.error());
