@@ -468,6 +468,23 @@ TEST_F(ClaimCheat, TamperedClaimsAreRejectedWithReason) {
                  p.forms.clear();
                }).empty());
   EXPECT_EQ(reason([](Proof& p) { p.claims_output_eval += E::one(); }).rfind("claims: sum-check", 0), 0u);
+  EXPECT_EQ(reason([](Proof& p) { p.claims_sum.rounds[0][0] += E::one(); }).rfind("claims: sumcheck: round 0", 0), 0u)
+      << reason([](Proof& p) { p.claims_sum.rounds[0][0] += E::one(); });
+  // The packed table must be committed hiding when it holds private values.
+  EXPECT_EQ(reason([](Proof& p) { p.commitments[0].hiding = false; }), "proof: commitment 0 has the wrong shape");
+  // The decoder bounds the claim and form counts (private input and output: the claim count
+  // follows the batch, at byte 14).
+  auto decode_error = [&](size_t at, uint32_t value) {
+    auto changed = proof->to_bytes();
+    for (size_t i = 0; i < 4; ++i) changed[at + i] = static_cast<uint8_t>(value >> (8 * i));
+    auto decoded = Proof::from_bytes(pk->vk, changed);
+    return decoded.ok() ? std::string() : decoded.error();
+  };
+  EXPECT_EQ(decode_error(14, kMaxClaims + 1), "proof: too many claims");
+  const size_t forms_at = 18 + 4 + claims[0].size() + 4 + claims[1].size();
+  EXPECT_EQ(decode_error(forms_at, kMaxForms + 1), "proof: bad form count");
+  EXPECT_EQ(decode_error(forms_at, 1u << 15), "proof: bad form count");  // more than the bytes hold
+  EXPECT_EQ(decode_error(18, kMaxClaimBytes + 1).rfind("proof: claim", 0), 0u);
   // In bytes: every byte of the claims' text and forms is bound.
   const auto bytes = proof->to_bytes();
   const std::string text = claims[1];
