@@ -133,27 +133,39 @@ TEST(ClaimText, ArgmaxFormsAndIndexBounds) {
 
 // ---- The credit model under every visibility --------------------------------------------------------
 
+// A model of the repository quantized at 8 bits and calibrated on `calibration`, and the first
+// array of `input` quantized for it.
+struct Loaded {
+  model::IntModel model;
+  std::vector<int64_t> input;
+};
+Result<Loaded> load(const std::string& onnx, const std::string& calibration, const std::string& input) {
+  const std::string root = std::string(ZKINFER_SOURCE_DIR) + "/";
+  auto samples = model::read_inputs(root + calibration);
+  if (!samples) return fail(samples.error());
+  auto m = quantize_onnx(root + onnx, &*samples, 8);
+  if (!m) return fail(m.error());
+  auto flat = model::read_inputs(root + input);
+  auto spec = extract_spec(*m, nullptr, nullptr);
+  if (!flat || !spec) return fail("inputs or spec of " + onnx);
+  auto x = quantize_input(*spec, (*flat)[0]);
+  if (!x) return fail(x.error());
+  return Loaded{std::move(*m), std::move(*x)};
+}
+
 struct Credit {
   model::IntModel model;
   std::vector<int64_t> input;  // quantized (the bundled borrower)
   std::string error;
 
   Credit() {
-    const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/examples/credit/";
-    auto calibration = model::read_inputs(dir + "calibration.json");
-    auto m = calibration.ok() ? quantize_onnx(dir + "model.onnx", &*calibration, 8) : fail(calibration.error());
-    if (!m) {
-      error = m.error();
+    auto loaded = load("examples/credit/model.onnx", "examples/credit/calibration.json", "examples/credit/input.json");
+    if (!loaded) {
+      error = loaded.error();
       return;
     }
-    model = std::move(*m);
-    auto flat = model::read_inputs(dir + "input.json");
-    auto pk = setup(model);
-    if (!flat || !pk) {
-      error = "credit inputs or setup";
-      return;
-    }
-    input = *quantize_input(pk->vk.spec, (*flat)[0]);
+    model = std::move(loaded->model);
+    input = std::move(loaded->input);
   }
 };
 
@@ -295,31 +307,28 @@ TEST(Visibility, EncodingsAndTheModelIdDependOnTheVisibility) {
 }
 
 TEST(Visibility, SmallCnnRoundTripsUnderEveryVisibility) {
-  const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/tests/models/";
-  auto inputs = model::read_inputs(dir + "conv_bn.json");
-  ASSERT_TRUE(inputs.ok()) << inputs.error();
-  auto m = quantize_onnx(dir + "conv_bn.onnx", &*inputs, 8);
-  ASSERT_TRUE(m.ok()) << m.error();
+  auto cnn = load("tests/models/conv_bn.onnx", "tests/models/conv_bn.json", "tests/models/conv_bn.json");
+  ASSERT_TRUE(cnn.ok()) << cnn.error();
   for (Visibility input : {kPublic, kPrivate, kHashed})
     for (Visibility output : {kPublic, kPrivate})
       for (Visibility weights : {kPrivate, kPublic}) {
         if ((input == kPublic || sanitized()) && output == kPublic && weights == kPrivate) continue;  // cnn_test's case
         const std::string name = std::to_string(int(input)) + std::to_string(int(output)) + std::to_string(int(weights));
-        auto pk = setup(*m, ParamsPreset::conjectured, {input, output, weights});
+        auto pk = setup(cnn->model, ParamsPreset::conjectured, {input, output, weights});
         ASSERT_TRUE(pk.ok()) << name << ": " << pk.error();
-        auto x = quantize_input(pk->vk.spec, (*inputs)[0]);
-        ASSERT_TRUE(x.ok());
-        const auto batch = static_cast<uint32_t>(x->size() / pk->vk.spec.input_features());
-        auto honest = prove(*pk, batch, *x);
-        ASSERT_TRUE(honest.ok()) << name << ": " << honest.error();
-        // A claim about the first output value that holds: its own quantized bound.
-        auto run = prove(*pk, batch, *x, std::vector<std::string>{"y[0] >= -1e9", "y[1] <= 1e9"});
-        ASSERT_TRUE(run.ok()) << name << ": " << run.error();
+        const std::vector<int64_t>& x = cnn->input;
+        const auto batch = static_cast<uint32_t>(x.size() / pk->vk.spec.input_features());
         auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
         ASSERT_TRUE(vk.ok()) << vk.error();
+        auto plain = prove(*pk, batch, x);
+        ASSERT_TRUE(plain.ok()) << name << ": " << plain.error();
+        EXPECT_TRUE(verify_bytes(*vk, plain->to_bytes()).ok()) << name;
+        // Claims that hold whatever the outputs (thresholds beyond the output range).
+        auto run = prove(*pk, batch, x, std::vector<std::string>{"y[0] >= -1e9", "y[1] <= 1e9"});
+        ASSERT_TRUE(run.ok()) << name << ": " << run.error();
         auto verified = verify_bytes(*vk, run->to_bytes());
         EXPECT_TRUE(verified.ok()) << name << ": " << verified.error();
-        const auto patterns = value_patterns(*x, *pk);
+        const auto patterns = value_patterns(x, *pk);
         ASSERT_GE(patterns.size(), 10u);
         if (input == kPrivate) {
           EXPECT_EQ(occurrences(run->to_bytes(), patterns), 0u) << name;
