@@ -719,9 +719,10 @@ size_t weight_count(const Layer& layer) {
 }
 size_t bias_count(const Layer& layer) { return layer.has_weights() ? layer.out.c : layer.out.size(); }
 
-// Padded tables of the weight layout, in its order: per layer W' and b' where present.
-std::vector<std::vector<F>> weight_tables(const ModelSpec& spec, const std::vector<std::vector<int64_t>>& w,
-                                          const std::vector<std::vector<int64_t>>& b) {
+}  // namespace
+
+std::vector<std::vector<F>> detail::weight_tables(const ModelSpec& spec, const std::vector<std::vector<int64_t>>& w,
+                                                  const std::vector<std::vector<int64_t>>& b) {
   std::vector<std::vector<F>> tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
@@ -739,13 +740,15 @@ std::vector<std::vector<F>> weight_tables(const ModelSpec& spec, const std::vect
   return tables;
 }
 
+namespace {
+
 Result<std::vector<pcs::CommittedPolynomials>> commit_weights(const ModelSpec& spec, const pcs::Params& params,
                                                               const std::vector<std::vector<int64_t>>& w,
                                                               const std::vector<std::vector<int64_t>>& b) {
   const auto layout = detail::weight_layout(spec);
   for (uint32_t vars : layout.group_vars)
     if (vars > pcs::kMaxVars) return fail("zkml: a weight matrix is too large to commit");
-  const auto tables = weight_tables(spec, w, b);
+  const auto tables = detail::weight_tables(spec, w, b);
   std::vector<pcs::CommittedPolynomials> committed;
   for (const auto& members : layout.members) {
     std::vector<std::span<const F>> spans;
@@ -822,6 +825,11 @@ Result<std::vector<int64_t>> read_table(std::span<const F> table, size_t count, 
 // pk.weights and pk.biases read back from the committed tables (the inverse of weight_tables):
 // entries are signed integers below the setup bounds and the padding is zero.
 Status read_weight_tables(ProvingKey& pk) {
+  if (pk.vk.visibility.weights_shown()) {  // the verifying key holds them, checked by its decoder
+    pk.weights = pk.vk.weights;
+    pk.biases = pk.vk.biases;
+    return {};
+  }
   const auto layout = detail::weight_layout(pk.vk.spec);
   for (size_t l = 0; l < pk.vk.spec.layers.size(); ++l) {
     const auto& layer = pk.vk.spec.layers[l];
@@ -928,6 +936,39 @@ Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
   return {};
 }
 
+// n signed values below `bound`, after their u32 count (which must be n).
+Result<std::vector<int64_t>> get_values(ByteReader& in, size_t n, int64_t bound, const char* what) {
+  ZK_GET(count, in.u32());
+  if (count != n) return fail(std::string("key: wrong count of public ") + what + " values");
+  if (in.remaining() / 8 < n) return fail(std::string("key: truncated public ") + what + " values");
+  std::vector<int64_t> out(n);
+  for (auto& v : out) {
+    ZK_GET(x, get_i64(in));
+    if (x <= -bound || x >= bound) return fail(std::string("key: a public ") + what + " is out of range");
+    v = x;
+  }
+  return out;
+}
+
+// Public weights: per layer W' then b' where the layer has them, each as a u32 count and the
+// values (the setup bounds hold).
+Status read_public_weights(ByteReader& in, VerifyingKey& vk) {
+  for (const auto& layer : vk.spec.layers) {
+    std::vector<int64_t> w, b;
+    if (layer.has_weight_table()) {
+      ZK_GET(values, get_values(in, weight_count(layer), kMaxScaledWeight, "weight"));
+      w = std::move(values);
+    }
+    if (layer.has_bias_table()) {
+      ZK_GET(values, get_values(in, bias_count(layer), kMaxScaledBias, "bias"));
+      b = std::move(values);
+    }
+    vk.weights.push_back(std::move(w));
+    vk.biases.push_back(std::move(b));
+  }
+  return {};
+}
+
 void put_shape(ByteWriter& out, const TensorShape& s) {
   out.u32(s.c);
   out.u32(s.h);
@@ -946,6 +987,9 @@ void VerifyingKey::serialize(ByteWriter& out) const {
   for (char c : std::string_view("ZKMLVK")) out.u8(static_cast<uint8_t>(c));
   out.u32(kKeyVersion);
   out.u8(static_cast<uint8_t>(preset));
+  out.u8(static_cast<uint8_t>(visibility.input));
+  out.u8(static_cast<uint8_t>(visibility.output));
+  out.u8(static_cast<uint8_t>(visibility.weights));
   out.u32(static_cast<uint32_t>(spec.bits));
   put_shape(out, spec.input);
   put_f64(out, spec.input_scale);
@@ -988,6 +1032,16 @@ void VerifyingKey::serialize(ByteWriter& out) const {
     put_i64(out, layer.hi);
     out.u32(layer.slack_bits);
   }
+  if (visibility.weights_shown()) {
+    for (size_t l = 0; l < spec.layers.size(); ++l) {
+      for (const auto* values : {&weights[l], &biases[l]}) {
+        if (values->empty()) continue;
+        out.u32(static_cast<uint32_t>(values->size()));
+        for (int64_t v : *values) put_i64(out, v);
+      }
+    }
+    return;
+  }
   out.u32(static_cast<uint32_t>(weight_commitments.size()));
   for (const auto& c : weight_commitments) c.serialize(out);
 }
@@ -1010,6 +1064,12 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   if (preset > static_cast<uint8_t>(ParamsPreset::proven)) return fail("key: unknown PCS parameter set");
   vk.preset = static_cast<ParamsPreset>(preset);
   vk.params = params_for(vk.preset);
+  ZK_GET(input_visibility, in.u8());
+  ZK_GET(output_visibility, in.u8());
+  ZK_GET(weight_visibility, in.u8());
+  if (input_visibility > 2 || output_visibility > 1 || weight_visibility > 1) return fail("key: unknown visibility");
+  vk.visibility = {static_cast<Visibility>(input_visibility), static_cast<Visibility>(output_visibility),
+                   static_cast<Visibility>(weight_visibility)};
   ZK_GET(bits, get_u32_in(in, 2, 16, "bits"));
   vk.spec.bits = static_cast<int>(bits);
   vk.spec.input_bound = (int64_t{1} << (bits - 1)) - 1;
@@ -1166,6 +1226,10 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     layer.slack_bits = slack;
     vk.spec.layers.push_back(std::move(layer));
   }
+  if (vk.visibility.weights_shown()) {
+    ZK_TRY(read_public_weights(in, vk));
+    return vk;
+  }
   const auto layout = detail::weight_layout(vk.spec);
   ZK_GET(commitments, in.u32());
   if (commitments != layout.group_vars.size()) return fail("key: wrong number of weight commitments");
@@ -1192,7 +1256,7 @@ pcs::Params params_for(ParamsPreset preset) {
   return preset == ParamsPreset::proven ? pcs::proven_params() : pcs::conjectured_params();
 }
 
-Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset) {
+Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, Visibilities visibility) {
   const pcs::Params params = params_for(preset);
   ZK_TRY(pcs::validate(params));
   ProvingKey pk;
@@ -1201,6 +1265,12 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset) {
   pk.vk.spec = std::move(*spec);
   pk.vk.preset = preset;
   pk.vk.params = params;
+  pk.vk.visibility = visibility;
+  if (visibility.weights_shown()) {
+    pk.vk.weights = pk.weights;
+    pk.vk.biases = pk.biases;
+    return pk;
+  }
   auto committed = commit_weights(pk.vk.spec, params, pk.weights, pk.biases);
   if (!committed) return fail(committed.error());
   pk.committed = std::move(*committed);

@@ -9,10 +9,15 @@
 //   per softmax layer: the exp lookup of (D, e, valid); rho; the block at rho, m, x and (e, S) at
 //     the row variables 1/2; sum-check of the division product over the rows; tau, gamma;
 //     zero-check;
+//   claims: rho; form limbs at rho; sum-check over the last layer's grid;
 //   one batched PCS opening of every claim on the weight and per-proof commitments.
+// What the statement holds depends on the verifying key's visibility: a public input and output
+// are absorbed; a private input is a block of the per-proof table (hashed: also a commitment of
+// its own, tied to the block by one evaluation at a random point right after the statement).
 #include <algorithm>
 #include <stdexcept>
 
+#include "zkml/claims.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
@@ -87,17 +92,13 @@ std::vector<SumcheckTerm<E>> pool_zero_check_terms(const E& gamma) {
   return {{E::one(), {0, 2}}, {-E::one(), {0, 2, 2}}, {gamma, {0, 2, 4}}, {gamma * gamma, {1, 2, 3}}};
 }
 
-// Size of layer l's table `table` on the padded grids.
-size_t table_size(const Layer& layer, uint32_t table, uint32_t batch) {
-  const size_t grid = padded(batch) * padded_size(layer.out);
-  return layer.requantizes() || table == 0 ? grid : grid << detail::kernel_vars(layer);
-}
-
-LookupStatement<F> lookup_statement(const ModelSpec& spec, uint32_t batch) {
+// One LogUp group per range group: its columns back to back, each the size of the table it reads.
+LookupStatement<F> lookup_statement(const ModelSpec& spec, const detail::ProofLayout& layout,
+                                    const detail::ProofExtras& extras) {
   LookupStatement<F> statement{LookupTable<F>::range(kLimbBits), {}};
-  for (const auto& group : detail::range_groups(spec))
-    statement.group_sizes.push_back(group.columns.size() *
-                                    table_size(spec.layers[group.layer], group.columns[0].table, batch));
+  for (const auto& group : detail::range_groups(spec, extras))
+    statement.group_sizes.push_back(group.columns.size()
+                                    << layout.vars_of[layout.first[group.layer] + group.columns[0].table]);
   return statement;
 }
 
@@ -132,12 +133,27 @@ LookupStatement<F> table_statement(const Layer& layer, uint32_t batch) {
   return {LookupTable<F>::from_columns(std::move(columns)), {padded(batch) * padded_size(layer.out)}};
 }
 
+// The statement: the key, the batch, what travels of the input and output (nothing when private),
+// the claims (count, each text, the forms as field elements), then every per-proof commitment.
 void absorb_statement(Transcript& t, const VerifyingKey& vk, const Proof& proof) {
   t.absorb_digest("zkml/vk", vk.digest());
   t.absorb_u64("zkml/batch", proof.batch);
-  const auto input = to_field(proof.input), output = to_field(proof.output);
-  t.absorb_all("zkml/input", std::span<const F>(input));
-  t.absorb_all("zkml/output", std::span<const F>(output));
+  if (vk.visibility.input_shown()) {
+    const auto input = to_field(proof.input);
+    t.absorb_all("zkml/input", std::span<const F>(input));
+  }
+  if (vk.visibility.output_shown()) {
+    const auto output = to_field(proof.output);
+    t.absorb_all("zkml/output", std::span<const F>(output));
+  }
+  t.absorb_u64("zkml/claim_count", proof.claims.size());
+  for (const auto& text : proof.claims)
+    t.absorb_bytes("zkml/claim", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  std::vector<F> forms;
+  for (const LinearForm& f : proof.forms)
+    for (int64_t v : {int64_t{f.index[0]}, f.coeff[0], int64_t{f.index[1]}, f.coeff[1], f.constant})
+      forms.push_back(F::from_i64(v));
+  t.absorb_all("zkml/forms", std::span<const F>(forms));
   for (const auto& c : proof.commitments) {
     ByteWriter w;
     c.serialize(w);
@@ -221,6 +237,15 @@ Result<std::vector<E>> decode_elements(ByteReader& in, size_t count) {
     out.push_back(*v);
   }
   return out;
+}
+
+// A u32 length (at most `max`) and that many bytes.
+Result<std::span<const uint8_t>> decode_sized(ByteReader& in, size_t max, const std::string& what) {
+  auto length = in.length(max, "proof: " + what);
+  if (!length) return fail(length.error());
+  auto bytes = in.take(*length);
+  if (!bytes) return fail("proof: " + bytes.error());
+  return *bytes;
 }
 
 Result<std::vector<int64_t>> decode_i64s(ByteReader& in, size_t count) {
@@ -598,9 +623,10 @@ void append_limbs(std::vector<std::vector<F>>& polys, const std::vector<int64_t>
 }
 
 // Each range group's rows: its columns a P + c back to back.
-std::vector<std::vector<F>> range_group_values(const ModelSpec& spec, const ProverTables& tables) {
+std::vector<std::vector<F>> range_group_values(const ModelSpec& spec, const detail::ProofExtras& extras,
+                                               const ProverTables& tables) {
   std::vector<std::vector<F>> groups;
-  for (const auto& group : detail::range_groups(spec)) {
+  for (const auto& group : detail::range_groups(spec, extras)) {
     std::vector<F> values;
     for (const auto& c : group.columns) {
       const auto& source = tables.layer_polys[c.layer][c.table];
@@ -630,16 +656,30 @@ std::vector<F> channel_column(const TensorShape& shape, uint32_t batch) {
   return out;
 }
 
-// The claimed outputs: the last layer's values at the valid positions, row-major.
-void add_outputs(const ModelSpec& spec, const Witness& w, ProverTables& tables) {
+// The outputs: the last layer's values at the valid positions, row-major.
+std::vector<int64_t> outputs_of(const ModelSpec& spec, const Witness& w) {
   const Layer& last = spec.layers.back();
   const size_t row = padded_size(last.out);
+  std::vector<int64_t> out;
   for (size_t b = 0; b < w.batch; ++b)
-    for (size_t j = 0; j < last.out.size(); ++j)
-      tables.output.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
+    for (size_t j = 0; j < last.out.size(); ++j) out.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
+  return out;
 }
 
-ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
+// The form values f(b, j) = L_j(y of example b) on the padded B' x F' grid (zeros on the padding).
+std::vector<int64_t> form_values(const ModelSpec& spec, std::span<const LinearForm> forms, uint32_t batch,
+                                 std::span<const int64_t> output) {
+  const size_t row = padded(forms.size()), n = spec.output_features();
+  std::vector<int64_t> out(padded(batch) * row, 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < forms.size(); ++j) out[b * row + j] = form_value(forms[j], output.subspan(b * n, n));
+  return out;
+}
+
+// Every table to commit: the layers' (ProverTables), then the extras (the padded input; the form
+// values' limbs), then the multiplicities of every range column.
+ProverTables derive_tables(const ModelSpec& spec, const Witness& w, const detail::ProofExtras& extras,
+                           const std::vector<int64_t>& forms) {
   ProverTables tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const Layer& layer = spec.layers[l];
@@ -687,12 +727,17 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
     }
     tables.layer_polys.push_back(std::move(polys));
   }
-  add_outputs(spec, w, tables);
-  if (!detail::has_range_checks(spec)) return tables;
+  tables.output = outputs_of(spec, w);
+  if (extras.input) tables.layer_polys.push_back({to_field(w.input)});
+  if (extras.forms > 0) {
+    tables.layer_polys.emplace_back();
+    append_limbs(tables.layer_polys.back(), forms, extras.form_bits);
+  }
+  if (!detail::has_range_checks(spec, extras)) return tables;
   // Multiplicities of the values inside [0, 2^16); values outside (only in a tampered witness)
   // are not counted, and the verifier rejects the lookup.
   std::vector<uint64_t> counts(size_t{1} << kLimbBits, 0);
-  for (const auto& column : range_group_values(spec, tables))
+  for (const auto& column : range_group_values(spec, extras, tables))
     for (const F& v : column)
       if (v.value() < counts.size()) ++counts[v.value()];
   tables.multiplicities.resize(counts.size());
@@ -894,15 +939,21 @@ struct Context {
   const detail::ProofLayout& layout;
   const detail::WeightLayout& weights;
   uint32_t proof_offset;  // index of the per-proof commitment after the weight commitments
+  bool public_weights;    // weight claims are checked against the verifying key's tables
   std::vector<pcs::EvalClaim> claims;
+  std::vector<pcs::EvalClaim> weight_checks;  // public weights: (weight layout table, point, value)
 
   void claim_table(uint32_t l, uint32_t table, std::span<const E> point, const E& value) {
     claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
   }
-  // The prover's claim on input i of layer l (nothing for the public model input).
+  // The claim on input i of layer l: on the layer that produced it, or on the committed model input
+  // (nothing for a public model input, which the verifier evaluates itself).
   void claim_input(uint32_t l, size_t i, std::span<const E> point, const E& value) {
     const int32_t source = spec.layers[l].inputs[i];
-    if (source >= 0) claim_table(static_cast<uint32_t>(source), 0, point, value);
+    if (source >= 0)
+      claim_table(static_cast<uint32_t>(source), 0, point, value);
+    else if (layout.input_slot >= 0)
+      claim_table(static_cast<uint32_t>(layout.input_slot), 0, point, value);
   }
   // The K' values S(k, rho_x) of a max-pool layer's picks (table 2) as one claim: slots s drawn
   // now, S(s, rho_x) = sum_k eq(s, k) S(k, rho_x).
@@ -916,13 +967,20 @@ struct Context {
   void claim_block(uint32_t l, uint32_t block, std::span<const E> point, std::span<const E> values) {
     claim_block_values(transcript, layout, proof_offset, l, block, point, values, claims);
   }
+  // A claim on table t of the weight layout: opened from the weight commitments, or (public
+  // weights) recorded for the verifier to evaluate itself (pcs::PolyRef::commitment = t).
+  void claim_weight_table(int32_t t, std::span<const E> point, const E& value) {
+    std::vector<E> at(point.begin(), point.end());
+    if (public_weights)
+      weight_checks.push_back({{static_cast<uint32_t>(t), 0}, std::move(at), value});
+    else
+      claims.push_back({weights.ref(static_cast<uint32_t>(t), 0), std::move(at), value});
+  }
   void claim_weight(uint32_t l, std::span<const E> point, const E& value) {
-    claims.push_back({weights.ref(static_cast<uint32_t>(weights.weight_table[l]), 0),
-                      std::vector<E>(point.begin(), point.end()), value});
+    claim_weight_table(weights.weight_table[l], point, value);
   }
   void claim_bias(uint32_t l, std::span<const E> point, const E& value) {
-    claims.push_back({weights.ref(static_cast<uint32_t>(weights.bias_table[l]), 0),
-                      std::vector<E>(point.begin(), point.end()), value});
+    claim_weight_table(weights.bias_table[l], point, value);
   }
 };
 
@@ -1301,26 +1359,181 @@ void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
 
 }  // namespace
 
+namespace {
+
+// The packed table is committed hiding when it holds private values (a private or hashed input, a
+// private output): its opening then reveals no entry (pcs.hpp, "Hiding"). Everything else the
+// proof sends (sum-check messages, evaluations at random points) is not masked yet.
+bool hiding_table(const Visibilities& vis) { return vis.input_committed() || !vis.output_shown(); }
+
+detail::ProofExtras proof_extras(const VerifyingKey& vk, size_t forms) {
+  return {vk.visibility.input_committed(), static_cast<uint32_t>(forms), forms > 0 ? form_bits(vk.spec) : 0};
+}
+
+// Claims, over the last layer's grid x = (b, n) and the forms' grid (b, j):
+//   S(rho, x) = sum_{b < B} eq(rho_b, b) [x_b = b] sum_{j < F} eq(rho_j, j) sum_t a_jt [x_n = pos(i_jt)]
+//   c(rho)    = I_B(rho_b) sum_{j < F} eq(rho_j, j) c_j
+// so that f(rho) = sum_x S(rho, x) y(x) + c(rho) for the form values f(b, j) = L_j(y_b) (zero on
+// the padding of both grids). pos(i) is output i's index in the padded example grid.
+struct ClaimsPoint {
+  std::span<const E> b, j;
+};
+ClaimsPoint split_claims_point(std::span<const E> rho, uint32_t batch_vars) {
+  return {rho.first(batch_vars), rho.subspan(batch_vars)};
+}
+
+std::vector<E> claims_selection_table(const ModelSpec& spec, std::span<const LinearForm> forms, uint32_t batch,
+                                      const ClaimsPoint& rho) {
+  const TensorShape& out = spec.layers.back().out;
+  const size_t row = padded_size(out);
+  const auto eq_b = eq_table<E>(rho.b), eq_j = eq_table<E>(rho.j);
+  std::vector<E> example(row, E::zero());
+  for (size_t j = 0; j < forms.size(); ++j)
+    for (size_t t = 0; t < 2; ++t)
+      if (forms[j].coeff[t] != 0)
+        example[detail::padded_flat_index(out, forms[j].index[t])] += eq_j[j] * E::from_i64(forms[j].coeff[t]);
+  std::vector<E> table(padded(batch) * row, E::zero());
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t n = 0; n < row; ++n) table[b * row + n] = eq_b[b] * example[n];
+  return table;
+}
+
+// S(rho, zeta) = (sum_{b<B} eq(rho_b, b) eq(zeta_b, b)) sum_j eq(rho_j, j) sum_t a_jt eq(zeta_n, pos(i_jt)).
+E claims_selection_eval(const ModelSpec& spec, std::span<const LinearForm> forms, uint32_t batch,
+                        const ClaimsPoint& rho, std::span<const E> zeta, uint32_t batch_vars) {
+  const TensorShape& out = spec.layers.back().out;
+  const auto eq_rb = eq_table<E>(rho.b), eq_zb = eq_table<E>(zeta.first(batch_vars));
+  const auto eq_j = eq_table<E>(rho.j), eq_n = eq_table<E>(zeta.subspan(batch_vars));
+  E rows = E::zero();
+  for (size_t b = 0; b < batch; ++b) rows += eq_rb[b] * eq_zb[b];
+  E sum = E::zero();
+  for (size_t j = 0; j < forms.size(); ++j)
+    for (size_t t = 0; t < 2; ++t)
+      if (forms[j].coeff[t] != 0)
+        sum += eq_j[j] * E::from_i64(forms[j].coeff[t]) * eq_n[detail::padded_flat_index(out, forms[j].index[t])];
+  return rows * sum;
+}
+
+E claims_constant(std::span<const LinearForm> forms, uint32_t batch, const ClaimsPoint& rho) {
+  const auto eq_j = eq_table<E>(rho.j);
+  E sum = E::zero();
+  for (size_t j = 0; j < forms.size(); ++j) sum += eq_j[j] * E::from_i64(forms[j].constant);
+  return prefix_indicator<E>(batch, rho.b) * sum;
+}
+
+// The prover's claims step: the form limbs at rho, then the sum-check of f(rho) - c(rho) against
+// S(rho, .) and the last layer's y, ending in a claim on y.
+void prove_claims(Context& cx, const ProverTables& tables, std::span<const LinearForm> forms, Proof& proof) {
+  const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(forms.size()));
+  const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
+  {
+    const auto eq = eq_table<E>(rho);
+    for (const auto& limb : tables.layer_polys[slot]) proof.form_evals.push_back(inner_product<E, F>(eq, limb));
+  }
+  cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
+  cx.claim_block(slot, 0, rho, proof.form_evals);
+  const E claim = recombine(proof.form_evals) - claims_constant(forms, cx.batch, point);
+  const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
+  std::vector<std::vector<E>> sc_tables;
+  sc_tables.push_back(lift(tables.layer_polys[last][0]));
+  sc_tables.push_back(claims_selection_table(cx.spec, forms, cx.batch, point));
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto sc = prove_sumcheck<E, E>(cx.transcript, std::move(sc_tables), terms, claim);
+  proof.claims_sum = std::move(sc.proof);
+  proof.claims_output_eval = sc.table_evaluations[0];
+  cx.transcript.absorb("zkml/claims_output_eval", proof.claims_output_eval);
+  cx.claim_table(last, 0, sc.point, proof.claims_output_eval);
+}
+
+// A hashed input's two commitments hold the same table: at a random point z (drawn after the
+// statement) the prover sends x(z), claimed on both (the packed table's input block and the input
+// commitment, index `input_commitment`). Distinct multilinear tables agree at z with probability
+// <= vars / |E|.
+std::vector<E> input_link_point(Transcript& t, const ModelSpec& spec, uint32_t batch_vars) {
+  return t.challenges<E>("zkml/input_link_point", batch_vars + detail::shape_vars(spec.input));
+}
+void claim_input_link(Context& cx, uint32_t input_commitment, std::span<const E> z, const E& value) {
+  cx.transcript.absorb("zkml/input_link", value);
+  cx.claim_table(static_cast<uint32_t>(cx.layout.input_slot), 0, z, value);
+  cx.claims.push_back({{input_commitment, 0}, std::vector<E>(z.begin(), z.end()), value});
+}
+
+Result<pcs::CommittedPolynomials> commit_padded_input(const VerifyingKey& vk, uint32_t batch,
+                                                      std::span<const int64_t> input) {
+  const std::vector<F> table = pad_tensor(input, batch, vk.spec.input);
+  const std::span<const F> span(table);
+  pcs::Params params = vk.params;
+  params.hiding = false;  // deterministic: recomputable by anyone holding the input
+  auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), params);
+  if (!c) return fail("zkml: input commitment: " + c.error());
+  return c;
+}
+
+}  // namespace
+
+Result<pcs::Commitment> commit_input(const VerifyingKey& vk, uint32_t batch, std::span<const int64_t> input) {
+  if (batch == 0 || batch > kMaxBatch || input.size() != size_t{batch} * vk.spec.input_features())
+    return fail("zkml: the input is not a batch of rows of " + std::to_string(vk.spec.input_features()) + " values");
+  if (log2_padded(batch) + detail::shape_vars(vk.spec.input) > pcs::kMaxVars) return fail("zkml: batch too large to commit");
+  auto c = commit_padded_input(vk, batch, input);
+  if (!c) return fail(c.error());
+  return c->commitment();
+}
+
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
+  return prove(pk, batch, input, {}, hooks);
+}
+
+Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input,
+                    std::span<const std::string> claims, const ProverHooks* hooks) {
   const ModelSpec& spec = pk.vk.spec;
+  const Visibilities& vis = pk.vk.visibility;
+  Proof proof;
+  proof.batch = batch;
+  for (const auto& text : claims) {
+    auto canonical = canonical_claim(text);
+    if (!canonical) return fail(canonical.error());
+    proof.claims.push_back(std::move(*canonical));
+  }
+  std::vector<uint32_t> claim_of;
+  auto forms = compile_claims(spec, proof.claims, &claim_of);
+  if (!forms) return fail(forms.error());
+  proof.forms = std::move(*forms);
   auto witness = compute_witness(pk, batch, input);
   if (!witness) return fail(witness.error());
   if (hooks && hooks->on_witness) hooks->on_witness(*witness);
-  ProverTables tables = derive_tables(spec, *witness);
+  const std::vector<int64_t> form_vals = form_values(spec, proof.forms, batch, outputs_of(spec, *witness));
+  if (!(hooks && hooks->prove_false_claims)) {
+    const size_t row = padded(proof.forms.size());
+    for (size_t b = 0; b < batch; ++b)
+      for (size_t j = 0; j < proof.forms.size(); ++j)
+        if (form_vals[b * row + j] < 0)
+          return fail(std::string(kClaimRefused) + "'" + proof.claims[claim_of[j]] + "' is false for example " +
+                      std::to_string(b));
+  }
+  const detail::ProofExtras extras = proof_extras(pk.vk, proof.forms.size());
+  ProverTables tables = derive_tables(spec, *witness, extras, form_vals);
   if (hooks && hooks->on_tables) hooks->on_tables(tables);
 
-  const auto layout = detail::proof_layout(spec, batch);
+  const auto layout = detail::proof_layout(spec, batch, extras);
   if (layout.num_vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
   std::vector<pcs::CommittedPolynomials> committed;
-  Proof proof;
-  proof.batch = batch;
-  proof.input.assign(input.begin(), input.end());
-  proof.output = tables.output;
+  if (vis.input_shown()) proof.input.assign(input.begin(), input.end());
+  if (vis.output_shown()) proof.output = tables.output;
   {
     const std::vector<F> packed = pack_tables(layout, tables);
     const std::span<const F> packed_span(packed);
-    auto c = pcs::commit(std::span<const std::span<const F>>(&packed_span, 1), pk.vk.params);
+    pcs::Params params = pk.vk.params;
+    params.hiding = hiding_table(vis);
+    auto c = pcs::commit(std::span<const std::span<const F>>(&packed_span, 1), params);
     if (!c) return fail("zkml: commitment: " + c.error());
+    proof.commitments.push_back(c->commitment());
+    committed.push_back(std::move(*c));
+  }
+  if (vis.input == Visibility::hashed) {
+    auto c = commit_padded_input(pk.vk, batch, input);
+    if (!c) return fail(c.error());
     proof.commitments.push_back(c->commitment());
     committed.push_back(std::move(*c));
   }
@@ -1329,16 +1542,21 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   absorb_statement(transcript, pk.vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
   Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
-             static_cast<uint32_t>(pk.committed.size()), {}};
+             static_cast<uint32_t>(pk.committed.size()), vis.weights_shown(), {}, {}};
+  if (vis.input == Visibility::hashed) {
+    const auto z = input_link_point(transcript, spec, cx.batch_vars);
+    proof.input_link = evaluate_multilinear<E, F>(to_field(witness->input), z);
+    claim_input_link(cx, cx.proof_offset + 1, z, proof.input_link);
+  }
 
   // Range checks.
   if (layout.range_checked) {
-    const auto statement = lookup_statement(spec, batch);
-    const auto group_values = range_group_values(spec, tables);
+    const auto statement = lookup_statement(spec, layout, extras);
+    const auto group_values = range_group_values(spec, extras, tables);
     std::vector<LookupColumns<F>> groups;
     for (const auto& v : group_values) groups.push_back({std::span<const F>(v)});
     auto lookup = prove_lookup<F, E>(transcript, statement, groups, tables.multiplicities);
-    const auto range_groups = detail::range_groups(spec);
+    const auto range_groups = detail::range_groups(spec, extras);
     for (size_t g = 0; g < range_groups.size(); ++g) {
       const auto& group = range_groups[g];
       const auto& point = lookup.claims.witness[g].point;
@@ -1372,6 +1590,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
       prove_table_layer(cx, inputs, l, lp);
     proof.layers.push_back(std::move(lp));
   }
+  if (!proof.forms.empty()) prove_claims(cx, tables, proof.forms, proof);
 
   std::vector<const pcs::CommittedPolynomials*> all;
   for (const auto& c : pk.committed) all.push_back(&c);
@@ -1388,15 +1607,25 @@ namespace {
 
 struct VerifierInputs {
   const Proof& proof;
-  std::vector<F> input_table;   // the public input on its padded grid
-  std::vector<F> output_table;  // the claimed outputs on the last layer's padded grid
+  std::vector<F> input_table;   // the public input on its padded grid (empty when private)
+  std::vector<F> output_table;  // the public outputs on the last layer's padded grid (empty when private)
+
+  // Layer l's y at `point` against the public outputs (nothing to check for a private output,
+  // which stays committed, or for any other layer).
+  Status check_output(const ModelSpec& spec, uint32_t l, std::span<const E> point, const E& value,
+                      const std::string& where) const {
+    if (l + 1 != spec.layers.size() || output_table.empty()) return {};
+    if (evaluate_multilinear<E, F>(output_table, point) != value)
+      return fail(where + "the outputs do not match the committed output layer");
+    return {};
+  }
 };
 
 // Input i of layer l read at `point`: the public input is evaluated here, any other input
-// becomes a claim on the layer that produced it.
+// becomes a claim on the layer that produced it or on the committed model input.
 Status check_input(Context& cx, const VerifierInputs& vi, uint32_t l, std::span<const E> point, const E& value,
                    const std::string& where, size_t i = 0) {
-  if (cx.spec.layers[l].inputs[i] >= 0) {
+  if (cx.spec.layers[l].inputs[i] >= 0 || vi.input_table.empty()) {
     cx.claim_input(l, i, point, value);
     return {};
   }
@@ -1506,8 +1735,7 @@ Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
   const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
   cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
   cx.claim_block(l, 0, rho, lp.requant_evals);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, rho, lp.requant_evals[0], where));
   const E claim = accumulator_from_requant(layer, lp.requant_evals);
   if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
     ZK_TRY(verify_elementwise(cx, vi, l, lp, rho, claim, where));
@@ -1556,8 +1784,7 @@ Status verify_max_pool_layer(Context& cx, const VerifierInputs& vi, uint32_t l, 
     return fail(where + "max-pool output sum-check: final evaluation mismatch");
   const auto y_point = concat({g.b, g.c, os->point});
   cx.claim_table(l, 0, y_point, lp.output_eval);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, y_point) != lp.output_eval)
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, y_point, lp.output_eval, where));
   auto ss = verify_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2, lp.output_sum - lp.gap_eval, lp.spatial_sum);
   if (!ss) return fail(where + "max-pool window " + ss.error());
   cx.transcript.absorb("zkml/input_eval", lp.input_eval);
@@ -1593,8 +1820,7 @@ Status verify_rewire_layer(Context& cx, const VerifierInputs& vi, uint32_t l, co
   cx.transcript.absorb("zkml/output_eval", lp.output_eval);
   cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
   cx.claim_table(l, 0, rho, lp.output_eval);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.output_eval)
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, rho, lp.output_eval, where));
   const auto eq_out = eq_table<E>(rho_x);
   E expected = E::from_i64(layer.pad_value) * prefix_indicator<E>(cx.batch, rho_b) * pad_selection(layer, eq_out);
   for (const E& share : lp.operand_evals) expected += share;
@@ -1626,8 +1852,7 @@ Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, con
     return fail(where + "table lookup: the validity column is not the grid's");
   ZK_TRY(check_input(cx, vi, l, w.point, w.values[first], where));
   cx.claim_table(l, 0, w.point, w.values[first + 1]);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, w.point) != w.values[first + 1])
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, w.point, w.values[first + 1], where));
   cx.claim_table(l, 1, lookup->multiplicity_point, lookup->multiplicity_value);
   return {};
 }
@@ -1697,32 +1922,95 @@ Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
   return {};
 }
 
+// The verifier's side of prove_claims.
+Status verify_claims(Context& cx, const Proof& proof) {
+  const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
+  if (proof.form_evals.size() != cx.layout.blocks[slot][0].count) return fail("claims: wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(proof.forms.size()));
+  const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
+  cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
+  cx.claim_block(slot, 0, rho, proof.form_evals);
+  const E claim = recombine(proof.form_evals) - claims_constant(proof.forms, cx.batch, point);
+  const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
+  const uint32_t vars = cx.batch_vars + detail::shape_vars(cx.spec.layers[last].out);
+  auto sc = verify_sumcheck<E>(cx.transcript, vars, 2, claim, proof.claims_sum);
+  if (!sc) return fail("claims: " + sc.error());
+  cx.transcript.absorb("zkml/claims_output_eval", proof.claims_output_eval);
+  if (proof.claims_output_eval * claims_selection_eval(cx.spec, proof.forms, cx.batch, point, sc->point, cx.batch_vars) !=
+      sc->value)
+    return fail("claims: sum-check: final evaluation mismatch (the form values are not the claims' forms of the outputs)");
+  cx.claim_table(last, 0, sc->point, proof.claims_output_eval);
+  return {};
+}
+
+// The statement's checks before any transcript work: what travels matches the visibility, values
+// lie in their ranges, the claims are canonical and their forms are the ones they compile to.
+Status check_statement(const VerifyingKey& vk, const Proof& proof, std::optional<std::span<const int64_t>> expected_input,
+                       std::optional<std::span<const int64_t>> expected_output) {
+  const ModelSpec& spec = vk.spec;
+  const uint32_t batch = proof.batch;
+  if (batch == 0 || batch > kMaxBatch) return fail("proof: batch size out of bounds");
+  const size_t inputs = vk.visibility.input_shown() ? size_t{batch} * spec.input_features() : 0;
+  const size_t outputs = vk.visibility.output_shown() ? size_t{batch} * spec.output_features() : 0;
+  if (proof.input.size() != inputs) return fail("proof: wrong input size");
+  if (proof.output.size() != outputs) return fail("proof: wrong output size");
+  for (int64_t v : proof.input)
+    if (v < -spec.input_bound || v > spec.input_bound) return fail("proof: input value out of range");
+  for (int64_t v : proof.output)
+    if (v < spec.layers.back().lo || v > spec.layers.back().hi) return fail("proof: output value out of range");
+  if (expected_input) {
+    if (vk.visibility.input == Visibility::is_private)
+      return fail("the input is private: a proof cannot be checked against it");
+    if (vk.visibility.input_shown()) {
+      if (!std::equal(expected_input->begin(), expected_input->end(), proof.input.begin(), proof.input.end()))
+        return fail("the proof is for a different input");
+    } else {
+      auto c = commit_input(vk, batch, *expected_input);
+      if (!c || proof.commitments.size() != 2 || !(*c == proof.commitments[1]))
+        return fail("the proof is for a different input");
+    }
+  }
+  if (expected_output) {
+    if (!vk.visibility.output_shown()) return fail("the output is private: a proof cannot be checked against it");
+    if (!std::equal(expected_output->begin(), expected_output->end(), proof.output.begin(), proof.output.end()))
+      return fail("the proof's outputs differ from the claimed outputs");
+  }
+  if (proof.claims.size() > kMaxClaims) return fail("claims: too many claims");
+  for (const auto& text : proof.claims) {
+    auto canonical = canonical_claim(text);
+    if (!canonical) return fail("claims: " + canonical.error());
+    if (*canonical != text) return fail("claims: '" + text + "' is not in canonical form");
+  }
+  auto forms = compile_claims(spec, proof.claims);
+  if (!forms) return fail("claims: " + forms.error());
+  if (*forms != proof.forms) return fail("claims: the forms do not match the claims");
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
                                     std::optional<std::span<const int64_t>> expected_input,
                                     std::optional<std::span<const int64_t>> expected_output) {
   const ModelSpec& spec = vk.spec;
+  const Visibilities& vis = vk.visibility;
   const uint32_t batch = proof.batch;
-  if (batch == 0 || batch > kMaxBatch) return fail("proof: batch size out of bounds");
-  if (proof.input.size() != size_t{batch} * spec.input_features()) return fail("proof: wrong input size");
-  if (proof.output.size() != size_t{batch} * spec.output_features()) return fail("proof: wrong output size");
-  for (int64_t v : proof.input)
-    if (v < -spec.input_bound || v > spec.input_bound) return fail("proof: input value out of range");
-  for (int64_t v : proof.output)
-    if (v < spec.layers.back().lo || v > spec.layers.back().hi) return fail("proof: output value out of range");
-  if (expected_input && !std::equal(expected_input->begin(), expected_input->end(), proof.input.begin(), proof.input.end()))
-    return fail("the proof is for a different input");
-  if (expected_output &&
-      !std::equal(expected_output->begin(), expected_output->end(), proof.output.begin(), proof.output.end()))
-    return fail("the proof's outputs differ from the claimed outputs");
-  const auto layout = detail::proof_layout(spec, batch);
-  if (proof.commitments.size() != 1) return fail("proof: wrong number of commitments");
+  ZK_TRY(check_statement(vk, proof, expected_input, expected_output));
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const auto layout = detail::proof_layout(spec, batch, extras);
+  if (proof.commitments.size() != (vis.input == Visibility::hashed ? 2u : 1u))
+    return fail("proof: wrong number of commitments");
   {
     const auto& c = proof.commitments[0];
     if (c.num_vars != layout.num_vars || c.num_polys != 1 || c.rate_bits != vk.params.rate_bits ||
-        c.num_vars > pcs::kMaxVars)
+        c.num_vars > pcs::kMaxVars || c.hiding != hiding_table(vis))
       return fail("proof: commitment 0 has the wrong shape");
+  }
+  if (vis.input == Visibility::hashed) {
+    const auto& c = proof.commitments[1];
+    if (c.num_vars != log2_padded(batch) + detail::shape_vars(spec.input) || c.num_polys != 1 ||
+        c.rate_bits != vk.params.rate_bits || c.hiding)
+      return fail("proof: the input commitment has the wrong shape");
   }
   if (proof.layers.size() != spec.layers.size()) return fail("proof: wrong number of layers");
 
@@ -1730,12 +2018,16 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   absorb_statement(transcript, vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
   Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
-             static_cast<uint32_t>(vk.weight_commitments.size()), {}};
+             static_cast<uint32_t>(vk.weight_commitments.size()), vis.weights_shown(), {}, {}};
+  if (vis.input == Visibility::hashed) {
+    const auto z = input_link_point(transcript, spec, cx.batch_vars);
+    claim_input_link(cx, cx.proof_offset + 1, z, proof.input_link);
+  }
   if (layout.range_checked) {
-    const auto statement = lookup_statement(spec, batch);
+    const auto statement = lookup_statement(spec, layout, extras);
     auto lookup = verify_lookup<F, E>(transcript, statement, proof.lookup);
     if (!lookup) return fail("range check: " + lookup.error());
-    const auto range_groups = detail::range_groups(spec);
+    const auto range_groups = detail::range_groups(spec, extras);
     if (proof.range_evals.size() != range_groups.size()) return fail("proof: wrong number of range evaluations");
     for (size_t g = 0; g < range_groups.size(); ++g) {
       const auto& group = range_groups[g];
@@ -1751,8 +2043,8 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
                          lookup->multiplicity_value});
   }
-  const VerifierInputs vi{proof, pad_tensor(proof.input, batch, spec.input),
-                          pad_tensor(proof.output, batch, spec.layers.back().out)};
+  const VerifierInputs vi{proof, vis.input_shown() ? pad_tensor(proof.input, batch, spec.input) : std::vector<F>{},
+                          vis.output_shown() ? pad_tensor(proof.output, batch, spec.layers.back().out) : std::vector<F>{}};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const LayerKind kind = spec.layers[l].kind;
     const Status status = spec.layers[l].requantizes()   ? verify_requant_layer(cx, vi, l, proof.layers[l])
@@ -1761,6 +2053,13 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
                           : kind == LayerKind::softmax  ? verify_softmax_layer(cx, vi, l, proof.layers[l])
                                                         : verify_table_layer(cx, vi, l, proof.layers[l]);
     if (!status) return fail(status.error());
+  }
+  if (!proof.forms.empty()) ZK_TRY(verify_claims(cx, proof));
+  if (vis.weights_shown()) {
+    const auto tables = detail::weight_tables(spec, vk.weights, vk.biases);
+    for (const auto& check : cx.weight_checks)
+      if (evaluate_multilinear<E, F>(tables[check.poly.commitment], check.point) != check.value)
+        return fail("public weights: an evaluation does not match the verifying key's weights");
   }
 
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
@@ -1781,8 +2080,22 @@ std::vector<uint8_t> Proof::to_bytes() const {
   out.u32(batch);
   for (int64_t v : input) out.u64(static_cast<uint64_t>(v));
   for (int64_t v : output) out.u64(static_cast<uint64_t>(v));
+  out.u32(static_cast<uint32_t>(claims.size()));
+  for (const auto& text : claims) {
+    out.u32(static_cast<uint32_t>(text.size()));
+    out.raw(std::string_view(text));
+  }
+  out.u32(static_cast<uint32_t>(forms.size()));
+  for (const LinearForm& f : forms) {
+    for (size_t t = 0; t < 2; ++t) {
+      out.u32(f.index[t]);
+      out.u64(static_cast<uint64_t>(f.coeff[t]));
+    }
+    out.u64(static_cast<uint64_t>(f.constant));
+  }
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
+  if (commitments.size() == 2) encode_element(out, input_link);  // hashed input
   if (!lookup.groups.empty()) {  // the range checks, when the model has any
     lookup.encode(out);
     for (const auto& values : range_evals) encode_elements(out, values);
@@ -1841,12 +2154,18 @@ std::vector<uint8_t> Proof::to_bytes() const {
     lp.zero_check.encode(out);
     encode_elements(out, lp.zero_check_evals);
   }
+  if (!forms.empty()) {
+    encode_elements(out, form_evals);
+    claims_sum.encode(out);
+    encode_element(out, claims_output_eval);
+  }
   out.u32(static_cast<uint32_t>(opening.size()));
   out.raw(std::span<const uint8_t>(opening));
   return std::move(out).take();
 }
 
-Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> bytes) {
+Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes) {
+  const ModelSpec& spec = vk.spec;
   ByteReader in(bytes);
   auto magic = in.take(6);
   if (!magic || std::string_view(reinterpret_cast<const char*>(magic->data()), 6) != "ZKMLPF")
@@ -1859,27 +2178,58 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   if (*batch == 0 || *batch > kMaxBatch) return fail("proof: batch size out of bounds");
   Proof proof;
   proof.batch = *batch;
-  const auto layout = detail::proof_layout(spec, proof.batch);
-  if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
-  auto input = decode_i64s(in, size_t{proof.batch} * spec.input_features());
+  auto input = decode_i64s(in, vk.visibility.input_shown() ? size_t{proof.batch} * spec.input_features() : 0);
   if (!input) return fail(input.error());
   proof.input = std::move(*input);
-  auto output = decode_i64s(in, size_t{proof.batch} * spec.output_features());
+  auto output = decode_i64s(in, vk.visibility.output_shown() ? size_t{proof.batch} * spec.output_features() : 0);
   if (!output) return fail(output.error());
   proof.output = std::move(*output);
+  auto claim_count = in.u32();
+  if (!claim_count) return fail("proof: " + claim_count.error());
+  if (*claim_count > kMaxClaims) return fail("proof: too many claims");
+  for (uint32_t c = 0; c < *claim_count; ++c) {
+    auto text = decode_sized(in, kMaxClaimBytes, "claim");
+    if (!text) return fail(text.error());
+    proof.claims.emplace_back(text->begin(), text->end());
+  }
+  auto form_count = in.u32();
+  if (!form_count) return fail("proof: " + form_count.error());
+  if (*form_count > kMaxForms || in.remaining() / 32 < *form_count) return fail("proof: bad form count");
+  for (uint32_t j = 0; j < *form_count; ++j) {
+    LinearForm f;
+    for (size_t t = 0; t < 2; ++t) {
+      auto index = in.u32();
+      auto coeff = in.u64();
+      if (!index || !coeff) return fail("proof: truncated forms");
+      f.index[t] = *index;
+      f.coeff[t] = static_cast<int64_t>(*coeff);
+    }
+    auto constant = in.u64();
+    if (!constant) return fail("proof: truncated forms");
+    f.constant = static_cast<int64_t>(*constant);
+    proof.forms.push_back(f);
+  }
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const auto layout = detail::proof_layout(spec, proof.batch, extras);
+  if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
   auto count = in.u32();
   if (!count) return fail("proof: " + count.error());
-  if (*count != 1) return fail("proof: wrong number of commitments");
+  if (*count != (vk.visibility.input == Visibility::hashed ? 2u : 1u)) return fail("proof: wrong number of commitments");
   for (uint32_t g = 0; g < *count; ++g) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("proof: " + c.error());
     proof.commitments.push_back(*c);
   }
-  if (detail::has_range_checks(spec)) {
-    auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
+  if (*count == 2) {
+    auto link = decode_element<E>(in, "proof");
+    if (!link) return fail(link.error());
+    proof.input_link = *link;
+  }
+  if (detail::has_range_checks(spec, extras)) {
+    auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, layout, extras));
     if (!lookup) return fail("proof: " + lookup.error());
     proof.lookup = std::move(*lookup);
-    for (const auto& group : detail::range_groups(spec)) {
+    for (const auto& group : detail::range_groups(spec, extras)) {
       auto values = decode_elements(in, layout.blocks[group.layer][group.block].count);
       if (!values) return fail(values.error());
       proof.range_evals.push_back(std::move(*values));
@@ -1975,10 +2325,13 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     ZK_TRY(elements(lp.zero_check_evals, pool ? 2 : detail::polys_per_layer(layer)));
     proof.layers.push_back(std::move(lp));
   }
-  auto opening_size = in.length(in.remaining(), "proof: opening");
-  if (!opening_size) return fail(opening_size.error());
-  auto opening = in.take(*opening_size);
-  if (!opening) return fail("proof: " + opening.error());
+  if (!proof.forms.empty()) {
+    ZK_TRY(elements(proof.form_evals, extras.form_limbs()));
+    ZK_TRY(sumcheck(proof.claims_sum, batch_vars + detail::shape_vars(spec.layers.back().out), 2));
+    ZK_TRY(element(proof.claims_output_eval));
+  }
+  auto opening = decode_sized(in, in.remaining(), "opening");
+  if (!opening) return fail(opening.error());
   proof.opening.assign(opening->begin(), opening->end());
   auto end = in.expect_end();
   if (!end) return fail("proof: " + end.error());
@@ -1988,7 +2341,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
 Result<Proof> verify_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes,
                            std::optional<std::span<const int64_t>> expected_input,
                            std::optional<std::span<const int64_t>> expected_output) {
-  auto proof = Proof::from_bytes(vk.spec, bytes);
+  auto proof = Proof::from_bytes(vk, bytes);
   if (!proof) return proof;
   auto verified = verify(vk, *proof, expected_input, expected_output);
   if (!verified) return fail(verified.error());
