@@ -19,7 +19,7 @@ timed() {  # timed LABEL CMD...: appends "LABEL seconds peak_kb" to $work/times
     tee -a "$work/times" >&2
 }
 echo "# $(date -u +%FT%TZ) $name: $(uptime | sed 's/.*load/load/')" >&2
-timed setup "$zkinfer" setup "$dir/$name.onnx" -o "$work/keys" --calibration "$dir/$name.cal.json" --bits 8
+timed setup "$zkinfer" setup "$dir/$name.onnx" -o "$work/keys" --calibration "$dir/$name.cal.json" --bits 8 --no-zk
 for _ in $(seq "$reps"); do
   timed prove "$zkinfer" prove "$work/keys/model.pk" --input "$dir/$name.json" -o "$work/proof.bin" --timings
 done

@@ -36,7 +36,7 @@ mkdir -p "$corpus"
 { printf '\x00'; cat "$keys/proof.bin"; } > "$corpus/valid-proof"
 { printf '\x01'; cat "$keys/model.vk"; } > "$corpus/valid-vk"
 cnn_keys="$BUILD/fuzz-keys-cnn"
-"$BUILD/bin/zkinfer" setup tests/models/conv_bn.onnx -o "$cnn_keys" --calibration tests/models/conv_bn.json >/dev/null
+"$BUILD/bin/zkinfer" setup tests/models/conv_bn.onnx -o "$cnn_keys" --calibration tests/models/conv_bn.json --no-zk >/dev/null
 "$BUILD/bin/zkinfer" prove "$cnn_keys/model.pk" --input tests/models/conv_bn.json -o "$cnn_keys/proof.bin" >/dev/null
 { printf '\x02'; cat "$cnn_keys/proof.bin"; } > "$corpus/valid-cnn-proof"
 { printf '\x01'; cat "$cnn_keys/model.vk"; } > "$corpus/valid-cnn-vk"

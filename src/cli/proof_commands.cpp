@@ -1,5 +1,7 @@
-// `zkinfer setup MODEL.onnx -o DIR`, `zkinfer prove DIR/model.pk --input in.json -o proof.bin`,
-// `zkinfer verify DIR/model.vk proof.bin [--input in.json] [--output out.json]` (docs/zkml.md).
+// `zkinfer setup MODEL.onnx -o DIR [--input public|private|hashed] [--output public|private]
+// [--weights private|public]`, `zkinfer prove DIR/model.pk --input in.json -o proof.bin
+// [--claim "argmax == 2"]...`, `zkinfer verify DIR/model.vk proof.bin [--input in.json]
+// [--output out.json]`, `zkinfer commit-input DIR/model.vk --input in.json` (docs/zkml.md).
 #include "cli/proof_commands.hpp"
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include "base/shared_bytes.hpp"
 #include "cli/commands.hpp"
 #include "model/io.hpp"
+#include "zkml/claims.hpp"
 #include "zkml/model_bench.hpp"
 #include "zkml/zkml.hpp"
 
@@ -55,11 +58,38 @@ double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-// {"output_data": [[dequantized outputs, batch rows back to back]]}
-std::string output_json(const zkml::ModelSpec& spec, std::span<const int64_t> output) {
+std::string hex(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "0x";
+  for (uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+// What a proof states, as `prove` and `verify` print it: {"claims": [...], "input_commitment":
+// "0x..." (hashed input), "output_data": [[dequantized outputs, batch rows back to back]] (public
+// output)}.
+std::string statement_json(const zkml::VerifyingKey& vk, const zkml::Proof& proof) {
   nlohmann::json out;
-  out["output_data"] = nlohmann::json::array({zkml::dequantize_output(spec, output)});
+  out["claims"] = proof.claims;
+  if (vk.visibility.input == zkml::Visibility::hashed) out["input_commitment"] = hex(proof.commitments.at(1).root);
+  if (vk.visibility.output_shown())
+    out["output_data"] = nlohmann::json::array({zkml::dequantize_output(vk.spec, proof.output)});
   return out.dump();
+}
+
+const char* visibility_name(zkml::Visibility v) {
+  switch (v) {
+    case zkml::Visibility::is_public: return "public";
+    case zkml::Visibility::is_private: return "private";
+    case zkml::Visibility::hashed: return "hashed";
+  }
+  return "?";
+}
+zkml::Visibility visibility_of(const std::string& name) {
+  return name == "public" ? zkml::Visibility::is_public : name == "hashed" ? zkml::Visibility::hashed : zkml::Visibility::is_private;
 }
 
 // The one input array of an input.json, quantized; sets the batch (values / input features).
@@ -99,16 +129,6 @@ Result<std::vector<int64_t>> read_claimed_output(const zkml::ModelSpec& spec, co
   return out;
 }
 
-std::string hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "0x";
-  for (uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
-}
-
 // The model id: the Keccak-256 digest of the verifying key's encoding (the bytes of model.vk),
 // which every proof's transcript absorbs first; it pins the architecture, the scales and the
 // weight commitments.
@@ -138,8 +158,11 @@ void print_verifying_key(const zkml::VerifyingKey& vk) {
   std::cout << "model id: " << model_id(vk) << "\n"
             << "pcs parameters: " << (vk.preset == zkml::ParamsPreset::proven ? "proven" : "conjectured")
             << " (" << vk.params.security_bits << "-bit target, rate 1/" << (1u << vk.params.rate_bits) << ")\n"
+            << "zero-knowledge proofs: " << (spec.zero_knowledge ? "yes" : "no (plain proofs)") << "\n"
             << "quantization: " << spec.bits << " bits\n"
             << "input: " << shape_text(spec.input) << ", scale " << spec.input_scale << "\n"
+            << "visibility: input " << visibility_name(vk.visibility.input) << ", output "
+            << visibility_name(vk.visibility.output) << ", weights " << visibility_name(vk.visibility.weights) << "\n"
             << "layers: " << spec.layers.size() << "\n";
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
@@ -148,6 +171,7 @@ void print_verifying_key(const zkml::VerifyingKey& vk) {
     if (layer.requantizes()) std::cout << ", shift " << layer.shift;
     std::cout << ", clamp [" << layer.lo << ", " << layer.hi << "], output scale " << layer.scale << "\n";
   }
+  if (vk.visibility.weights_shown()) std::cout << "weights: public, in the verifying key\n";
   std::cout << "weight commitments: " << vk.weight_commitments.size() << "\n";
   for (const auto& c : vk.weight_commitments)
     std::cout << "  " << c.num_polys << " x 2^" << c.num_vars << " entries, root " << hex(c.root) << "\n";
@@ -155,8 +179,10 @@ void print_verifying_key(const zkml::VerifyingKey& vk) {
 
 struct SetupArgs {
   std::string model_path, out_dir, calibration_path;
+  std::string input = "private", output = "public", weights = "private";
   int bits = 8;
   bool proven = false;
+  bool no_zk = false;
 };
 
 int run_setup(const SetupArgs& args) {
@@ -168,8 +194,14 @@ int run_setup(const SetupArgs& args) {
   auto quantized = zkml::quantize_onnx(args.model_path, args.calibration_path.empty() ? nullptr : &*calibration,
                                        args.bits);
   if (!quantized) return usage_error(quantized.error());
-  auto pk = zkml::setup(*quantized, args.proven ? zkml::ParamsPreset::proven : zkml::ParamsPreset::conjectured);
-  if (!pk) return usage_error(pk.error());
+  const zkml::Visibilities visibility{visibility_of(args.input), visibility_of(args.output), visibility_of(args.weights)};
+  auto pk = zkml::setup(*quantized, args.proven ? zkml::ParamsPreset::proven : zkml::ParamsPreset::conjectured,
+                        visibility, !args.no_zk);
+  if (!pk) {
+    if (!args.no_zk && pk.error().rfind("zkml: ", 0) == 0 && pk.error().find("zero-knowledge") != std::string::npos)
+      return usage_error(pk.error() + " (setup --no-zk makes plain proofs, which are not zero-knowledge)");
+    return usage_error(pk.error());
+  }
   std::error_code ec;
   std::filesystem::create_directories(args.out_dir, ec);
   if (ec) return usage_error(args.out_dir + ": " + ec.message());
@@ -179,13 +211,16 @@ int run_setup(const SetupArgs& args) {
   if (written) written = write_file(vk_path, vk_bytes);
   if (!written) return usage_error(written.error());
   nlohmann::json out{{"proving_key", pk_path}, {"verifying_key", vk_path}, {"vk_bytes", vk_bytes.size()},
-                     {"layers", pk->vk.spec.layers.size()}, {"model_id", model_id(pk->vk)}};
+                     {"layers", pk->vk.spec.layers.size()}, {"model_id", model_id(pk->vk)},
+                     {"zero_knowledge", pk->vk.spec.zero_knowledge},
+                     {"visibility", {{"input", args.input}, {"output", args.output}, {"weights", args.weights}}}};
   std::cout << out.dump() << "\n";
   return kExitOk;
 }
 
 struct ProveArgs {
   std::string pk_path, input_path, proof_path;
+  std::vector<std::string> claims;
   bool timings = false;
 };
 
@@ -196,17 +231,23 @@ int run_prove(const ProveArgs& args) {
   auto pk = zkml::ProvingKey::from_bytes(*key_file);
   if (!pk) return usage_error(args.pk_path + ": " + pk.error());
   const double load_ms = ms_since(start);
+  auto forms = zkml::compile_claims(pk->vk.spec, args.claims);  // malformed claims are usage errors
+  if (!forms) return usage_error(forms.error());
   uint32_t batch = 0;
   auto input = read_quantized_input(pk->vk.spec, args.input_path, batch);
   if (!input) return usage_error(input.error());
   start = std::chrono::steady_clock::now();
-  auto proof = zkml::prove(*pk, batch, *input);
+  auto proof = zkml::prove(*pk, batch, *input, args.claims);
+  if (!proof && proof.error().starts_with(zkml::kClaimRefused)) {
+    std::cerr << "refused: " << proof.error() << "\n";
+    return kExitInvalid;
+  }
   if (!proof) return usage_error(proof.error());
   const double prove_ms = ms_since(start);
   const auto proof_bytes = proof->to_bytes();
   auto written = write_file(args.proof_path, proof_bytes);
   if (!written) return usage_error(written.error());
-  std::cout << output_json(pk->vk.spec, proof->output) << "\n";
+  std::cout << statement_json(pk->vk, *proof) << "\n";
   if (args.timings)
     std::cerr << nlohmann::json{{"load_key_ms", load_ms}, {"prove_ms", prove_ms}, {"proof_bytes", proof_bytes.size()}}.dump()
               << "\n";
@@ -225,6 +266,10 @@ int run_verify(const VerifyArgs& args) {
   auto proof_bytes = read_file(args.proof_path, kMaxProofBytes);
   if (!proof_bytes) return usage_error(proof_bytes.error());
   std::optional<std::vector<int64_t>> input, output;
+  if (!args.input_path.empty() && vk->visibility.input == zkml::Visibility::is_private)
+    return usage_error("the model's input is private: a proof cannot be checked against an input");
+  if (!args.output_path.empty() && !vk->visibility.output_shown())
+    return usage_error("the model's output is private: a proof cannot be checked against outputs");
   if (!args.input_path.empty()) {
     uint32_t batch = 0;
     auto quantized = read_quantized_input(vk->spec, args.input_path, batch);
@@ -243,7 +288,28 @@ int run_verify(const VerifyArgs& args) {
     std::cerr << "invalid proof: " << verified.error() << "\n";
     return kExitInvalid;
   }
-  std::cout << output_json(vk->spec, verified->output) << "\n";
+  std::cout << statement_json(*vk, *verified) << "\n";
+  return kExitOk;
+}
+
+struct CommitInputArgs {
+  std::string vk_path, input_path;
+};
+
+// {"input_commitment": "0x..."}: the root of the hashed input's commitment, which the proof carries.
+int run_commit_input(const CommitInputArgs& args) {
+  auto vk_bytes = read_file(args.vk_path, kMaxVkBytes);
+  if (!vk_bytes) return usage_error(vk_bytes.error());
+  auto vk = zkml::VerifyingKey::from_bytes(*vk_bytes);
+  if (!vk) return usage_error(args.vk_path + ": " + vk.error());
+  if (vk->visibility.input != zkml::Visibility::hashed)
+    return usage_error(args.vk_path + ": the model's input is " + visibility_name(vk->visibility.input) + ", not hashed");
+  uint32_t batch = 0;
+  auto input = read_quantized_input(vk->spec, args.input_path, batch);
+  if (!input) return usage_error(input.error());
+  auto commitment = zkml::commit_input(*vk, batch, *input);
+  if (!commitment) return usage_error(commitment.error());
+  std::cout << nlohmann::json{{"input_commitment", hex(commitment->root)}}.dump() << "\n";
   return kExitOk;
 }
 
@@ -280,32 +346,55 @@ void register_proof_commands(CLI::App& app, int& exit_code) {
   auto* setup_cmd = app.add_subcommand("setup", "Quantize a model and commit to its weights: writes DIR/model.pk "
                                                 "and DIR/model.vk");
   setup_cmd->add_option("model", setup_args.model_path, "ONNX model file")->required();
-  setup_cmd->add_option("-o,--output", setup_args.out_dir, "output directory")->required();
+  setup_cmd->add_option("-o,--out-dir", setup_args.out_dir, "output directory")->required();
   setup_cmd->add_option("--calibration", setup_args.calibration_path,
                         "calibration samples in input.json format (default: activation ranges [-1, 1])");
   setup_cmd->add_option("--bits", setup_args.bits, "quantization bits (2 to 16)")->default_val(8)->check(CLI::Range(2, 16));
   setup_cmd->add_flag("--proven", setup_args.proven, "PCS query counts from proven (not conjectured) soundness");
+  setup_cmd->add_flag("--no-zk", setup_args.no_zk,
+                      "plain proofs: not zero-knowledge (needed for models with layers other than dense ones, so far)");
+  setup_cmd->add_option("--input", setup_args.input, "input visibility: private (committed), hashed (committed, and a "
+                                                     "commitment anyone holding the input recomputes) or public")
+      ->check(CLI::IsMember({"public", "private", "hashed"}));
+  setup_cmd->add_option("--output", setup_args.output, "output visibility: public or private (committed)")
+      ->check(CLI::IsMember({"public", "private"}));
+  setup_cmd->add_option("--weights", setup_args.weights, "weight visibility: private (committed) or public (in the "
+                                                         "verifying key)")
+      ->check(CLI::IsMember({"public", "private"}));
   setup_cmd->callback([&exit_code] { exit_code = run_setup(setup_args); });
 
   static ProveArgs prove_args;
   auto* prove_cmd = app.add_subcommand("prove", "Run the model on an input and prove it; writes the proof and "
-                                                "prints {\"output_data\": [[...]]}");
+                                                "prints what it states (claims, public outputs); exits 1 if a "
+                                                "claim does not hold");
   prove_cmd->add_option("pk", prove_args.pk_path, "proving key (DIR/model.pk)")->required();
   prove_cmd->add_option("--input,-i", prove_args.input_path, "input.json (one array: batch rows back to back)")
       ->required();
   prove_cmd->add_option("-o,--output", prove_args.proof_path, "proof file to write")->required();
+  prove_cmd->add_option("--claim", prove_args.claims,
+                        "a claim about every example's outputs, proven without revealing them (repeatable): "
+                        "\"argmax == K\", \"y[I] >= V\" (also >, <=, <, ==), \"V1 <= y[I] < V2\"");
   prove_cmd->add_flag("--timings", prove_args.timings, "print timings as JSON on stderr");
   prove_cmd->callback([&exit_code] { exit_code = run_prove(prove_args); });
 
   static VerifyArgs verify_args;
-  auto* verify_cmd = app.add_subcommand("verify", "Verify a proof; prints {\"output_data\": [[...]]} and exits 0 "
-                                                  "if valid, exits 1 with the reason if not");
+  auto* verify_cmd = app.add_subcommand("verify", "Verify a proof; prints {\"claims\": [...], \"output_data\": "
+                                                  "[[...]]} (outputs when public) and exits 0 if valid, exits 1 "
+                                                  "with the reason if not");
   verify_cmd->add_option("vk", verify_args.vk_path, "verifying key (DIR/model.vk)")->required();
   verify_cmd->add_option("proof", verify_args.proof_path, "proof file")->required();
-  verify_cmd->add_option("--input,-i", verify_args.input_path, "require the proof to be for this input.json");
+  verify_cmd->add_option("--input,-i", verify_args.input_path,
+                         "require the proof to be for this input.json (public or hashed input)");
   verify_cmd->add_option("--output", verify_args.output_path,
                          "require these outputs ({\"output_data\": [[...]]}, as prove prints them)");
   verify_cmd->callback([&exit_code] { exit_code = run_verify(verify_args); });
+
+  static CommitInputArgs commit_args;
+  auto* commit_cmd = app.add_subcommand("commit-input", "Print the commitment of an input for a model with a hashed "
+                                                        "input, to compare with the one a proof carries");
+  commit_cmd->add_option("vk", commit_args.vk_path, "verifying key (DIR/model.vk)")->required();
+  commit_cmd->add_option("--input,-i", commit_args.input_path, "input.json")->required();
+  commit_cmd->callback([&exit_code] { exit_code = run_commit_input(commit_args); });
 }
 
 }  // namespace zk::cli

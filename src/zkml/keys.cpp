@@ -11,6 +11,7 @@
 
 #include "base/checksum.hpp"
 #include "base/parallel.hpp"
+#include "pcs/schedule.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
@@ -719,9 +720,10 @@ size_t weight_count(const Layer& layer) {
 }
 size_t bias_count(const Layer& layer) { return layer.has_weights() ? layer.out.c : layer.out.size(); }
 
-// Padded tables of the weight layout, in its order: per layer W' and b' where present.
-std::vector<std::vector<F>> weight_tables(const ModelSpec& spec, const std::vector<std::vector<int64_t>>& w,
-                                          const std::vector<std::vector<int64_t>>& b) {
+}  // namespace
+
+std::vector<std::vector<F>> detail::weight_tables(const ModelSpec& spec, const std::vector<std::vector<int64_t>>& w,
+                                                  const std::vector<std::vector<int64_t>>& b) {
   std::vector<std::vector<F>> tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
@@ -739,13 +741,15 @@ std::vector<std::vector<F>> weight_tables(const ModelSpec& spec, const std::vect
   return tables;
 }
 
+namespace {
+
 Result<std::vector<pcs::CommittedPolynomials>> commit_weights(const ModelSpec& spec, const pcs::Params& params,
                                                               const std::vector<std::vector<int64_t>>& w,
                                                               const std::vector<std::vector<int64_t>>& b) {
   const auto layout = detail::weight_layout(spec);
   for (uint32_t vars : layout.group_vars)
     if (vars > pcs::kMaxVars) return fail("zkml: a weight matrix is too large to commit");
-  const auto tables = weight_tables(spec, w, b);
+  const auto tables = detail::weight_tables(spec, w, b);
   std::vector<pcs::CommittedPolynomials> committed;
   for (const auto& members : layout.members) {
     std::vector<std::span<const F>> spans;
@@ -758,9 +762,21 @@ Result<std::vector<pcs::CommittedPolynomials>> commit_weights(const ModelSpec& s
 }
 
 // Table t of the weight layout in the loaded commitments.
-std::span<const F> committed_table(const ProvingKey& pk, const detail::PolyLayout& layout, size_t t) {
+// Table t as the caller committed it. A hiding commitment holds the masked P^(y', x, y) with the
+// caller's table at y' = 0, y = 0 (docs/pcs.md, "Zero knowledge"): P(x) = P^[x 2^k], copied into
+// `owned`.
+std::span<const F> committed_table(const ProvingKey& pk, const detail::PolyLayout& layout, size_t t,
+                                   std::vector<F>& owned) {
   const pcs::PolyRef ref = layout.refs[t];
-  return pk.committed[ref.commitment].table(ref.poly);
+  const auto& committed = pk.committed[ref.commitment];
+  const std::span<const F> table = committed.table(ref.poly);
+  if (!committed.commitment().hiding) return table;
+  const uint32_t k = pcs::detail::mask_vars(committed.commitment().num_vars);
+  owned.resize(size_t{1} << committed.commitment().num_vars);
+  parallel_for(owned.size(), kPolyGrain, [&](size_t begin, size_t end) {
+    for (size_t x = begin; x < end; ++x) owned[x] = table[x << k];
+  });
+  return owned;
 }
 
 // v resized to n zeros, asking the kernel to back it with transparent huge pages first (where THP
@@ -822,6 +838,11 @@ Result<std::vector<int64_t>> read_table(std::span<const F> table, size_t count, 
 // pk.weights and pk.biases read back from the committed tables (the inverse of weight_tables):
 // entries are signed integers below the setup bounds and the padding is zero.
 Status read_weight_tables(ProvingKey& pk) {
+  if (pk.vk.visibility.weights_shown()) {  // the verifying key holds them, checked by its decoder
+    pk.weights = pk.vk.weights;
+    pk.biases = pk.vk.biases;
+    return {};
+  }
   const auto layout = detail::weight_layout(pk.vk.spec);
   for (size_t l = 0; l < pk.vk.spec.layers.size(); ++l) {
     const auto& layer = pk.vk.spec.layers[l];
@@ -832,7 +853,8 @@ Status read_weight_tables(ProvingKey& pk) {
       const size_t run = layer.kind == LayerKind::dense ? layer.out.c
                          : layer.kind == LayerKind::mul ? layer.out.w
                                                         : layer.win_w.kernel;
-      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.weight_table[l]));
+      std::vector<F> owned;
+      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.weight_table[l]), owned);
       auto values = read_table(table, weight_count(layer), run, [&](size_t e) { return weight_position(layer, e); },
                                kMaxScaledWeight, "weight");
       if (!values) return fail(values.error());
@@ -840,7 +862,8 @@ Status read_weight_tables(ProvingKey& pk) {
     }
     if (layer.has_bias_table()) {
       const size_t run = layer.has_weights() ? bias_count(layer) : layer.out.w;
-      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.bias_table[l]));
+      std::vector<F> owned;
+      const auto table = committed_table(pk, layout, static_cast<size_t>(layout.bias_table[l]), owned);
       auto values = read_table(table, bias_count(layer), run, [&](size_t e) { return bias_position(layer, e); },
                                kMaxScaledBias, "bias");
       if (!values) return fail(values.error());
@@ -928,6 +951,39 @@ Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
   return {};
 }
 
+// n signed values below `bound`, after their u32 count (which must be n).
+Result<std::vector<int64_t>> get_values(ByteReader& in, size_t n, int64_t bound, const char* what) {
+  ZK_GET(count, in.u32());
+  if (count != n) return fail(std::string("key: wrong count of public ") + what + " values");
+  if (in.remaining() / 8 < n) return fail(std::string("key: truncated public ") + what + " values");
+  std::vector<int64_t> out(n);
+  for (auto& v : out) {
+    ZK_GET(x, get_i64(in));
+    if (x <= -bound || x >= bound) return fail(std::string("key: a public ") + what + " is out of range");
+    v = x;
+  }
+  return out;
+}
+
+// Public weights: per layer W' then b' where the layer has them, each as a u32 count and the
+// values (the setup bounds hold).
+Status read_public_weights(ByteReader& in, VerifyingKey& vk) {
+  for (const auto& layer : vk.spec.layers) {
+    std::vector<int64_t> w, b;
+    if (layer.has_weight_table()) {
+      ZK_GET(values, get_values(in, weight_count(layer), kMaxScaledWeight, "weight"));
+      w = std::move(values);
+    }
+    if (layer.has_bias_table()) {
+      ZK_GET(values, get_values(in, bias_count(layer), kMaxScaledBias, "bias"));
+      b = std::move(values);
+    }
+    vk.weights.push_back(std::move(w));
+    vk.biases.push_back(std::move(b));
+  }
+  return {};
+}
+
 void put_shape(ByteWriter& out, const TensorShape& s) {
   out.u32(s.c);
   out.u32(s.h);
@@ -947,6 +1003,9 @@ void VerifyingKey::serialize(ByteWriter& out) const {
   out.u32(kKeyVersion);
   out.u8(static_cast<uint8_t>(preset));
   out.u8(spec.zero_knowledge ? 1 : 0);
+  out.u8(static_cast<uint8_t>(visibility.input));
+  out.u8(static_cast<uint8_t>(visibility.output));
+  out.u8(static_cast<uint8_t>(visibility.weights));
   out.u32(static_cast<uint32_t>(spec.bits));
   put_shape(out, spec.input);
   put_f64(out, spec.input_scale);
@@ -989,6 +1048,16 @@ void VerifyingKey::serialize(ByteWriter& out) const {
     put_i64(out, layer.hi);
     out.u32(layer.slack_bits);
   }
+  if (visibility.weights_shown()) {
+    for (size_t l = 0; l < spec.layers.size(); ++l) {
+      for (const auto* values : {&weights[l], &biases[l]}) {
+        if (values->empty()) continue;
+        out.u32(static_cast<uint32_t>(values->size()));
+        for (int64_t v : *values) put_i64(out, v);
+      }
+    }
+    return;
+  }
   out.u32(static_cast<uint32_t>(weight_commitments.size()));
   for (const auto& c : weight_commitments) c.serialize(out);
 }
@@ -1015,6 +1084,12 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   if (zero_knowledge > 1) return fail("key: bad zero-knowledge flag");
   vk.spec.zero_knowledge = zero_knowledge == 1;
   vk.params.hiding = vk.spec.zero_knowledge;
+  ZK_GET(input_visibility, in.u8());
+  ZK_GET(output_visibility, in.u8());
+  ZK_GET(weight_visibility, in.u8());
+  if (input_visibility > 2 || output_visibility > 1 || weight_visibility > 1) return fail("key: unknown visibility");
+  vk.visibility = {static_cast<Visibility>(input_visibility), static_cast<Visibility>(output_visibility),
+                   static_cast<Visibility>(weight_visibility)};
   ZK_GET(bits, get_u32_in(in, 2, 16, "bits"));
   vk.spec.bits = static_cast<int>(bits);
   vk.spec.input_bound = (int64_t{1} << (bits - 1)) - 1;
@@ -1171,6 +1246,10 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     layer.slack_bits = slack;
     vk.spec.layers.push_back(std::move(layer));
   }
+  if (vk.visibility.weights_shown()) {
+    ZK_TRY(read_public_weights(in, vk));
+    return vk;
+  }
   const auto layout = detail::weight_layout(vk.spec);
   ZK_GET(commitments, in.u32());
   if (commitments != layout.group_vars.size()) return fail("key: wrong number of weight commitments");
@@ -1183,7 +1262,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     vk.weight_commitments.push_back(*c);
   }
   if (vk.spec.zero_knowledge) {
-    auto supported = check_zero_knowledge_support(vk.spec);
+    auto supported = check_zero_knowledge_support(vk.spec, vk.visibility);
     if (!supported) return fail("key: " + supported.error());
   }
   return vk;
@@ -1201,7 +1280,8 @@ pcs::Params params_for(ParamsPreset preset) {
   return preset == ParamsPreset::proven ? pcs::proven_params() : pcs::conjectured_params();
 }
 
-Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, bool zero_knowledge) {
+Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, Visibilities visibility,
+                         bool zero_knowledge) {
   pcs::Params params = params_for(preset);
   params.hiding = zero_knowledge;
   ZK_TRY(pcs::validate(params));
@@ -1210,9 +1290,15 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, bool
   if (!spec) return fail(spec.error());
   pk.vk.spec = std::move(*spec);
   pk.vk.spec.zero_knowledge = zero_knowledge;
-  if (zero_knowledge) ZK_TRY(check_zero_knowledge_support(pk.vk.spec));
+  if (zero_knowledge) ZK_TRY(check_zero_knowledge_support(pk.vk.spec, visibility));
   pk.vk.preset = preset;
   pk.vk.params = params;
+  pk.vk.visibility = visibility;
+  if (visibility.weights_shown()) {
+    pk.vk.weights = pk.weights;
+    pk.vk.biases = pk.biases;
+    return pk;
+  }
   auto committed = commit_weights(pk.vk.spec, params, pk.weights, pk.biases);
   if (!committed) return fail(committed.error());
   pk.committed = std::move(*committed);

@@ -80,6 +80,11 @@ inline uint32_t bias_vars(const Layer& layer) {
   return layer.has_weights() ? log2_padded(layer.out.c) : shape_vars(layer.out);
 }
 
+// The padded tables of the weight layout, in its order: per layer W' and b' where present, from the
+// M-scaled weights and biases of ProvingKey::weights / biases (keys.cpp).
+std::vector<std::vector<F>> weight_tables(const ModelSpec& spec, const std::vector<std::vector<int64_t>>& w,
+                                          const std::vector<std::vector<int64_t>>& b);
+
 // Weight tables: per layer W' (index weight_table[l]) and b' (bias_table[l]), -1 when absent.
 struct WeightLayout : PolyLayout {
   std::vector<int32_t> weight_table, bias_table;
@@ -148,6 +153,18 @@ inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
 //   sum_i eq(s, i) P_i(z) = T(block_bits, s, z)         (a block, any s in E^slot_vars).
 // One commitment with one polynomial keeps the opening's round-0 Merkle openings to one 16-value
 // leaf per query and its combination f = sum_j mu_j P_j to one table.
+// What the per-proof table holds besides the layers' tables: the committed input (private or
+// hashed input: one table over the input grid B' x K_0', range-checked as x + Q and Q - x) and the
+// claims' form values (limbs of f(b, j) over the grid B' x F', index b F' + j, range-checked as r's
+// limbs). They are placed as extra "layers" after the model's: input at index #layers, then the
+// forms, each a block of its own.
+struct ProofExtras {
+  bool input = false;
+  uint32_t forms = 0;      // linear forms per example (0: no claims)
+  uint32_t form_bits = 0;  // a true form value lies in [0, 2^form_bits)
+  uint32_t form_limbs() const { return (form_bits + kLimbBits - 1) / kLimbBits; }
+};
+
 struct ProofLayout {
   struct Block {
     uint32_t first = 0, count = 0, slot_vars = 0;
@@ -159,6 +176,7 @@ struct ProofLayout {
   std::vector<std::vector<Block>> blocks;  // per layer
   bool range_checked = true;              // some layer has range columns (else no range lookup)
   uint32_t multiplicities = 0;            // the range multiplicities' table, if range_checked
+  int32_t input_slot = -1, forms_slot = -1;  // extra layers (ProofExtras), -1 when absent
 
   // The point of T at which T equals P_table(z).
   std::vector<E> point(uint32_t table, std::span<const E> z) const {
@@ -183,15 +201,16 @@ struct ProofLayout {
   }
 };
 
-inline bool has_range_checks(const ModelSpec& spec) {
+inline bool has_range_checks(const ModelSpec& spec, const ProofExtras& extras = {}) {
+  if (extras.input || extras.forms > 0) return true;
   for (const auto& layer : spec.layers)
     if (layer.kind != LayerKind::table && layer.kind != LayerKind::rewire) return true;
   return false;
 }
 
-inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
+inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const ProofExtras& extras = {}) {
   ProofLayout layout;
-  layout.range_checked = has_range_checks(spec);
+  layout.range_checked = has_range_checks(spec, extras);
   struct Pending {
     uint32_t block_vars, layer, block;  // layer == #layers: the multiplicities
   };
@@ -223,17 +242,27 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch) {
       add_block(l, 1, vars);
     }
   }
+  auto add_extra = [&](uint32_t count, uint32_t vars) {
+    const auto l = static_cast<uint32_t>(layout.blocks.size());
+    layout.first.push_back(static_cast<uint32_t>(layout.vars_of.size()));
+    layout.blocks.emplace_back();
+    add_block(l, count, vars);
+    return static_cast<int32_t>(l);
+  };
+  if (extras.input) layout.input_slot = add_extra(1, log2_padded(batch) + shape_vars(spec.input));
+  if (extras.forms > 0)
+    layout.forms_slot = add_extra(extras.form_limbs(), log2_padded(batch) + log2_padded(extras.forms));
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
   if (layout.range_checked) {
     layout.vars_of.push_back(kLimbBits);
-    pending.push_back({kLimbBits, static_cast<uint32_t>(spec.layers.size()), 0});
+    pending.push_back({kLimbBits, static_cast<uint32_t>(layout.blocks.size()), 0});
   }
   std::stable_sort(pending.begin(), pending.end(),
                    [](const Pending& a, const Pending& b) { return a.block_vars > b.block_vars; });
   layout.offset.assign(layout.vars_of.size(), 0);
   uint64_t next = 0;
   for (const Pending& p : pending) {
-    if (p.layer == spec.layers.size()) {
+    if (p.layer == layout.blocks.size()) {
       layout.offset[layout.multiplicities] = next;
     } else {
       const ProofLayout::Block& b = layout.blocks[p.layer][p.block];
@@ -259,9 +288,17 @@ struct RangeColumn {
 // each limb and, if the top limb is narrower than 16 bits, 2^(16 - w) times the top limb; per
 // max_pool layer its gap D (a difference of two values in [-Q, Q], so below 2^16); per softmax
 // layer y, hi - y and the limbs of r and of its room 2s - 1 - r (its gaps are bounded by its
-// exp lookup); none for a table layer (its lookup bounds its output).
-inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
+// exp lookup); none for a table layer (its lookup bounds its output). Then the extras: the
+// committed input x + Q, Q - x, and each limb of the form values (with the top limb shifted as for r).
+inline std::vector<RangeColumn> range_columns(const ModelSpec& spec, const ProofExtras& extras = {}) {
   std::vector<RangeColumn> columns;
+  auto limbs = [&](uint32_t l, uint32_t first, uint32_t bits) {
+    const uint32_t count = (bits + kLimbBits - 1) / kLimbBits;
+    for (uint32_t i = 0; i < count; ++i) columns.push_back({l, first + i, 1, 0});
+    const uint32_t top = bits - kLimbBits * (count - 1);
+    if (top < kLimbBits) columns.push_back({l, first + count - 1, int64_t{1} << (kLimbBits - top), 0});
+    return first + count;
+  };
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const auto& layer = spec.layers[l];
     if (layer.kind == LayerKind::table || layer.kind == LayerKind::rewire) continue;
@@ -271,23 +308,19 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec) {
     }
     columns.push_back({l, 0, 1, -layer.lo});
     columns.push_back({l, 0, -1, layer.hi});
-    uint32_t table = layer.kind == LayerKind::softmax ? 4 : 1;
-    auto limbs = [&](uint32_t bits) {
-      const uint32_t count = (bits + kLimbBits - 1) / kLimbBits;
-      for (uint32_t i = 0; i < count; ++i) columns.push_back({l, table + i, 1, 0});
-      const uint32_t top = bits - kLimbBits * (count - 1);
-      if (top < kLimbBits) columns.push_back({l, table + count - 1, int64_t{1} << (kLimbBits - top), 0});
-      table += count;
-    };
     if (layer.kind == LayerKind::softmax) {
-      limbs(softmax_bits(layer));
-      limbs(softmax_bits(layer));
+      limbs(l, limbs(l, 4, softmax_bits(layer)), softmax_bits(layer));
       continue;
     }
-    limbs(layer.shift);
-    limbs(layer.slack_bits);
-    limbs(layer.slack_bits);
+    limbs(l, limbs(l, limbs(l, 1, layer.shift), layer.slack_bits), layer.slack_bits);
   }
+  auto l = static_cast<uint32_t>(spec.layers.size());
+  if (extras.input) {
+    columns.push_back({l, 0, 1, spec.input_bound});
+    columns.push_back({l, 0, -1, spec.input_bound});
+    ++l;
+  }
+  if (extras.forms > 0) limbs(l, 0, extras.form_bits);
   return columns;
 }
 
@@ -299,11 +332,13 @@ struct RangeGroup {
   std::vector<RangeColumn> columns;
 };
 
-inline std::vector<RangeGroup> range_groups(const ModelSpec& spec) {
+inline std::vector<RangeGroup> range_groups(const ModelSpec& spec, const ProofExtras& extras = {}) {
   std::vector<RangeGroup> groups;
-  for (const RangeColumn& c : range_columns(spec)) {
-    if (groups.empty() || groups.back().layer != c.layer)
-      groups.push_back({c.layer, spec.layers[c.layer].kind == LayerKind::max_pool ? 1u : 0u, {}});
+  for (const RangeColumn& c : range_columns(spec, extras)) {
+    if (groups.empty() || groups.back().layer != c.layer) {
+      const bool pool = c.layer < spec.layers.size() && spec.layers[c.layer].kind == LayerKind::max_pool;
+      groups.push_back({c.layer, pool ? 1u : 0u, {}});
+    }
     groups.back().columns.push_back(c);
   }
   return groups;

@@ -67,7 +67,7 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
   if (!trace) return error_json(trace.error());
 
   start = clock::now();
-  auto pk = setup(run->model, ParamsPreset::conjectured, zero_knowledge);
+  auto pk = setup(run->model, ParamsPreset::conjectured, {}, zero_knowledge);
   const double setup_ms = ms_since(start);
   if (!pk) return error_json(pk.error());
   const auto& input = (*quantized)[0];

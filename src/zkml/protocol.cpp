@@ -9,12 +9,17 @@
 //   per softmax layer: the exp lookup of (D, e, valid); rho; the block at rho, m, x and (e, S) at
 //     the row variables 1/2; sum-check of the division product over the rows; tau, gamma;
 //     zero-check;
+//   claims: rho; form limbs at rho; sum-check over the last layer's grid;
 //   one batched PCS opening of every claim on the weight and per-proof commitments.
+// What the statement holds depends on the verifying key's visibility: a public input and output
+// are absorbed; a private input is a block of the per-proof table (hashed: also a commitment of
+// its own, tied to the block by one evaluation at a random point right after the statement).
 #include <algorithm>
 #include <stdexcept>
 
 #include "pcs/randomness.hpp"
 #include "sumcheck/private_claims.hpp"
+#include "zkml/claims.hpp"
 #include "zkml/layout.hpp"
 #include "zkml/window.hpp"
 #include "zkml/zkml.hpp"
@@ -89,17 +94,13 @@ std::vector<SumcheckTerm<E>> pool_zero_check_terms(const E& gamma) {
   return {{E::one(), {0, 2}}, {-E::one(), {0, 2, 2}}, {gamma, {0, 2, 4}}, {gamma * gamma, {1, 2, 3}}};
 }
 
-// Size of layer l's table `table` on the padded grids.
-size_t table_size(const Layer& layer, uint32_t table, uint32_t batch) {
-  const size_t grid = padded(batch) * padded_size(layer.out);
-  return layer.requantizes() || table == 0 ? grid : grid << detail::kernel_vars(layer);
-}
-
-LookupStatement<F> lookup_statement(const ModelSpec& spec, uint32_t batch) {
+// One LogUp group per range group: its columns back to back, each the size of the table it reads.
+LookupStatement<F> lookup_statement(const ModelSpec& spec, const detail::ProofLayout& layout,
+                                    const detail::ProofExtras& extras) {
   LookupStatement<F> statement{LookupTable<F>::range(kLimbBits), {}};
-  for (const auto& group : detail::range_groups(spec))
-    statement.group_sizes.push_back(group.columns.size() *
-                                    table_size(spec.layers[group.layer], group.columns[0].table, batch));
+  for (const auto& group : detail::range_groups(spec, extras))
+    statement.group_sizes.push_back(group.columns.size()
+                                    << layout.vars_of[layout.first[group.layer] + group.columns[0].table]);
   return statement;
 }
 
@@ -134,12 +135,27 @@ LookupStatement<F> table_statement(const Layer& layer, uint32_t batch) {
   return {LookupTable<F>::from_columns(std::move(columns)), {padded(batch) * padded_size(layer.out)}};
 }
 
+// The statement: the key, the batch, what travels of the input and output (nothing when private),
+// the claims (count, each text, the forms as field elements), then every per-proof commitment.
 void absorb_statement(Transcript& t, const VerifyingKey& vk, const Proof& proof) {
   t.absorb_digest("zkml/vk", vk.digest());
   t.absorb_u64("zkml/batch", proof.batch);
-  const auto input = to_field(proof.input), output = to_field(proof.output);
-  t.absorb_all("zkml/input", std::span<const F>(input));
-  t.absorb_all("zkml/output", std::span<const F>(output));
+  if (vk.visibility.input_shown()) {
+    const auto input = to_field(proof.input);
+    t.absorb_all("zkml/input", std::span<const F>(input));
+  }
+  if (vk.visibility.output_shown()) {
+    const auto output = to_field(proof.output);
+    t.absorb_all("zkml/output", std::span<const F>(output));
+  }
+  t.absorb_u64("zkml/claim_count", proof.claims.size());
+  for (const auto& text : proof.claims)
+    t.absorb_bytes("zkml/claim", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  std::vector<F> forms;
+  for (const LinearForm& f : proof.forms)
+    for (int64_t v : {int64_t{f.index[0]}, f.coeff[0], int64_t{f.index[1]}, f.coeff[1], f.constant})
+      forms.push_back(F::from_i64(v));
+  t.absorb_all("zkml/forms", std::span<const F>(forms));
   for (const auto& c : proof.commitments) {
     ByteWriter w;
     c.serialize(w);
@@ -223,6 +239,15 @@ Result<std::vector<E>> decode_elements(ByteReader& in, size_t count) {
     out.push_back(*v);
   }
   return out;
+}
+
+// A u32 length (at most `max`) and that many bytes.
+Result<std::span<const uint8_t>> decode_sized(ByteReader& in, size_t max, const std::string& what) {
+  auto length = in.length(max, "proof: " + what);
+  if (!length) return fail(length.error());
+  auto bytes = in.take(*length);
+  if (!bytes) return fail("proof: " + bytes.error());
+  return *bytes;
 }
 
 Result<std::vector<int64_t>> decode_i64s(ByteReader& in, size_t count) {
@@ -600,9 +625,10 @@ void append_limbs(std::vector<std::vector<F>>& polys, const std::vector<int64_t>
 }
 
 // Each range group's rows: its columns a P + c back to back.
-std::vector<std::vector<F>> range_group_values(const ModelSpec& spec, const ProverTables& tables) {
+std::vector<std::vector<F>> range_group_values(const ModelSpec& spec, const detail::ProofExtras& extras,
+                                               const ProverTables& tables) {
   std::vector<std::vector<F>> groups;
-  for (const auto& group : detail::range_groups(spec)) {
+  for (const auto& group : detail::range_groups(spec, extras)) {
     std::vector<F> values;
     for (const auto& c : group.columns) {
       const auto& source = tables.layer_polys[c.layer][c.table];
@@ -632,16 +658,30 @@ std::vector<F> channel_column(const TensorShape& shape, uint32_t batch) {
   return out;
 }
 
-// The claimed outputs: the last layer's values at the valid positions, row-major.
-void add_outputs(const ModelSpec& spec, const Witness& w, ProverTables& tables) {
+// The outputs: the last layer's values at the valid positions, row-major.
+std::vector<int64_t> outputs_of(const ModelSpec& spec, const Witness& w) {
   const Layer& last = spec.layers.back();
   const size_t row = padded_size(last.out);
+  std::vector<int64_t> out;
   for (size_t b = 0; b < w.batch; ++b)
-    for (size_t j = 0; j < last.out.size(); ++j)
-      tables.output.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
+    for (size_t j = 0; j < last.out.size(); ++j) out.push_back(w.layers.back().y[b * row + detail::padded_flat_index(last.out, j)]);
+  return out;
 }
 
-ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
+// The form values f(b, j) = L_j(y of example b) on the padded B' x F' grid (zeros on the padding).
+std::vector<int64_t> form_values(const ModelSpec& spec, std::span<const LinearForm> forms, uint32_t batch,
+                                 std::span<const int64_t> output) {
+  const size_t row = padded(forms.size()), n = spec.output_features();
+  std::vector<int64_t> out(padded(batch) * row, 0);
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t j = 0; j < forms.size(); ++j) out[b * row + j] = form_value(forms[j], output.subspan(b * n, n));
+  return out;
+}
+
+// Every table to commit: the layers' (ProverTables), then the extras (the padded input; the form
+// values' limbs), then the multiplicities of every range column.
+ProverTables derive_tables(const ModelSpec& spec, const Witness& w, const detail::ProofExtras& extras,
+                           const std::vector<int64_t>& forms) {
   ProverTables tables;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const Layer& layer = spec.layers[l];
@@ -689,12 +729,17 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w) {
     }
     tables.layer_polys.push_back(std::move(polys));
   }
-  add_outputs(spec, w, tables);
-  if (!detail::has_range_checks(spec)) return tables;
+  tables.output = outputs_of(spec, w);
+  if (extras.input) tables.layer_polys.push_back({to_field(w.input)});
+  if (extras.forms > 0) {
+    tables.layer_polys.emplace_back();
+    append_limbs(tables.layer_polys.back(), forms, extras.form_bits);
+  }
+  if (!detail::has_range_checks(spec, extras)) return tables;
   // Multiplicities of the values inside [0, 2^16); values outside (only in a tampered witness)
   // are not counted, and the verifier rejects the lookup.
   std::vector<uint64_t> counts(size_t{1} << kLimbBits, 0);
-  for (const auto& column : range_group_values(spec, tables))
+  for (const auto& column : range_group_values(spec, extras, tables))
     for (const F& v : column)
       if (v.value() < counts.size()) ++counts[v.value()];
   tables.multiplicities.resize(counts.size());
@@ -887,7 +932,8 @@ std::vector<E> repeat(std::span<const E> table, size_t times) {
 namespace {
 
 // Zero-knowledge mode (below).
-Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks);
+Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, Proof proof,
+                            const Witness& witness, const ProverTables& tables, const detail::ProofExtras& extras);
 Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof& proof);
 
 // What the per-layer provers and verifiers share: the transcript, the layouts and the claims on
@@ -900,15 +946,21 @@ struct Context {
   const detail::ProofLayout& layout;
   const detail::WeightLayout& weights;
   uint32_t proof_offset;  // index of the per-proof commitment after the weight commitments
+  bool public_weights;    // weight claims are checked against the verifying key's tables
   std::vector<pcs::EvalClaim> claims;
+  std::vector<pcs::EvalClaim> weight_checks;  // public weights: (weight layout table, point, value)
 
   void claim_table(uint32_t l, uint32_t table, std::span<const E> point, const E& value) {
     claims.push_back({{proof_offset, 0}, layout.point(layout.first[l] + table, point), value});
   }
-  // The prover's claim on input i of layer l (nothing for the public model input).
+  // The claim on input i of layer l: on the layer that produced it, or on the committed model input
+  // (nothing for a public model input, which the verifier evaluates itself).
   void claim_input(uint32_t l, size_t i, std::span<const E> point, const E& value) {
     const int32_t source = spec.layers[l].inputs[i];
-    if (source >= 0) claim_table(static_cast<uint32_t>(source), 0, point, value);
+    if (source >= 0)
+      claim_table(static_cast<uint32_t>(source), 0, point, value);
+    else if (layout.input_slot >= 0)
+      claim_table(static_cast<uint32_t>(layout.input_slot), 0, point, value);
   }
   // The K' values S(k, rho_x) of a max-pool layer's picks (table 2) as one claim: slots s drawn
   // now, S(s, rho_x) = sum_k eq(s, k) S(k, rho_x).
@@ -922,13 +974,20 @@ struct Context {
   void claim_block(uint32_t l, uint32_t block, std::span<const E> point, std::span<const E> values) {
     claim_block_values(transcript, layout, proof_offset, l, block, point, values, claims);
   }
+  // A claim on table t of the weight layout: opened from the weight commitments, or (public
+  // weights) recorded for the verifier to evaluate itself (pcs::PolyRef::commitment = t).
+  void claim_weight_table(int32_t t, std::span<const E> point, const E& value) {
+    std::vector<E> at(point.begin(), point.end());
+    if (public_weights)
+      weight_checks.push_back({{static_cast<uint32_t>(t), 0}, std::move(at), value});
+    else
+      claims.push_back({weights.ref(static_cast<uint32_t>(t), 0), std::move(at), value});
+  }
   void claim_weight(uint32_t l, std::span<const E> point, const E& value) {
-    claims.push_back({weights.ref(static_cast<uint32_t>(weights.weight_table[l]), 0),
-                      std::vector<E>(point.begin(), point.end()), value});
+    claim_weight_table(weights.weight_table[l], point, value);
   }
   void claim_bias(uint32_t l, std::span<const E> point, const E& value) {
-    claims.push_back({weights.ref(static_cast<uint32_t>(weights.bias_table[l]), 0),
-                      std::vector<E>(point.begin(), point.end()), value});
+    claim_weight_table(weights.bias_table[l], point, value);
   }
 };
 
@@ -1307,27 +1366,182 @@ void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
 
 }  // namespace
 
+namespace {
+
+// The packed table is committed hiding when it holds private values (a private or hashed input, a
+// private output): its opening then reveals no entry (pcs.hpp, "Hiding"). Everything else the
+// proof sends (sum-check messages, evaluations at random points) is not masked yet.
+bool hiding_table(const Visibilities& vis) { return vis.input_committed() || !vis.output_shown(); }
+
+detail::ProofExtras proof_extras(const VerifyingKey& vk, size_t forms) {
+  return {vk.visibility.input_committed(), static_cast<uint32_t>(forms), forms > 0 ? form_bits(vk.spec) : 0};
+}
+
+// Claims, over the last layer's grid x = (b, n) and the forms' grid (b, j):
+//   S(rho, x) = sum_{b < B} eq(rho_b, b) [x_b = b] sum_{j < F} eq(rho_j, j) sum_t a_jt [x_n = pos(i_jt)]
+//   c(rho)    = I_B(rho_b) sum_{j < F} eq(rho_j, j) c_j
+// so that f(rho) = sum_x S(rho, x) y(x) + c(rho) for the form values f(b, j) = L_j(y_b) (zero on
+// the padding of both grids). pos(i) is output i's index in the padded example grid.
+struct ClaimsPoint {
+  std::span<const E> b, j;
+};
+ClaimsPoint split_claims_point(std::span<const E> rho, uint32_t batch_vars) {
+  return {rho.first(batch_vars), rho.subspan(batch_vars)};
+}
+
+std::vector<E> claims_selection_table(const ModelSpec& spec, std::span<const LinearForm> forms, uint32_t batch,
+                                      const ClaimsPoint& rho) {
+  const TensorShape& out = spec.layers.back().out;
+  const size_t row = padded_size(out);
+  const auto eq_b = eq_table<E>(rho.b), eq_j = eq_table<E>(rho.j);
+  std::vector<E> example(row, E::zero());
+  for (size_t j = 0; j < forms.size(); ++j)
+    for (size_t t = 0; t < 2; ++t)
+      if (forms[j].coeff[t] != 0)
+        example[detail::padded_flat_index(out, forms[j].index[t])] += eq_j[j] * E::from_i64(forms[j].coeff[t]);
+  std::vector<E> table(padded(batch) * row, E::zero());
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t n = 0; n < row; ++n) table[b * row + n] = eq_b[b] * example[n];
+  return table;
+}
+
+// S(rho, zeta) = (sum_{b<B} eq(rho_b, b) eq(zeta_b, b)) sum_j eq(rho_j, j) sum_t a_jt eq(zeta_n, pos(i_jt)).
+E claims_selection_eval(const ModelSpec& spec, std::span<const LinearForm> forms, uint32_t batch,
+                        const ClaimsPoint& rho, std::span<const E> zeta, uint32_t batch_vars) {
+  const TensorShape& out = spec.layers.back().out;
+  const auto eq_rb = eq_table<E>(rho.b), eq_zb = eq_table<E>(zeta.first(batch_vars));
+  const auto eq_j = eq_table<E>(rho.j), eq_n = eq_table<E>(zeta.subspan(batch_vars));
+  E rows = E::zero();
+  for (size_t b = 0; b < batch; ++b) rows += eq_rb[b] * eq_zb[b];
+  E sum = E::zero();
+  for (size_t j = 0; j < forms.size(); ++j)
+    for (size_t t = 0; t < 2; ++t)
+      if (forms[j].coeff[t] != 0)
+        sum += eq_j[j] * E::from_i64(forms[j].coeff[t]) * eq_n[detail::padded_flat_index(out, forms[j].index[t])];
+  return rows * sum;
+}
+
+E claims_constant(std::span<const LinearForm> forms, uint32_t batch, const ClaimsPoint& rho) {
+  const auto eq_j = eq_table<E>(rho.j);
+  E sum = E::zero();
+  for (size_t j = 0; j < forms.size(); ++j) sum += eq_j[j] * E::from_i64(forms[j].constant);
+  return prefix_indicator<E>(batch, rho.b) * sum;
+}
+
+// The prover's claims step: the form limbs at rho, then the sum-check of f(rho) - c(rho) against
+// S(rho, .) and the last layer's y, ending in a claim on y.
+void prove_claims(Context& cx, const ProverTables& tables, std::span<const LinearForm> forms, Proof& proof) {
+  const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(forms.size()));
+  const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
+  {
+    const auto eq = eq_table<E>(rho);
+    for (const auto& limb : tables.layer_polys[slot]) proof.form_evals.push_back(inner_product<E, F>(eq, limb));
+  }
+  cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
+  cx.claim_block(slot, 0, rho, proof.form_evals);
+  const E claim = recombine(proof.form_evals) - claims_constant(forms, cx.batch, point);
+  const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
+  std::vector<std::vector<E>> sc_tables;
+  sc_tables.push_back(lift(tables.layer_polys[last][0]));
+  sc_tables.push_back(claims_selection_table(cx.spec, forms, cx.batch, point));
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto sc = prove_sumcheck<E, E>(cx.transcript, std::move(sc_tables), terms, claim);
+  proof.claims_sum = std::move(sc.proof);
+  proof.claims_output_eval = sc.table_evaluations[0];
+  cx.transcript.absorb("zkml/claims_output_eval", proof.claims_output_eval);
+  cx.claim_table(last, 0, sc.point, proof.claims_output_eval);
+}
+
+// A hashed input's two commitments hold the same table: at a random point z (drawn after the
+// statement) the prover sends x(z), claimed on both (the packed table's input block and the input
+// commitment, index `input_commitment`). Distinct multilinear tables agree at z with probability
+// <= vars / |E|.
+std::vector<E> input_link_point(Transcript& t, const ModelSpec& spec, uint32_t batch_vars) {
+  return t.challenges<E>("zkml/input_link_point", batch_vars + detail::shape_vars(spec.input));
+}
+void claim_input_link(Context& cx, uint32_t input_commitment, std::span<const E> z, const E& value) {
+  cx.transcript.absorb("zkml/input_link", value);
+  cx.claim_table(static_cast<uint32_t>(cx.layout.input_slot), 0, z, value);
+  cx.claims.push_back({{input_commitment, 0}, std::vector<E>(z.begin(), z.end()), value});
+}
+
+Result<pcs::CommittedPolynomials> commit_padded_input(const VerifyingKey& vk, uint32_t batch,
+                                                      std::span<const int64_t> input) {
+  const std::vector<F> table = pad_tensor(input, batch, vk.spec.input);
+  const std::span<const F> span(table);
+  pcs::Params params = vk.params;
+  params.hiding = false;  // deterministic: recomputable by anyone holding the input
+  auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), params);
+  if (!c) return fail("zkml: input commitment: " + c.error());
+  return c;
+}
+
+}  // namespace
+
+Result<pcs::Commitment> commit_input(const VerifyingKey& vk, uint32_t batch, std::span<const int64_t> input) {
+  if (batch == 0 || batch > kMaxBatch || input.size() != size_t{batch} * vk.spec.input_features())
+    return fail("zkml: the input is not a batch of rows of " + std::to_string(vk.spec.input_features()) + " values");
+  if (log2_padded(batch) + detail::shape_vars(vk.spec.input) > pcs::kMaxVars) return fail("zkml: batch too large to commit");
+  auto c = commit_padded_input(vk, batch, input);
+  if (!c) return fail(c.error());
+  return c->commitment();
+}
+
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
-  if (pk.vk.spec.zero_knowledge) return prove_private(pk, batch, input, hooks);
+  return prove(pk, batch, input, {}, hooks);
+}
+
+Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input,
+                    std::span<const std::string> claims, const ProverHooks* hooks) {
   const ModelSpec& spec = pk.vk.spec;
+  const Visibilities& vis = pk.vk.visibility;
+  Proof proof;
+  proof.batch = batch;
+  for (const auto& text : claims) {
+    auto canonical = canonical_claim(text);
+    if (!canonical) return fail(canonical.error());
+    proof.claims.push_back(std::move(*canonical));
+  }
+  std::vector<uint32_t> claim_of;
+  auto forms = compile_claims(spec, proof.claims, &claim_of);
+  if (!forms) return fail(forms.error());
+  proof.forms = std::move(*forms);
   auto witness = compute_witness(pk, batch, input);
   if (!witness) return fail(witness.error());
   if (hooks && hooks->on_witness) hooks->on_witness(*witness);
-  ProverTables tables = derive_tables(spec, *witness);
+  const std::vector<int64_t> form_vals = form_values(spec, proof.forms, batch, outputs_of(spec, *witness));
+  if (!(hooks && hooks->prove_false_claims)) {
+    const size_t row = padded(proof.forms.size());
+    for (size_t b = 0; b < batch; ++b)
+      for (size_t j = 0; j < proof.forms.size(); ++j)
+        if (form_vals[b * row + j] < 0)
+          return fail(std::string(kClaimRefused) + "'" + proof.claims[claim_of[j]] + "' is false for example " +
+                      std::to_string(b));
+  }
+  const detail::ProofExtras extras = proof_extras(pk.vk, proof.forms.size());
+  ProverTables tables = derive_tables(spec, *witness, extras, form_vals);
   if (hooks && hooks->on_tables) hooks->on_tables(tables);
+  if (spec.zero_knowledge) return prove_private(pk, batch, input, std::move(proof), *witness, tables, extras);
 
-  const auto layout = detail::proof_layout(spec, batch);
+  const auto layout = detail::proof_layout(spec, batch, extras);
   if (layout.num_vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
   std::vector<pcs::CommittedPolynomials> committed;
-  Proof proof;
-  proof.batch = batch;
-  proof.input.assign(input.begin(), input.end());
-  proof.output = tables.output;
+  if (vis.input_shown()) proof.input.assign(input.begin(), input.end());
+  if (vis.output_shown()) proof.output = tables.output;
   {
     const std::vector<F> packed = pack_tables(layout, tables);
     const std::span<const F> packed_span(packed);
-    auto c = pcs::commit(std::span<const std::span<const F>>(&packed_span, 1), pk.vk.params);
+    pcs::Params params = pk.vk.params;
+    params.hiding = hiding_table(vis);
+    auto c = pcs::commit(std::span<const std::span<const F>>(&packed_span, 1), params);
     if (!c) return fail("zkml: commitment: " + c.error());
+    proof.commitments.push_back(c->commitment());
+    committed.push_back(std::move(*c));
+  }
+  if (vis.input == Visibility::hashed) {
+    auto c = commit_padded_input(pk.vk, batch, input);
+    if (!c) return fail(c.error());
     proof.commitments.push_back(c->commitment());
     committed.push_back(std::move(*c));
   }
@@ -1336,16 +1550,21 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   absorb_statement(transcript, pk.vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
   Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
-             static_cast<uint32_t>(pk.committed.size()), {}};
+             static_cast<uint32_t>(pk.committed.size()), vis.weights_shown(), {}, {}};
+  if (vis.input == Visibility::hashed) {
+    const auto z = input_link_point(transcript, spec, cx.batch_vars);
+    proof.input_link = evaluate_multilinear<E, F>(to_field(witness->input), z);
+    claim_input_link(cx, cx.proof_offset + 1, z, proof.input_link);
+  }
 
   // Range checks.
   if (layout.range_checked) {
-    const auto statement = lookup_statement(spec, batch);
-    const auto group_values = range_group_values(spec, tables);
+    const auto statement = lookup_statement(spec, layout, extras);
+    const auto group_values = range_group_values(spec, extras, tables);
     std::vector<LookupColumns<F>> groups;
     for (const auto& v : group_values) groups.push_back({std::span<const F>(v)});
     auto lookup = prove_lookup<F, E>(transcript, statement, groups, tables.multiplicities);
-    const auto range_groups = detail::range_groups(spec);
+    const auto range_groups = detail::range_groups(spec, extras);
     for (size_t g = 0; g < range_groups.size(); ++g) {
       const auto& group = range_groups[g];
       const auto& point = lookup.claims.witness[g].point;
@@ -1379,6 +1598,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
       prove_table_layer(cx, inputs, l, lp);
     proof.layers.push_back(std::move(lp));
   }
+  if (!proof.forms.empty()) prove_claims(cx, tables, proof.forms, proof);
 
   std::vector<const pcs::CommittedPolynomials*> all;
   for (const auto& c : pk.committed) all.push_back(&c);
@@ -1395,15 +1615,25 @@ namespace {
 
 struct VerifierInputs {
   const Proof& proof;
-  std::vector<F> input_table;   // the public input on its padded grid
-  std::vector<F> output_table;  // the claimed outputs on the last layer's padded grid
+  std::vector<F> input_table;   // the public input on its padded grid (empty when private)
+  std::vector<F> output_table;  // the public outputs on the last layer's padded grid (empty when private)
+
+  // Layer l's y at `point` against the public outputs (nothing to check for a private output,
+  // which stays committed, or for any other layer).
+  Status check_output(const ModelSpec& spec, uint32_t l, std::span<const E> point, const E& value,
+                      const std::string& where) const {
+    if (l + 1 != spec.layers.size() || output_table.empty()) return {};
+    if (evaluate_multilinear<E, F>(output_table, point) != value)
+      return fail(where + "the outputs do not match the committed output layer");
+    return {};
+  }
 };
 
 // Input i of layer l read at `point`: the public input is evaluated here, any other input
-// becomes a claim on the layer that produced it.
+// becomes a claim on the layer that produced it or on the committed model input.
 Status check_input(Context& cx, const VerifierInputs& vi, uint32_t l, std::span<const E> point, const E& value,
                    const std::string& where, size_t i = 0) {
-  if (cx.spec.layers[l].inputs[i] >= 0) {
+  if (cx.spec.layers[l].inputs[i] >= 0 || vi.input_table.empty()) {
     cx.claim_input(l, i, point, value);
     return {};
   }
@@ -1513,8 +1743,7 @@ Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
   const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
   cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
   cx.claim_block(l, 0, rho, lp.requant_evals);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.requant_evals[0])
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, rho, lp.requant_evals[0], where));
   const E claim = accumulator_from_requant(layer, lp.requant_evals);
   if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
     ZK_TRY(verify_elementwise(cx, vi, l, lp, rho, claim, where));
@@ -1563,8 +1792,7 @@ Status verify_max_pool_layer(Context& cx, const VerifierInputs& vi, uint32_t l, 
     return fail(where + "max-pool output sum-check: final evaluation mismatch");
   const auto y_point = concat({g.b, g.c, os->point});
   cx.claim_table(l, 0, y_point, lp.output_eval);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, y_point) != lp.output_eval)
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, y_point, lp.output_eval, where));
   auto ss = verify_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2, lp.output_sum - lp.gap_eval, lp.spatial_sum);
   if (!ss) return fail(where + "max-pool window " + ss.error());
   cx.transcript.absorb("zkml/input_eval", lp.input_eval);
@@ -1600,8 +1828,7 @@ Status verify_rewire_layer(Context& cx, const VerifierInputs& vi, uint32_t l, co
   cx.transcript.absorb("zkml/output_eval", lp.output_eval);
   cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
   cx.claim_table(l, 0, rho, lp.output_eval);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, rho) != lp.output_eval)
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, rho, lp.output_eval, where));
   const auto eq_out = eq_table<E>(rho_x);
   E expected = E::from_i64(layer.pad_value) * prefix_indicator<E>(cx.batch, rho_b) * pad_selection(layer, eq_out);
   for (const E& share : lp.operand_evals) expected += share;
@@ -1633,8 +1860,7 @@ Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, con
     return fail(where + "table lookup: the validity column is not the grid's");
   ZK_TRY(check_input(cx, vi, l, w.point, w.values[first], where));
   cx.claim_table(l, 0, w.point, w.values[first + 1]);
-  if (l + 1 == cx.spec.layers.size() && evaluate_multilinear<E, F>(vi.output_table, w.point) != w.values[first + 1])
-    return fail(where + "the outputs do not match the committed output layer");
+  ZK_TRY(vi.check_output(cx.spec, l, w.point, w.values[first + 1], where));
   cx.claim_table(l, 1, lookup->multiplicity_point, lookup->multiplicity_value);
   return {};
 }
@@ -1704,33 +1930,96 @@ Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
   return {};
 }
 
+// The verifier's side of prove_claims.
+Status verify_claims(Context& cx, const Proof& proof) {
+  const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
+  if (proof.form_evals.size() != cx.layout.blocks[slot][0].count) return fail("claims: wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(proof.forms.size()));
+  const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
+  cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
+  cx.claim_block(slot, 0, rho, proof.form_evals);
+  const E claim = recombine(proof.form_evals) - claims_constant(proof.forms, cx.batch, point);
+  const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
+  const uint32_t vars = cx.batch_vars + detail::shape_vars(cx.spec.layers[last].out);
+  auto sc = verify_sumcheck<E>(cx.transcript, vars, 2, claim, proof.claims_sum);
+  if (!sc) return fail("claims: " + sc.error());
+  cx.transcript.absorb("zkml/claims_output_eval", proof.claims_output_eval);
+  if (proof.claims_output_eval * claims_selection_eval(cx.spec, proof.forms, cx.batch, point, sc->point, cx.batch_vars) !=
+      sc->value)
+    return fail("claims: sum-check: final evaluation mismatch (the form values are not the claims' forms of the outputs)");
+  cx.claim_table(last, 0, sc->point, proof.claims_output_eval);
+  return {};
+}
+
+// The statement's checks before any transcript work: what travels matches the visibility, values
+// lie in their ranges, the claims are canonical and their forms are the ones they compile to.
+Status check_statement(const VerifyingKey& vk, const Proof& proof, std::optional<std::span<const int64_t>> expected_input,
+                       std::optional<std::span<const int64_t>> expected_output) {
+  const ModelSpec& spec = vk.spec;
+  const uint32_t batch = proof.batch;
+  if (batch == 0 || batch > kMaxBatch) return fail("proof: batch size out of bounds");
+  const size_t inputs = vk.visibility.input_shown() ? size_t{batch} * spec.input_features() : 0;
+  const size_t outputs = vk.visibility.output_shown() ? size_t{batch} * spec.output_features() : 0;
+  if (proof.input.size() != inputs) return fail("proof: wrong input size");
+  if (proof.output.size() != outputs) return fail("proof: wrong output size");
+  for (int64_t v : proof.input)
+    if (v < -spec.input_bound || v > spec.input_bound) return fail("proof: input value out of range");
+  for (int64_t v : proof.output)
+    if (v < spec.layers.back().lo || v > spec.layers.back().hi) return fail("proof: output value out of range");
+  if (expected_input) {
+    if (vk.visibility.input == Visibility::is_private)
+      return fail("the input is private: a proof cannot be checked against it");
+    if (vk.visibility.input_shown()) {
+      if (!std::equal(expected_input->begin(), expected_input->end(), proof.input.begin(), proof.input.end()))
+        return fail("the proof is for a different input");
+    } else {
+      auto c = commit_input(vk, batch, *expected_input);
+      if (!c || proof.commitments.size() != 2 || !(*c == proof.commitments[1]))
+        return fail("the proof is for a different input");
+    }
+  }
+  if (expected_output) {
+    if (!vk.visibility.output_shown()) return fail("the output is private: a proof cannot be checked against it");
+    if (!std::equal(expected_output->begin(), expected_output->end(), proof.output.begin(), proof.output.end()))
+      return fail("the proof's outputs differ from the claimed outputs");
+  }
+  if (proof.claims.size() > kMaxClaims) return fail("claims: too many claims");
+  for (const auto& text : proof.claims) {
+    auto canonical = canonical_claim(text);
+    if (!canonical) return fail("claims: " + canonical.error());
+    if (*canonical != text) return fail("claims: '" + text + "' is not in canonical form");
+  }
+  auto forms = compile_claims(spec, proof.claims);
+  if (!forms) return fail("claims: " + forms.error());
+  if (*forms != proof.forms) return fail("claims: the forms do not match the claims");
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
                                     std::optional<std::span<const int64_t>> expected_input,
                                     std::optional<std::span<const int64_t>> expected_output) {
   const ModelSpec& spec = vk.spec;
+  const Visibilities& vis = vk.visibility;
   const uint32_t batch = proof.batch;
-  if (batch == 0 || batch > kMaxBatch) return fail("proof: batch size out of bounds");
-  if (proof.input.size() != size_t{batch} * spec.input_features()) return fail("proof: wrong input size");
-  if (proof.output.size() != size_t{batch} * spec.output_features()) return fail("proof: wrong output size");
-  for (int64_t v : proof.input)
-    if (v < -spec.input_bound || v > spec.input_bound) return fail("proof: input value out of range");
-  for (int64_t v : proof.output)
-    if (v < spec.layers.back().lo || v > spec.layers.back().hi) return fail("proof: output value out of range");
-  if (expected_input && !std::equal(expected_input->begin(), expected_input->end(), proof.input.begin(), proof.input.end()))
-    return fail("the proof is for a different input");
-  if (expected_output &&
-      !std::equal(expected_output->begin(), expected_output->end(), proof.output.begin(), proof.output.end()))
-    return fail("the proof's outputs differ from the claimed outputs");
+  ZK_TRY(check_statement(vk, proof, expected_input, expected_output));
   if (spec.zero_knowledge) return verify_private(vk, proof);
-  const auto layout = detail::proof_layout(spec, batch);
-  if (proof.commitments.size() != 1) return fail("proof: wrong number of commitments");
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const auto layout = detail::proof_layout(spec, batch, extras);
+  if (proof.commitments.size() != (vis.input == Visibility::hashed ? 2u : 1u))
+    return fail("proof: wrong number of commitments");
   {
     const auto& c = proof.commitments[0];
     if (c.num_vars != layout.num_vars || c.num_polys != 1 || c.rate_bits != vk.params.rate_bits ||
-        c.num_vars > pcs::kMaxVars)
+        c.num_vars > pcs::kMaxVars || c.hiding != hiding_table(vis))
       return fail("proof: commitment 0 has the wrong shape");
+  }
+  if (vis.input == Visibility::hashed) {
+    const auto& c = proof.commitments[1];
+    if (c.num_vars != log2_padded(batch) + detail::shape_vars(spec.input) || c.num_polys != 1 ||
+        c.rate_bits != vk.params.rate_bits || c.hiding)
+      return fail("proof: the input commitment has the wrong shape");
   }
   if (proof.layers.size() != spec.layers.size()) return fail("proof: wrong number of layers");
 
@@ -1738,12 +2027,16 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   absorb_statement(transcript, vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
   Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
-             static_cast<uint32_t>(vk.weight_commitments.size()), {}};
+             static_cast<uint32_t>(vk.weight_commitments.size()), vis.weights_shown(), {}, {}};
+  if (vis.input == Visibility::hashed) {
+    const auto z = input_link_point(transcript, spec, cx.batch_vars);
+    claim_input_link(cx, cx.proof_offset + 1, z, proof.input_link);
+  }
   if (layout.range_checked) {
-    const auto statement = lookup_statement(spec, batch);
+    const auto statement = lookup_statement(spec, layout, extras);
     auto lookup = verify_lookup<F, E>(transcript, statement, proof.lookup);
     if (!lookup) return fail("range check: " + lookup.error());
-    const auto range_groups = detail::range_groups(spec);
+    const auto range_groups = detail::range_groups(spec, extras);
     if (proof.range_evals.size() != range_groups.size()) return fail("proof: wrong number of range evaluations");
     for (size_t g = 0; g < range_groups.size(); ++g) {
       const auto& group = range_groups[g];
@@ -1759,8 +2052,8 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
                          lookup->multiplicity_value});
   }
-  const VerifierInputs vi{proof, pad_tensor(proof.input, batch, spec.input),
-                          pad_tensor(proof.output, batch, spec.layers.back().out)};
+  const VerifierInputs vi{proof, vis.input_shown() ? pad_tensor(proof.input, batch, spec.input) : std::vector<F>{},
+                          vis.output_shown() ? pad_tensor(proof.output, batch, spec.layers.back().out) : std::vector<F>{}};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const LayerKind kind = spec.layers[l].kind;
     const Status status = spec.layers[l].requantizes()   ? verify_requant_layer(cx, vi, l, proof.layers[l])
@@ -1769,6 +2062,13 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
                           : kind == LayerKind::softmax  ? verify_softmax_layer(cx, vi, l, proof.layers[l])
                                                         : verify_table_layer(cx, vi, l, proof.layers[l]);
     if (!status) return fail(status.error());
+  }
+  if (!proof.forms.empty()) ZK_TRY(verify_claims(cx, proof));
+  if (vis.weights_shown()) {
+    const auto tables = detail::weight_tables(spec, vk.weights, vk.biases);
+    for (const auto& check : cx.weight_checks)
+      if (evaluate_multilinear<E, F>(tables[check.poly.commitment], check.point) != check.value)
+        return fail("public weights: an evaluation does not match the verifying key's weights");
   }
 
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
@@ -1809,26 +2109,27 @@ struct PrivatePlan {
 };
 
 PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::ProofLayout& layout,
-                         const detail::WeightLayout& weights) {
+                         const detail::ProofExtras& extras, const detail::WeightLayout& weights) {
   PrivatePlan plan;
   plan.table_corner.assign(layout.vars_of.size(), -1);
-  for (uint32_t l = 0; l < spec.layers.size(); ++l)
-    for (uint32_t i = 0; i < detail::polys_per_layer(spec.layers[l]); ++i) {
-      const uint32_t t = layout.first[l] + i;
-      plan.table_corner[t] = static_cast<int32_t>(plan.shapes.size());
-      plan.shapes.push_back(MaskShape::corner(corner_entries(layout.vars_of[t])));
-    }
+  for (uint32_t t = 0; t < layout.vars_of.size(); ++t) {
+    if (layout.range_checked && t == layout.multiplicities) continue;
+    plan.table_corner[t] = static_cast<int32_t>(plan.shapes.size());
+    plan.shapes.push_back(MaskShape::corner(corner_entries(layout.vars_of[t])));
+  }
   for (uint32_t w = 0; w < weights.vars_of.size(); ++w) {
     plan.weight_corner.push_back(static_cast<int32_t>(plan.shapes.size()));
     plan.shapes.push_back(MaskShape::corner(corner_entries(weights.vars_of[w])));
   }
   if (layout.range_checked)
-    for (const auto& shape : private_lookup_mask_shapes<F>(lookup_statement(spec, batch))) plan.shapes.push_back(shape);
+    for (const auto& shape : private_lookup_mask_shapes<F>(lookup_statement(spec, layout, extras)))
+      plan.shapes.push_back(shape);
   const uint32_t batch_vars = log2_padded(batch);
   for (const auto& layer : spec.layers) {
     plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
     plan.shapes.push_back(MaskShape::sumcheck(batch_vars + detail::shape_vars(layer.out), 3));
   }
+  if (extras.forms > 0) plan.shapes.push_back(MaskShape::sumcheck(batch_vars + detail::shape_vars(spec.layers.back().out), 2));
   return plan;
 }
 
@@ -1927,15 +2228,24 @@ std::pair<std::vector<E>, E> accumulator_form(const Layer& layer) {
 struct PrivateContext {
   Transcript& transcript;
   const ModelSpec& spec;
+  const Visibilities& vis;
   uint32_t batch, batch_vars;
   const detail::ProofLayout& layout;
   const detail::WeightLayout& weights;
+  const detail::ProofExtras& extras;
   const PrivatePlan& plan;
   MaskArena<F, E>& arena;
   std::vector<LinearClaim<E>> claims;
   std::vector<pcs::EvalClaim> public_claims;  // about public values (the outputs)
 
   static TableRef caller(uint32_t index) { return {TableRef::Space::caller, index}; }
+  // The per-proof table layer l reads (a layer's y, or the committed model input), or -1 for the
+  // public model input, which the verifier evaluates itself.
+  int64_t input_source(uint32_t l) const {
+    const int32_t source = spec.layers[l].inputs[0];
+    if (source >= 0) return layout.first[static_cast<size_t>(source)];
+    return vis.input_committed() ? int64_t{layout.first[static_cast<size_t>(layout.input_slot)]} : -1;
+  }
   TableRef table_ref(uint32_t t) const { return caller(t); }
   TableRef weight_ref(int32_t w) const { return caller(kWeightRef + static_cast<uint32_t>(w)); }
   TableRef table_corner(uint32_t t) const {
@@ -1963,8 +2273,6 @@ Status check_selector(const E& s, const std::string& where) {
   return {};
 }
 
-// Input table of layer l is private (a layer's output) or the public model input.
-bool private_input(const ModelSpec& spec, uint32_t l) { return spec.layers[l].inputs[0] >= 0; }
 
 // Dense layer, zero-knowledge prover: requantization evaluations at (rho_u, rho), the bias at
 // (rho_u, rho_c), the private sum-check over the input features with public claim
@@ -1988,7 +2296,8 @@ void prove_private_dense_layer(PrivateContext& cx, const ProverInputs& in, uint3
   cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
   for (uint32_t i = 0; i < polys.size(); ++i)
     cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, lp.requant_evals[i]);
-  if (l + 1 == cx.spec.layers.size()) cx.claim_output(rho, evaluate_multilinear<E, F>(polys[0], rho));
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(rho, evaluate_multilinear<E, F>(polys[0], rho));
 
   const int32_t bias = cx.weights.bias_table[l], weight = cx.weights.weight_table[l];
   std::vector<F> bias_table(padded(layer.out.c), F::zero());
@@ -2013,17 +2322,17 @@ void prove_private_dense_layer(PrivateContext& cx, const ProverInputs& in, uint3
                                         -(indicator * rho_u * inv)));
   offset -= indicator * rho_u * inv * corner_eval(cx.arena, cx.weight_corner(bias), g.c);
 
+  const int64_t source = cx.input_source(l);
   const std::vector<F> x_table =
-      private_input(cx.spec, l) ? in.tables.layer_polys[static_cast<size_t>(layer.inputs[0])][0] : to_field(in.witness.input);
+      layer.inputs[0] >= 0 ? in.tables.layer_polys[static_cast<size_t>(layer.inputs[0])][0] : to_field(in.witness.input);
   std::vector<std::vector<E>> tables;
   tables.push_back(bind_rows<F>(x_table, g.b, padded_size(layer.in)));
   tables.push_back(bind_dense_weights(layer, in.pk.weights[l], g.c));
   std::vector<MaskedTable<E>> masked;
   const uint32_t x_vars = cx.batch_vars + detail::shape_vars(layer.in);
-  if (private_input(cx.spec, l)) {
-    const uint32_t source = cx.layout.first[static_cast<size_t>(layer.inputs[0])];
-    masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(source).index), g.b, x_vars, true)});
-  }
+  if (source >= 0)
+    masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), g.b,
+                                     x_vars, true)});
   masked.push_back({1, bind_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c,
                                    detail::weight_vars(layer), false)});
   auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
@@ -2034,9 +2343,9 @@ void prove_private_dense_layer(PrivateContext& cx, const ProverInputs& in, uint3
   cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm.point, mm.rho, offset_terms, mm.proof.masked_value));
   const E r_u = mm.point[0];
   const std::span<const E> r = std::span<const E>(mm.point).subspan(1);
-  if (private_input(cx.spec, l)) {
-    const uint32_t source = cx.layout.first[static_cast<size_t>(layer.inputs[0])];
-    cx.claim_masked(cx.table_ref(source), cx.table_corner(source), concat({g.b, r}), r_u, mm.table_evaluations[0]);
+  if (source >= 0) {
+    const auto t = static_cast<uint32_t>(source);
+    cx.claim_masked(cx.table_ref(t), cx.table_corner(t), concat({g.b, r}), r_u, mm.table_evaluations[0]);
   }
   cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({r, g.c}), r_u, mm.table_evaluations[1]);
   lp.private_channel_sum = std::move(mm.proof);
@@ -2077,7 +2386,8 @@ Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_t
   cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
   for (uint32_t i = 0; i < polys; ++i)
     cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, lp.requant_evals[i]);
-  if (l + 1 == cx.spec.layers.size()) cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
   const int32_t bias = cx.weights.bias_table[l], weight = cx.weights.weight_table[l];
   cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
   cx.claim_masked(cx.weight_ref(bias), cx.weight_corner(bias), g.c, rho_u, lp.bias_eval);
@@ -2095,7 +2405,8 @@ Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_t
                                         -(indicator * rho_u * inv)));
   auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
   if (!mask) return fail(where + mask.error());
-  const bool x_private = private_input(cx.spec, l);
+  const int64_t source = cx.input_source(l);
+  const bool x_private = source >= 0;
   auto mm = verify_private_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, x_private ? 2 : 1, public_claim,
                                        lp.private_channel_sum);
   if (!mm) return fail(where + "matrix-vector " + mm.error());
@@ -2106,9 +2417,9 @@ Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_t
   const std::vector<E> x_point = concat({g.b, r});
   E x_eval;
   if (x_private) {
-    const uint32_t source = cx.layout.first[static_cast<size_t>(layer.inputs[0])];
+    const auto t = static_cast<uint32_t>(source);
     x_eval = sent.evaluations[0];
-    cx.claim_masked(cx.table_ref(source), cx.table_corner(source), x_point, r_u, x_eval);
+    cx.claim_masked(cx.table_ref(t), cx.table_corner(t), x_point, r_u, x_eval);
   } else {
     x_eval = evaluate_multilinear<E, F>(input_table, x_point);
   }
@@ -2148,7 +2459,7 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLay
                                          std::span<const LinearClaim<E>> claims) {
   const uint32_t t_commitment = static_cast<uint32_t>(cx.weights.group_vars.size()), m_commitment = t_commitment + 1;
   const E x = E(F::zero(), F::one());
-  const auto groups = detail::range_groups(cx.spec);
+  const auto groups = detail::range_groups(cx.spec, cx.extras);
   std::vector<pcs::SumClaim> out;
   for (const auto& claim : claims) {
     pcs::SumClaim sc{{}, claim.value};
@@ -2183,10 +2494,12 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLay
 
 }  // namespace
 
-Status check_zero_knowledge_support(const ModelSpec& spec) {
+Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& vis) {
   for (const auto& layer : spec.layers)
     if (layer.kind != LayerKind::dense)
       return fail("zkml: layer '" + layer.name + "': zero-knowledge proofs cover dense layers only so far");
+  if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
+  if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
 }
 
@@ -2198,35 +2511,126 @@ std::vector<LookupColumns<F>> single_column_groups(const std::vector<std::vector
   return groups;
 }
 
-std::vector<std::vector<TableRef>> range_group_refs(const ModelSpec& spec) {
+std::vector<std::vector<TableRef>> range_group_refs(const ModelSpec& spec, const detail::ProofExtras& extras) {
   std::vector<std::vector<TableRef>> refs;
-  for (uint32_t g = 0; g < detail::range_groups(spec).size(); ++g)
+  for (uint32_t g = 0; g < detail::range_groups(spec, extras).size(); ++g)
     refs.push_back({PrivateContext::caller(kGroupRef + g)});
   return refs;
 }
 
-Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, const ProverHooks* hooks) {
+// Claims, zero-knowledge: the form limbs at (rho_u, rho) randomized as every sent value; the form
+// value F^ = sum_i 2^(16 i) e_i gives the private sum-check over the last layer's grid the public
+// claim F^ / (1 - rho_u) - c(rho) and the private offset rho_u / (1 - rho_u) sum_i 2^(16 i) R_i(rho);
+// y is masked, the selection table S public.
+struct PrivateClaimsStart {
+  E public_claim;
+  std::vector<LinearTerm<E>> offset_terms;
+};
+
+// After the form limbs' randomized values are known: absorbs them, claims each, and returns the
+// claims sum-check's public claim and offset terms (prover and verifier alike).
+PrivateClaimsStart private_claims_start(PrivateContext& cx, std::span<const LinearForm> forms, std::span<const E> rho,
+                                        const E& rho_u, std::span<const E> form_evals) {
+  const uint32_t first = cx.layout.first[static_cast<uint32_t>(cx.layout.forms_slot)];
+  PrivateClaimsStart st;
+  cx.transcript.absorb_all("zkml/form_evals", form_evals);
+  const E inv = (E::one() - rho_u).inverse();
+  for (uint32_t i = 0; i < form_evals.size(); ++i) {
+    const TableRef corner = cx.table_corner(first + i);
+    cx.claim_masked(cx.table_ref(first + i), corner, rho, rho_u, form_evals[i]);
+    st.offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), rho, pow2(kLimbBits * i) * rho_u * inv));
+  }
+  st.public_claim = recombine(form_evals) * inv - claims_constant(forms, cx.batch, split_claims_point(rho, cx.batch_vars));
+  return st;
+}
+
+void prove_private_claims(PrivateContext& cx, const ProverTables& tables, Proof& proof) {
+  const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
+  const uint32_t first = cx.layout.first[slot];
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(proof.forms.size()));
+  const E rho_u = cx.transcript.challenge<E>("zkml/claims_rho_u");
+  if (!check_selector(rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
+  {
+    const auto eq = eq_table<E>(rho);
+    for (uint32_t i = 0; i < tables.layer_polys[slot].size(); ++i)
+      proof.form_evals.push_back((E::one() - rho_u) * inner_product<E, F>(eq, tables.layer_polys[slot][i]) +
+                                 rho_u * corner_eval(cx.arena, cx.table_corner(first + i), rho));
+  }
+  const PrivateClaimsStart st = private_claims_start(cx, proof.forms, rho, rho_u, proof.form_evals);
+  E offset = E::zero();
+  for (const auto& t : st.offset_terms) offset += t.coefficient * evaluate_multilinear<E, F>(cx.arena.corner_of(t.table.index), t.point);
+  const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
+  const uint32_t y_table = cx.layout.first[last];
+  std::vector<std::vector<E>> sc_tables;
+  sc_tables.push_back(lift(tables.layer_polys[last][0]));
+  sc_tables.push_back(claims_selection_table(cx.spec, proof.forms, cx.batch, split_claims_point(rho, cx.batch_vars)));
+  const std::vector<MaskedTable<E>> masked{{0, cx.arena.corner_values(cx.table_corner(y_table))}};
+  auto mask = cx.arena.take_sumcheck(cx.batch_vars + detail::shape_vars(cx.spec.layers[last].out), 2);
+  if (!mask) throw std::logic_error(mask.error());
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto sc = prove_private_sumcheck<E>(cx.transcript, std::move(sc_tables), terms, masked, st.public_claim, offset,
+                                      cx.arena.mask(*mask));
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, sc.point, sc.rho, st.offset_terms, sc.proof.masked_value));
+  cx.claim_masked(cx.table_ref(y_table), cx.table_corner(y_table), std::span<const E>(sc.point).subspan(1), sc.point[0],
+                  sc.proof.evaluations[0]);
+  proof.private_claims_sum = std::move(sc.proof);
+}
+
+Status verify_private_claims(PrivateContext& cx, const Proof& proof) {
+  const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
+  if (proof.form_evals.size() != cx.layout.blocks[slot][0].count) return fail("claims: wrong number of evaluations");
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(proof.forms.size()));
+  const E rho_u = cx.transcript.challenge<E>("zkml/claims_rho_u");
+  ZK_TRY(check_selector(rho_u, "claims: "));
+  const auto st = private_claims_start(cx, proof.forms, rho, rho_u, proof.form_evals);
+  const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
+  const uint32_t y_table = cx.layout.first[last];
+  const uint32_t vars = cx.batch_vars + detail::shape_vars(cx.spec.layers[last].out);
+  auto mask = cx.arena.take_sumcheck(vars, 2);
+  if (!mask) return fail("claims: " + mask.error());
+  const auto& sent = proof.private_claims_sum;
+  auto sc = verify_private_sumcheck<E>(cx.transcript, vars, 2, 1, st.public_claim, sent);
+  if (!sc) return fail("claims: " + sc.error());
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, sc->point, sc->rho, st.offset_terms, sent.masked_value));
+  const std::span<const E> r = std::span<const E>(sc->point).subspan(1);
+  cx.claim_masked(cx.table_ref(y_table), cx.table_corner(y_table), r, sc->point[0], sent.evaluations[0]);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  const E evals[2] = {sent.evaluations[0],
+                      claims_selection_eval(cx.spec, proof.forms, cx.batch, split_claims_point(rho, cx.batch_vars), r,
+                                            cx.batch_vars)};
+  if (private_sumcheck_final_value<E>(terms, evals, sc->point[0], sent.masked_value) != sc->value)
+    return fail("claims: sum-check: final evaluation mismatch (the form values are not the claims' forms of the outputs)");
+  return {};
+}
+
+// The corners of every per-proof and weight table are taken first, in table order.
+Status take_table_corners(PrivateContext& cx) {
+  for (size_t t = 0; t < cx.plan.table_corner.size(); ++t)
+    if (cx.plan.table_corner[t] >= 0 && !cx.arena.take_corner(cx.corner_size(cx.table_corner(static_cast<uint32_t>(t)))))
+      return fail("zkml: mask arena out of order");
+  for (size_t w = 0; w < cx.plan.weight_corner.size(); ++w)
+    if (!cx.arena.take_corner(cx.corner_size(cx.weight_corner(static_cast<int32_t>(w)))))
+      return fail("zkml: mask arena out of order");
+  return {};
+}
+
+Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, Proof proof,
+                            const Witness& witness, const ProverTables& tables, const detail::ProofExtras& extras) {
   const ModelSpec& spec = pk.vk.spec;
-  ZK_TRY(check_zero_knowledge_support(spec));
-  auto witness = compute_witness(pk, batch, input);
-  if (!witness) return fail(witness.error());
-  if (hooks && hooks->on_witness) hooks->on_witness(*witness);
-  ProverTables tables = derive_tables(spec, *witness);
-  if (hooks && hooks->on_tables) hooks->on_tables(tables);
-  const auto layout = detail::proof_layout(spec, batch);
+  const Visibilities& vis = pk.vk.visibility;
+  ZK_TRY(check_zero_knowledge_support(spec, vis));
+  const auto layout = detail::proof_layout(spec, batch, extras);
   if (layout.num_vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
   const auto weight_layout = detail::weight_layout(spec);
-  const PrivatePlan plan = private_plan(spec, batch, layout, weight_layout);
+  const PrivatePlan plan = private_plan(spec, batch, layout, extras, weight_layout);
   const pcs::Seed seed = pcs::os_seed();
   pcs::KeccakStream rng(seed, 0x7a6b6d6c, 0);
   MaskArena<F, E> arena(plan.shapes, rng);
   const MaskLayout masks = mask_layout(plan.shapes);
 
-  Proof proof;
   proof.zero_knowledge = true;
-  proof.batch = batch;
-  proof.input.assign(input.begin(), input.end());
-  proof.output = tables.output;
+  if (vis.input_shown()) proof.input.assign(input.begin(), input.end());
+  if (vis.output_shown()) proof.output = tables.output;
   std::vector<pcs::CommittedPolynomials> committed;
   for (const std::vector<F>& packed : {pack_tables(layout, tables), pack_arena(masks, arena)}) {
     const std::span<const F> span(packed);
@@ -2237,28 +2641,26 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   }
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, pk.vk, proof);
-  PrivateContext cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout, plan, arena, {}, {}};
-  for (size_t t = 0; t < plan.table_corner.size(); ++t)
-    if (plan.table_corner[t] >= 0 && !arena.take_corner(cx.corner_size(cx.table_corner(static_cast<uint32_t>(t)))))
-      return fail("zkml: mask arena out of order");
-  for (size_t w = 0; w < plan.weight_corner.size(); ++w)
-    if (!arena.take_corner(cx.corner_size(cx.weight_corner(static_cast<int32_t>(w))))) return fail("zkml: mask arena out of order");
+  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, arena, {}, {}};
+  ZK_TRY(take_table_corners(cx));
   try {
     if (layout.range_checked) {
-      const auto values = range_group_values(spec, tables);
+      const auto values = range_group_values(spec, extras, tables);
       const auto groups = single_column_groups(values);
-      auto lookup = prove_private_lookup<F, E>(transcript, lookup_statement(spec, batch), std::span<const LookupColumns<F>>(groups),
+      auto lookup = prove_private_lookup<F, E>(transcript, lookup_statement(spec, layout, extras),
+                                               std::span<const LookupColumns<F>>(groups),
                                                std::span<const F>(tables.multiplicities), arena,
-                                               PrivateLookupRefs{range_group_refs(spec), cx.table_ref(layout.multiplicities)});
+                                               PrivateLookupRefs{range_group_refs(spec, extras), cx.table_ref(layout.multiplicities)});
       proof.private_lookup = std::move(lookup.proof);
       for (auto& c : lookup.claims) cx.claims.push_back(std::move(c));
     }
-    const ProverInputs inputs{pk, *witness, tables};
+    const ProverInputs inputs{pk, witness, tables};
     for (uint32_t l = 0; l < spec.layers.size(); ++l) {
       LayerProof lp;
       prove_private_dense_layer(cx, inputs, l, lp);
       proof.layers.push_back(std::move(lp));
     }
+    if (!proof.forms.empty()) prove_private_claims(cx, tables, proof);
   } catch (const std::runtime_error& e) {
     return fail(e.what());
   }
@@ -2274,11 +2676,13 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
 
 Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof& proof) {
   const ModelSpec& spec = vk.spec;
+  const Visibilities& vis = vk.visibility;
   const uint32_t batch = proof.batch;
-  ZK_TRY(check_zero_knowledge_support(spec));
-  const auto layout = detail::proof_layout(spec, batch);
+  ZK_TRY(check_zero_knowledge_support(spec, vis));
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const auto layout = detail::proof_layout(spec, batch, extras);
   const auto weight_layout = detail::weight_layout(spec);
-  const PrivatePlan plan = private_plan(spec, batch, layout, weight_layout);
+  const PrivatePlan plan = private_plan(spec, batch, layout, extras, weight_layout);
   const MaskLayout masks = mask_layout(plan.shapes);
   if (proof.commitments.size() != 2) return fail("proof: wrong number of commitments");
   for (size_t i = 0; i < 2; ++i) {
@@ -2291,22 +2695,20 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, vk, proof);
   MaskArena<F, E> arena(plan.shapes);
-  PrivateContext cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout, plan, arena, {}, {}};
-  for (size_t t = 0; t < plan.table_corner.size(); ++t)
-    if (plan.table_corner[t] >= 0 && !arena.take_corner(cx.corner_size(cx.table_corner(static_cast<uint32_t>(t)))))
-      return fail("proof: mask arena out of order");
-  for (size_t w = 0; w < plan.weight_corner.size(); ++w)
-    if (!arena.take_corner(cx.corner_size(cx.weight_corner(static_cast<int32_t>(w))))) return fail("proof: mask arena out of order");
+  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, arena, {}, {}};
+  if (!take_table_corners(cx)) return fail("proof: mask arena out of order");
   if (layout.range_checked) {
-    auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, batch), proof.private_lookup, arena,
-                                              PrivateLookupRefs{range_group_refs(spec), cx.table_ref(layout.multiplicities)});
+    auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, layout, extras), proof.private_lookup,
+                                              arena, PrivateLookupRefs{range_group_refs(spec, extras), cx.table_ref(layout.multiplicities)});
     if (!claims) return fail("range check: " + claims.error());
     for (auto& c : *claims) cx.claims.push_back(std::move(c));
   }
-  const std::vector<F> input_table = pad_tensor(proof.input, batch, spec.input);
-  const std::vector<F> output_table = pad_tensor(proof.output, batch, spec.layers.back().out);
+  const std::vector<F> input_table = vis.input_shown() ? pad_tensor(proof.input, batch, spec.input) : std::vector<F>{};
+  const std::vector<F> output_table =
+      vis.output_shown() ? pad_tensor(proof.output, batch, spec.layers.back().out) : std::vector<F>{};
   for (uint32_t l = 0; l < spec.layers.size(); ++l)
     ZK_TRY(verify_private_dense_layer(cx, input_table, output_table, l, proof.layers[l]));
+  if (!proof.forms.empty()) ZK_TRY(verify_private_claims(cx, proof));
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
   commitments.insert(commitments.end(), proof.commitments.begin(), proof.commitments.end());
   const auto sum_claims = to_sum_claims(cx, masks, cx.claims);
@@ -2328,8 +2730,22 @@ std::vector<uint8_t> Proof::to_bytes() const {
   out.u32(batch);
   for (int64_t v : input) out.u64(static_cast<uint64_t>(v));
   for (int64_t v : output) out.u64(static_cast<uint64_t>(v));
+  out.u32(static_cast<uint32_t>(claims.size()));
+  for (const auto& text : claims) {
+    out.u32(static_cast<uint32_t>(text.size()));
+    out.raw(std::string_view(text));
+  }
+  out.u32(static_cast<uint32_t>(forms.size()));
+  for (const LinearForm& f : forms) {
+    for (size_t t = 0; t < 2; ++t) {
+      out.u32(f.index[t]);
+      out.u64(static_cast<uint64_t>(f.coeff[t]));
+    }
+    out.u64(static_cast<uint64_t>(f.constant));
+  }
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
+  if (commitments.size() == 2 && !zero_knowledge) encode_element(out, input_link);  // hashed input
   if (zero_knowledge) {
     if (!private_lookup.layers.empty()) private_lookup.encode(out);
     for (const LayerProof& lp : layers) {
@@ -2337,6 +2753,10 @@ std::vector<uint8_t> Proof::to_bytes() const {
       encode_element(out, lp.bias_eval);
       lp.private_channel_sum.encode(out);
       lp.private_zero_check.encode(out);
+    }
+    if (!forms.empty()) {
+      encode_elements(out, form_evals);
+      private_claims_sum.encode(out);
     }
     out.u32(static_cast<uint32_t>(opening.size()));
     out.raw(std::span<const uint8_t>(opening));
@@ -2400,12 +2820,18 @@ std::vector<uint8_t> Proof::to_bytes() const {
     lp.zero_check.encode(out);
     encode_elements(out, lp.zero_check_evals);
   }
+  if (!forms.empty()) {
+    encode_elements(out, form_evals);
+    claims_sum.encode(out);
+    encode_element(out, claims_output_eval);
+  }
   out.u32(static_cast<uint32_t>(opening.size()));
   out.raw(std::span<const uint8_t>(opening));
   return std::move(out).take();
 }
 
-Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> bytes) {
+Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes) {
+  const ModelSpec& spec = vk.spec;
   ByteReader in(bytes);
   auto magic = in.take(6);
   if (!magic || std::string_view(reinterpret_cast<const char*>(magic->data()), 6) != "ZKMLPF")
@@ -2418,27 +2844,59 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
   if (*batch == 0 || *batch > kMaxBatch) return fail("proof: batch size out of bounds");
   Proof proof;
   proof.batch = *batch;
-  const auto layout = detail::proof_layout(spec, proof.batch);
-  if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
-  auto input = decode_i64s(in, size_t{proof.batch} * spec.input_features());
+  auto input = decode_i64s(in, vk.visibility.input_shown() ? size_t{proof.batch} * spec.input_features() : 0);
   if (!input) return fail(input.error());
   proof.input = std::move(*input);
-  auto output = decode_i64s(in, size_t{proof.batch} * spec.output_features());
+  auto output = decode_i64s(in, vk.visibility.output_shown() ? size_t{proof.batch} * spec.output_features() : 0);
   if (!output) return fail(output.error());
   proof.output = std::move(*output);
   proof.zero_knowledge = spec.zero_knowledge;
+  auto claim_count = in.u32();
+  if (!claim_count) return fail("proof: " + claim_count.error());
+  if (*claim_count > kMaxClaims) return fail("proof: too many claims");
+  for (uint32_t c = 0; c < *claim_count; ++c) {
+    auto text = decode_sized(in, kMaxClaimBytes, "claim");
+    if (!text) return fail(text.error());
+    proof.claims.emplace_back(text->begin(), text->end());
+  }
+  auto form_count = in.u32();
+  if (!form_count) return fail("proof: " + form_count.error());
+  if (*form_count > kMaxForms || in.remaining() / 32 < *form_count) return fail("proof: bad form count");
+  for (uint32_t j = 0; j < *form_count; ++j) {
+    LinearForm f;
+    for (size_t t = 0; t < 2; ++t) {
+      auto index = in.u32();
+      auto coeff = in.u64();
+      if (!index || !coeff) return fail("proof: truncated forms");
+      f.index[t] = *index;
+      f.coeff[t] = static_cast<int64_t>(*coeff);
+    }
+    auto constant = in.u64();
+    if (!constant) return fail("proof: truncated forms");
+    f.constant = static_cast<int64_t>(*constant);
+    proof.forms.push_back(f);
+  }
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const auto layout = detail::proof_layout(spec, proof.batch, extras);
+  if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
   auto count = in.u32();
   if (!count) return fail("proof: " + count.error());
-  if (*count != (spec.zero_knowledge ? 2u : 1u)) return fail("proof: wrong number of commitments");
+  if (*count != (vk.visibility.input == Visibility::hashed ? 2u : 1u) + (spec.zero_knowledge ? 1u : 0u))
+    return fail("proof: wrong number of commitments");
   for (uint32_t g = 0; g < *count; ++g) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("proof: " + c.error());
     proof.commitments.push_back(*c);
   }
+  if (vk.visibility.input == Visibility::hashed) {
+    auto link = decode_element<E>(in, "proof");
+    if (!link) return fail(link.error());
+    proof.input_link = *link;
+  }
   if (spec.zero_knowledge) {
-    ZK_TRY(check_zero_knowledge_support(spec));
-    if (detail::has_range_checks(spec)) {
-      auto lookup = PrivateLookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
+    ZK_TRY(check_zero_knowledge_support(spec, vk.visibility));
+    if (detail::has_range_checks(spec, extras)) {
+      auto lookup = PrivateLookupProof<E>::decode(in, lookup_statement(spec, layout, extras));
       if (!lookup) return fail("proof: " + lookup.error());
       proof.private_lookup = std::move(*lookup);
     }
@@ -2453,7 +2911,8 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
       auto bias = decode_element<E>(in, "proof");
       if (!bias) return fail(bias.error());
       lp.bias_eval = *bias;
-      auto mm = PrivateSumcheckProof<E>::decode(in, detail::shape_vars(layer.in), 2, layer.inputs[0] >= 0 ? 2 : 1);
+      const bool x_private = layer.inputs[0] >= 0 || vk.visibility.input_committed();
+      auto mm = PrivateSumcheckProof<E>::decode(in, detail::shape_vars(layer.in), 2, x_private ? 2 : 1);
       if (!mm) return fail("proof: " + mm.error());
       lp.private_channel_sum = std::move(*mm);
       auto zc = PrivateSumcheckProof<E>::decode(in, batch_vars + detail::shape_vars(layer.out), 3,
@@ -2461,6 +2920,14 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
       if (!zc) return fail("proof: " + zc.error());
       lp.private_zero_check = std::move(*zc);
       proof.layers.push_back(std::move(lp));
+    }
+    if (!proof.forms.empty()) {
+      auto evals = decode_elements(in, layout.blocks[static_cast<size_t>(layout.forms_slot)][0].count);
+      if (!evals) return fail(evals.error());
+      proof.form_evals = std::move(*evals);
+      auto sc = PrivateSumcheckProof<E>::decode(in, batch_vars + detail::shape_vars(spec.layers.back().out), 2, 1);
+      if (!sc) return fail("proof: " + sc.error());
+      proof.private_claims_sum = std::move(*sc);
     }
     auto opening_size = in.length(in.remaining(), "proof: opening");
     if (!opening_size) return fail(opening_size.error());
@@ -2471,11 +2938,11 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     if (!end) return fail("proof: " + end.error());
     return proof;
   }
-  if (detail::has_range_checks(spec)) {
-    auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, proof.batch));
+  if (detail::has_range_checks(spec, extras)) {
+    auto lookup = LookupProof<E>::decode(in, lookup_statement(spec, layout, extras));
     if (!lookup) return fail("proof: " + lookup.error());
     proof.lookup = std::move(*lookup);
-    for (const auto& group : detail::range_groups(spec)) {
+    for (const auto& group : detail::range_groups(spec, extras)) {
       auto values = decode_elements(in, layout.blocks[group.layer][group.block].count);
       if (!values) return fail(values.error());
       proof.range_evals.push_back(std::move(*values));
@@ -2571,10 +3038,13 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
     ZK_TRY(elements(lp.zero_check_evals, pool ? 2 : detail::polys_per_layer(layer)));
     proof.layers.push_back(std::move(lp));
   }
-  auto opening_size = in.length(in.remaining(), "proof: opening");
-  if (!opening_size) return fail(opening_size.error());
-  auto opening = in.take(*opening_size);
-  if (!opening) return fail("proof: " + opening.error());
+  if (!proof.forms.empty()) {
+    ZK_TRY(elements(proof.form_evals, extras.form_limbs()));
+    ZK_TRY(sumcheck(proof.claims_sum, batch_vars + detail::shape_vars(spec.layers.back().out), 2));
+    ZK_TRY(element(proof.claims_output_eval));
+  }
+  auto opening = decode_sized(in, in.remaining(), "opening");
+  if (!opening) return fail(opening.error());
   proof.opening.assign(opening->begin(), opening->end());
   auto end = in.expect_end();
   if (!end) return fail("proof: " + end.error());
@@ -2584,7 +3054,7 @@ Result<Proof> Proof::from_bytes(const ModelSpec& spec, std::span<const uint8_t> 
 Result<Proof> verify_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes,
                            std::optional<std::span<const int64_t>> expected_input,
                            std::optional<std::span<const int64_t>> expected_output) {
-  auto proof = Proof::from_bytes(vk.spec, bytes);
+  auto proof = Proof::from_bytes(vk, bytes);
   if (!proof) return proof;
   auto verified = verify(vk, *proof, expected_input, expected_output);
   if (!verified) return fail(verified.error());

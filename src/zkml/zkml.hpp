@@ -17,13 +17,22 @@
 //           evaluation claim on a committed table is proven by one batched PCS opening at the end.
 //   verify  replays the transcript; the public input and the outputs travel in the proof and
 //           are absorbed first, so the verifier evaluates their multilinear extensions itself.
+//
+// Visibility (chosen at setup, recorded in the verifying key; docs/zkml.md, "Visibility"): a
+// private input is committed in the per-proof table instead of travelling in the proof (hashed:
+// also alone in a commitment of its own, whose root a second party can recompute), a private
+// output stays committed, public weights travel in the verifying key. Claims about the outputs
+// ("argmax == 2", "y[0] >= 0.7") compile to linear forms a y + c >= 0 whose values are committed,
+// range-checked and tied to y by a sum-check (claims.hpp, docs/zkml.md, "Claims").
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -39,9 +48,9 @@
 
 namespace zk::zkml {
 
-constexpr uint32_t kKeyVersion = 4;          // verifying key encoding (3: softmax; 4: zero-knowledge flag)
+constexpr uint32_t kKeyVersion = 5;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag)
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
-constexpr uint32_t kProofVersion = 6;        // 5: softmax layers; 6: zero-knowledge proofs
+constexpr uint32_t kProofVersion = 7;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
@@ -50,6 +59,33 @@ constexpr size_t kMaxNameBytes = 256;
 constexpr uint32_t kMaxTableEntries = 1u << 17;  // table layers
 constexpr uint32_t kMaxRewireInputs = 16;         // inputs of a Concat
 constexpr uint32_t kMaxSoftmaxExpBits = 24;       // softmax exp table values lie in [0, 2^24]
+constexpr uint32_t kMaxClaims = 64;               // claims per proof
+constexpr size_t kMaxClaimBytes = 128;            // one claim's text
+constexpr uint32_t kMaxForms = 1u << 16;          // linear forms per example, all claims together
+// Who sees what (recorded in the verifying key). Inputs: public (in the proof), private
+// (committed in the per-proof table), hashed (private, plus a commitment of the input alone in the
+// proof). Outputs: public or private. Weights: private (committed) or public (in the key).
+enum class Visibility : uint8_t { is_public = 0, is_private = 1, hashed = 2 };
+struct Visibilities {
+  Visibility input = Visibility::is_public;
+  Visibility output = Visibility::is_public;
+  Visibility weights = Visibility::is_private;
+  bool input_shown() const { return input == Visibility::is_public; }
+  bool input_committed() const { return input != Visibility::is_public; }
+  bool output_shown() const { return output == Visibility::is_public; }
+  bool weights_shown() const { return weights == Visibility::is_public; }
+  bool operator==(const Visibilities&) const = default;
+};
+
+// One linear form of a claim about the outputs of one example (claims.hpp):
+//   L(y) = coeff[0] y[index[0]] + coeff[1] y[index[1]] + constant >= 0   (coeff 0: term unused)
+// over the flattened quantized outputs y of the example.
+struct LinearForm {
+  std::array<uint32_t, 2> index{};
+  std::array<int64_t, 2> coeff{};
+  int64_t constant = 0;
+  bool operator==(const LinearForm&) const = default;
+};
 
 // An activation of one example: C x H x W integers (a vector is K x 1 x 1), stored in tables
 // with each dimension padded to a power of two, index c H'W' + h W' + w (docs/zkml.md, "Tensors").
@@ -153,7 +189,10 @@ struct VerifyingKey {
   ModelSpec spec;
   ParamsPreset preset = ParamsPreset::conjectured;
   pcs::Params params;  // params_for(preset)
-  std::vector<pcs::Commitment> weight_commitments;  // one per table size, ascending num_vars
+  Visibilities visibility;
+  std::vector<pcs::Commitment> weight_commitments;  // private weights: one per table size, ascending num_vars
+  // Public weights: per layer W' and b' as in ProvingKey::weights / biases (empty when private).
+  std::vector<std::vector<int64_t>> weights, biases;
 
   void serialize(ByteWriter& out) const;
   std::vector<uint8_t> to_bytes() const;
@@ -188,10 +227,10 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
                                std::vector<std::vector<int64_t>>* biases);
 
 Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = ParamsPreset::conjectured,
-                         bool zero_knowledge = false);
+                         Visibilities visibility = {}, bool zero_knowledge = false);
 
 // Whether every layer of the spec has a zero-knowledge proof (an error naming the first that has not).
-Status check_zero_knowledge_support(const ModelSpec& spec);
+Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& visibility);
 
 // What the proof sends for one layer; which fields are used depends on the layer kind
 // (docs/zkml.md, "Protocol"). Unused fields are empty and not encoded.
@@ -231,17 +270,29 @@ struct LayerProof {
 struct Proof {
   bool zero_knowledge = false;  // the spec's (set by the prover and by the decoder)
   uint32_t batch = 0;
-  std::vector<int64_t> input;   // B x K_0 quantized inputs, row-major
-  std::vector<int64_t> output;  // B x N_L quantized outputs, row-major
-  std::vector<pcs::Commitment> commitments;  // per-proof tables T (zero-knowledge mode: then the masks M)
+  std::vector<int64_t> input;   // public input: B x K_0 quantized inputs, row-major (else empty)
+  std::vector<int64_t> output;  // public output: B x N_L quantized outputs, row-major (else empty)
+  std::vector<std::string> claims;  // canonical texts, in order
+  std::vector<LinearForm> forms;    // the claims' forms, per example (compile_claims)
+  // The packed per-proof table T; hashed input: then the commitment of the padded input alone;
+  // zero-knowledge mode: then the mask arena M.
+  std::vector<pcs::Commitment> commitments;
+  E input_link;                 // hashed input: the input at a random point (both commitments)
   LookupProof<E> lookup;                   // the range checks: one group per layer with range columns
   std::vector<std::vector<E>> range_evals;  // per group: its block's table values at the group's point
   PrivateLookupProof<E> private_lookup;    // zero-knowledge mode: the range checks
   std::vector<LayerProof> layers;
+  // Claims: f(rho) = sum_x S(rho, x) y(x) + c(rho) over the last layer's grid (degree 2), the form
+  // limbs at rho (sent before the sum-check) and y at its final point.
+  std::vector<E> form_evals;
+  SumcheckProof<E> claims_sum;
+  E claims_output_eval;
+  PrivateSumcheckProof<E> private_claims_sum;  // zero-knowledge mode: the claims' sum-check (y masked)
   std::vector<uint8_t> opening;  // serialized pcs::OpeningProof (decoded once its claims are known)
 
   std::vector<uint8_t> to_bytes() const;
-  static Result<Proof> from_bytes(const ModelSpec& spec, std::span<const uint8_t> bytes);
+  // The statement's shape (what travels, the claims' form count) follows the verifying key.
+  static Result<Proof> from_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes);
 };
 
 // ---- Witness (exposed so tests can play a cheating prover) -------------------------------------
@@ -264,7 +315,8 @@ struct Witness {
 // The tables that get committed and looked up, derived from the witness.
 struct ProverTables {
   // per layer: y, r limbs, d+ limbs, d- limbs (max_pool: y, gap, pick; table: y, multiplicities;
-  // softmax: y, D, S, e, r limbs, room limbs, m, multiplicities)
+  // softmax: y, D, S, e, r limbs, room limbs, m, multiplicities); then the extras of
+  // detail::ProofExtras: the committed input {x} (private, hashed input) and the form value limbs (claims)
   std::vector<std::vector<std::vector<F>>> layer_polys;
   std::vector<F> multiplicities;                         // of the range table [0, 2^16)
   std::vector<int64_t> output;                           // claimed outputs (B x N_L)
@@ -275,7 +327,11 @@ struct ProverTables {
 struct ProverHooks {
   std::function<void(Witness&)> on_witness;
   std::function<void(ProverTables&)> on_tables;
+  bool prove_false_claims = false;  // skip the refusal of claims that do not hold
 };
+
+// The first words of prove's error when a claim does not hold for the computed outputs.
+constexpr std::string_view kClaimRefused = "claim does not hold: ";
 
 // Computes the honest witness for quantized inputs (B x K_0, row-major) with the key's weights.
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input);
@@ -284,9 +340,19 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
 // the proof carries the outputs (batch rows of the last layer's values, row-major).
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input,
                     const ProverHooks* hooks = nullptr);
+// The same, proving `claims` (claims.hpp) about every example's outputs: refused (kClaimRefused)
+// if one does not hold, an error naming it if one is malformed.
+Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input,
+                    std::span<const std::string> claims, const ProverHooks* hooks = nullptr);
 
-// Verifies; returns the outputs (B x N_L). If given, the public input and the claimed outputs
-// must equal those the proof carries.
+// The commitment of a hashed input: the padded quantized input (B' x K_0' grid, zeros elsewhere)
+// alone, committed with the key's PCS parameters (deterministic: anyone holding the input
+// recomputes it). The proof of a hashed-input model carries it.
+Result<pcs::Commitment> commit_input(const VerifyingKey& vk, uint32_t batch, std::span<const int64_t> input);
+
+// Verifies; returns the outputs (B x N_L; empty when private). If given, the input must be the
+// proof's (public: equal to the carried one; hashed: the same input commitment; private: refused)
+// and the claimed outputs must equal the carried ones (refused when private).
 Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
                                     std::optional<std::span<const int64_t>> expected_input = std::nullopt,
                                     std::optional<std::span<const int64_t>> expected_output = std::nullopt);

@@ -621,7 +621,7 @@ TEST(Zkml, BenchmarkJsonLine) {
 
 // ---- Zero-knowledge mode -------------------------------------------------------------------------
 
-Result<ProvingKey> setup_zk(const IntModel& m) { return setup(m, ParamsPreset::conjectured, true); }
+Result<ProvingKey> setup_zk(const IntModel& m) { return setup(m, ParamsPreset::conjectured, {}, true); }
 
 TEST(ZeroKnowledge, RoundTripMatchesIntegerEngine) {
   std::mt19937_64 rng(41);
@@ -645,6 +645,21 @@ TEST(ZeroKnowledge, RoundTripMatchesIntegerEngine) {
       EXPECT_TRUE(verify_bytes(*vk, proof->to_bytes()).ok());
     }
   }
+}
+
+TEST(ZeroKnowledge, ProvingKeyRoundTripReadsTheWeightsOutOfTheMaskedTables) {
+  std::mt19937_64 rng(47);
+  const IntModel m = random_mlp(rng, {9, 6, 3}, 1, 8, true);
+  auto pk = setup_zk(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  auto loaded = ProvingKey::from_bytes(SharedBytes(pk->to_bytes()));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded->weights, pk->weights);
+  EXPECT_EQ(loaded->biases, pk->biases);
+  const auto input = random_input(rng, 9, 127);
+  auto proof = prove(*loaded, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify_bytes(pk->vk, proof->to_bytes()).ok());
 }
 
 TEST(ZeroKnowledge, TwoProofsOfOneInferenceDiffer) {

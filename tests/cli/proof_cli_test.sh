@@ -28,7 +28,7 @@ expect_output() {  # description pattern
   grep -q "$2" "$TMP/out" || { echo "FAIL: $1: output lacks $2"; cat "$TMP/out"; failures=$((failures + 1)); }
 }
 
-expect_exit 0 "setup" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/keys" --calibration "$CREDIT/calibration.json"
+expect_exit 0 "setup" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/keys" --calibration "$CREDIT/calibration.json" --input public
 [ -s "$TMP/keys/model.pk" ] && [ -s "$TMP/keys/model.vk" ] || { echo "FAIL: setup wrote no keys"; failures=$((failures + 1)); }
 vk_bytes=$(stat -c %s "$TMP/keys/model.vk")
 [ "$vk_bytes" -lt 8192 ] || { echo "FAIL: verifying key is $vk_bytes bytes"; failures=$((failures + 1)); }
@@ -40,13 +40,14 @@ model_id=$(grep -o '"model_id":"0x[0-9a-f]\{64\}"' "$TMP/out" | cut -d'"' -f4)
 expect_exit 0 "inspect (verifying key)" "$ZKINFER" inspect "$TMP/keys/model.vk"
 expect_output "inspect (verifying key)" "^model id: $model_id\$"
 expect_output "inspect (verifying key)" '^weight commitments: '
+expect_output "inspect (verifying key)" '^zero-knowledge proofs: yes$'
 expect_exit 0 "inspect (proving key)" "$ZKINFER" inspect "$TMP/keys/model.pk"
 expect_output "inspect (proving key)" "^model id: $model_id\$"
 expect_exit 0 "inspect (ONNX model)" "$ZKINFER" inspect "$CREDIT/model.onnx"
 expect_output "inspect (ONNX model)" '^supported: yes'
 
 expect_exit 0 "prove" "$ZKINFER" prove "$TMP/keys/model.pk" --input "$CREDIT/input.json" -o "$TMP/proof.bin"
-expect_output "prove" '^{"output_data":\[\['
+expect_output "prove" '^{"claims":\[\],"output_data":\[\['
 cp "$TMP/out" "$TMP/proved.json"
 
 expect_exit 0 "verify" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/proof.bin"
@@ -82,6 +83,46 @@ if grep -q "$model_id" "$TMP/out"; then echo "FAIL: another model has the same m
 expect_exit 0 "setup (a different network)" "$ZKINFER" setup "$ROOT/tests/models/cancer_mlp.onnx" -o "$TMP/cancer_keys"
 expect_exit 1 "verify (a different network's key)" "$ZKINFER" verify "$TMP/cancer_keys/model.vk" "$TMP/proof.bin"
 
+# Visibility: a private input and output (the default input), claims about the outputs.
+expect_exit 0 "setup (private input and output)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/private" --calibration "$CREDIT/calibration.json" --output private
+expect_output "setup (private input and output)" '"visibility":{"input":"private","output":"private","weights":"private"}'
+expect_exit 0 "inspect (private)" "$ZKINFER" inspect "$TMP/private/model.vk"
+expect_output "inspect (private)" '^visibility: input private, output private, weights private$'
+expect_exit 0 "prove (claims)" "$ZKINFER" prove "$TMP/private/model.pk" --input "$CREDIT/input.json" -o "$TMP/claims.bin" --claim "argmax == 0" --claim "y[0]>=5" --claim "-20 <= y[2] < 0"
+expect_output "prove (claims)" '^{"claims":\["argmax == 0","y\[0\] >= 5","-20 <= y\[2\] < 0"\]}$'
+expect_exit 0 "verify (claims)" "$ZKINFER" verify "$TMP/private/model.vk" "$TMP/claims.bin"
+expect_output "verify (claims)" '^{"claims":\["argmax == 0","y\[0\] >= 5","-20 <= y\[2\] < 0"\]}$'
+expect_exit 1 "prove (a false claim)" "$ZKINFER" prove "$TMP/private/model.pk" --input "$CREDIT/input.json" -o "$TMP/false.bin" --claim "argmax == 2"
+grep -q "claim does not hold: 'argmax == 2'" "$TMP/err" || { echo "FAIL: false claim: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+[ ! -e "$TMP/false.bin" ] || { echo "FAIL: a proof of a false claim was written"; failures=$((failures + 1)); }
+for claim in "argmax = 2" "y[0] >= " "y[3] >= 0" "1 > y[0] > 0" "argmax == 0x1"; do
+  expect_exit 2 "prove (malformed claim '$claim')" "$ZKINFER" prove "$TMP/private/model.pk" --input "$CREDIT/input.json" -o "$TMP/p.bin" --claim "$claim"
+done
+expect_exit 2 "verify --input (private input)" "$ZKINFER" verify "$TMP/private/model.vk" "$TMP/claims.bin" --input "$CREDIT/input.json"
+expect_exit 2 "verify --output (private output)" "$ZKINFER" verify "$TMP/private/model.vk" "$TMP/claims.bin" --output "$TMP/proved.json"
+cp "$TMP/claims.bin" "$TMP/claims_flipped.bin"
+claim_at=$(grep -obUa "y\[0\] >= 5" "$TMP/claims.bin" | head -n 1 | cut -d: -f1)
+printf '6' | dd of="$TMP/claims_flipped.bin" bs=1 seek=$((claim_at + 8)) conv=notrunc status=none
+expect_exit 1 "verify (claim text changed)" "$ZKINFER" verify "$TMP/private/model.vk" "$TMP/claims_flipped.bin"
+grep -q "claims: the forms do not match the claims" "$TMP/err" || { echo "FAIL: changed claim: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+expect_exit 2 "setup (unknown visibility)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/x" --input secret
+
+# A hashed input: the proof carries a commitment a second party holding the input recomputes.
+# (zero-knowledge proofs of a hashed input or with public weights are not there yet: plain proofs)
+expect_exit 2 "setup (hashed input, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/hashed" --calibration "$CREDIT/calibration.json" --input hashed
+grep -q "setup --no-zk" "$TMP/err" || { echo "FAIL: the zero-knowledge refusal names no way out"; cat "$TMP/err"; failures=$((failures + 1)); }
+expect_exit 0 "setup (hashed input, public weights)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/hashed" --calibration "$CREDIT/calibration.json" --input hashed --weights public --no-zk
+expect_exit 0 "commit-input" "$ZKINFER" commit-input "$TMP/hashed/model.vk" --input "$CREDIT/input.json"
+root=$(grep -o '"input_commitment":"0x[0-9a-f]\{64\}"' "$TMP/out" | cut -d'"' -f4)
+[ -n "$root" ] || { echo "FAIL: commit-input printed no commitment"; cat "$TMP/out"; failures=$((failures + 1)); }
+expect_exit 0 "prove (hashed)" "$ZKINFER" prove "$TMP/hashed/model.pk" --input "$CREDIT/input.json" -o "$TMP/hashed.bin" --claim "argmax == 0"
+expect_exit 0 "verify (hashed)" "$ZKINFER" verify "$TMP/hashed/model.vk" "$TMP/hashed.bin"
+expect_output "verify (hashed)" "\"input_commitment\":\"$root\""
+expect_output "verify (hashed)" '"output_data":\[\['
+expect_exit 0 "verify --input (hashed, same input)" "$ZKINFER" verify "$TMP/hashed/model.vk" "$TMP/hashed.bin" --input "$CREDIT/input.json"
+expect_exit 1 "verify --input (hashed, another input)" "$ZKINFER" verify "$TMP/hashed/model.vk" "$TMP/hashed.bin" --input "$TMP/other_input.json"
+expect_exit 2 "commit-input (input not hashed)" "$ZKINFER" commit-input "$TMP/private/model.vk" --input "$CREDIT/input.json"
+
 # Usage errors and unreadable or malformed files.
 expect_exit 2 "verify (missing proof file)" "$ZKINFER" verify "$TMP/keys/model.vk" "$TMP/none.bin"
 expect_exit 2 "verify (missing key)" "$ZKINFER" verify "$TMP/none.vk" "$TMP/proof.bin"
@@ -90,6 +131,12 @@ expect_exit 2 "verify (no arguments)" "$ZKINFER" verify
 expect_exit 2 "prove (garbage key)" "$ZKINFER" prove "$TMP/random.bin" --input "$CREDIT/input.json" -o "$TMP/p.bin"
 echo '{"input_data": [[1, 2, 3]]}' > "$TMP/short_input.json"
 expect_exit 2 "prove (input of the wrong length)" "$ZKINFER" prove "$TMP/keys/model.pk" --input "$TMP/short_input.json" -o "$TMP/p.bin"
+# Zero-knowledge proofs are the default; a CNN needs plain proofs (--no-zk) so far.
+expect_exit 2 "setup (CNN, zero-knowledge)" "$ZKINFER" setup "$ROOT/tests/models/conv_bn.onnx" -o "$TMP/cnn" --calibration "$ROOT/tests/models/conv_bn.json"
+grep -q "zero-knowledge proofs cover dense layers only so far" "$TMP/err" || { echo "FAIL: CNN refusal"; cat "$TMP/err"; failures=$((failures + 1)); }
+expect_exit 0 "setup (CNN, plain)" "$ZKINFER" setup "$ROOT/tests/models/conv_bn.onnx" -o "$TMP/cnn" --calibration "$ROOT/tests/models/conv_bn.json" --no-zk
+expect_exit 0 "inspect (CNN, plain)" "$ZKINFER" inspect "$TMP/cnn/model.vk"
+expect_output "inspect (CNN, plain)" '^zero-knowledge proofs: no'
 expect_exit 2 "setup (a layer the prover does not cover)" "$ZKINFER" setup "$ROOT/tests/models/softmax_flat.onnx" -o "$TMP/flat"
 grep -q "layer 'softmax' (Softmax from Softmax): not provable yet: its rows do not run along one axis" "$TMP/err" ||
   { echo "FAIL: setup of a flattened softmax names no unprovable layer"; cat "$TMP/err"; failures=$((failures + 1)); }
