@@ -138,6 +138,23 @@ TEST(Hostile, CyclicGraphIsRejected) {
   EXPECT_NE(loaded.error().find("cycle"), std::string::npos) << loaded.error();
 }
 
+TEST(Hostile, NodeWithoutOutputIsRejected) {
+  // (found by fuzz_onnx_loader: a Squeeze without outputs reached the quantizer)
+  for (const std::vector<std::string>& outputs : {std::vector<std::string>{}, std::vector<std::string>{""}}) {
+    auto model = relu_model();
+    auto* graph = model.mutable_graph();
+    onnx::NodeProto squeeze;
+    squeeze.set_op_type("Squeeze");
+    squeeze.set_name("squeeze");
+    squeeze.add_input("y");
+    for (const auto& o : outputs) squeeze.add_output(o);
+    *graph->add_node() = squeeze;
+    auto loaded = load(model);
+    ASSERT_FALSE(loaded);
+    EXPECT_EQ(loaded.error(), "node 'squeeze' has no output");
+  }
+}
+
 TEST(Hostile, MissingInitializerIsNamed) {
   auto model = relu_model();
   auto* graph = model.mutable_graph();

@@ -303,6 +303,7 @@ Result<Graph> load_onnx_bytes(std::string_view bytes) {
                                           : node_proto.name();
     node.inputs.assign(node_proto.input().begin(), node_proto.input().end());
     node.outputs.assign(node_proto.output().begin(), node_proto.output().end());
+    if (node.outputs.empty() || node.outputs[0].empty()) return fail("node '" + node.name + "' has no output");
     for (const auto& attr : node_proto.attribute()) {
       auto converted = convert_attribute(attr);
       if (!converted) return fail("node '" + node.name + "': " + converted.error());
