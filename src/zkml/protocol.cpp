@@ -2133,24 +2133,33 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
   return plan;
 }
 
-// The mask arena packed into one table M: each segment (a mask's E table as its two coordinate
-// tables, a corner as itself) at an offset that is a multiple of its size, larger ones first.
-struct MaskLayout {
-  uint32_t num_vars = 0;
-  std::vector<std::array<uint64_t, 2>> offset;  // per segment, per coordinate
+// The mask arena placed in the per-proof table after T's blocks, so that one hiding commitment
+// (one Merkle tree, one set of opened leaves) holds both: each segment (a mask's E table as its
+// two coordinate tables, a corner as itself) at an offset that is a multiple of its size, larger
+// ones first, the whole region M of 2^mask_vars entries at `base`, a multiple of its size past the
+// end of T's blocks. The combined table has num_vars >= layout.num_vars variables; T's tables keep
+// their offsets (their points get leading zero variables).
+struct CombinedLayout {
+  uint32_t num_vars = 0, t_vars = 0, mask_vars = 0;
+  uint64_t base = 0;
+  std::vector<std::array<uint64_t, 2>> offset;  // per segment, per coordinate, within M
   std::vector<uint32_t> vars;                   // per segment
 
-  std::vector<E> point(uint32_t segment, uint32_t coordinate, std::span<const E> local) const {
+  static std::vector<E> with_prefix(uint64_t block, uint32_t prefix_bits, std::span<const E> rest) {
     std::vector<E> out;
-    const uint64_t block = offset[segment][coordinate] >> vars[segment];
-    for (uint32_t b = num_vars - vars[segment]; b-- > 0;) out.push_back((block >> b) & 1 ? E::one() : E::zero());
-    out.insert(out.end(), local.begin(), local.end());
+    for (uint32_t b = prefix_bits; b-- > 0;) out.push_back((block >> b) & 1 ? E::one() : E::zero());
+    out.insert(out.end(), rest.begin(), rest.end());
     return out;
   }
+  std::vector<E> mask_point(uint32_t segment, uint32_t coordinate, std::span<const E> local) const {
+    return with_prefix((base + offset[segment][coordinate]) >> vars[segment], num_vars - vars[segment], local);
+  }
+  // A point of T (layout.num_vars variables) in the combined table.
+  std::vector<E> t_point(std::span<const E> point) const { return with_prefix(0, num_vars - t_vars, point); }
 };
 
-MaskLayout mask_layout(std::span<const MaskShape> shapes) {
-  MaskLayout layout;
+CombinedLayout combined_layout(std::span<const MaskShape> shapes, const detail::ProofLayout& t) {
+  CombinedLayout layout;
   struct Part {
     uint32_t vars, segment, coordinate;
   };
@@ -2168,22 +2177,30 @@ MaskLayout mask_layout(std::span<const MaskShape> shapes) {
     layout.offset[p.segment][p.coordinate] = next;
     next += uint64_t{1} << p.vars;
   }
-  layout.num_vars = std::max<uint32_t>(1, log2_padded(next));
+  layout.mask_vars = log2_padded(next);
+  uint64_t used = 0;
+  for (size_t i = 0; i < t.vars_of.size(); ++i) used = std::max(used, t.offset[i] + (uint64_t{1} << t.vars_of[i]));
+  const uint64_t mask_size = uint64_t{1} << layout.mask_vars;
+  layout.base = (used + mask_size - 1) / mask_size * mask_size;
+  layout.t_vars = t.num_vars;
+  layout.num_vars = std::max(t.num_vars, log2_padded(layout.base + mask_size));
   return layout;
 }
 
-std::vector<F> pack_arena(const MaskLayout& layout, const MaskArena<F, E>& arena) {
-  std::vector<F> packed(size_t{1} << layout.num_vars, F::zero());
+// T's packed tables, then the arena at `base`.
+std::vector<F> pack_combined(const CombinedLayout& layout, std::vector<F> packed, const MaskArena<F, E>& arena) {
+  packed.resize(size_t{1} << layout.num_vars, F::zero());
+  F* m = packed.data() + layout.base;
   for (uint32_t i = 0; i < arena.shapes().size(); ++i) {
     if (arena.shapes()[i].kind == MaskShape::Kind::corner) {
       const auto& corner = arena.corner_of(i);
-      std::copy(corner.begin(), corner.end(), packed.begin() + static_cast<ptrdiff_t>(layout.offset[i][0]));
+      std::copy(corner.begin(), corner.end(), m + layout.offset[i][0]);
       continue;
     }
     const auto table = arena.mask_table_of(i);
     for (size_t x = 0; x < table.size(); ++x) {
-      packed[layout.offset[i][0] + x] = table[x].c0();
-      packed[layout.offset[i][1] + x] = table[x].c1();
+      m[layout.offset[i][0] + x] = table[x].c0();
+      m[layout.offset[i][1] + x] = table[x].c1();
     }
   }
   return packed;
@@ -2234,6 +2251,7 @@ struct PrivateContext {
   const detail::WeightLayout& weights;
   const detail::ProofExtras& extras;
   const PrivatePlan& plan;
+  const CombinedLayout& combined;
   MaskArena<F, E>& arena;
   std::vector<LinearClaim<E>> claims;
   std::vector<pcs::EvalClaim> public_claims;  // about public values (the outputs)
@@ -2258,7 +2276,8 @@ struct PrivateContext {
   // The public outputs: the last layer's y at rho, a plain claim on T (nothing private in it).
   void claim_output(std::span<const E> rho, const E& value) {
     const uint32_t last = layout.first[spec.layers.size() - 1];
-    public_claims.push_back({{static_cast<uint32_t>(weights.group_vars.size()), 0}, layout.point(last, rho), value});
+    public_claims.push_back({{static_cast<uint32_t>(weights.group_vars.size()), 0},
+                             combined.t_point(layout.point(last, rho)), value});
   }
   // value = (1 - s) P(point) + s R(point): a claim on the private table P and its corner R.
   void claim_masked(TableRef table, TableRef corner, std::span<const E> point, const E& s, const E& value) {
@@ -2455,9 +2474,9 @@ Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_t
 // The linear claims as sum claims on the commitments (weights..., T, M): caller tables map to
 // the weight tables, T's tables and the range groups' columns (affine images of T's tables, whose
 // constants move to the value), arena segments to M (a mask's E table as its two coordinates).
-std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLayout& masks,
-                                         std::span<const LinearClaim<E>> claims) {
-  const uint32_t t_commitment = static_cast<uint32_t>(cx.weights.group_vars.size()), m_commitment = t_commitment + 1;
+std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<const LinearClaim<E>> claims) {
+  const uint32_t t_commitment = static_cast<uint32_t>(cx.weights.group_vars.size());
+  const CombinedLayout& masks = cx.combined;
   const E x = E(F::zero(), F::one());
   const auto groups = detail::range_groups(cx.spec, cx.extras);
   std::vector<pcs::SumClaim> out;
@@ -2466,9 +2485,9 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLay
     for (const auto& t : claim.terms) {
       const uint32_t i = t.table.index;
       if (t.table.space == TableRef::Space::arena) {
-        sc.terms.push_back({{m_commitment, 0}, masks.point(i, 0, t.point), t.coefficient});
+        sc.terms.push_back({{t_commitment, 0}, masks.mask_point(i, 0, t.point), t.coefficient});
         if (cx.arena.shapes()[i].kind == MaskShape::Kind::sumcheck)
-          sc.terms.push_back({{m_commitment, 0}, masks.point(i, 1, t.point), t.coefficient * x});
+          sc.terms.push_back({{t_commitment, 0}, masks.mask_point(i, 1, t.point), t.coefficient * x});
       } else if (i >= kGroupRef) {
         const auto& group = groups[i - kGroupRef];
         const uint32_t cv = log2_padded(group.columns.size());
@@ -2477,14 +2496,14 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLay
         const uint32_t first = cx.layout.first[group.layer];
         for (size_t c = 0; c < group.columns.size(); ++c) {
           const auto& column = group.columns[c];
-          sc.terms.push_back({{t_commitment, 0}, cx.layout.point(first + column.table, z),
+          sc.terms.push_back({{t_commitment, 0}, masks.t_point(cx.layout.point(first + column.table, z)),
                               t.coefficient * eq[c] * E::from_i64(column.scale)});
           sc.value -= t.coefficient * eq[c] * E::from_i64(column.offset);
         }
       } else if (i >= kWeightRef) {
         sc.terms.push_back({cx.weights.ref(i - kWeightRef, 0), t.point, t.coefficient});
       } else {
-        sc.terms.push_back({{t_commitment, 0}, cx.layout.point(i, t.point), t.coefficient});
+        sc.terms.push_back({{t_commitment, 0}, masks.t_point(cx.layout.point(i, t.point)), t.coefficient});
       }
     }
     out.push_back(std::move(sc));
@@ -2626,13 +2645,15 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   const pcs::Seed seed = pcs::os_seed();
   pcs::KeccakStream rng(seed, 0x7a6b6d6c, 0);
   MaskArena<F, E> arena(plan.shapes, rng);
-  const MaskLayout masks = mask_layout(plan.shapes);
+  const CombinedLayout combined = combined_layout(plan.shapes, layout);
+  if (combined.num_vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
 
   proof.zero_knowledge = true;
   if (vis.input_shown()) proof.input.assign(input.begin(), input.end());
   if (vis.output_shown()) proof.output = tables.output;
   std::vector<pcs::CommittedPolynomials> committed;
-  for (const std::vector<F>& packed : {pack_tables(layout, tables), pack_arena(masks, arena)}) {
+  {
+    const std::vector<F> packed = pack_combined(combined, pack_tables(layout, tables), arena);
     const std::span<const F> span(packed);
     auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), pk.vk.params);
     if (!c) return fail("zkml: commitment: " + c.error());
@@ -2641,7 +2662,7 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   }
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, pk.vk, proof);
-  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, arena, {}, {}};
+  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, combined, arena, {}, {}};
   ZK_TRY(take_table_corners(cx));
   try {
     if (layout.range_checked) {
@@ -2667,7 +2688,7 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   std::vector<const pcs::CommittedPolynomials*> all;
   for (const auto& c : pk.committed) all.push_back(&c);
   for (const auto& c : committed) all.push_back(&c);
-  const auto sum_claims = to_sum_claims(cx, masks, cx.claims);
+  const auto sum_claims = to_sum_claims(cx, cx.claims);
   auto opening = pcs::open(pk.vk.params, all, cx.public_claims, sum_claims, transcript);
   if (!opening) return fail("zkml: opening: " + opening.error());
   proof.opening = opening->serialize();
@@ -2683,19 +2704,19 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   const auto layout = detail::proof_layout(spec, batch, extras);
   const auto weight_layout = detail::weight_layout(spec);
   const PrivatePlan plan = private_plan(spec, batch, layout, extras, weight_layout);
-  const MaskLayout masks = mask_layout(plan.shapes);
-  if (proof.commitments.size() != 2) return fail("proof: wrong number of commitments");
-  for (size_t i = 0; i < 2; ++i) {
-    const auto& c = proof.commitments[i];
-    if (c.num_vars != (i == 0 ? layout.num_vars : masks.num_vars) || c.num_polys != 1 ||
-        c.rate_bits != vk.params.rate_bits || c.num_vars > pcs::kMaxVars || !c.hiding)
-      return fail("proof: commitment " + std::to_string(i) + " has the wrong shape");
+  const CombinedLayout combined = combined_layout(plan.shapes, layout);
+  if (proof.commitments.size() != 1) return fail("proof: wrong number of commitments");
+  {
+    const auto& c = proof.commitments[0];
+    if (c.num_vars != combined.num_vars || c.num_polys != 1 || c.rate_bits != vk.params.rate_bits ||
+        c.num_vars > pcs::kMaxVars || !c.hiding)
+      return fail("proof: commitment 0 has the wrong shape");
   }
   if (proof.layers.size() != spec.layers.size()) return fail("proof: wrong number of layers");
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, vk, proof);
   MaskArena<F, E> arena(plan.shapes);
-  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, arena, {}, {}};
+  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, combined, arena, {}, {}};
   if (!take_table_corners(cx)) return fail("proof: mask arena out of order");
   if (layout.range_checked) {
     auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, layout, extras), proof.private_lookup,
@@ -2711,7 +2732,7 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   if (!proof.forms.empty()) ZK_TRY(verify_private_claims(cx, proof));
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
   commitments.insert(commitments.end(), proof.commitments.begin(), proof.commitments.end());
-  const auto sum_claims = to_sum_claims(cx, masks, cx.claims);
+  const auto sum_claims = to_sum_claims(cx, cx.claims);
   auto opening = pcs::OpeningProof::deserialize(proof.opening, vk.params, commitments, cx.public_claims, sum_claims);
   if (!opening) return fail("opening: " + opening.error());
   auto opened = pcs::verify(vk.params, commitments, cx.public_claims, sum_claims, *opening, transcript);
@@ -2745,7 +2766,7 @@ std::vector<uint8_t> Proof::to_bytes() const {
   }
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
-  if (commitments.size() == 2 && !zero_knowledge) encode_element(out, input_link);  // hashed input
+  if (commitments.size() == 2) encode_element(out, input_link);  // hashed input
   if (zero_knowledge) {
     if (!private_lookup.layers.empty()) private_lookup.encode(out);
     for (const LayerProof& lp : layers) {
@@ -2881,8 +2902,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
   if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
   auto count = in.u32();
   if (!count) return fail("proof: " + count.error());
-  if (*count != (vk.visibility.input == Visibility::hashed ? 2u : 1u) + (spec.zero_knowledge ? 1u : 0u))
-    return fail("proof: wrong number of commitments");
+  if (*count != (vk.visibility.input == Visibility::hashed ? 2u : 1u)) return fail("proof: wrong number of commitments");
   for (uint32_t g = 0; g < *count; ++g) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("proof: " + c.error());
