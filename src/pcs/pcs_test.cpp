@@ -455,6 +455,40 @@ TEST_P(PcsSumClaims, RoundTripMixedWithOrdinaryClaims) {
   EXPECT_TRUE(s.ok()) << s.error();
 }
 
+// The prover evaluates claim points on their support only (leading and trailing 0/1 coordinates)
+// and reuses those evaluations in the batching sum-check's head rounds (a table of >= 2^18
+// entries claimed at points without a leading 0/1 coordinate): points of each kind.
+TEST_P(PcsSumClaims, PointsWithBooleanPrefixesAndSuffixes) {
+  std::mt19937_64 rng(41);
+  Fixture fx;
+  fx.params.hiding = GetParam();
+  fx.add_commitment(rng, 18, 1);
+  fx.add_commitment(rng, 12, 1);
+  auto suffix = [&](size_t vars, std::initializer_list<uint64_t> bits) {
+    auto z = random_point(rng, vars);
+    size_t k = vars - bits.size();
+    for (uint64_t b : bits) z[k++] = E::from_u64(b);
+    return z;
+  };
+  auto prefix = [&](std::vector<E> z, std::initializer_list<uint64_t> bits) {
+    size_t k = 0;
+    for (uint64_t b : bits) z[k++] = E::from_u64(b);
+    return z;
+  };
+  std::vector<E> boolean(12);
+  for (size_t k = 0; k < boolean.size(); ++k) boolean[k] = E::from_u64((0x5a3 >> k) & 1);
+  fx.add_claim(0, 0, suffix(18, {1, 0, 1}));
+  fx.add_sum_claim({{PolyRef{0, 0}, suffix(18, {0}), E::random(rng)},
+                    {PolyRef{0, 0}, random_point(rng, 18), E::random(rng)},
+                    {PolyRef{1, 0}, prefix(suffix(12, {1, 1}), {0, 1}), E::one()}});
+  fx.add_sum_claim({{PolyRef{0, 0}, suffix(18, {1, 0, 1}), E::random(rng)},
+                    {PolyRef{1, 0}, boolean, E::random(rng)},
+                    {PolyRef{1, 0}, prefix(random_point(rng, 12), {1}), E::random(rng)}});
+  const OpeningProof proof = fx.prove();
+  const Status s = fx.check_bytes(proof.serialize());
+  EXPECT_TRUE(s.ok()) << s.error();
+}
+
 TEST_P(PcsSumClaims, Rejections) {
   std::mt19937_64 rng(41);
   Fixture fx;
