@@ -11,6 +11,7 @@
 
 #include "base/parallel.hpp"
 #include "pcs/pcs_bench.hpp"
+#include "pcs/randomness.hpp"
 #include "pcs/schedule.hpp"
 #include "sumcheck/zk_sumcheck.hpp"
 
@@ -988,6 +989,23 @@ TEST_P(PcsParamsModes, ProvenParameterSetRoundTrip) {
   const auto proven = detail::make_schedule(proven_params(), 22, &final_vars);
   const auto conjectured = detail::make_schedule(conjectured_params(), 22, &final_vars);
   EXPECT_GT(proven[0].queries, 2 * conjectured[0].queries);
+}
+
+// fill_uniform draws chunk c of C = chunk_count(n, 2^12) ([n c / C, n (c + 1) / C)) from the
+// stream (domain, c), eight streams per permutation call: the same values as KeccakStream's.
+TEST(PcsRandomness, FillUniformIsTheChunkStreams) {
+  const Seed seed = os_seed();
+  for (const size_t n : {size_t{1}, size_t{4095}, size_t{3 * 4096 + 5}, size_t{11 * 4096}, size_t{1} << 19}) {
+    std::vector<F> filled(n);
+    fill_uniform(filled, seed, 9);
+    const size_t chunks = chunk_count(n, size_t{1} << 12);
+    std::vector<F> expected(n);
+    for (size_t c = 0; c < chunks; ++c) {
+      KeccakStream stream(seed, 9, c);
+      for (size_t i = n * c / chunks; i < n * (c + 1) / chunks; ++i) expected[i] = stream.field_element();
+    }
+    EXPECT_EQ(filled, expected) << n;
+  }
 }
 
 TEST(PcsParams, QueryCountsMeetTheSecurityTarget) {
