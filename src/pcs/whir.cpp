@@ -499,9 +499,6 @@ struct HeadContraction {
     return out;
   }
 
-  // sum_x f(x) c_t eq(p_t, x), before any binding.
-  E weighted_sum(size_t t) const { return inner_product<E, E>(heads[t], contractions[t]); }
-
   SumcheckMessage round() const {
     SumcheckMessage m{};
     for (size_t t = 0; t < heads.size(); ++t) {
@@ -561,6 +558,52 @@ struct HeadContraction {
     return out;
   }
 };
+
+// Where eq(z, .) of a point z in m variables is nonzero: with z_0..z_{a-1} and z_{m-b}..z_{m-1}
+// in {0, 1} (a = claim_block's prefix, b maximal up to max_suffix),
+//   eq(z, x) = [x_{<a} = z_{<a}] [x_{>=m-b} = z_{>=m-b}] eq(z_core, x_core),   z_core = z_{a..m-b-1},
+// nonzero only on the 2^{m-a-b} entries offset + (i << b), offset = bits(z_{<a}) 2^{m-a} + bits(z_{>=m-b}).
+struct PointSupport {
+  size_t offset = 0;
+  uint32_t prefix = 0, suffix = 0;
+  friend auto operator<=>(const PointSupport&, const PointSupport&) = default;
+};
+
+// Contractions of one table at points sharing a support s (cores of d coordinates), over the
+// first H core variables:
+//   C_t[h] = sum_{tail} T(h, tail) eq(z_t,core,tail, tail),  T(i) = table[s.offset + (i << s.suffix)],
+// for h < 2^H (H = 0: the values P(z_t)). Rows of 2^min(d - H, 12) entries are contracted in
+// parallel (each row by one task: no dependence on the thread count) at H' >= H head variables,
+// then C_t[h] = sum_{h'} eq(z_t,core,H..H'-1, h') C'_t[h 2^{H'-H} + h'].
+std::vector<std::vector<E>> strided_contractions(std::span<const F> table, const PointSupport& s,
+                                                 const std::vector<std::span<const E>>& cores, uint32_t head) {
+  constexpr uint32_t kRowVars = 12;
+  const auto d = static_cast<uint32_t>(cores[0].size());
+  const uint32_t rows_vars = std::max(head, d - std::min(d, kRowVars));
+  const size_t rows = size_t{1} << rows_vars, tail = size_t{1} << (d - rows_vars);
+  std::vector<std::vector<E>> tails;
+  for (const auto& core : cores) tails.push_back(eq_table<E>(core.subspan(rows_vars)));
+  std::vector<std::vector<E>> wide(cores.size(), std::vector<E>(rows));
+  const F* base = table.data() + s.offset;
+  parallel_for(rows, std::max<size_t>(1, kGrain / tail), [&](size_t begin, size_t end) {
+    for (size_t h = begin; h < end; ++h)
+      for (size_t t = 0; t < cores.size(); ++t) {
+        const E* eq = tails[t].data();
+        DelayedExtSum sum;
+        for (size_t x = 0; x < tail; ++x) sum.add(eq[x], base[(h * tail + x) << s.suffix]);
+        wide[t][h] = sum.value();
+      }
+  });
+  if (rows_vars == head) return wide;
+  std::vector<std::vector<E>> out(cores.size(), std::vector<E>(size_t{1} << head));
+  const size_t inner = size_t{1} << (rows_vars - head);
+  for (size_t t = 0; t < cores.size(); ++t) {
+    const std::vector<E> eq = eq_table<E>(cores[t].subspan(head, rows_vars - head));
+    for (size_t h = 0; h < out[t].size(); ++h)
+      out[t][h] = inner_product<E, E>(eq, std::span<const E>(wide[t]).subspan(h * inner, inner));
+  }
+  return out;
+}
 
 size_t index_of(const std::vector<PolyRef>& polys, const PolyRef& ref) {
   return static_cast<size_t>(std::lower_bound(polys.begin(), polys.end(), ref) - polys.begin());
@@ -693,19 +736,25 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
                                 [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);
   out.commitment_.root = out.tree_.root();
   // Out-of-domain answers P_j(pow(z_s)) (one pass over each table for all samples).
-  const uint32_t table_vars = params.hiding ? vars : m;
-  std::vector<std::vector<E>> points;
-  for (const E& z : ood_points(out.commitment_)) points.push_back(power_point(z, table_vars));
   for (size_t j = 0; j < polys; ++j) {
-    if (table_vars >= kFoldingVars) {
-      const std::vector<E> ones(points.size(), E::one());
-      const EmbeddedTable table[1] = {{out.table(j), E::one()}};
-      const HeadContraction head(table_vars, kFoldingVars, table, points, ones);
-      for (size_t t = 0; t < points.size(); ++t) out.commitment_.ood.push_back(head.weighted_sum(t));
-    } else {
-      for (const auto& p : points) out.commitment_.ood.push_back(evaluate_multilinear<E, F>(out.table(j), p));
-    }
+    detail::OodContractions ood = detail::ood_contractions(out.commitment_, out.table(j));
+    out.commitment_.ood.insert(out.commitment_.ood.end(), ood.answers.begin(), ood.answers.end());
+    for (auto& head : ood.heads) out.ood_contractions_.push_back(std::move(head));
   }
+  return out;
+}
+
+detail::OodContractions detail::ood_contractions(const Commitment& c, std::span<const F> table) {
+  const auto vars = static_cast<uint32_t>(std::countr_zero(table.size()));
+  const uint32_t head = ood_head_vars(c);
+  std::vector<std::vector<E>> points;
+  for (const E& z : ood_points(c)) points.push_back(power_point(z, vars));
+  const std::vector<std::span<const E>> cores(points.begin(), points.end());
+  OodContractions out;
+  out.heads = strided_contractions(table, PointSupport{}, cores, head);
+  // P(pow(z)) = sum_h eq(pow(z)_head, h) C[h].
+  for (size_t s = 0; s < points.size(); ++s)
+    out.answers.push_back(inner_product<E, E>(eq_table<E>(cores[s].first(head)), out.heads[s]));
   return out;
 }
 
@@ -742,6 +791,20 @@ ClaimBlock claim_block(std::span<const E> z) {
   }
   block.offset = bits << (z.size() - block.prefix);
   return block;
+}
+
+PointSupport point_support(std::span<const E> z, uint32_t max_suffix) {
+  const ClaimBlock block = claim_block(z);
+  PointSupport out{block.offset, static_cast<uint32_t>(block.prefix), 0};
+  size_t bits = 0;
+  while (out.suffix < max_suffix && out.prefix + out.suffix < z.size()) {
+    const E& x = z[z.size() - 1 - out.suffix];
+    if (x != E::zero() && x != E::one()) break;
+    bits |= size_t{x == E::one()} << out.suffix;
+    ++out.suffix;
+  }
+  out.offset += bits;
+  return out;
 }
 
 // The claims on one polynomial as W_j = sum_t coefs[t] eq(points[t], .): its distinct claim
@@ -786,15 +849,13 @@ std::vector<E> weight_table(size_t table_size, const ClaimWeight& claims) {
   return weight;
 }
 
-// Head variables bound on contractions (HeadContraction) before P_j and W_j are built, for a
-// polynomial whose claim points have no 0/1 leading coordinate: its tables then have 2^{m_j - H}
-// entries, with 2^14 left for the parallel passes; 0 (tables from the start) otherwise.
+// Head variables bound on contractions (HeadContraction) before P_j and W_j are built:
+// detail::dense_head_vars(m_j) for a polynomial whose claim points have no 0/1 leading
+// coordinate, 0 (tables from the start) otherwise.
 uint32_t batching_head_vars(uint32_t m, const ClaimWeight& claims) {
-  constexpr uint32_t kMinTailVars = 14, kMaxHeadVars = 8;
-  if (m < kMinTailVars + kFoldingVars) return 0;
   for (const auto& z : claims.points)
     if (claim_block(z).prefix > 0) return 0;
-  return std::min(kMaxHeadVars, m - kMinTailVars);
+  return detail::dense_head_vars(m);
 }
 
 // The polynomial an opening runs on for a claimed polynomial, as base tables with coefficients:
@@ -834,85 +895,40 @@ std::vector<E> fold_pieces(std::span<const EmbeddedTable> pieces, const E& r) {
   return out;
 }
 
-// Where eq(z, .) of a point z in m variables is nonzero: with z_0..z_{a-1} and z_{m-b}..z_{m-1}
-// in {0, 1} (a = claim_block's prefix, b maximal up to max_suffix),
-//   eq(z, x) = [x_{<a} = z_{<a}] [x_{>=m-b} = z_{>=m-b}] eq(z_core, x_core),   z_core = z_{a..m-b-1},
-// nonzero only on the 2^{m-a-b} entries offset + (i << b), offset = bits(z_{<a}) 2^{m-a} + bits(z_{>=m-b}).
-struct PointSupport {
-  size_t offset = 0;
-  uint32_t prefix = 0, suffix = 0;
-  friend auto operator<=>(const PointSupport&, const PointSupport&) = default;
-};
-
-PointSupport point_support(std::span<const E> z, uint32_t max_suffix) {
-  const ClaimBlock block = claim_block(z);
-  PointSupport out{block.offset, static_cast<uint32_t>(block.prefix), 0};
-  size_t bits = 0;
-  while (out.suffix < max_suffix && out.prefix + out.suffix < z.size()) {
-    const E& x = z[z.size() - 1 - out.suffix];
-    if (x != E::zero() && x != E::one()) break;
-    bits |= size_t{x == E::one()} << out.suffix;
-    ++out.suffix;
-  }
-  out.offset += bits;
-  return out;
-}
-
-// Contractions of one table at points sharing a support s (cores of d coordinates), over the
-// first H core variables:
-//   C_t[h] = sum_{tail} T(h, tail) eq(z_t,core,tail, tail),  T(i) = table[s.offset + (i << s.suffix)],
-// for h < 2^H (H = 0: the values P(z_t)). Rows of 2^min(d - H, 12) entries are contracted in
-// parallel (each row by one task: no dependence on the thread count) at H' >= H head variables,
-// then C_t[h] = sum_{h'} eq(z_t,core,H..H'-1, h') C'_t[h 2^{H'-H} + h'].
-std::vector<std::vector<E>> strided_contractions(std::span<const F> table, const PointSupport& s,
-                                                 const std::vector<std::span<const E>>& cores, uint32_t head) {
-  constexpr uint32_t kRowVars = 12;
-  const auto d = static_cast<uint32_t>(cores[0].size());
-  const uint32_t rows_vars = std::max(head, d - std::min(d, kRowVars));
-  const size_t rows = size_t{1} << rows_vars, tail = size_t{1} << (d - rows_vars);
-  std::vector<std::vector<E>> tails;
-  for (const auto& core : cores) tails.push_back(eq_table<E>(core.subspan(rows_vars)));
-  std::vector<std::vector<E>> wide(cores.size(), std::vector<E>(rows));
-  const F* base = table.data() + s.offset;
-  parallel_for(rows, std::max<size_t>(1, kGrain / tail), [&](size_t begin, size_t end) {
-    for (size_t h = begin; h < end; ++h)
-      for (size_t t = 0; t < cores.size(); ++t) {
-        const E* eq = tails[t].data();
-        DelayedExtSum sum;
-        for (size_t x = 0; x < tail; ++x) sum.add(eq[x], base[(h * tail + x) << s.suffix]);
-        wide[t][h] = sum.value();
-      }
-  });
-  if (rows_vars == head) return wide;
-  std::vector<std::vector<E>> out(cores.size(), std::vector<E>(size_t{1} << head));
-  const size_t inner = size_t{1} << (rows_vars - head);
-  for (size_t t = 0; t < cores.size(); ++t) {
-    const std::vector<E> eq = eq_table<E>(cores[t].subspan(head, rows_vars - head));
-    for (size_t h = 0; h < out[t].size(); ++h)
-      out[t][h] = inner_product<E, E>(eq, std::span<const E>(wide[t]).subspan(h * inner, inner));
-  }
-  return out;
-}
-
 // A claimed polynomial's pieces (opened_pieces) at its distinct claim points (merged_claims'
 // order), computed once per opening for the mask lines, the sum terms' values and the batching
 // sum-check: per piece p and point t, C_pt[h] = sum_tail piece_p(h, tail) eq(z_t,tail, tail) over
 // the first H = batching_head_vars variables (H = 0: the value piece_p(z_t)). Points sharing a
 // support (point_support; no suffix is skipped into the head) are contracted in one pass, so a
-// block or a strided point costs its support, not the table.
+// block or a strided point costs its support, not the table. `known` holds points whose
+// contractions over detail::dense_head_vars(m) >= H variables are given per piece (the
+// commitment's out-of-domain points): for H = 0 their value is sum_h eq(z_t,head, h) C_pt[h].
 struct PointEvaluations {
   std::vector<std::vector<E>> points;
   uint32_t head_vars = 0;
   std::vector<std::vector<std::vector<E>>> contractions;  // [piece][point]
 
-  PointEvaluations(std::span<const EmbeddedTable> pieces, std::vector<std::vector<E>> claim_points)
+  PointEvaluations(std::span<const EmbeddedTable> pieces, std::vector<std::vector<E>> claim_points,
+                   const std::map<size_t, std::vector<std::vector<E>>>& known)
       : points(std::move(claim_points)) {
     const auto m = static_cast<uint32_t>(std::countr_zero(pieces[0].table.size()));
     ClaimWeight claims{points, {}};
     head_vars = batching_head_vars(m, claims);
-    std::map<PointSupport, std::vector<size_t>> groups;
-    for (size_t t = 0; t < points.size(); ++t) groups[point_support(points[t], m - head_vars)].push_back(t);
     contractions.assign(pieces.size(), std::vector<std::vector<E>>(points.size()));
+    std::map<PointSupport, std::vector<size_t>> groups;
+    for (size_t t = 0; t < points.size(); ++t) {
+      const auto it = known.find(t);
+      if (it == known.end()) {
+        groups[point_support(points[t], m - head_vars)].push_back(t);
+        continue;
+      }
+      for (size_t p = 0; p < pieces.size(); ++p) contractions[p][t] = it->second[p];
+      if (head_vars == 0) {
+        const auto given_vars = static_cast<uint32_t>(std::countr_zero(it->second[0].size()));
+        const std::vector<E> eq = eq_table<E>(std::span<const E>(points[t]).first(given_vars));
+        for (size_t p = 0; p < pieces.size(); ++p) contractions[p][t] = {inner_product<E, E>(eq, it->second[p])};
+      }
+    }
     for (const auto& [support, members] : groups) {
       std::vector<std::span<const E>> cores;
       for (size_t t : members)
@@ -953,19 +969,35 @@ ClaimsOf claims_of(const Statement& st) {
   return out;
 }
 
-// PointEvaluations of every claimed polynomial that needs them: a hiding one (mask lines) or one
-// with sum terms (their values); empty otherwise.
+// PointEvaluations of every claimed polynomial that needs them: a hiding one (mask lines), one
+// with sum terms (their values), or one whose batching rounds start on contractions (their
+// input); empty otherwise.
 std::vector<std::optional<PointEvaluations>> evaluate_claims(const Statement& st, const ClaimsOf& of,
                                                              std::span<const CommittedPolynomials* const> committed) {
   std::vector<std::optional<PointEvaluations>> out(st.polys.size());
   for (size_t j = 0; j < st.polys.size(); ++j) {
     const CommittedPolynomials& com = *committed[st.polys[j].commitment];
-    const bool sum_terms = std::any_of(of.ids[j].begin(), of.ids[j].end(), [&](size_t c) { return st.is_sum_term(c); });
-    if (!com.commitment().hiding && !sum_terms) continue;
     std::vector<std::vector<E>> points;
-    for (size_t i = 0; i < of.ids[j].size(); ++i)
-      if (of.point_index[j][i] == points.size()) points.push_back(st.claims[of.ids[j][i]].point);
-    out[j].emplace(opened_pieces(com, st.polys[j].poly, E::zero()), std::move(points));
+    // The OOD claims' contractions from the commitment, split into the pieces: a hiding table's
+    // head is (y', opened head), so piece 0 (y' = 0) has the first half, piece 1 the second.
+    std::map<size_t, std::vector<std::vector<E>>> known;
+    for (size_t i = 0; i < of.ids[j].size(); ++i) {
+      const size_t c = of.ids[j][i], t = of.point_index[j][i];
+      if (t == points.size()) points.push_back(st.claims[c].point);
+      if (c < st.first_ood_claim) continue;
+      const std::span<const E> head = com.ood_contraction(st.polys[j].poly, (c - st.first_ood_claim) % kOodSamples);
+      if (com.commitment().hiding) {
+        known[t] = {{head.begin(), head.begin() + static_cast<std::ptrdiff_t>(head.size() / 2)},
+                    {head.begin() + static_cast<std::ptrdiff_t>(head.size() / 2), head.end()}};
+      } else {
+        known[t] = {{head.begin(), head.end()}};
+      }
+    }
+    const bool sum_terms = std::any_of(of.ids[j].begin(), of.ids[j].end(), [&](size_t c) { return st.is_sum_term(c); });
+    const auto pieces = opened_pieces(com, st.polys[j].poly, E::zero());
+    const auto m = static_cast<uint32_t>(std::countr_zero(pieces[0].table.size()));
+    const bool batching_head = !st.grid && batching_head_vars(m, ClaimWeight{points, {}}) > 0;
+    if (com.commitment().hiding || sum_terms || batching_head) out[j].emplace(pieces, std::move(points), known);
   }
   return out;
 }
