@@ -465,26 +465,23 @@ TEST_P(PcsSumClaims, PointsWithBooleanPrefixesAndSuffixes) {
   fx.params.hiding = GetParam();
   fx.add_commitment(rng, 18, 1);
   fx.add_commitment(rng, 12, 1);
-  auto suffix = [&](size_t vars, std::initializer_list<uint64_t> bits) {
-    auto z = random_point(rng, vars);
-    size_t k = vars - bits.size();
-    for (uint64_t b : bits) z[k++] = E::from_u64(b);
+  // z with the coordinates from `first` on set to `bits`.
+  auto with_bits = [](std::vector<E> z, size_t first, std::initializer_list<uint64_t> bits) {
+    for (uint64_t b : bits) z[first++] = E::from_u64(b);
     return z;
   };
-  auto prefix = [&](std::vector<E> z, std::initializer_list<uint64_t> bits) {
-    size_t k = 0;
-    for (uint64_t b : bits) z[k++] = E::from_u64(b);
-    return z;
+  auto suffix = [&](size_t vars, std::initializer_list<uint64_t> bits) {
+    return with_bits(random_point(rng, vars), vars - bits.size(), bits);
   };
   std::vector<E> boolean(12);
   for (size_t k = 0; k < boolean.size(); ++k) boolean[k] = E::from_u64((0x5a3 >> k) & 1);
   fx.add_claim(0, 0, suffix(18, {1, 0, 1}));
   fx.add_sum_claim({{PolyRef{0, 0}, suffix(18, {0}), E::random(rng)},
                     {PolyRef{0, 0}, random_point(rng, 18), E::random(rng)},
-                    {PolyRef{1, 0}, prefix(suffix(12, {1, 1}), {0, 1}), E::one()}});
+                    {PolyRef{1, 0}, with_bits(suffix(12, {1, 1}), 0, {0, 1}), E::one()}});
   fx.add_sum_claim({{PolyRef{0, 0}, suffix(18, {1, 0, 1}), E::random(rng)},
                     {PolyRef{1, 0}, boolean, E::random(rng)},
-                    {PolyRef{1, 0}, prefix(random_point(rng, 12), {1}), E::random(rng)}});
+                    {PolyRef{1, 0}, with_bits(random_point(rng, 12), 0, {1}), E::random(rng)}});
   const OpeningProof proof = fx.prove();
   const Status s = fx.check_bytes(proof.serialize());
   EXPECT_TRUE(s.ok()) << s.error();
