@@ -28,15 +28,12 @@
 #include <type_traits>
 
 #include "base/parallel.hpp"
-#include "field/accumulator.hpp"
 #include "pcs/pcs.hpp"
 #include "pcs/schedule.hpp"
-#include "poly/multilinear.hpp"
 
 namespace zk::pcs {
 
 using detail::kDroppedLevels;
-using detail::power_point;
 
 namespace {
 
@@ -67,39 +64,6 @@ struct Shape {
 };
 
 size_t padding_at(size_t offset) { return (kDataAlignment - offset % kDataAlignment) % kDataAlignment; }
-
-// values[s] = P(points[s]) for the multilinear extension P of `table`, all points in one pass:
-// with the index split as (high bits, low bits), P(r) = sum_h eq(r_high, h) sum_l eq(r_low, l) T[h, l].
-std::vector<E> evaluate_at_points(std::span<const F> table, std::span<const std::vector<E>> points) {
-  const size_t vars = std::countr_zero(table.size());
-  const size_t low_vars = vars / 2, low_size = size_t{1} << low_vars;
-  std::vector<std::vector<E>> eq_high, eq_low;
-  for (const auto& point : points) {
-    eq_high.push_back(eq_table<E>(std::span(point).first(vars - low_vars)));
-    eq_low.push_back(eq_table<E>(std::span(point).last(low_vars)));
-  }
-  const size_t high_size = table.size() / low_size;
-  constexpr size_t kRowGrain = 16;
-  std::vector<std::vector<E>> partial(chunk_count(high_size, kRowGrain), std::vector<E>(points.size(), E::zero()));
-  parallel_chunks(high_size, kRowGrain, [&](size_t chunk, size_t begin, size_t end) {
-    for (size_t h = begin; h < end; ++h) {
-      const F* row = table.data() + h * low_size;
-      for (size_t s = 0; s < points.size(); ++s) {
-        ProductAccumulator<F> c0, c1;  // the inner sum's components, reduced once
-        const E* eq = eq_low[s].data();
-        for (size_t l = 0; l < low_size; ++l) {
-          c0.add_product(eq[l].c0(), row[l]);
-          c1.add_product(eq[l].c1(), row[l]);
-        }
-        partial[chunk][s] += eq_high[s][h] * E(c0.reduce(), c1.reduce());
-      }
-    }
-  });
-  std::vector<E> values(points.size(), E::zero());
-  for (const auto& chunk : partial)
-    for (size_t s = 0; s < values.size(); ++s) values[s] += chunk[s];
-  return values;
-}
 
 void write_elements(ByteWriter& out, std::span<const F> elements) {
   std::memcpy(out.extend(elements.size_bytes()), elements.data(), elements.size_bytes());
@@ -172,13 +136,11 @@ Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, c
 
   // The tables must give the commitment's out-of-domain answers.
   out.commitment_ = expected;
-  std::vector<std::vector<E>> points;
-  const size_t table_vars = std::countr_zero(shape.table_size);
-  for (const E& z : ood_points(expected)) points.push_back(power_point(z, table_vars));
   for (size_t j = 0; j < shape.polys; ++j) {
-    const std::vector<E> values = evaluate_at_points(out.table(j), points);
-    if (!std::equal(values.begin(), values.end(), expected.ood.begin() + static_cast<std::ptrdiff_t>(j * kOodSamples)))
+    detail::OodContractions ood = detail::ood_contractions(expected, out.table(j));
+    if (!std::equal(ood.answers.begin(), ood.answers.end(), expected.ood.begin() + static_cast<std::ptrdiff_t>(j * kOodSamples)))
       return fail("pcs prover data: the tables do not match the commitment's out-of-domain answers");
+    for (auto& head : ood.heads) out.ood_contractions_.push_back(std::move(head));
   }
   return out;
 }

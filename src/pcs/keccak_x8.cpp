@@ -125,10 +125,26 @@ void keccak256_x8(const uint64_t* const messages[8], size_t words, Digest out[8]
   for (size_t k = 0; k < 8; ++k)
     for (size_t b = 0; b < 32; ++b) out[k][b] = static_cast<uint8_t>(lanes[b / 8][k] >> (8 * (b % 8)));
 }
+
+void keccak_f1600_x8(uint64_t lanes[25][8]) {
+  __m512i s[25];
+  for (size_t i = 0; i < 25; ++i) s[i] = _mm512_loadu_si512(lanes[i]);
+  keccak_f1600_x8(s);
+  for (size_t i = 0; i < 25; ++i) _mm512_storeu_si512(lanes[i], s[i]);
+}
 #pragma GCC diagnostic pop
 #else
 void keccak256_x8(const uint64_t* const messages[8], size_t words, Digest out[8]) {
   for (size_t k = 0; k < 8; ++k) out[k] = hash_words({messages[k], words});
+}
+
+void keccak_f1600_x8(uint64_t lanes[25][8]) {
+  for (size_t k = 0; k < 8; ++k) {
+    uint64_t state[25];
+    for (size_t i = 0; i < 25; ++i) state[i] = lanes[i][k];
+    keccak_f1600(state);
+    for (size_t i = 0; i < 25; ++i) lanes[i][k] = state[i];
+  }
 }
 #endif
 

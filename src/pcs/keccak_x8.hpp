@@ -14,4 +14,8 @@ namespace zk {
 
 void keccak256_x8(const uint64_t* const messages[8], size_t words, Digest out[8]);
 
+// Eight Keccak-f[1600] permutations at once: lanes[i][k] is lane i of state k (the layout of the
+// vector registers, so no transposition), each state permuted as keccak_f1600 would.
+void keccak_f1600_x8(uint64_t lanes[25][8]);
+
 }  // namespace zk

@@ -123,6 +123,10 @@ class CommittedPolynomials {
   std::span<const F> leaf(size_t q) const;
   void leaf_words(size_t q, uint64_t* words) const;  // the same as 64-bit words
   const MerkleTree& tree() const { return tree_; }
+  // Polynomial j's table as committed, contracted at its out-of-domain point pow(z_s) over its
+  // first detail::ood_head_vars variables (the rest summed against eq): computed with the
+  // out-of-domain answers, kept for the openings, which need these values (docs/pcs.md, "Cost").
+  std::span<const E> ood_contraction(size_t j, size_t s) const { return ood_contractions_[j * kOodSamples + s]; }
 
   // Versioned encoding of the prover data (pcs/committed_io.cpp): the lowest stored Merkle level,
   // the tables and the codewords, the latter two 8-byte aligned so that they are used in place.
@@ -141,6 +145,7 @@ class CommittedPolynomials {
   std::span<const F> leaves_;  // the Merkle leaves back to back, each as leaf() gives it
   std::shared_ptr<const void> storage_;  // keeps tables_ and leaves_ alive
   MerkleTree tree_;
+  std::vector<std::vector<E>> ood_contractions_;  // [j * kOodSamples + s], see ood_contraction()
 };
 
 // The out-of-domain points of a commitment: kOodSamples elements of E from a transcript that

@@ -11,6 +11,7 @@
 
 #include "base/parallel.hpp"
 #include "pcs/pcs_bench.hpp"
+#include "pcs/randomness.hpp"
 #include "pcs/schedule.hpp"
 #include "sumcheck/zk_sumcheck.hpp"
 
@@ -451,6 +452,37 @@ TEST_P(PcsSumClaims, RoundTripMixedWithOrdinaryClaims) {
   fx.add_claim(0, 1, random_point(rng, 10));
   fx.add_claim(1, 0, random_point(rng, 5));
   proof = fx.prove();
+  const Status s = fx.check_bytes(proof.serialize());
+  EXPECT_TRUE(s.ok()) << s.error();
+}
+
+// The prover evaluates claim points on their support only (leading and trailing 0/1 coordinates)
+// and reuses those evaluations in the batching sum-check's head rounds (a table of >= 2^18
+// entries claimed at points without a leading 0/1 coordinate): points of each kind.
+TEST_P(PcsSumClaims, PointsWithBooleanPrefixesAndSuffixes) {
+  std::mt19937_64 rng(41);
+  Fixture fx;
+  fx.params.hiding = GetParam();
+  fx.add_commitment(rng, 18, 1);
+  fx.add_commitment(rng, 12, 1);
+  // z with the coordinates from `first` on set to `bits`.
+  auto with_bits = [](std::vector<E> z, size_t first, std::initializer_list<uint64_t> bits) {
+    for (uint64_t b : bits) z[first++] = E::from_u64(b);
+    return z;
+  };
+  auto suffix = [&](size_t vars, std::initializer_list<uint64_t> bits) {
+    return with_bits(random_point(rng, vars), vars - bits.size(), bits);
+  };
+  std::vector<E> boolean(12);
+  for (size_t k = 0; k < boolean.size(); ++k) boolean[k] = E::from_u64((0x5a3 >> k) & 1);
+  fx.add_claim(0, 0, suffix(18, {1, 0, 1}));
+  fx.add_sum_claim({{PolyRef{0, 0}, suffix(18, {0}), E::random(rng)},
+                    {PolyRef{0, 0}, random_point(rng, 18), E::random(rng)},
+                    {PolyRef{1, 0}, with_bits(suffix(12, {1, 1}), 0, {0, 1}), E::one()}});
+  fx.add_sum_claim({{PolyRef{0, 0}, suffix(18, {1, 0, 1}), E::random(rng)},
+                    {PolyRef{1, 0}, boolean, E::random(rng)},
+                    {PolyRef{1, 0}, with_bits(random_point(rng, 12), 0, {1}), E::random(rng)}});
+  const OpeningProof proof = fx.prove();
   const Status s = fx.check_bytes(proof.serialize());
   EXPECT_TRUE(s.ok()) << s.error();
 }
@@ -954,6 +986,23 @@ TEST_P(PcsParamsModes, ProvenParameterSetRoundTrip) {
   const auto proven = detail::make_schedule(proven_params(), 22, &final_vars);
   const auto conjectured = detail::make_schedule(conjectured_params(), 22, &final_vars);
   EXPECT_GT(proven[0].queries, 2 * conjectured[0].queries);
+}
+
+// fill_uniform draws chunk c of C = chunk_count(n, 2^12) ([n c / C, n (c + 1) / C)) from the
+// stream (domain, c), eight streams per permutation call: the same values as KeccakStream's.
+TEST(PcsRandomness, FillUniformIsTheChunkStreams) {
+  const Seed seed = os_seed();
+  for (const size_t n : {size_t{1}, size_t{4095}, size_t{3 * 4096 + 5}, size_t{11 * 4096}, size_t{1} << 19}) {
+    std::vector<F> filled(n);
+    fill_uniform(filled, seed, 9);
+    const size_t chunks = chunk_count(n, size_t{1} << 12);
+    std::vector<F> expected(n);
+    for (size_t c = 0; c < chunks; ++c) {
+      KeccakStream stream(seed, 9, c);
+      for (size_t i = n * c / chunks; i < n * (c + 1) / chunks; ++i) expected[i] = stream.field_element();
+    }
+    EXPECT_EQ(filled, expected) << n;
+  }
 }
 
 TEST(PcsParams, QueryCountsMeetTheSecurityTarget) {

@@ -3,6 +3,7 @@
 // known or bounded before a byte of it is read.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -90,6 +91,26 @@ inline uint32_t opened_vars(const Commitment& c) { return c.hiding ? committed_v
 inline size_t leaf_size(const Commitment& c) {
   return c.hiding ? size_t{c.num_polys} * 2 * kLeafWidth + kSaltElements : size_t{c.num_polys} * kLeafWidth;
 }
+
+// Head variables of the batching sum-check's contraction rounds for a polynomial in m variables
+// claimed at points without a 0/1 leading coordinate: its tables then have 2^(m - H) entries,
+// with 2^14 left for the parallel passes (whir.cpp, batching_head_vars).
+inline uint32_t dense_head_vars(uint32_t m) {
+  constexpr uint32_t kMinTailVars = 14, kMaxHeadVars = 8;
+  return m < kMinTailVars + kFoldingVars ? 0 : std::min(kMaxHeadVars, m - kMinTailVars);
+}
+// Head variables of CommittedPolynomials::ood_contraction: those of the opened polynomial, after
+// the mask variable y' of a hiding one.
+inline uint32_t ood_head_vars(const Commitment& c) {
+  return (c.hiding ? 1 : 0) + dense_head_vars(opened_vars(c));
+}
+// Commitment c's out-of-domain answers for one table as committed (c.ood's entries for it) and
+// its ood_contraction()s, all samples in one pass.
+struct OodContractions {
+  std::vector<E> answers;
+  std::vector<std::vector<E>> heads;
+};
+OodContractions ood_contractions(const Commitment& c, std::span<const F> table);
 
 // Applies the mask fold to the claims of a hiding statement: group g's value becomes
 // v_g + (alpha' - a_g) lines_g (its value at the mask coordinate alpha' instead of a_g), and the

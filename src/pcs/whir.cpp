@@ -427,15 +427,8 @@ struct HeadContraction {
 
   HeadContraction(uint32_t n, uint32_t head, std::span<const EmbeddedTable> f,
                   const std::vector<std::vector<E>>& points, std::span<const E> coefs)
-      : num_vars(n), head_vars(head) {
-    const size_t terms = points.size();
-    for (size_t t = 0; t < terms; ++t) {
-      const std::span<const E> p(points[t]);
-      tails.push_back(eq_table<E>(p.subspan(head_vars)));
-      heads.push_back(eq_table<E>(p.first(head_vars)));
-      for (E& x : heads.back()) x *= coefs[t];
-    }
-    const size_t head_size = size_t{1} << head_vars;
+      : HeadContraction(n, head, points, coefs) {
+    const size_t terms = points.size(), head_size = size_t{1} << head_vars;
     contractions.assign(terms, std::vector<E>(head_size));
     for (const EmbeddedTable& term : f) {
       const std::vector<std::vector<E>> c = table_contractions(term.table, points);
@@ -443,6 +436,27 @@ struct HeadContraction {
         for (size_t h = 0; h < head_size; ++h) contractions[t][h] += term.coef * c[t][h % c[t].size()];
     }
   }
+
+  // The same from contractions computed beforehand (C_t[h], 2^H values per point; f in n variables).
+  HeadContraction(uint32_t n, uint32_t head, const std::vector<std::vector<E>>& points, std::span<const E> coefs,
+                  std::vector<std::vector<E>> given)
+      : HeadContraction(n, head, points, coefs) {
+    contractions = std::move(given);
+  }
+
+ private:
+  // The eq tables: tails[t] = eq(p_t,tail, .), heads[t] = c_t eq(p_t,head, .).
+  HeadContraction(uint32_t n, uint32_t head, const std::vector<std::vector<E>>& points, std::span<const E> coefs)
+      : num_vars(n), head_vars(head) {
+    for (size_t t = 0; t < points.size(); ++t) {
+      const std::span<const E> p(points[t]);
+      tails.push_back(eq_table<E>(p.subspan(head_vars)));
+      heads.push_back(eq_table<E>(p.first(head_vars)));
+      for (E& x : heads.back()) x *= coefs[t];
+    }
+  }
+
+ public:
 
   // C_tj for one table: per point, 2^{H-s} values (s < H) or one.
   std::vector<std::vector<E>> table_contractions(std::span<const F> table,
@@ -484,9 +498,6 @@ struct HeadContraction {
         for (size_t h = 0; h < rows; ++h) out[t][h] += p[t * rows + h];
     return out;
   }
-
-  // sum_x f(x) c_t eq(p_t, x), before any binding.
-  E weighted_sum(size_t t) const { return inner_product<E, E>(heads[t], contractions[t]); }
 
   SumcheckMessage round() const {
     SumcheckMessage m{};
@@ -547,6 +558,52 @@ struct HeadContraction {
     return out;
   }
 };
+
+// Where eq(z, .) of a point z in m variables is nonzero: with z_0..z_{a-1} and z_{m-b}..z_{m-1}
+// in {0, 1} (a = claim_block's prefix, b maximal up to max_suffix),
+//   eq(z, x) = [x_{<a} = z_{<a}] [x_{>=m-b} = z_{>=m-b}] eq(z_core, x_core),   z_core = z_{a..m-b-1},
+// nonzero only on the 2^{m-a-b} entries offset + (i << b), offset = bits(z_{<a}) 2^{m-a} + bits(z_{>=m-b}).
+struct PointSupport {
+  size_t offset = 0;
+  uint32_t prefix = 0, suffix = 0;
+  friend auto operator<=>(const PointSupport&, const PointSupport&) = default;
+};
+
+// Contractions of one table at points sharing a support s (cores of d coordinates), over the
+// first H core variables:
+//   C_t[h] = sum_{tail} T(h, tail) eq(z_t,core,tail, tail),  T(i) = table[s.offset + (i << s.suffix)],
+// for h < 2^H (H = 0: the values P(z_t)). Rows of 2^min(d - H, 12) entries are contracted in
+// parallel (each row by one task: no dependence on the thread count) at H' >= H head variables,
+// then C_t[h] = sum_{h'} eq(z_t,core,H..H'-1, h') C'_t[h 2^{H'-H} + h'].
+std::vector<std::vector<E>> strided_contractions(std::span<const F> table, const PointSupport& s,
+                                                 const std::vector<std::span<const E>>& cores, uint32_t head) {
+  constexpr uint32_t kRowVars = 12;
+  const auto d = static_cast<uint32_t>(cores[0].size());
+  const uint32_t rows_vars = std::max(head, d - std::min(d, kRowVars));
+  const size_t rows = size_t{1} << rows_vars, tail = size_t{1} << (d - rows_vars);
+  std::vector<std::vector<E>> tails;
+  for (const auto& core : cores) tails.push_back(eq_table<E>(core.subspan(rows_vars)));
+  std::vector<std::vector<E>> wide(cores.size(), std::vector<E>(rows));
+  const F* base = table.data() + s.offset;
+  parallel_for(rows, std::max<size_t>(1, kGrain / tail), [&](size_t begin, size_t end) {
+    for (size_t h = begin; h < end; ++h)
+      for (size_t t = 0; t < cores.size(); ++t) {
+        const E* eq = tails[t].data();
+        DelayedExtSum sum;
+        for (size_t x = 0; x < tail; ++x) sum.add(eq[x], base[(h * tail + x) << s.suffix]);
+        wide[t][h] = sum.value();
+      }
+  });
+  if (rows_vars == head) return wide;
+  std::vector<std::vector<E>> out(cores.size(), std::vector<E>(size_t{1} << head));
+  const size_t inner = size_t{1} << (rows_vars - head);
+  for (size_t t = 0; t < cores.size(); ++t) {
+    const std::vector<E> eq = eq_table<E>(cores[t].subspan(head, rows_vars - head));
+    for (size_t h = 0; h < out[t].size(); ++h)
+      out[t][h] = inner_product<E, E>(eq, std::span<const E>(wide[t]).subspan(h * inner, inner));
+  }
+  return out;
+}
 
 size_t index_of(const std::vector<PolyRef>& polys, const PolyRef& ref) {
   return static_cast<size_t>(std::lower_bound(polys.begin(), polys.end(), ref) - polys.begin());
@@ -679,19 +736,25 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
                                 [&](size_t q, uint64_t* words) { out.leaf_words(q, words); }, kDroppedLevels);
   out.commitment_.root = out.tree_.root();
   // Out-of-domain answers P_j(pow(z_s)) (one pass over each table for all samples).
-  const uint32_t table_vars = params.hiding ? vars : m;
-  std::vector<std::vector<E>> points;
-  for (const E& z : ood_points(out.commitment_)) points.push_back(power_point(z, table_vars));
   for (size_t j = 0; j < polys; ++j) {
-    if (table_vars >= kFoldingVars) {
-      const std::vector<E> ones(points.size(), E::one());
-      const EmbeddedTable table[1] = {{out.table(j), E::one()}};
-      const HeadContraction head(table_vars, kFoldingVars, table, points, ones);
-      for (size_t t = 0; t < points.size(); ++t) out.commitment_.ood.push_back(head.weighted_sum(t));
-    } else {
-      for (const auto& p : points) out.commitment_.ood.push_back(evaluate_multilinear<E, F>(out.table(j), p));
-    }
+    detail::OodContractions ood = detail::ood_contractions(out.commitment_, out.table(j));
+    out.commitment_.ood.insert(out.commitment_.ood.end(), ood.answers.begin(), ood.answers.end());
+    for (auto& head : ood.heads) out.ood_contractions_.push_back(std::move(head));
   }
+  return out;
+}
+
+detail::OodContractions detail::ood_contractions(const Commitment& c, std::span<const F> table) {
+  const auto vars = static_cast<uint32_t>(std::countr_zero(table.size()));
+  const uint32_t head = ood_head_vars(c);
+  std::vector<std::vector<E>> points;
+  for (const E& z : ood_points(c)) points.push_back(power_point(z, vars));
+  const std::vector<std::span<const E>> cores(points.begin(), points.end());
+  OodContractions out;
+  out.heads = strided_contractions(table, PointSupport{}, cores, head);
+  // P(pow(z)) = sum_h eq(pow(z)_head, h) C[h].
+  for (size_t s = 0; s < points.size(); ++s)
+    out.answers.push_back(inner_product<E, E>(eq_table<E>(cores[s].first(head)), out.heads[s]));
   return out;
 }
 
@@ -728,6 +791,20 @@ ClaimBlock claim_block(std::span<const E> z) {
   }
   block.offset = bits << (z.size() - block.prefix);
   return block;
+}
+
+PointSupport point_support(std::span<const E> z, uint32_t max_suffix) {
+  const ClaimBlock block = claim_block(z);
+  PointSupport out{block.offset, static_cast<uint32_t>(block.prefix), 0};
+  size_t bits = 0;
+  while (out.suffix < max_suffix && out.prefix + out.suffix < z.size()) {
+    const E& x = z[z.size() - 1 - out.suffix];
+    if (x != E::zero() && x != E::one()) break;
+    bits |= size_t{x == E::one()} << out.suffix;
+    ++out.suffix;
+  }
+  out.offset += bits;
+  return out;
 }
 
 // The claims on one polynomial as W_j = sum_t coefs[t] eq(points[t], .): its distinct claim
@@ -772,15 +849,13 @@ std::vector<E> weight_table(size_t table_size, const ClaimWeight& claims) {
   return weight;
 }
 
-// Head variables bound on contractions (HeadContraction) before P_j and W_j are built, for a
-// polynomial whose claim points have no 0/1 leading coordinate: its tables then have 2^{m_j - H}
-// entries, with 2^14 left for the parallel passes; 0 (tables from the start) otherwise.
+// Head variables bound on contractions (HeadContraction) before P_j and W_j are built:
+// detail::dense_head_vars(m_j) for a polynomial whose claim points have no 0/1 leading
+// coordinate, 0 (tables from the start) otherwise.
 uint32_t batching_head_vars(uint32_t m, const ClaimWeight& claims) {
-  constexpr uint32_t kMinTailVars = 14, kMaxHeadVars = 8;
-  if (m < kMinTailVars + kFoldingVars) return 0;
   for (const auto& z : claims.points)
     if (claim_block(z).prefix > 0) return 0;
-  return std::min(kMaxHeadVars, m - kMinTailVars);
+  return detail::dense_head_vars(m);
 }
 
 // The polynomial an opening runs on for a claimed polynomial, as base tables with coefficients:
@@ -820,32 +895,126 @@ std::vector<E> fold_pieces(std::span<const EmbeddedTable> pieces, const E& r) {
   return out;
 }
 
-// The mask lines of a hiding statement: for each masked group g, sum over its terms c on hiding
-// polynomials of coef_c (P^_j(1, u_c) - P^_j(0, u_c)), u_c the term's opened point; all points of
-// one polynomial in one pass (contractions of the two halves).
-std::vector<E> mask_lines(const Statement& st, std::span<const CommittedPolynomials* const> committed) {
-  std::vector<E> lines(st.masked_groups.size());
-  for (const PolyRef& ref : st.polys) {
-    const CommittedPolynomials& com = *committed[ref.commitment];
-    if (!com.commitment().hiding) continue;
-    std::vector<size_t> terms;
-    std::vector<std::vector<E>> points;
-    for (size_t c = 0; c < st.claims.size(); ++c)
-      if (st.claims[c].poly == ref) {
-        terms.push_back(c);
-        points.push_back(st.claims[c].point);
+// A claimed polynomial's pieces (opened_pieces) at its distinct claim points (merged_claims'
+// order), computed once per opening for the mask lines, the sum terms' values and the batching
+// sum-check: per piece p and point t, C_pt[h] = sum_tail piece_p(h, tail) eq(z_t,tail, tail) over
+// the first H = batching_head_vars variables (H = 0: the value piece_p(z_t)). Points sharing a
+// support (point_support; no suffix is skipped into the head) are contracted in one pass, so a
+// block or a strided point costs its support, not the table. `known` holds points whose
+// contractions over detail::dense_head_vars(m) >= H variables are given per piece (the
+// commitment's out-of-domain points): for H = 0 their value is sum_h eq(z_t,head, h) C_pt[h].
+struct PointEvaluations {
+  std::vector<std::vector<E>> points;
+  uint32_t head_vars = 0;
+  std::vector<std::vector<std::vector<E>>> contractions;  // [piece][point]
+
+  PointEvaluations(std::span<const EmbeddedTable> pieces, std::vector<std::vector<E>> claim_points,
+                   const std::map<size_t, std::vector<std::vector<E>>>& known)
+      : points(std::move(claim_points)) {
+    const auto m = static_cast<uint32_t>(std::countr_zero(pieces[0].table.size()));
+    ClaimWeight claims{points, {}};
+    head_vars = batching_head_vars(m, claims);
+    contractions.assign(pieces.size(), std::vector<std::vector<E>>(points.size()));
+    std::map<PointSupport, std::vector<size_t>> groups;
+    for (size_t t = 0; t < points.size(); ++t) {
+      const auto it = known.find(t);
+      if (it == known.end()) {
+        groups[point_support(points[t], m - head_vars)].push_back(t);
+        continue;
       }
-    // P^(1, .) - P^(0, .), from the two halves of the masked table.
-    const std::span<const F> table = com.table(ref.poly);
-    const size_t half = table.size() / 2;
-    const EmbeddedTable difference[2] = {{table.subspan(half), E::one()}, {table.first(half), E::from_i64(-1)}};
-    const HeadContraction head(detail::opened_vars(com.commitment()), kFoldingVars, difference, points,
-                               std::vector<E>(points.size(), E::one()));
-    for (size_t t = 0; t < terms.size(); ++t) {
-      const size_t c = terms[t];
-      const size_t i = static_cast<size_t>(
+      for (size_t p = 0; p < pieces.size(); ++p) contractions[p][t] = it->second[p];
+      if (head_vars == 0) {
+        const auto given_vars = static_cast<uint32_t>(std::countr_zero(it->second[0].size()));
+        const std::vector<E> eq = eq_table<E>(std::span<const E>(points[t]).first(given_vars));
+        for (size_t p = 0; p < pieces.size(); ++p) contractions[p][t] = {inner_product<E, E>(eq, it->second[p])};
+      }
+    }
+    for (const auto& [support, members] : groups) {
+      std::vector<std::span<const E>> cores;
+      for (size_t t : members)
+        cores.push_back(std::span<const E>(points[t]).subspan(support.prefix, m - support.prefix - support.suffix));
+      for (size_t p = 0; p < pieces.size(); ++p) {
+        auto c = strided_contractions(pieces[p].table, support, cores, head_vars);
+        for (size_t i = 0; i < members.size(); ++i) contractions[p][members[i]] = std::move(c[i]);
+      }
+    }
+  }
+
+  // piece_p(z_t) = sum_h eq(z_t,head, h) C_pt[h].
+  E value(size_t p, size_t t) const {
+    if (head_vars == 0) return contractions[p][t][0];
+    return inner_product<E, E>(eq_table<E>(std::span<const E>(points[t]).first(head_vars)), contractions[p][t]);
+  }
+};
+
+// The claims on each claimed polynomial: claim ids, and per claim the index of its point among
+// the polynomial's distinct points (merged_claims' order).
+struct ClaimsOf {
+  std::vector<std::vector<size_t>> ids, point_index;
+};
+
+ClaimsOf claims_of(const Statement& st) {
+  ClaimsOf out;
+  out.ids.resize(st.polys.size());
+  out.point_index.resize(st.polys.size());
+  std::vector<std::vector<size_t>> point_ids(st.polys.size());  // into st.points
+  for (size_t c = 0; c < st.claims.size(); ++c) {
+    const size_t j = index_of(st.polys, st.claims[c].poly);
+    out.ids[j].push_back(c);
+    auto& seen = point_ids[j];
+    const auto it = std::find(seen.begin(), seen.end(), st.claim_point[c]);
+    out.point_index[j].push_back(static_cast<size_t>(it - seen.begin()));
+    if (it == seen.end()) seen.push_back(st.claim_point[c]);
+  }
+  return out;
+}
+
+// PointEvaluations of every claimed polynomial that needs them: a hiding one (mask lines), one
+// with sum terms (their values), or one whose batching rounds start on contractions (their
+// input); empty otherwise.
+std::vector<std::optional<PointEvaluations>> evaluate_claims(const Statement& st, const ClaimsOf& of,
+                                                             std::span<const CommittedPolynomials* const> committed) {
+  std::vector<std::optional<PointEvaluations>> out(st.polys.size());
+  for (size_t j = 0; j < st.polys.size(); ++j) {
+    const CommittedPolynomials& com = *committed[st.polys[j].commitment];
+    std::vector<std::vector<E>> points;
+    // The OOD claims' contractions from the commitment, split into the pieces: a hiding table's
+    // head is (y', opened head), so piece 0 (y' = 0) has the first half, piece 1 the second.
+    std::map<size_t, std::vector<std::vector<E>>> known;
+    for (size_t i = 0; i < of.ids[j].size(); ++i) {
+      const size_t c = of.ids[j][i], t = of.point_index[j][i];
+      if (t == points.size()) points.push_back(st.claims[c].point);
+      if (c < st.first_ood_claim) continue;
+      const std::span<const E> head = com.ood_contraction(st.polys[j].poly, (c - st.first_ood_claim) % kOodSamples);
+      if (com.commitment().hiding) {
+        known[t] = {{head.begin(), head.begin() + static_cast<std::ptrdiff_t>(head.size() / 2)},
+                    {head.begin() + static_cast<std::ptrdiff_t>(head.size() / 2), head.end()}};
+      } else {
+        known[t] = {{head.begin(), head.end()}};
+      }
+    }
+    const bool sum_terms = std::any_of(of.ids[j].begin(), of.ids[j].end(), [&](size_t c) { return st.is_sum_term(c); });
+    const auto pieces = opened_pieces(com, st.polys[j].poly, E::zero());
+    const auto m = static_cast<uint32_t>(std::countr_zero(pieces[0].table.size()));
+    const bool batching_head = !st.grid && batching_head_vars(m, ClaimWeight{points, {}}) > 0;
+    if (com.commitment().hiding || sum_terms || batching_head) out[j].emplace(pieces, std::move(points), known);
+  }
+  return out;
+}
+
+// The mask lines of a hiding statement: for each masked group g, sum over its terms c on hiding
+// polynomials of coef_c (P^_j(1, u_c) - P^_j(0, u_c)), u_c the term's opened point (pieces 1 and 0
+// of opened_pieces).
+std::vector<E> mask_lines(const Statement& st, const ClaimsOf& of, const std::vector<std::optional<PointEvaluations>>& evals,
+                          std::span<const CommittedPolynomials* const> committed) {
+  std::vector<E> lines(st.masked_groups.size());
+  for (size_t j = 0; j < st.polys.size(); ++j) {
+    if (!committed[st.polys[j].commitment]->commitment().hiding) continue;
+    for (size_t i = 0; i < of.ids[j].size(); ++i) {
+      const size_t c = of.ids[j][i], t = of.point_index[j][i];
+      const size_t g = static_cast<size_t>(
           std::lower_bound(st.masked_groups.begin(), st.masked_groups.end(), st.claim_group[c]) - st.masked_groups.begin());
-      lines[i] += st.claim_coef[c] * head.weighted_sum(t);
+      lines[g] += st.claim_coef[c] * (evals[j]->value(1, t) - evals[j]->value(0, t));
     }
   }
   return lines;
@@ -867,6 +1036,7 @@ std::vector<E> batching_coefficients(const Statement& st, const std::vector<E>& 
 // (fold_to).
 std::vector<E> prove_batching(const Statement& st, const std::vector<E>& coef, const std::vector<E>& values,
                               std::span<const CommittedPolynomials* const> committed, const E& mask_alpha,
+                              const ClaimsOf& of, const std::vector<std::optional<PointEvaluations>>& evals,
                               Transcript& t, OpeningProof& proof) {
   const uint32_t n = st.num_vars;
   struct Term {
@@ -879,21 +1049,24 @@ std::vector<E> prove_batching(const Statement& st, const std::vector<E>& coef, c
     E claimed_sum, prefactor = E::one();
   };
   std::vector<Term> terms(st.polys.size());
-  std::vector<std::vector<size_t>> claims_of(st.polys.size());
-  for (size_t c = 0; c < st.claims.size(); ++c) {
-    const size_t j = index_of(st.polys, st.claims[c].poly);
-    claims_of[j].push_back(c);
-    terms[j].claimed_sum += coef[c] * values[c];
-  }
+  for (size_t c = 0; c < st.claims.size(); ++c) terms[index_of(st.polys, st.claims[c].poly)].claimed_sum += coef[c] * values[c];
   for (size_t j = 0; j < st.polys.size(); ++j) {
     Term& term = terms[j];
     term.base = opened_pieces(*committed[st.polys[j].commitment], st.polys[j].poly, mask_alpha);
     const size_t size = term.base[0].table.size();
     const auto m = static_cast<uint32_t>(std::countr_zero(size));
     term.shift = n - m;
-    const ClaimWeight claims = merged_claims(st, claims_of[j], coef);
+    const ClaimWeight claims = merged_claims(st, of.ids[j], coef);
     const uint32_t head_vars = batching_head_vars(m, claims);
-    if (head_vars > 0) {
+    if (head_vars > 0 && evals[j]) {
+      // The contractions of g = sum_p coef_p piece_p at its points, from the pieces' own.
+      const auto& pieces = evals[j]->contractions;
+      std::vector<std::vector<E>> given(claims.points.size(), std::vector<E>(size_t{1} << head_vars));
+      for (size_t p = 0; p < pieces.size(); ++p)
+        for (size_t i = 0; i < given.size(); ++i)
+          for (size_t h = 0; h < given[i].size(); ++h) given[i][h] += term.base[p].coef * pieces[p][i][h];
+      term.head.emplace(m, head_vars, claims.points, claims.coefs, std::move(given));
+    } else if (head_vars > 0) {
       term.head.emplace(m, head_vars, term.base, claims.points, claims.coefs);
     } else {
       term.weight = weight_table(size, claims);
@@ -975,8 +1148,12 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
   // Hiding commitments: the mask variable y' of each P^ is bound to alpha' before anything else
   // is sent; from here on the claims are on g = P^(alpha', .) (docs/pcs.md, "Zero knowledge").
   E mask_alpha;
+  // Every claimed polynomial's values at its claim points that the prover needs (mask lines,
+  // sum terms), one pass per polynomial and support.
+  const ClaimsOf of = claims_of(st);
+  const std::vector<std::optional<PointEvaluations>> evals = evaluate_claims(st, of, committed);
   if (st.hiding) {
-    proof.mask_lines = mask_lines(st, committed);
+    proof.mask_lines = mask_lines(st, of, evals, committed);
     if (tamper.mask_lines) tamper.mask_lines(proof.mask_lines);
     mask_alpha = mask_fold(transcript, proof.mask_lines);
     if (st.mask_fold_pow_bits > 0) proof.mask_fold_pow_nonce = grind(pow_seed(transcript), st.mask_fold_pow_bits);
@@ -996,17 +1173,21 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
     weight_points = st.points;
   } else {
     // The terms' values (a sum claim's terms have none in the statement).
-    std::vector<E> values;
-    for (size_t c = 0; c < st.claims.size(); ++c) {
-      const EvalClaim& claim = st.claims[c];
-      values.push_back(st.is_sum_term(c) ? evaluate_pieces(opened_pieces(*committed[claim.poly.commitment],
-                                                                         claim.poly.poly, mask_alpha),
-                                                           claim.point)
-                                         : claim.value);
+    std::vector<E> values(st.claims.size());
+    for (size_t j = 0; j < st.polys.size(); ++j) {
+      const auto pieces = opened_pieces(*committed[st.polys[j].commitment], st.polys[j].poly, mask_alpha);
+      for (size_t i = 0; i < of.ids[j].size(); ++i) {
+        const size_t c = of.ids[j][i];
+        if (!st.is_sum_term(c)) {
+          values[c] = st.claims[c].value;
+          continue;
+        }
+        for (size_t p = 0; p < pieces.size(); ++p) values[c] += pieces[p].coef * evals[j]->value(p, of.point_index[j][i]);
+      }
     }
     const auto beta = combination(transcript, "pcs/batch points", st.group_value.size());
     weight_points.push_back(
-        prove_batching(st, batching_coefficients(st, beta), values, committed, mask_alpha, transcript, proof));
+        prove_batching(st, batching_coefficients(st, beta), values, committed, mask_alpha, of, evals, transcript, proof));
     weight_coefs.push_back(E::one());
     mu = combination(transcript, "pcs/combine polys", st.polys.size());
     for (size_t j = 0; j < mu.size(); ++j) sigma += mu[j] * proof.batched_values[j];
