@@ -751,9 +751,17 @@ Result<std::vector<pcs::CommittedPolynomials>> commit_weights(const ModelSpec& s
     if (vars > pcs::kMaxVars) return fail("zkml: a weight matrix is too large to commit");
   const auto tables = detail::weight_tables(spec, w, b);
   std::vector<pcs::CommittedPolynomials> committed;
-  for (const auto& members : layout.members) {
+  for (uint32_t g = 0; g < layout.members.size(); ++g) {
+    std::vector<F> packed;
     std::vector<std::span<const F>> spans;
-    for (uint32_t t : members) spans.emplace_back(tables[t]);
+    if (layout.is_packed(g)) {
+      packed.assign(size_t{1} << layout.group_vars[g], F::zero());
+      for (uint32_t t : layout.members[g])
+        std::copy(tables[t].begin(), tables[t].end(), packed.begin() + static_cast<ptrdiff_t>(layout.offset[t]));
+      spans.emplace_back(packed);
+    } else {
+      for (uint32_t t : layout.members[g]) spans.emplace_back(tables[t]);
+    }
     auto c = pcs::commit(spans, params);
     if (!c) return fail("zkml: weight commitment: " + c.error());
     committed.push_back(std::move(*c));
@@ -769,12 +777,13 @@ std::span<const F> committed_table(const ProvingKey& pk, const detail::PolyLayou
                                    std::vector<F>& owned) {
   const pcs::PolyRef ref = layout.refs[t];
   const auto& committed = pk.committed[ref.commitment];
+  const size_t size = size_t{1} << layout.vars_of[t], first = layout.offset[t];
   const std::span<const F> table = committed.table(ref.poly);
-  if (!committed.commitment().hiding) return table;
+  if (!committed.commitment().hiding) return table.subspan(first, size);
   const uint32_t k = pcs::detail::mask_vars(committed.commitment().num_vars);
-  owned.resize(size_t{1} << committed.commitment().num_vars);
+  owned.resize(size);
   parallel_for(owned.size(), kPolyGrain, [&](size_t begin, size_t end) {
-    for (size_t x = begin; x < end; ++x) owned[x] = table[x << k];
+    for (size_t x = begin; x < end; ++x) owned[x] = table[(first + x) << k];
   });
   return owned;
 }
@@ -1256,7 +1265,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   for (uint32_t g = 0; g < commitments; ++g) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("key: " + c.error());
-    if (c->num_vars != layout.group_vars[g] || c->num_polys != layout.members[g].size() ||
+    if (c->num_vars != layout.group_vars[g] || c->num_polys != layout.polys(g) ||
         c->rate_bits != vk.params.rate_bits || c->hiding != vk.spec.zero_knowledge)
       return fail("key: weight commitment " + std::to_string(g) + " has the wrong shape");
     vk.weight_commitments.push_back(*c);

@@ -13,33 +13,76 @@
 
 namespace zk::zkml::detail {
 
-// Tables grouped by size: one commitment per distinct variable count, in ascending order; within
-// a commitment, tables keep the order in which they were added.
+// Weight tables in commitments. Tables below 2^kPackedBelowVars entries are packed into ONE
+// polynomial (commitment 0, when there are any) as T packs its tables: in order of decreasing size
+// (stable), each at an offset that is a multiple of its size, so table t is that polynomial at
+// (bits(offset_t / 2^m_t), z). Every small table would otherwise be a commitment of its own, each
+// with a Merkle tree whose leaves every opening reveals (a hiding one at 2^14 entries at least).
+// The larger tables follow, one commitment per distinct variable count in ascending order, the
+// tables of one size as its polynomials in the order they were added.
+constexpr uint32_t kPackedBelowVars = 16;
+
 struct PolyLayout {
   std::vector<uint32_t> vars_of;                 // per table
   std::vector<uint32_t> group_vars;              // per commitment
   std::vector<std::vector<uint32_t>> members;    // per commitment: table indices
   std::vector<pcs::PolyRef> refs;                // per table (commitment index from 0)
+  std::vector<uint64_t> offset;                  // per table: its start in the packed polynomial (else 0)
+  bool packed = false;                           // commitment 0 packs the small tables
 
   uint32_t add(uint32_t num_vars) {
     vars_of.push_back(num_vars);
     return static_cast<uint32_t>(vars_of.size() - 1);
   }
   void finish() {
-    group_vars = vars_of;
-    std::sort(group_vars.begin(), group_vars.end());
-    group_vars.erase(std::unique(group_vars.begin(), group_vars.end()), group_vars.end());
-    members.assign(group_vars.size(), {});
-    refs.resize(vars_of.size());
+    refs.assign(vars_of.size(), {});
+    offset.assign(vars_of.size(), 0);
+    std::vector<uint32_t> small;
+    for (uint32_t i = 0; i < vars_of.size(); ++i)
+      if (vars_of[i] < kPackedBelowVars) small.push_back(i);
+    std::stable_sort(small.begin(), small.end(), [&](uint32_t a, uint32_t b) { return vars_of[a] > vars_of[b]; });
+    packed = !small.empty();
+    if (packed) {
+      uint64_t next = 0;
+      for (uint32_t i : small) {
+        offset[i] = next;
+        refs[i] = {0, 0};
+        next += uint64_t{1} << vars_of[i];
+      }
+      group_vars.push_back(static_cast<uint32_t>(ceil_log2(static_cast<size_t>(next))));
+      members.push_back(small);
+    }
+    std::vector<uint32_t> sizes;
+    for (uint32_t v : vars_of)
+      if (v >= kPackedBelowVars) sizes.push_back(v);
+    std::sort(sizes.begin(), sizes.end());
+    sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+    const auto first = static_cast<uint32_t>(group_vars.size());
+    for (uint32_t v : sizes) {
+      group_vars.push_back(v);
+      members.emplace_back();
+    }
     for (uint32_t i = 0; i < vars_of.size(); ++i) {
-      const auto g = static_cast<uint32_t>(
-          std::lower_bound(group_vars.begin(), group_vars.end(), vars_of[i]) - group_vars.begin());
+      if (vars_of[i] < kPackedBelowVars) continue;
+      const auto g = first + static_cast<uint32_t>(std::lower_bound(sizes.begin(), sizes.end(), vars_of[i]) - sizes.begin());
       refs[i] = {g, static_cast<uint32_t>(members[g].size())};
       members[g].push_back(i);
     }
   }
+  bool is_packed(uint32_t commitment) const { return packed && commitment == 0; }
+  // Polynomials of commitment g.
+  uint32_t polys(uint32_t g) const { return is_packed(g) ? 1 : static_cast<uint32_t>(members[g].size()); }
   pcs::PolyRef ref(uint32_t table, uint32_t commitment_offset) const {
     return {refs[table].commitment + commitment_offset, refs[table].poly};
+  }
+  // The point of table t's polynomial at which it equals table t at z.
+  std::vector<E> point(uint32_t table, std::span<const E> z) const {
+    std::vector<E> out;
+    const uint32_t prefix = group_vars[refs[table].commitment] - vars_of[table];
+    const uint64_t block = offset[table] >> vars_of[table];
+    for (uint32_t b = prefix; b-- > 0;) out.push_back((block >> b) & 1 ? E::one() : E::zero());
+    out.insert(out.end(), z.begin(), z.end());
+    return out;
   }
 };
 

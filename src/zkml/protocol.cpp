@@ -977,11 +977,10 @@ struct Context {
   // A claim on table t of the weight layout: opened from the weight commitments, or (public
   // weights) recorded for the verifier to evaluate itself (pcs::PolyRef::commitment = t).
   void claim_weight_table(int32_t t, std::span<const E> point, const E& value) {
-    std::vector<E> at(point.begin(), point.end());
     if (public_weights)
-      weight_checks.push_back({{static_cast<uint32_t>(t), 0}, std::move(at), value});
+      weight_checks.push_back({{static_cast<uint32_t>(t), 0}, std::vector<E>(point.begin(), point.end()), value});
     else
-      claims.push_back({weights.ref(static_cast<uint32_t>(t), 0), std::move(at), value});
+      claims.push_back({weights.ref(static_cast<uint32_t>(t), 0), weights.point(static_cast<uint32_t>(t), point), value});
   }
   void claim_weight(uint32_t l, std::span<const E> point, const E& value) {
     claim_weight_table(weights.weight_table[l], point, value);
@@ -2501,7 +2500,7 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
           sc.value -= t.coefficient * eq[c] * E::from_i64(column.offset);
         }
       } else if (i >= kWeightRef) {
-        sc.terms.push_back({cx.weights.ref(i - kWeightRef, 0), t.point, t.coefficient});
+        sc.terms.push_back({cx.weights.ref(i - kWeightRef, 0), cx.weights.point(i - kWeightRef, t.point), t.coefficient});
       } else {
         sc.terms.push_back({{t_commitment, 0}, masks.t_point(cx.layout.point(i, t.point)), t.coefficient});
       }

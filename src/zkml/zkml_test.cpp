@@ -303,12 +303,12 @@ TEST_F(KeyFile, RecommittedTablesOutsideTheSetupBoundsAreRefused) {
     forged.vk = pk->vk;
     for (size_t g = 0; g < layout.members.size(); ++g) {
       std::vector<std::vector<F>> tables;
-      for (size_t i = 0; i < layout.members[g].size(); ++i) {
+      for (size_t i = 0; i < layout.polys(static_cast<uint32_t>(g)); ++i) {
         const auto t = pk->committed[g].table(i);
         tables.emplace_back(t.begin(), t.end());
       }
       const pcs::PolyRef ref = layout.refs[table];
-      if (ref.commitment == g) tables[ref.poly][index] = value;
+      if (ref.commitment == g) tables[ref.poly][layout.offset[table] + index] = value;
       const std::vector<std::span<const F>> spans(tables.begin(), tables.end());
       auto committed = pcs::commit(spans, pk->vk.params);
       ASSERT_TRUE(committed.ok()) << committed.error();
