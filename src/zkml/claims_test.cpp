@@ -148,7 +148,7 @@ Result<Loaded> load(const std::string& onnx, const std::string& calibration, con
   auto flat = model::read_inputs(root + input);
   auto spec = extract_spec(*m, nullptr, nullptr);
   if (!flat || !spec) return fail("inputs or spec of " + onnx);
-  auto x = quantize_input(*spec, (*flat)[0]);
+  auto x = quantize_input(*spec, *flat);
   if (!x) return fail(x.error());
   return Loaded{std::move(*m), std::move(*x)};
 }
