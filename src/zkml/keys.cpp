@@ -436,7 +436,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   }
   spec.input = input_count == 1 ? spec.inputs[0].shape : TensorShape{static_cast<uint32_t>(std::min<uint64_t>(input_values, kMaxFeatures + 1)), 1, 1};
   std::vector<std::vector<int64_t>> w_all, b_all;
-  // The graph: source[i] = the spec layer holding IntLayer i's values (-1: the model input;
+  // The graph: source[i] = the spec layer holding IntLayer i's values (-1: the proven input;
   // Reshape and fused ReLUs alias their input). A ReLU may only be fused into a layer nothing
   // else reads: uses[r] counts the readers of IntLayer r's values (through Reshapes).
   std::vector<int32_t> source(model.layers.size(), -1);
@@ -451,6 +451,11 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     alias[i] = aliases ? alias[static_cast<size_t>(layer.inputs[0])] : i;
     if (!aliases)
       for (int in : layer.inputs) ++uses[alias[static_cast<size_t>(in)]];
+  }
+  // A model output reads its layer too: a ReLU after it must not change it (several outputs).
+  for (int id : model.output_layers) {
+    if (id < 0 || static_cast<size_t>(id) >= model.layers.size()) return fail("zkml: a model output names no layer");
+    ++uses[alias[static_cast<size_t>(id)]];
   }
   auto shape_of = [&](int32_t s) { return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out; };
   auto lo_of = [&](int32_t s) { return s < 0 ? -spec.input_bound : spec.layers[static_cast<size_t>(s)].lo; };
@@ -1183,16 +1188,16 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   ZK_GET(bits, get_u32_in(in, 2, 16, "bits"));
   vk.spec.bits = static_cast<int>(bits);
   vk.spec.input_bound = (int64_t{1} << (bits - 1)) - 1;
-  ZK_GET(input_count, get_u32_in(in, 1, kMaxModelInputs, "model input count"));
+  ZK_GET(model_inputs, get_u32_in(in, 1, kMaxModelInputs, "model input count"));
   uint64_t input_values = 0;
-  for (uint32_t k = 0; k < input_count; ++k) {
+  for (uint32_t k = 0; k < model_inputs; ++k) {
     ZK_GET(shape, get_shape(in));
     ZK_GET(scale, get_scale(in));
     vk.spec.inputs.push_back({shape, scale});
     input_values += shape.size();
   }
   if (input_values > kMaxFeatures) return fail("key: the inputs are too large");
-  vk.spec.input = input_count == 1 ? vk.spec.inputs[0].shape : TensorShape{static_cast<uint32_t>(input_values), 1, 1};
+  vk.spec.input = model_inputs == 1 ? vk.spec.inputs[0].shape : TensorShape{static_cast<uint32_t>(input_values), 1, 1};
   if (detail::padded_size(vk.spec.input) > kMaxFeatures) return fail("key: the padded input is too large");
   const TensorShape input_shape = vk.spec.input;
   ZK_GET(count, get_u32_in(in, 1, kMaxLayers, "layer count"));
@@ -1211,7 +1216,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
       ZK_GET(source, in.u32());
       const auto s = static_cast<int32_t>(source);
       if (s < -1 || s >= static_cast<int32_t>(l)) return fail("key: layer " + std::to_string(l) + " reads a later layer");
-      if (s == -1 && input_count > 1 && l >= input_count)
+      if (s == -1 && model_inputs > 1 && l >= model_inputs)
         return fail("key: layer " + std::to_string(l) + " reads the inputs back to back");
       layer.inputs.push_back(s);
     }

@@ -161,6 +161,49 @@ TEST(MultiIo, RoundTripsMatchTheIntegerEngine) {
   testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), 24);
 }
 
+TEST(MultiIo, AnOutputReadByAReluKeepsItsValues) {
+  // Outputs relu(fa(a)) and fa(a) itself: the ReLU must not be fused into fa.
+  std::mt19937_64 rng(66);
+  IntModel m = two_by_two(rng, 2);
+  m.output_layers = {3, 2};
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  EXPECT_FALSE(pk->vk.spec.layers[2].relu);
+  const auto x = random_input(rng, 14);
+  auto proof = prove(*pk, 2, x);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_EQ(proof->output, testing::engine_outputs(m, pk->vk.spec, 2, x));
+  EXPECT_TRUE(verify_bytes(pk->vk, proof->to_bytes(), x).ok());
+}
+
+TEST(MultiIo, ASingleInputReadByATwoInputLayerStillDecodes) {
+  // y = 3 a - 5 dense(dense(a)): the Add (spec layer 2, two inputs) reads the proven input.
+  std::mt19937_64 rng(67);
+  IntModel m;
+  m.bits = 8;
+  m.layers.push_back(input_layer_of("a", 1, 4, 0.05));
+  m.input_layers = {0};
+  m.layers.push_back(dense(rng, m, 0, 4, "fa"));
+  m.layers.push_back(dense(rng, m, 1, 4, "fb"));
+  IntLayer add;
+  add.op = LayerOp::Add;
+  add.name = "sum";
+  add.source_op = "Add";
+  add.inputs = {0, 2};
+  add.shape = m.layers[2].shape;
+  add.scale = 0.2;
+  add.input_multipliers = {3, -5};
+  add.requantizes = true;
+  add.requant = {{1}, -1, false, 3, -127, 127};
+  m.layers.push_back(add);
+  m.output_layers = {3};
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+  ASSERT_TRUE(vk.ok()) << vk.error();
+  EXPECT_EQ(vk->to_bytes(), pk->vk.to_bytes());
+}
+
 struct MultiIoCheat : ::testing::Test {
   std::mt19937_64 rng{64};
   IntModel m = two_by_two(rng, 2);
