@@ -225,12 +225,7 @@ struct CnnBuilder {
   }
 };
 
-std::vector<int64_t> random_input(std::mt19937_64& rng, size_t count) {
-  std::uniform_int_distribution<int64_t> d(-127, 127);
-  std::vector<int64_t> out(count);
-  for (auto& v : out) v = d(rng);
-  return out;
-}
+using testing::random_input;
 
 std::vector<int64_t> reference_outputs(const IntModel& m, const std::vector<int64_t>& input) {
   auto trace = model::run_int(m, {model::IntTensor{m.layers[0].shape, input}});

@@ -48,6 +48,21 @@ IntLayer dense(std::mt19937_64& rng, const IntModel& m, int from, int64_t out, c
   return mm;
 }
 
+// 3 x - 5 y, requantized, for layers x and y of one shape.
+IntLayer sum(const IntModel& m, int x, int y) {
+  IntLayer add;
+  add.op = LayerOp::Add;
+  add.name = "sum";
+  add.source_op = "Add";
+  add.inputs = {x, y};
+  add.shape = m.layers[static_cast<size_t>(y)].shape;
+  add.scale = 0.2;
+  add.input_multipliers = {3, -5};
+  add.requantizes = true;
+  add.requant = {{1}, -1, false, 3, -127, 127};
+  return add;
+}
+
 // Inputs a (4 features) and b (3): p = relu(dense(a)), q = dense(b), s = p + q,
 // outputs (dense(s), q): two outputs of 3 values, the second also read by a later layer.
 IntModel two_by_two(std::mt19937_64& rng, int64_t batch) {
@@ -66,29 +81,14 @@ IntModel two_by_two(std::mt19937_64& rng, int64_t batch) {
   relu.scale = 0.1;
   m.layers.push_back(relu);                       // 3
   m.layers.push_back(dense(rng, m, 1, 3, "fb"));  // 4
-  IntLayer add;
-  add.op = LayerOp::Add;
-  add.name = "sum";
-  add.source_op = "Add";
-  add.inputs = {3, 4};
-  add.shape = m.layers[2].shape;
-  add.scale = 0.2;
-  add.input_multipliers = {3, -5};
-  add.requantizes = true;
-  add.requant = {{1}, -1, false, 3, -127, 127};
-  m.layers.push_back(add);                        // 5
+  m.layers.push_back(sum(m, 3, 4));               // 5
   m.layers.push_back(dense(rng, m, 5, 3, "fc"));  // 6
   m.output_layers = {6, 4};
   m.output_names = {"y", "q"};
   return m;
 }
 
-std::vector<int64_t> random_input(std::mt19937_64& rng, size_t count) {
-  std::uniform_int_distribution<int64_t> d(-127, 127);
-  std::vector<int64_t> out(count);
-  for (auto& v : out) v = d(rng);
-  return out;
-}
+using testing::random_input;
 
 TEST(MultiIo, SpecCopiesTheInputsAndConcatenatesTheOutputs) {
   std::mt19937_64 rng(61);
@@ -185,17 +185,7 @@ TEST(MultiIo, ASingleInputReadByATwoInputLayerStillDecodes) {
   m.input_layers = {0};
   m.layers.push_back(dense(rng, m, 0, 4, "fa"));
   m.layers.push_back(dense(rng, m, 1, 4, "fb"));
-  IntLayer add;
-  add.op = LayerOp::Add;
-  add.name = "sum";
-  add.source_op = "Add";
-  add.inputs = {0, 2};
-  add.shape = m.layers[2].shape;
-  add.scale = 0.2;
-  add.input_multipliers = {3, -5};
-  add.requantizes = true;
-  add.requant = {{1}, -1, false, 3, -127, 127};
-  m.layers.push_back(add);
+  m.layers.push_back(sum(m, 0, 2));
   m.output_layers = {3};
   auto pk = setup(m);
   ASSERT_TRUE(pk.ok()) << pk.error();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <random>
 #include <span>
 #include <vector>
 
@@ -23,6 +24,14 @@ inline void expect_flips_and_truncations_rejected(const VerifyingKey& vk, std::s
     EXPECT_FALSE(verify_bytes(vk, changed).ok()) << "offset " << i;
   }
   for (size_t n = 0; n < bytes.size(); n += step) EXPECT_FALSE(verify_bytes(vk, bytes.first(n)).ok()) << n;
+}
+
+// `count` uniform values in [-127, 127] (8-bit quantized inputs).
+inline std::vector<int64_t> random_input(std::mt19937_64& rng, size_t count) {
+  std::uniform_int_distribution<int64_t> d(-127, 127);
+  std::vector<int64_t> out(count);
+  for (auto& v : out) v = d(rng);
+  return out;
 }
 
 // The outputs the integer engine computes for the proven input of `batch` examples (per example,
