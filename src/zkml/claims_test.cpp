@@ -31,6 +31,7 @@ ModelSpec three_outputs(double scale = 0.1) {
   last.lo = -127;
   last.hi = 127;
   spec.layers.push_back(last);
+  spec.outputs = {0};  // the model's one output is that layer
   return spec;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/int_engine.hpp"
+#include "zkml/claims.hpp"
 #include "zkml/test_util.hpp"
 #include "zkml/zkml.hpp"
 
@@ -192,6 +193,31 @@ TEST(MultiIo, ASingleInputReadByATwoInputLayerStillDecodes) {
   auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
   ASSERT_TRUE(vk.ok()) << vk.error();
   EXPECT_EQ(vk->to_bytes(), pk->vk.to_bytes());
+}
+
+TEST(MultiIo, ClaimsIndexTheOutputsBackToBackWithTheirScales) {
+  std::mt19937_64 rng(68);
+  IntModel m = two_by_two(rng, 1);
+  m.layers[6].scale = 0.25;  // output 0 (y[0..2]); output 1 (y[3..5]) keeps 0.1
+  auto pk = setup(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const std::vector<std::string> claims = {"y[0] >= 0.5", "y[3] >= 0.5"};
+  auto forms = compile_claims(pk->vk.spec, claims);
+  ASSERT_TRUE(forms.ok()) << forms.error();
+  ASSERT_EQ(forms->size(), 2u);
+  EXPECT_EQ((*forms)[0], (LinearForm{{0, 0}, {1, 0}, -2}));  // 2 x 0.25
+  EXPECT_EQ((*forms)[1], (LinearForm{{3, 0}, {1, 0}, -5}));  // 5 x 0.1
+  const std::vector<std::string> argmax = {"argmax == 1"};
+  auto refused = compile_claims(pk->vk.spec, argmax);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), "claim 'argmax == 1': argmax over outputs of different scales");
+  // A claim that holds, proven and verified: the largest value of output 1, at least itself.
+  const auto x = random_input(rng, 7);
+  const auto y = testing::engine_outputs(m, pk->vk.spec, 1, x);
+  const std::vector<std::string> holds = {"y[4] >= " + std::to_string(static_cast<double>(y[4]) * 0.1 - 0.05)};
+  auto proof = prove(*pk, 1, x, holds);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify_bytes(pk->vk, proof->to_bytes(), x).ok());
 }
 
 struct MultiIoCheat : ::testing::Test {
