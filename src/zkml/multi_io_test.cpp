@@ -1,12 +1,14 @@
 // zkml: models with several inputs and outputs (docs/zkml.md, "Several inputs and outputs").
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "model/int_engine.hpp"
 #include "zkml/claims.hpp"
+#include "zkml/model_bench.hpp"
 #include "zkml/test_util.hpp"
 #include "zkml/zkml.hpp"
 
@@ -218,6 +220,14 @@ TEST(MultiIo, ClaimsIndexTheOutputsBackToBackWithTheirScales) {
   auto proof = prove(*pk, 1, x, holds);
   ASSERT_TRUE(proof.ok()) << proof.error();
   EXPECT_TRUE(verify_bytes(pk->vk, proof->to_bytes(), x).ok());
+}
+
+TEST(MultiIo, BenchmarkJsonLineOfAThreeInputExample) {
+  const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/../shared/ezkl-examples/rounding_ops/";
+  if (!std::filesystem::exists(dir + "network.onnx")) GTEST_SKIP() << "no EZKL examples";
+  const std::string line = model_benchmark_json(dir + "network.onnx", dir + "input.json", false);
+  EXPECT_NE(line.find("\"prove_ms\""), std::string::npos) << line;
+  EXPECT_EQ(line.find("error"), std::string::npos) << line;
 }
 
 struct MultiIoCheat : ::testing::Test {
