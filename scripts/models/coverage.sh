@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates docs/coverage.md: runs `zkinfer run --compare` (8 bits) on every EZKL example and
 # tabulates whether it loads, whether it runs, and the error against the float engine; then, for
-# every example that runs, `zkinfer setup` (8 bits, calibrated on the example's input.json),
-# `zkinfer prove` and `zkinfer verify --input` in a temporary directory, and whether that proves.
+# every example that runs, `zkinfer setup` (8 bits, calibrated on the example's input.json, public
+# input so that verify can pin it, plain proofs), `zkinfer prove` and `zkinfer verify --input` in a
+# temporary directory, and whether that proves.
 # Usage: scripts/models/coverage.sh [path/to/zkinfer] [examples dir]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +30,7 @@ for dir in "$EXAMPLES"/*/; do
     runs=$((runs + 1))
     result=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("yes | max %.3g, mean %.3g" % (d["max_abs_error"], d["mean_abs_error"]))')
     keys="$work/$name"
-    if ! "$ZKINFER" setup "$dir/network.onnx" -o "$keys" --calibration "$dir/input.json" --bits 8 --no-zk >/dev/null 2>"$err"; then
+    if ! "$ZKINFER" setup "$dir/network.onnx" -o "$keys" --calibration "$dir/input.json" --bits 8 --input public --no-zk >/dev/null 2>"$err"; then
       proof="no | setup: $(reason 200)"
       [ -n "$provable" ] || provable=$(grep -o 'not provable yet: only .* are' "$err" | head -1 | sed 's/^not provable yet: only //; s/ are$//')
     elif ! "$ZKINFER" prove "$keys/model.pk" --input "$dir/input.json" -o "$keys/proof.bin" >/dev/null 2>"$err"; then
@@ -54,9 +55,9 @@ done
   echo "\`zkinfer inspect\` reads it. *runs*: \`zkinfer run --compare\` succeeds; the error column is then the"
   echo "max / mean absolute difference between the dequantized integer outputs and the float engine, else"
   echo "the reason reported. *proves*: for an example that runs, \`zkinfer setup --bits 8 --calibration"
-  echo "input.json\`, \`zkinfer prove\` and \`zkinfer verify --input input.json\` all succeed; the last column"
-  echo "is then the proof file's size, else the failing command and its message (setup names the first"
-  echo "layer it cannot prove)."
+  echo "input.json --input public --no-zk\`, \`zkinfer prove\` and \`zkinfer verify --input input.json\` all"
+  echo "succeed; the last column is then the proof file's size, else the failing command and its message"
+  echo "(setup names the first layer it cannot prove)."
   [ -z "$provable" ] || { echo; echo "Layers setup proves today: $provable."; }
   echo
   echo "Summary: $loads of $total load, $runs run, $proves prove."

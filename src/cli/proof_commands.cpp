@@ -69,14 +69,14 @@ std::string hex(std::span<const uint8_t> bytes) {
 }
 
 // What a proof states, as `prove` and `verify` print it: {"claims": [...], "input_commitment":
-// "0x..." (hashed input), "output_data": [[dequantized outputs, batch rows back to back]] (public
-// output)}.
+// "0x..." (hashed input), "output_data": [[dequantized outputs, batch rows back to back], ...]
+// (public output; one array per model output, as `zkinfer run` prints them)}.
 std::string statement_json(const zkml::VerifyingKey& vk, const zkml::Proof& proof) {
   nlohmann::json out;
   out["claims"] = proof.claims;
   if (vk.visibility.input == zkml::Visibility::hashed) out["input_commitment"] = hex(proof.commitments.at(1).root);
   if (vk.visibility.output_shown())
-    out["output_data"] = nlohmann::json::array({zkml::dequantize_output(vk.spec, proof.output)});
+    out["output_data"] = zkml::dequantize_output(vk.spec, proof.output);
   return out.dump();
 }
 
@@ -92,40 +92,37 @@ zkml::Visibility visibility_of(const std::string& name) {
   return name == "public" ? zkml::Visibility::is_public : name == "hashed" ? zkml::Visibility::hashed : zkml::Visibility::is_private;
 }
 
-// The one input array of an input.json, quantized; sets the batch (values / input features).
+// The input arrays of an input.json (one per model input, batch rows back to back, as `zkinfer
+// run` reads them), quantized into the proven input; sets the batch.
 Result<std::vector<int64_t>> read_quantized_input(const zkml::ModelSpec& spec, const std::string& path,
                                                   uint32_t& batch) {
   auto flat = model::read_inputs(path);
   if (!flat) return fail(path + ": " + flat.error());
-  if (flat->size() != 1) return fail(path + ": the model has one input, got " + std::to_string(flat->size()));
-  const auto& values = (*flat)[0];
-  if (values.empty() || values.size() % spec.input_features() != 0 ||
-      values.size() / spec.input_features() > zkml::kMaxBatch)
-    return fail(path + ": " + std::to_string(values.size()) + " values are not a batch of rows of " +
-                std::to_string(spec.input_features()));
-  batch = static_cast<uint32_t>(values.size() / spec.input_features());
-  auto quantized = zkml::quantize_input(spec, values);
+  auto quantized = zkml::quantize_input(spec, *flat);
   if (!quantized) return fail(path + ": " + quantized.error());
+  batch = static_cast<uint32_t>(quantized->size() / spec.input_features());
   return quantized;
 }
 
-// Claimed outputs from {"output_data": [[...]]}, mapped back to integers with the output scale.
+// Claimed outputs from {"output_data": [[...], ...]} (one array per model output, batch rows back
+// to back), mapped back to integers with each output's scale.
 Result<std::vector<int64_t>> read_claimed_output(const zkml::ModelSpec& spec, const std::string& path) {
   auto bytes = read_file(path, size_t{64} << 20);
   if (!bytes) return fail(bytes.error());
   auto json = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
   if (json.is_discarded() || !json.is_object() || !json.contains("output_data") || !json["output_data"].is_array())
-    return fail(path + ": expected {\"output_data\": [[...]]}");
-  std::vector<int64_t> out;
+    return fail(path + ": expected {\"output_data\": [[...], ...]}");
+  std::vector<std::vector<double>> arrays;
   for (const auto& row : json["output_data"]) {
     if (!row.is_array()) return fail(path + ": output_data must hold arrays");
+    arrays.emplace_back();
     for (const auto& v : row) {
       if (!v.is_number()) return fail(path + ": non-numeric output value");
-      const double q = v.get<double>() / spec.output_scale();
-      if (!std::isfinite(q) || std::fabs(q) > 1e15) return fail(path + ": output value out of range");
-      out.push_back(static_cast<int64_t>(std::llround(q)));
+      arrays.back().push_back(v.get<double>());
     }
   }
+  auto out = zkml::quantize_output(spec, arrays);
+  if (!out) return fail(path + ": " + out.error());
   return out;
 }
 
@@ -160,7 +157,10 @@ void print_verifying_key(const zkml::VerifyingKey& vk) {
             << " (" << vk.params.security_bits << "-bit target, rate 1/" << (1u << vk.params.rate_bits) << ")\n"
             << "zero-knowledge proofs: " << (spec.zero_knowledge ? "yes" : "no (plain proofs)") << "\n"
             << "quantization: " << spec.bits << " bits\n"
-            << "input: " << shape_text(spec.input) << ", scale " << spec.input_scale << "\n"
+            << "inputs: " << spec.inputs.size() << "\n";
+  for (size_t k = 0; k < spec.inputs.size(); ++k)
+    std::cout << "  input " << k << ": " << shape_text(spec.inputs[k].shape) << ", scale " << spec.inputs[k].scale << "\n";
+  std::cout
             << "visibility: input " << visibility_name(vk.visibility.input) << ", output "
             << visibility_name(vk.visibility.output) << ", weights " << visibility_name(vk.visibility.weights) << "\n"
             << "layers: " << spec.layers.size() << "\n";
@@ -171,6 +171,9 @@ void print_verifying_key(const zkml::VerifyingKey& vk) {
     if (layer.requantizes()) std::cout << ", shift " << layer.shift;
     std::cout << ", clamp [" << layer.lo << ", " << layer.hi << "], output scale " << layer.scale << "\n";
   }
+  std::cout << "outputs:";
+  for (int32_t s : spec.outputs) std::cout << " " << (s < 0 ? std::string("input") : "layer " + std::to_string(s));
+  std::cout << "\n";
   if (vk.visibility.weights_shown()) std::cout << "weights: public, in the verifying key\n";
   std::cout << "weight commitments: " << vk.weight_commitments.size() << "\n";
   for (const auto& c : vk.weight_commitments)

@@ -231,7 +231,14 @@ Result<std::vector<LinearForm>> compile_claims(const ModelSpec& spec, std::span<
   if (claims.size() > kMaxClaims) return fail("more than " + std::to_string(kMaxClaims) + " claims");
   const Layer& last = spec.layers.back();
   const uint64_t outputs = spec.output_features();
-  const double s = last.scale;
+  // y[i] is value i of the outputs back to back (ModelSpec): its scale is its output's.
+  auto scale_of = [&](uint64_t i) {
+    size_t k = 0;
+    for (; k + 1 < spec.outputs.size() && i >= spec.output_shape(k).size(); ++k) i -= spec.output_shape(k).size();
+    return spec.output_scale(k);
+  };
+  bool one_scale = true;
+  for (size_t k = 1; k < spec.outputs.size(); ++k) one_scale = one_scale && spec.output_scale(k) == spec.output_scale(0);
   std::vector<LinearForm> forms;
   if (claim_of) claim_of->clear();
   for (uint32_t c = 0; c < claims.size(); ++c) {
@@ -241,6 +248,9 @@ Result<std::vector<LinearForm>> compile_claims(const ModelSpec& spec, std::span<
       return fail("claim '" + claims[c] + "': index " + std::to_string(p->index) + " outside the output (" +
                   std::to_string(outputs) + " values)");
     const uint32_t k = p->index;
+    const double s = scale_of(k);
+    if (p->argmax && !one_scale)
+      return fail("claim '" + claims[c] + "': argmax over outputs of different scales");
     if (p->argmax) {
       for (uint32_t j = 0; j < outputs; ++j)
         if (j != k) forms.push_back({{k, j}, {1, -1}, j < k ? -1 : 0});

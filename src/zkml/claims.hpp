@@ -37,8 +37,9 @@ namespace zk::zkml {
 Result<std::string> canonical_claim(std::string_view text);
 
 // The forms of every claim (canonical texts), in order, per example; an error if a claim is
-// malformed, reads an output index outside the model's, or there are too many. `claim_of`, if
-// given, receives the claim index of each form.
+// malformed, reads an output index outside the model's, or there are too many. Several outputs:
+// y[i] indexes them back to back, each value read with its output's scale; argmax needs one
+// scale. `claim_of`, if given, receives the claim index of each form.
 Result<std::vector<LinearForm>> compile_claims(const ModelSpec& spec, std::span<const std::string> claims,
                                                std::vector<uint32_t>* claim_of = nullptr);
 

@@ -31,6 +31,7 @@ ModelSpec three_outputs(double scale = 0.1) {
   last.lo = -127;
   last.hi = 127;
   spec.layers.push_back(last);
+  spec.outputs = {0};  // the model's one output is that layer
   return spec;
 }
 
@@ -148,7 +149,7 @@ Result<Loaded> load(const std::string& onnx, const std::string& calibration, con
   auto flat = model::read_inputs(root + input);
   auto spec = extract_spec(*m, nullptr, nullptr);
   if (!flat || !spec) return fail("inputs or spec of " + onnx);
-  auto x = quantize_input(*spec, (*flat)[0]);
+  auto x = quantize_input(*spec, *flat);
   if (!x) return fail(x.error());
   return Loaded{std::move(*m), std::move(*x)};
 }

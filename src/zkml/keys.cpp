@@ -361,13 +361,56 @@ Result<ExtractedLayer> elementwise_layer(const IntLayer& layer, const ModelSpec&
 
 }  // namespace
 
+Layer input_layer(const ModelSpec& spec, size_t k, std::string name) {
+  Layer layer;
+  layer.kind = LayerKind::rewire;
+  layer.name = std::move(name);
+  layer.inputs = {-1};
+  layer.in = spec.input;
+  layer.out = spec.inputs[k].shape;
+  layer.scale = spec.inputs[k].scale;
+  uint64_t offset = 0;  // the values of the inputs before k
+  for (size_t i = 0; i < k; ++i) offset += spec.inputs[i].shape.size();
+  for (uint64_t j = 0; j < layer.out.size(); ++j) layer.source_map.push_back(static_cast<uint32_t>(offset + j + 1));
+  layer.lo = -spec.input_bound;
+  layer.hi = spec.input_bound;
+  return layer;
+}
+
+Layer output_layer(const ModelSpec& spec, const std::vector<int32_t>& outputs) {
+  Layer layer;
+  layer.kind = LayerKind::rewire;
+  layer.name = "outputs";
+  layer.inputs = outputs;
+  auto read = [&](int32_t s) -> const Layer* { return s < 0 ? nullptr : &spec.layers[static_cast<size_t>(s)]; };
+  layer.in = read(outputs[0]) ? read(outputs[0])->out : spec.input;
+  layer.scale = read(outputs[0]) ? read(outputs[0])->scale : spec.inputs[0].scale;
+  layer.lo = std::numeric_limits<int64_t>::max();
+  layer.hi = std::numeric_limits<int64_t>::min();
+  uint64_t total = 0;
+  for (int32_t s : outputs) {
+    const Layer* from = read(s);
+    const uint64_t size = from ? from->out.size() : spec.input.size();
+    for (uint64_t i = 0; i < size && total + i < kMaxFeatures; ++i) layer.source_map.push_back(static_cast<uint32_t>(total + i + 1));
+    total += size;
+    layer.lo = std::min(layer.lo, from ? from->lo : -spec.input_bound);
+    layer.hi = std::max(layer.hi, from ? from->hi : spec.input_bound);
+  }
+  layer.out = {static_cast<uint32_t>(std::min<uint64_t>(total, kMaxFeatures + 1)), 1, 1};
+  return layer;
+}
+
 Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::vector<int64_t>>* weights,
                                std::vector<std::vector<int64_t>>* biases) {
   if (model.bits < 2 || model.bits > 16) return fail("zkml: bits must be 2..16");
-  if (model.input_layers.size() != 1 || model.output_layers.size() != 1)
-    return fail("zkml: only models with one input and one output are provable yet");
-  if (model.layers.empty() || model.layers[0].op != LayerOp::Input || model.input_layers[0] != 0)
-    return fail("zkml: the first layer must be the model input");
+  const size_t input_count = model.input_layers.size();
+  if (input_count < 1 || input_count > kMaxModelInputs)
+    return fail("zkml: a model needs 1 to " + std::to_string(kMaxModelInputs) + " inputs");
+  if (model.output_layers.empty() || model.output_layers.size() > kMaxModelOutputs)
+    return fail("zkml: a model needs 1 to " + std::to_string(kMaxModelOutputs) + " outputs");
+  for (size_t k = 0; k < input_count; ++k)
+    if (model.layers.size() <= k || model.layers[k].op != LayerOp::Input || model.input_layers[k] != static_cast<int>(k))
+      return fail("zkml: the first layers must be the model inputs");
   for (const IntLayer& layer : model.layers)
     switch (layer.op) {
       case LayerOp::Input: case LayerOp::MatMul: case LayerOp::Conv: case LayerOp::Relu:
@@ -382,13 +425,18 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
   ModelSpec spec;
   spec.bits = model.bits;
   spec.input_bound = (int64_t{1} << (model.bits - 1)) - 1;
-  const IntLayer& input = model.layers[0];
-  const auto input_shape = example_shape(input.shape);
-  if (!input_shape) return not_provable(input, "the input must have shape [batch, features], [batch, C, L] or [batch, C, H, W]");
-  spec.input = *input_shape;
-  spec.input_scale = input.scale;
+  uint64_t input_values = 0;
+  for (size_t k = 0; k < input_count; ++k) {
+    const IntLayer& input = model.layers[k];
+    const auto input_shape = example_shape(input.shape);
+    if (!input_shape) return not_provable(input, "the input must have shape [batch, features], [batch, C, L] or [batch, C, H, W]");
+    if (input.shape[0] != model.layers[0].shape[0]) return not_provable(input, "the inputs' batch sizes differ");
+    spec.inputs.push_back({*input_shape, input.scale});
+    input_values += input_shape->size();
+  }
+  spec.input = input_count == 1 ? spec.inputs[0].shape : TensorShape{static_cast<uint32_t>(std::min<uint64_t>(input_values, kMaxFeatures + 1)), 1, 1};
   std::vector<std::vector<int64_t>> w_all, b_all;
-  // The graph: source[i] = the spec layer holding IntLayer i's values (-1: the model input;
+  // The graph: source[i] = the spec layer holding IntLayer i's values (-1: the proven input;
   // Reshape and fused ReLUs alias their input). A ReLU may only be fused into a layer nothing
   // else reads: uses[r] counts the readers of IntLayer r's values (through Reshapes).
   std::vector<int32_t> source(model.layers.size(), -1);
@@ -404,6 +452,11 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     if (!aliases)
       for (int in : layer.inputs) ++uses[alias[static_cast<size_t>(in)]];
   }
+  // A model output reads its layer too: a ReLU after it must not change it (several outputs).
+  for (int id : model.output_layers) {
+    if (id < 0 || static_cast<size_t>(id) >= model.layers.size()) return fail("zkml: a model output names no layer");
+    ++uses[alias[static_cast<size_t>(id)]];
+  }
   auto shape_of = [&](int32_t s) { return s < 0 ? spec.input : spec.layers[static_cast<size_t>(s)].out; };
   auto lo_of = [&](int32_t s) { return s < 0 ? -spec.input_bound : spec.layers[static_cast<size_t>(s)].lo; };
   auto hi_of = [&](int32_t s) { return s < 0 ? spec.input_bound : spec.layers[static_cast<size_t>(s)].hi; };
@@ -416,7 +469,11 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
     return {};
   };
-  for (size_t i = 1; i < model.layers.size(); ++i) {
+  if (detail::padded_size(spec.input) > kMaxFeatures) return fail("zkml: the padded input is too large");
+  // Several inputs: spec layer k copies input k out of the proven input (ModelSpec).
+  for (size_t k = 0; input_count > 1 && k < input_count; ++k)
+    ZK_TRY(add_layer(k, input_layer(spec, k, model.layers[k].name), {}, {}));
+  for (size_t i = input_count; i < model.layers.size(); ++i) {
     const IntLayer& layer = model.layers[i];
     const bool elementwise = layer.op == LayerOp::Add || layer.op == LayerOp::Mul;
     const size_t max_inputs = layer.op == LayerOp::Concat ? kMaxRewireInputs : elementwise ? 2 : 1;
@@ -549,7 +606,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       if (!(layout == *in_logical)) {
         if (from >= 0 || !spec.layers.empty())
           return not_provable(layer, "a Reshape between layers that changes the spatial layout is not provable yet");
-        spec.input = spec_layer.in = *in_logical;
+        spec.input = spec.inputs[0].shape = spec_layer.in = *in_logical;
       }
       if (layer.op == LayerOp::Rescale) {  // a 1 x 1 sum pooling: acc = x, requantized
         if (!(spec_layer.out == spec_layer.in)) return not_provable(layer, "a rescaling changes the shape");
@@ -667,15 +724,23 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       if (detail::padded_size(*s) > kMaxFeatures) return not_provable(layer, "the padded tensor is too large");
     ZK_TRY(add_layer(i, std::move(spec_layer), std::move(w), std::move(b)));
   }
-  const int32_t output = source[static_cast<size_t>(model.output_layers[0])];
-  if (spec.layers.empty()) {
+  for (int id : model.output_layers) spec.outputs.push_back(source[static_cast<size_t>(id)]);
+  if (spec.several_outputs()) {
+    // The proven output: the outputs back to back, copied by one last rewire layer.
+    Layer concat = output_layer(spec, spec.outputs);
+    if (detail::padded_size(concat.out) > kMaxFeatures) return fail("zkml: the padded outputs are too large");
+    spec.layers.push_back(std::move(concat));
+    w_all.emplace_back();
+    b_all.emplace_back();
+    if (spec.layers.size() > kMaxLayers) return fail("zkml: more than " + std::to_string(kMaxLayers) + " layers");
+  } else if (spec.layers.empty()) {
     // Only data movement (Identity, Reshape, Flatten): prove the identity as a table layer.
     Layer identity;
     identity.kind = LayerKind::table;
     identity.name = "identity";
     identity.inputs = {-1};
     identity.in = identity.out = spec.input;
-    identity.scale = spec.input_scale;
+    identity.scale = spec.inputs[0].scale;
     identity.table_offset = -spec.input_bound;
     for (int64_t v = -spec.input_bound; v <= spec.input_bound; ++v) identity.table.push_back(v);
     identity.lo = -spec.input_bound;
@@ -683,10 +748,10 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
     spec.layers.push_back(std::move(identity));
     w_all.emplace_back();
     b_all.emplace_back();
-  } else if (output != static_cast<int32_t>(spec.layers.size()) - 1) {
+    spec.outputs = {0};
+  } else if (spec.outputs[0] != static_cast<int32_t>(spec.layers.size()) - 1) {
     return fail("zkml: the model output is not its last layer");
   }
-  if (detail::padded_size(spec.input) > kMaxFeatures) return fail("zkml: the padded input is too large");
   for (auto& layer : spec.layers)
     if (layer.name.size() > kMaxNameBytes) layer.name.resize(kMaxNameBytes);
   if (weights) *weights = std::move(w_all);
@@ -960,6 +1025,32 @@ Status check_layer_shape(const Layer& layer, const TensorShape& previous) {
   return {};
 }
 
+// Whether a decoded rewire layer is the one setup builds (input_layer, output_layer).
+bool same_rewire(const Layer& a, const Layer& b) {
+  return a.kind == b.kind && a.inputs == b.inputs && a.in == b.in && a.out == b.out && a.scale == b.scale &&
+         a.source_map == b.source_map && a.pad_value == b.pad_value && a.lo == b.lo && a.hi == b.hi &&
+         a.relu == b.relu;
+}
+
+// After the layers: the output count. Several inputs: the first layers copy them out of the
+// proven input; several outputs: the last layer concatenates them (ModelSpec).
+Status read_inputs_and_outputs(ByteReader& in, ModelSpec& spec) {
+  ZK_GET(output_count, get_u32_in(in, 1, kMaxModelOutputs, "model output count"));
+  for (size_t k = 0; spec.several_inputs() && k < spec.inputs.size(); ++k)
+    if (spec.layers.size() <= k || !same_rewire(spec.layers[k], input_layer(spec, k, spec.layers[k].name)))
+      return fail("key: layer " + std::to_string(k) + " does not copy model input " + std::to_string(k));
+  if (output_count == 1) {
+    spec.outputs = {static_cast<int32_t>(spec.layers.size()) - 1};
+    return {};
+  }
+  const Layer& last = spec.layers.back();
+  // (output_layer reads only the layers named, all earlier than the last)
+  if (last.inputs.size() != output_count || !same_rewire(last, output_layer(spec, last.inputs)))
+    return fail("key: the last layer does not concatenate the outputs");
+  spec.outputs = last.inputs;
+  return {};
+}
+
 // n signed values below `bound`, after their u32 count (which must be n).
 Result<std::vector<int64_t>> get_values(ByteReader& in, size_t n, int64_t bound, const char* what) {
   ZK_GET(count, in.u32());
@@ -1016,8 +1107,11 @@ void VerifyingKey::serialize(ByteWriter& out) const {
   out.u8(static_cast<uint8_t>(visibility.output));
   out.u8(static_cast<uint8_t>(visibility.weights));
   out.u32(static_cast<uint32_t>(spec.bits));
-  put_shape(out, spec.input);
-  put_f64(out, spec.input_scale);
+  out.u32(static_cast<uint32_t>(spec.inputs.size()));
+  for (const auto& input : spec.inputs) {
+    put_shape(out, input.shape);
+    put_f64(out, input.scale);
+  }
   out.u32(static_cast<uint32_t>(spec.layers.size()));
   for (const auto& layer : spec.layers) {
     out.u8(static_cast<uint8_t>(layer.kind));
@@ -1057,6 +1151,7 @@ void VerifyingKey::serialize(ByteWriter& out) const {
     put_i64(out, layer.hi);
     out.u32(layer.slack_bits);
   }
+  out.u32(static_cast<uint32_t>(spec.outputs.size()));
   if (visibility.weights_shown()) {
     for (size_t l = 0; l < spec.layers.size(); ++l) {
       for (const auto* values : {&weights[l], &biases[l]}) {
@@ -1102,10 +1197,18 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   ZK_GET(bits, get_u32_in(in, 2, 16, "bits"));
   vk.spec.bits = static_cast<int>(bits);
   vk.spec.input_bound = (int64_t{1} << (bits - 1)) - 1;
-  ZK_GET(input_shape, get_shape(in));
-  vk.spec.input = input_shape;
-  ZK_GET(input_scale, get_scale(in));
-  vk.spec.input_scale = input_scale;
+  ZK_GET(model_inputs, get_u32_in(in, 1, kMaxModelInputs, "model input count"));
+  uint64_t input_values = 0;
+  for (uint32_t k = 0; k < model_inputs; ++k) {
+    ZK_GET(shape, get_shape(in));
+    ZK_GET(scale, get_scale(in));
+    vk.spec.inputs.push_back({shape, scale});
+    input_values += shape.size();
+  }
+  if (input_values > kMaxFeatures) return fail("key: the inputs are too large");
+  vk.spec.input = model_inputs == 1 ? vk.spec.inputs[0].shape : TensorShape{static_cast<uint32_t>(input_values), 1, 1};
+  if (detail::padded_size(vk.spec.input) > kMaxFeatures) return fail("key: the padded input is too large");
+  const TensorShape input_shape = vk.spec.input;
   ZK_GET(count, get_u32_in(in, 1, kMaxLayers, "layer count"));
   for (uint32_t l = 0; l < count; ++l) {
     Layer layer;
@@ -1122,6 +1225,8 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
       ZK_GET(source, in.u32());
       const auto s = static_cast<int32_t>(source);
       if (s < -1 || s >= static_cast<int32_t>(l)) return fail("key: layer " + std::to_string(l) + " reads a later layer");
+      if (s == -1 && model_inputs > 1 && l >= model_inputs)
+        return fail("key: layer " + std::to_string(l) + " reads the inputs back to back");
       layer.inputs.push_back(s);
     }
     // The shape and clamp of what the layer reads (max_pool and table layers inherit the range).
@@ -1255,6 +1360,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     layer.slack_bits = slack;
     vk.spec.layers.push_back(std::move(layer));
   }
+  ZK_TRY(read_inputs_and_outputs(in, vk.spec));
   if (vk.visibility.weights_shown()) {
     ZK_TRY(read_public_weights(in, vk));
     return vk;
@@ -1369,21 +1475,69 @@ Result<ProvingKey> ProvingKey::from_bytes(const SharedBytes& bytes) {
   return pk;
 }
 
-Result<std::vector<int64_t>> quantize_input(const ModelSpec& spec, std::span<const double> values) {
+namespace {
+
+// The batch of one array per tensor of `sizes` values each (batch rows back to back, the same
+// batch for all): an error naming `what` otherwise.
+Result<size_t> batch_of(std::span<const std::vector<double>> arrays, const std::vector<uint64_t>& sizes, const char* what) {
+  if (arrays.size() != sizes.size())
+    return fail(std::string("the model has ") + std::to_string(sizes.size()) + " " + what + "s, got " +
+                std::to_string(arrays.size()));
+  const size_t batch = arrays[0].size() / sizes[0];
+  if (batch == 0 || batch > kMaxBatch) return fail(std::string(what) + " 0 is not a batch of rows of " + std::to_string(sizes[0]) + " values");
+  for (size_t k = 0; k < sizes.size(); ++k)
+    if (arrays[k].size() != batch * sizes[k])
+      return fail(std::string(what) + " " + std::to_string(k) + ": " + std::to_string(arrays[k].size()) +
+                  " values are not " + std::to_string(batch) + " rows of " + std::to_string(sizes[k]));
+  return batch;
+}
+
+std::vector<uint64_t> output_sizes(const ModelSpec& spec) {
+  std::vector<uint64_t> sizes;
+  for (size_t k = 0; k < spec.outputs.size(); ++k) sizes.push_back(spec.output_shape(k).size());
+  return sizes;
+}
+
+}  // namespace
+
+Result<std::vector<int64_t>> quantize_input(const ModelSpec& spec, std::span<const std::vector<double>> inputs) {
+  std::vector<uint64_t> sizes;
+  for (const auto& input : spec.inputs) sizes.push_back(input.shape.size());
+  ZK_GET(batch, batch_of(inputs, sizes, "input"));
   const auto q = static_cast<double>(spec.input_bound);
   std::vector<int64_t> out;
-  out.reserve(values.size());
-  for (double v : values) {
-    if (!std::isfinite(v)) return fail("input holds a non-finite value");
-    out.push_back(static_cast<int64_t>(std::llround(std::clamp(v / spec.input_scale, -q, q))));
-  }
+  out.reserve(batch * spec.input_features());
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t k = 0; k < sizes.size(); ++k)
+      for (size_t j = b * sizes[k]; j < (b + 1) * sizes[k]; ++j) {
+        const double v = inputs[k][j];
+        if (!std::isfinite(v)) return fail("input " + std::to_string(k) + " holds a non-finite value");
+        out.push_back(static_cast<int64_t>(std::llround(std::clamp(v / spec.inputs[k].scale, -q, q))));
+      }
   return out;
 }
 
-std::vector<double> dequantize_output(const ModelSpec& spec, std::span<const int64_t> output) {
-  std::vector<double> out;
-  out.reserve(output.size());
-  for (int64_t v : output) out.push_back(static_cast<double>(v) * spec.output_scale());
+std::vector<std::vector<double>> dequantize_output(const ModelSpec& spec, std::span<const int64_t> output) {
+  const auto sizes = output_sizes(spec);
+  std::vector<std::vector<double>> out(sizes.size());
+  for (size_t at = 0; at < output.size();)
+    for (size_t k = 0; k < sizes.size(); ++k)
+      for (uint64_t j = 0; j < sizes[k] && at < output.size(); ++j, ++at)
+        out[k].push_back(static_cast<double>(output[at]) * spec.output_scale(k));
+  return out;
+}
+
+Result<std::vector<int64_t>> quantize_output(const ModelSpec& spec, std::span<const std::vector<double>> outputs) {
+  const auto sizes = output_sizes(spec);
+  ZK_GET(batch, batch_of(outputs, sizes, "output"));
+  std::vector<int64_t> out;
+  for (size_t b = 0; b < batch; ++b)
+    for (size_t k = 0; k < sizes.size(); ++k)
+      for (size_t j = b * sizes[k]; j < (b + 1) * sizes[k]; ++j) {
+        const double q = outputs[k][j] / spec.output_scale(k);
+        if (!std::isfinite(q) || std::fabs(q) > 1e15) return fail("output " + std::to_string(k) + " holds a value out of range");
+        out.push_back(static_cast<int64_t>(std::llround(q)));
+      }
   return out;
 }
 

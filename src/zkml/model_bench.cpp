@@ -70,17 +70,21 @@ std::string model_benchmark_json(const std::string& onnx_path, const std::string
   auto pk = setup(run->model, ParamsPreset::conjectured, {}, zero_knowledge);
   const double setup_ms = ms_since(start);
   if (!pk) return error_json(pk.error());
-  const auto& input = (*quantized)[0];
-  const auto batch = static_cast<uint32_t>(input.shape[0]);
+  // The proven input: per example, the model inputs back to back (ModelSpec).
+  std::vector<std::vector<double>> arrays;
+  for (const auto& t : *tensors) arrays.push_back(t.data);
+  auto input = quantize_input(pk->vk.spec, arrays);
+  if (!input) return error_json(input.error());
+  const auto batch = static_cast<uint32_t>(input->size() / pk->vk.spec.input_features());
   start = clock::now();
-  auto proof = prove(*pk, batch, input.data);
+  auto proof = prove(*pk, batch, *input);
   const double prove_ms = ms_since(start);
   if (!proof) return error_json(proof.error());
   const auto bytes = proof->to_bytes();
   const auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
   if (!vk) return error_json(vk.error());
   start = clock::now();
-  auto verified = verify_bytes(*vk, bytes, input.data);
+  auto verified = verify_bytes(*vk, bytes, *input);
   const double verify_ms = ms_since(start);
   if (!verified) return error_json("verification failed: " + verified.error());
 

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <random>
 #include <span>
 #include <vector>
 
+#include "model/int_engine.hpp"
 #include "zkml/zkml.hpp"
 
 namespace zk::zkml::testing {
@@ -22,6 +24,38 @@ inline void expect_flips_and_truncations_rejected(const VerifyingKey& vk, std::s
     EXPECT_FALSE(verify_bytes(vk, changed).ok()) << "offset " << i;
   }
   for (size_t n = 0; n < bytes.size(); n += step) EXPECT_FALSE(verify_bytes(vk, bytes.first(n)).ok()) << n;
+}
+
+// `count` uniform values in [-127, 127] (8-bit quantized inputs).
+inline std::vector<int64_t> random_input(std::mt19937_64& rng, size_t count) {
+  std::uniform_int_distribution<int64_t> d(-127, 127);
+  std::vector<int64_t> out(count);
+  for (auto& v : out) v = d(rng);
+  return out;
+}
+
+// The outputs the integer engine computes for the proven input of `batch` examples (per example,
+// the model inputs' values back to back), in the proof's order (per example, the outputs' values
+// back to back). The model's shapes must hold that batch.
+inline std::vector<int64_t> engine_outputs(const model::IntModel& m, const ModelSpec& spec, uint32_t batch,
+                                           std::span<const int64_t> input) {
+  std::vector<model::IntTensor> tensors;
+  for (int id : m.input_layers) tensors.push_back({m.layers[static_cast<size_t>(id)].shape, {}});
+  size_t at = 0;
+  for (uint32_t b = 0; b < batch; ++b)
+    for (size_t k = 0; k < tensors.size(); ++k)
+      for (uint64_t j = 0; j < spec.inputs[k].shape.size() && at < input.size(); ++j) tensors[k].data.push_back(input[at++]);
+  auto trace = model::run_int(m, tensors);
+  EXPECT_TRUE(trace.ok()) << trace.error();
+  if (!trace.ok()) return {};
+  std::vector<int64_t> out;
+  for (uint32_t b = 0; b < batch; ++b)
+    for (int id : m.output_layers) {
+      const auto& values = trace->layers[static_cast<size_t>(id)].output.data;
+      const size_t n = values.size() / batch;
+      out.insert(out.end(), values.begin() + static_cast<ptrdiff_t>(b * n), values.begin() + static_cast<ptrdiff_t>((b + 1) * n));
+    }
+  return out;
 }
 
 }  // namespace zk::zkml::testing

@@ -48,7 +48,7 @@
 
 namespace zk::zkml {
 
-constexpr uint32_t kKeyVersion = 5;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag)
+constexpr uint32_t kKeyVersion = 6;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag; 6: several inputs and outputs)
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
 constexpr uint32_t kProofVersion = 7;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
@@ -58,6 +58,8 @@ constexpr uint32_t kMaxFeatures = 1u << 24;
 constexpr size_t kMaxNameBytes = 256;
 constexpr uint32_t kMaxTableEntries = 1u << 17;  // table layers
 constexpr uint32_t kMaxRewireInputs = 16;         // inputs of a Concat
+constexpr uint32_t kMaxModelInputs = 16;          // model inputs
+constexpr uint32_t kMaxModelOutputs = kMaxRewireInputs;  // model outputs (concatenated by one rewire layer)
 constexpr uint32_t kMaxSoftmaxExpBits = 24;       // softmax exp table values lie in [0, 2^24]
 constexpr uint32_t kMaxClaims = 64;               // claims per proof
 constexpr size_t kMaxClaimBytes = 128;            // one claim's text
@@ -123,7 +125,7 @@ enum class RowAxis : uint8_t { c = 0, h = 1, w = 2 };
 struct Layer {
   LayerKind kind = LayerKind::dense;
   std::string name;                  // ONNX node names (with a fused ReLU's)
-  std::vector<int32_t> inputs;       // the earlier layers read (-1: the model input)
+  std::vector<int32_t> inputs;       // the earlier layers read (-1: the proven input, ModelSpec)
   TensorShape in, out;               // per example (in: of inputs[0])
   WindowAxis win_h, win_w;           // conv and pools
   uint32_t groups = 1;               // conv
@@ -165,21 +167,44 @@ struct Layer {
   int64_t multiplier(size_t i) const { return multipliers.size() == 1 ? multipliers[0] : multipliers[i]; }
 };
 
+// One model input: its shape per example and the real value of one unit.
+struct ModelInput {
+  TensorShape shape;
+  double scale = 1;
+  bool operator==(const ModelInput&) const = default;
+};
+
 // The architecture: what a verifier needs besides the weight commitment.
+//
+// Several inputs and outputs (docs/zkml.md, "Several inputs and outputs"): the proven input of one
+// example is then the inputs' values back to back (K x 1 x 1, K the sum of their sizes, input 0
+// first), and spec layer k < inputs.size() is a rewire layer copying input k out of it (no other
+// layer reads the proven input); the proven output of one example is the outputs' values back to
+// back, copied by a last rewire layer reading the output layers in model order.
 struct ModelSpec {
   int bits = 8;
-  int64_t input_bound = 127;  // Q: inputs lie in [-Q, Q]
-  TensorShape input;          // per example
-  double input_scale = 1;
+  int64_t input_bound = 127;        // Q: inputs lie in [-Q, Q]
+  TensorShape input;                // the proven input, per example
+  std::vector<ModelInput> inputs;   // the model inputs, in model order
   std::vector<Layer> layers;
+  std::vector<int32_t> outputs;     // the layers holding the model outputs, in model order (-1: the
+                                    // input); one output: the last layer
   // Proofs are zero-knowledge (docs/zkml.md, "Zero knowledge"): hiding commitments, private
   // sum-checks and lookups, randomized extensions of every private table.
   bool zero_knowledge = false;
 
   uint64_t input_features() const { return input.size(); }
   uint64_t output_features() const { return layers.back().out_features(); }
-  double output_scale() const { return layers.back().scale; }
+  bool several_inputs() const { return inputs.size() > 1; }
+  bool several_outputs() const { return outputs.size() > 1; }
+  TensorShape output_shape(size_t k) const { return outputs[k] < 0 ? input : layers[static_cast<size_t>(outputs[k])].out; }
+  double output_scale(size_t k) const { return outputs[k] < 0 ? inputs[0].scale : layers[static_cast<size_t>(outputs[k])].scale; }
 };
+
+// The rewire layers of several inputs and outputs (ModelSpec), as setup builds them and the key
+// decoder requires them: input k copied out of the proven input; the outputs concatenated.
+Layer input_layer(const ModelSpec& spec, size_t k, std::string name);
+Layer output_layer(const ModelSpec& spec, const std::vector<int32_t>& outputs);
 
 // The PCS parameter set, recorded in the keys by name (pcs::conjectured_params / proven_params).
 enum class ParamsPreset : uint8_t { conjectured = 0, proven = 1 };
@@ -336,8 +361,9 @@ constexpr std::string_view kClaimRefused = "claim does not hold: ";
 // Computes the honest witness for quantized inputs (B x K_0, row-major) with the key's weights.
 Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input);
 
-// Proves inference on `input` (batch rows of the input's C x H x W quantized values, row-major);
-// the proof carries the outputs (batch rows of the last layer's values, row-major).
+// Proves inference on `input` (batch rows of the proven input's quantized values, row-major: the
+// input's C x H x W values, or several inputs' back to back, ModelSpec); the proof carries the
+// outputs (batch rows of the last layer's values: the output's, or several outputs' back to back).
 Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input,
                     const ProverHooks* hooks = nullptr);
 // The same, proving `claims` (claims.hpp) about every example's outputs: refused (kClaimRefused)
@@ -361,8 +387,15 @@ Result<Proof> verify_bytes(const VerifyingKey& vk, std::span<const uint8_t> byte
                            std::optional<std::span<const int64_t>> expected_input = std::nullopt,
                            std::optional<std::span<const int64_t>> expected_output = std::nullopt);
 
-// Quantizes float inputs with the input scale (as model::quantize_inputs) and dequantizes outputs.
-Result<std::vector<int64_t>> quantize_input(const ModelSpec& spec, std::span<const double> values);
-std::vector<double> dequantize_output(const ModelSpec& spec, std::span<const int64_t> output);
+// Quantizes float inputs, one array per model input (input k: batch rows of its values back to
+// back; the same batch for every input), each with its scale (as model::quantize_inputs), into the
+// proven input (per example, the inputs' values back to back).
+Result<std::vector<int64_t>> quantize_input(const ModelSpec& spec, std::span<const std::vector<double>> inputs);
+// The proven output (per example, the outputs' values back to back) as one array per model
+// output (output k: batch rows of its values), dequantized with each output's scale.
+std::vector<std::vector<double>> dequantize_output(const ModelSpec& spec, std::span<const int64_t> output);
+// The inverse for claimed outputs: one array per model output, rounded to integers with its
+// scale, into the proven output's order.
+Result<std::vector<int64_t>> quantize_output(const ModelSpec& spec, std::span<const std::vector<double>> outputs);
 
 }  // namespace zk::zkml

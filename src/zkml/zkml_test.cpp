@@ -128,7 +128,7 @@ TEST(Zkml, CreditModelFromOnnxAndKeyEncodings) {
   EXPECT_TRUE(pk->vk.spec.layers[0].relu);
   auto flat = model::read_inputs(dir + "input.json");
   ASSERT_TRUE(flat.ok());
-  auto input = quantize_input(pk->vk.spec, (*flat)[0]);
+  auto input = quantize_input(pk->vk.spec, *flat);
   ASSERT_TRUE(input.ok());
   // The key files round-trip, and the reloaded proving key proves for the reloaded verifying key.
   const auto vk_bytes = pk->vk.to_bytes();

@@ -159,5 +159,26 @@ printf 'ZKMLVK' > "$TMP/short.vk"
 expect_exit 2 "inspect (truncated verifying key)" "$ZKINFER" inspect "$TMP/short.vk"
 expect_exit 2 "inspect (missing file)" "$ZKINFER" inspect "$TMP/none.vk"
 
+# Several inputs and outputs (an EZKL example with 3 of each, when the examples are there): one
+# input array per model input, output_data one array per model output (as `zkinfer run`).
+ROUNDING=$ROOT/../shared/ezkl-examples/rounding_ops
+if [ -f "$ROUNDING/network.onnx" ]; then
+  expect_exit 0 "setup (3 inputs, 3 outputs)" "$ZKINFER" setup "$ROUNDING/network.onnx" -o "$TMP/multi" --calibration "$ROUNDING/input.json" --input public --no-zk
+  expect_exit 0 "inspect (3 inputs, 3 outputs)" "$ZKINFER" inspect "$TMP/multi/model.vk"
+  expect_output "inspect (3 inputs, 3 outputs)" '^inputs: 3$'
+  expect_exit 0 "prove (3 inputs, 3 outputs)" "$ZKINFER" prove "$TMP/multi/model.pk" --input "$ROUNDING/input.json" -o "$TMP/multi.bin"
+  cp "$TMP/out" "$TMP/multi.json"
+  arrays=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["output_data"]))' "$TMP/multi.json")
+  [ "$arrays" = 3 ] || { echo "FAIL: prove printed $arrays output arrays, expected 3"; failures=$((failures + 1)); }
+  expect_exit 0 "verify --input --output (3 inputs, 3 outputs)" "$ZKINFER" verify "$TMP/multi/model.vk" "$TMP/multi.bin" --input "$ROUNDING/input.json" --output "$TMP/multi.json"
+  /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["input_data"].pop(); json.dump(d, open(sys.argv[2], "w"))' "$ROUNDING/input.json" "$TMP/two_inputs.json"
+  expect_exit 2 "prove (2 input arrays for 3 inputs)" "$ZKINFER" prove "$TMP/multi/model.pk" --input "$TMP/two_inputs.json" -o "$TMP/p.bin"
+  grep -q "the model has 3 inputs, got 2" "$TMP/err" || { echo "FAIL: input count: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+  /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); o=d["output_data"]; o[0], o[2] = o[2], o[0]; json.dump(d, open(sys.argv[2], "w"))' "$TMP/multi.json" "$TMP/swapped.json"
+  expect_exit 1 "verify --output (outputs swapped)" "$ZKINFER" verify "$TMP/multi/model.vk" "$TMP/multi.bin" --output "$TMP/swapped.json"
+  expect_exit 2 "setup (3 inputs, 3 outputs, zero-knowledge)" "$ZKINFER" setup "$ROUNDING/network.onnx" -o "$TMP/multi_zk" --calibration "$ROUNDING/input.json"
+  grep -q "several inputs or outputs" "$TMP/err" || { echo "FAIL: zero-knowledge refusal: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+fi
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" = 0 ]
