@@ -2100,10 +2100,14 @@ constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25;
 
 uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 1u << vars); }
 
+// The variables of a conv layer's channel sum-check: (input channels, kernel offsets).
+uint32_t conv_channel_vars(const Layer& layer) { return log2_padded(layer.in.c) + detail::kernel_vars(layer); }
+
 // The arena's segments in the order the protocol takes them: the corners of every layer table
 // and of every weight table, the range argument's, then per layer the masks of its private
-// sum-checks: its kind's reduction (dense: over the input features; mul: the product; sum_pool:
-// over the input positions; add has none) and the zero-check.
+// sum-checks: its kind's reduction (dense: over the input features; conv: the corner of the
+// gathered input X, then over (channels, kernel) and over the input positions; mul: the product;
+// sum_pool: over the input positions; add has none) and the zero-check.
 struct PrivatePlan {
   std::vector<MaskShape> shapes;
   std::vector<int32_t> table_corner;   // per per-proof table: arena segment, or -1
@@ -2130,6 +2134,10 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
   for (const auto& layer : spec.layers) {
     if (layer.kind == LayerKind::dense) {  // over the input features
       plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
+    } else if (layer.kind == LayerKind::conv) {  // X's corner, over (channels, kernel), over the input positions
+      plan.shapes.push_back(MaskShape::corner(corner_entries(conv_channel_vars(layer))));
+      plan.shapes.push_back(MaskShape::sumcheck(conv_channel_vars(layer), 2));
+      plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.in), 2));
     } else if (layer.kind == LayerKind::mul) {  // the product: over the example (constant factor) or the grid
       plan.shapes.push_back(
           MaskShape::sumcheck((layer.constant_factor ? 0 : batch_vars) + detail::shape_vars(layer.out), 3));
@@ -2604,6 +2612,105 @@ Status verify_private_pool(PrivateContext& cx, std::span<const F> input_table, u
   return {};
 }
 
+// ---- conv ---------------------------------------------------------------------------------------
+// Two private sum-checks. The channel sum-check over (channels, kernel) of
+//   acc'(rho) - I b'(rho_o) = sum_{c,k} X(c, k) W'(rho_o, c, k),
+// X(c, k) = sum_p V(rho_p, k, p) x(rho_b, c, p) the window-gathered input: a derived table, masked
+// with a corner R_X of its own in the arena; W' pre-bound at the output channels rho_o (its corner
+// likewise). Its X^(r_u, zeta) = (1 - r_u) X(zeta) + r_u R_X(zeta) is sent, so the spatial
+// sum-check over the input positions proves X(zeta) = (X^ - r_u R_X(zeta)) / (1 - r_u) =
+// sum_p x(rho_b, zeta_c, p) V(rho_p, zeta_k, p): public claim X^ / (1 - r_u), private offset
+// r_u / (1 - r_u) R_X(zeta); x pre-bound at (rho_b, zeta_c) and masked unless public.
+void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
+                        const PrivateValue& acc, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const int32_t weight = cx.weights.weight_table[l];
+  const int64_t source = cx.input_source(l);
+  const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
+  auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
+  if (!x_corner) throw std::logic_error(x_corner.error());
+  const auto xb = bind_rows<F>(layer_input_table(cx, in, l), g.b, padded_size(layer.in));
+  std::vector<std::vector<E>> tables;
+  tables.push_back(gather_windows(layer, xb, g.p));
+  tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c));
+  const std::vector<MaskedTable<E>> masked{
+      {0, cx.arena.corner_values(*x_corner)},
+      {1, bind_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c, detail::weight_vars(layer), true)}};
+  auto mask = cx.arena.take_sumcheck(channel_vars, 2);
+  if (!mask) throw std::logic_error(mask.error());
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto cs = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
+                                      offset_of(cx, acc), cx.arena.mask(*mask));
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, cs.point, cs.rho, acc.offset_terms, cs.proof.masked_value));
+  const E r_u = cs.point[0];
+  const std::span<const E> zeta = std::span<const E>(cs.point).subspan(1);
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({g.c, zeta}), r_u, cs.proof.evaluations[1]);
+  PrivateValue gathered;
+  add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, cs.proof.evaluations[0]);
+  lp.private_channel_sum = std::move(cs.proof);
+
+  const std::span<const E> zeta_c = zeta.first(cv);
+  std::vector<std::vector<E>> spatial;
+  spatial.push_back(bind_channels(xb, zeta_c, padded_size({1, layer.in.h, layer.in.w})));
+  spatial.push_back(wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)));
+  std::vector<MaskedTable<E>> x_masked;
+  if (source >= 0)
+    x_masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index),
+                                       concat({g.b, zeta_c}), cx.batch_vars + detail::shape_vars(layer.in), true)});
+  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
+  if (!spatial_mask) throw std::logic_error(spatial_mask.error());
+  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(spatial), terms, x_masked, gathered.public_part,
+                                      offset_of(cx, gathered), cx.arena.mask(*spatial_mask));
+  cx.claims.push_back(
+      masked_value_claim<E>(*spatial_mask, 2, ss.point, ss.rho, gathered.offset_terms, ss.proof.masked_value));
+  size_t next = 0;
+  private_input_value(cx, to_field(in.witness.input), l, 0,
+                      concat({g.b, zeta_c, std::span<const E>(ss.point).subspan(1)}), ss.point[0],
+                      ss.proof.evaluations, next);
+  lp.private_spatial_sum = std::move(ss.proof);
+}
+
+Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
+                           const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const int32_t weight = cx.weights.weight_table[l];
+  const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
+  auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
+  if (!x_corner) return fail(where + x_corner.error());
+  auto mask = cx.arena.take_sumcheck(channel_vars, 2);
+  if (!mask) return fail(where + mask.error());
+  const auto& sent = lp.private_channel_sum;
+  auto cs = verify_private_sumcheck<E>(cx.transcript, channel_vars, 2, 2, acc.public_part, sent);
+  if (!cs) return fail(where + "convolution channel " + cs.error());
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, cs->point, cs->rho, acc.offset_terms, sent.masked_value));
+  const E r_u = cs->point[0];
+  const std::span<const E> zeta = std::span<const E>(cs->point).subspan(1);
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({g.c, zeta}), r_u, sent.evaluations[1]);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  if (private_sumcheck_final_value<E>(terms, sent.evaluations, r_u, sent.masked_value) != cs->value)
+    return fail(where + "convolution channel sum-check: final evaluation mismatch");
+  PrivateValue gathered;
+  add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, sent.evaluations[0]);
+
+  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
+  if (!spatial_mask) return fail(where + spatial_mask.error());
+  const auto& ssent = lp.private_spatial_sum;
+  auto ss = verify_private_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2,
+                                       cx.input_source(l) >= 0 ? 1 : 0, gathered.public_part, ssent);
+  if (!ss) return fail(where + "convolution spatial " + ss.error());
+  cx.claims.push_back(
+      masked_value_claim<E>(*spatial_mask, 2, ss->point, ss->rho, gathered.offset_terms, ssent.masked_value));
+  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
+  size_t next = 0;
+  const E evals[2] = {
+      private_input_value(cx, input_table, l, 0, concat({g.b, zeta.first(cv), r}), ss->point[0], ssent.evaluations, next),
+      detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
+                          detail::split_spatial(r, log2_padded(layer.in.h)))};
+  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], ssent.masked_value) != ss->value)
+    return fail(where + "convolution spatial sum-check: final evaluation mismatch");
+  return {};
+}
+
 // ---- every requantizing layer ---------------------------------------------------------------------
 // The clamp zero-check as a private sum-check with public claim 0, y and the d+/d- limbs masked.
 void prove_private_zero_check(PrivateContext& cx, const ProverInputs& in, uint32_t l, size_t vars, LayerProof& lp) {
@@ -2659,7 +2766,7 @@ Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, co
 }
 
 // A requantizing layer, zero-knowledge prover: the requantization values at (rho_u, rho), the bias
-// (dense: b'(rho_c) with I = I_B I_H I_W; add, mul with a constant term: b'(rho_ex) with I = I_B) at
+// (dense, conv: b'(rho_c) with I = I_B I_H I_W; add, mul with a constant term: b'(rho_ex) with I = I_B) at
 // (rho_u, .), the kind's reduction of acc'(rho) with the resulting public claim and private offset,
 // then the private zero-check.
 void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
@@ -2677,7 +2784,7 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
   if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
     cx.claim_output(rho, evaluate_multilinear<E, F>(polys[0], rho));
   const int32_t bias = cx.weights.bias_table[l];
-  const bool dense = layer.kind == LayerKind::dense;
+  const bool dense = layer.has_weights();  // dense, conv: the bias per output channel
   if (bias >= 0) {
     const std::span<const E> z = dense ? g.c : std::span<const E>(rho).subspan(cx.batch_vars);
     std::vector<F> bias_table = pad_tensor(in.pk.biases[l], 1, layer.out);
@@ -2690,8 +2797,10 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
     private_bias(cx, l, acc, z, dense ? bias_indicator(g, cx.batch, layer.out) : prefix_indicator<E>(cx.batch, g.b),
                  rho_u, lp.bias_eval);
   }
-  if (dense) {
+  if (layer.kind == LayerKind::dense) {
     prove_private_dense(cx, in, l, g, acc, lp);
+  } else if (layer.kind == LayerKind::conv) {
+    prove_private_conv(cx, in, l, g, acc, lp);
   } else if (layer.kind == LayerKind::add) {
     for (size_t i = 0; i < layer.inputs.size(); ++i)
       lp.operand_evals.push_back(randomized_value(cx, layer_input_table(cx, in, l, i), cx.input_source(l, i), rho, rho_u));
@@ -2716,12 +2825,14 @@ Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, 
   PrivateValue acc = private_requant(cx, l, rho, rho_u, lp.requant_evals);
   if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
     cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
-  const bool dense = layer.kind == LayerKind::dense;
+  const bool dense = layer.has_weights();  // dense, conv: the bias per output channel
   if (cx.weights.bias_table[l] >= 0)
     private_bias(cx, l, acc, dense ? g.c : std::span<const E>(rho).subspan(cx.batch_vars),
                  dense ? bias_indicator(g, cx.batch, layer.out) : prefix_indicator<E>(cx.batch, g.b), rho_u, lp.bias_eval);
-  if (dense) {
+  if (layer.kind == LayerKind::dense) {
     ZK_TRY(verify_private_dense(cx, input_table, l, g, acc, lp, where));
+  } else if (layer.kind == LayerKind::conv) {
+    ZK_TRY(verify_private_conv(cx, input_table, l, g, acc, lp, where));
   } else if (layer.kind == LayerKind::add) {
     if (lp.operand_evals.size() != layer.inputs.size()) return fail(where + "wrong number of evaluations");
     for (size_t i = 0; i < layer.inputs.size(); ++i)
@@ -2779,11 +2890,14 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLay
 }  // namespace
 
 Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& vis) {
-  for (const auto& layer : spec.layers)
-    if (layer.kind != LayerKind::dense && layer.kind != LayerKind::add && layer.kind != LayerKind::mul &&
-        layer.kind != LayerKind::sum_pool)
+  for (const auto& layer : spec.layers) {
+    if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
+        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool)
       return fail("zkml: layer '" + layer.name +
-                  "': zero-knowledge proofs cover dense, add, mul and sum_pool layers only so far");
+                  "': zero-knowledge proofs cover dense, conv, add, mul and sum_pool layers only so far");
+    if (layer.kind == LayerKind::conv && layer.groups > 1)
+      return fail("zkml: layer '" + layer.name + "': zero-knowledge proofs of grouped convolutions are not available yet");
+  }
   if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
@@ -3036,11 +3150,12 @@ std::vector<uint8_t> Proof::to_bytes() const {
     if (!private_lookup.layers.empty()) private_lookup.encode(out);
     for (const LayerProof& lp : layers) {  // the fields its kind uses, in transcript order
       encode_elements(out, lp.requant_evals);
-      if (lp.kind == LayerKind::dense || lp.constant_term) encode_element(out, lp.bias_eval);
+      if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv || lp.constant_term) encode_element(out, lp.bias_eval);
       if (lp.kind == LayerKind::add)
         encode_elements(out, lp.operand_evals);
       else
         lp.private_channel_sum.encode(out);
+      if (lp.kind == LayerKind::conv) lp.private_spatial_sum.encode(out);
       lp.private_zero_check.encode(out);
     }
     if (!forms.empty()) {
@@ -3198,7 +3313,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       auto evals = decode_elements(in, detail::polys_per_layer(layer));
       if (!evals) return fail(evals.error());
       lp.requant_evals = std::move(*evals);
-      if (layer.kind == LayerKind::dense || layer.constant_term) {
+      if (layer.has_weights() || layer.constant_term) {
         auto bias = decode_element<E>(in, "proof");
         if (!bias) return fail(bias.error());
         lp.bias_eval = *bias;
@@ -3211,12 +3326,19 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       } else {
         auto sum = layer.kind == LayerKind::dense
                        ? PrivateSumcheckProof<E>::decode(in, detail::shape_vars(layer.in), 2, x_private ? 2 : 1)
+                   : layer.kind == LayerKind::conv
+                       ? PrivateSumcheckProof<E>::decode(in, conv_channel_vars(layer), 2, 2)
                    : layer.kind == LayerKind::mul
                        ? PrivateSumcheckProof<E>::decode(in, product_vars(layer, batch_vars), 3,
                                                          private_operands(layer, vk.visibility.input_committed()))
                        : PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.in), 2, x_private ? 1 : 0);
         if (!sum) return fail("proof: " + sum.error());
         lp.private_channel_sum = std::move(*sum);
+      }
+      if (layer.kind == LayerKind::conv) {
+        auto spatial = PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.in), 2, x_private ? 1 : 0);
+        if (!spatial) return fail("proof: " + spatial.error());
+        lp.private_spatial_sum = std::move(*spatial);
       }
       auto zc = PrivateSumcheckProof<E>::decode(in, batch_vars + detail::shape_vars(layer.out), 3,
                                                 zero_check_tables(layer).size());
