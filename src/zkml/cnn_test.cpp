@@ -1482,15 +1482,26 @@ TEST(ZkConv, ProofsDifferAndHideThePrivateValues) {
   expect_no_private_value(*pk, 2, input, 50);
 }
 
-TEST(ZkConv, GroupedConvolutionsAreRefusedWithReason) {
+// Grouped convolutions: the channel sum-check has the groups' eq factor (degree 3), W' is bound at
+// the inner output channels (its corner likewise).
+TEST(ZkConv, GroupedConvolutionsRoundTripAndRejectCheats) {
   std::mt19937_64 rng(73);
-  CnnBuilder b(rng, 1, {1, 2, 4, 4});
-  b.conv(2, 3, 1, 1, 1, 2, false);
-  const IntModel m = b.finish();
-  ASSERT_TRUE(setup(m).ok());
-  auto pk = setup_zk(m);
-  ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error(), "zkml: layer 'conv1': zero-knowledge proofs of grouped convolutions are not available yet");
+  for (int64_t in_channels : {2, 4}) {
+    CnnBuilder b(rng, 1, {1, in_channels, 5, 5});
+    b.conv(in_channels, 3, 1, 1, 1, 2, false);
+    b.relu();
+    b.conv(2 * in_channels, 2, 1, 1, 0, in_channels, true);
+    const IntModel m = b.finish();
+    expect_zk_round_trip(m, rng);
+    auto pk = setup_zk(m);
+    ASSERT_TRUE(pk.ok()) << pk.error();
+    ASSERT_EQ(pk->vk.spec.layers[1].groups, static_cast<uint32_t>(in_channels));
+    const auto input = random_input(rng, static_cast<size_t>(in_channels * 25));
+    EXPECT_EQ(rejection(*pk, 1, input, {[](Witness& w) { w.layers[1].y[0] += 1; }, {}}),
+              "layer 1 (conv3): convolution channel sum-check: final evaluation mismatch");
+    pk->weights[0][1] += 1;
+    EXPECT_EQ(rejection(*pk, 1, input, {}).rfind("opening: ", 0), 0u);
+  }
 }
 
 struct ZkConvCheat : ::testing::Test {

@@ -2100,8 +2100,10 @@ constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25;
 
 uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 1u << vars); }
 
-// The variables of a conv layer's channel sum-check: (input channels, kernel offsets).
+// The variables of a conv layer's channel sum-check: (input channels, kernel offsets); its degree:
+// 3 with the groups' eq factor.
 uint32_t conv_channel_vars(const Layer& layer) { return log2_padded(layer.in.c) + detail::kernel_vars(layer); }
+uint32_t conv_channel_degree(const Layer& layer) { return detail::group_vars(layer) > 0 ? 3 : 2; }
 
 // The arena's segments in the order the protocol takes them: the corners of every layer table
 // and of every weight table, the range argument's, then per layer the masks of its private
@@ -2136,7 +2138,7 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
       plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
     } else if (layer.kind == LayerKind::conv) {  // X's corner, over (channels, kernel), over the input positions
       plan.shapes.push_back(MaskShape::corner(corner_entries(conv_channel_vars(layer))));
-      plan.shapes.push_back(MaskShape::sumcheck(conv_channel_vars(layer), 2));
+      plan.shapes.push_back(MaskShape::sumcheck(conv_channel_vars(layer), conv_channel_degree(layer)));
       plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.in), 2));
     } else if (layer.kind == LayerKind::mul) {  // the product: over the example (constant factor) or the grid
       plan.shapes.push_back(
@@ -2227,6 +2229,21 @@ std::vector<E> bind_corner(std::span<const F> corner, std::span<const E> bound, 
     if (prefix) out[lo] += eq[hi] * corner[idx];
     else out[hi] += eq[lo] * corner[idx];
   }
+  return out;
+}
+
+// A corner R of a table of table_vars variables whose variables after the first `high` (most
+// significant first) are bound to `bound`, as the corner of the bound table: entry (h, j) of the
+// bound table's corner is sum_i eq(bound, i) R(h, i, j) (high = 0: bind_corner with prefix).
+std::vector<E> bind_inner_corner(std::span<const F> corner, std::span<const E> bound, size_t table_vars, size_t high) {
+  const auto eq = eq_table<E>(bound);
+  const size_t low_vars = table_vars - high - bound.size(), low_mask = (size_t{1} << low_vars) - 1;
+  const auto bound_index = [&](size_t idx) {
+    return ((idx >> (low_vars + bound.size())) << low_vars) | (idx & low_mask);
+  };
+  std::vector<E> out(bound_index(corner.size() - 1) + 1, E::zero());
+  for (size_t idx = 0; idx < corner.size(); ++idx)
+    out[bound_index(idx)] += eq[(idx >> low_vars) & (eq.size() - 1)] * corner[idx];
   return out;
 }
 
@@ -2614,7 +2631,9 @@ Status verify_private_pool(PrivateContext& cx, std::span<const F> input_table, u
 
 // ---- conv ---------------------------------------------------------------------------------------
 // Two private sum-checks. The channel sum-check over (channels, kernel) of
-//   acc'(rho) - I b'(rho_o) = sum_{c,k} X(c, k) W'(rho_o, c, k),
+//   acc'(rho) - I b'(rho_o) = sum_{c,k} X(c, k) W'(rho_o, c, k)
+// (G groups: channel c = (g, c'), output channel rho_o = (rho_g, rho_o'), W' table (g, o', c', k):
+// sum_{g,c',k} eq(rho_g, g) X((g, c'), k) W'((g, rho_o'), c', k), degree 3 with eq public),
 // X(c, k) = sum_p V(rho_p, k, p) x(rho_b, c, p) the window-gathered input: a derived table, masked
 // with a corner R_X of its own in the arena; W' pre-bound at the output channels rho_o (its corner
 // likewise). Its X^(r_u, zeta) = (1 - r_u) X(zeta) + r_u R_X(zeta) is sent, so the spatial
@@ -2627,24 +2646,35 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
   const int32_t weight = cx.weights.weight_table[l];
   const int64_t source = cx.input_source(l);
   const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
+  const uint32_t gv = detail::group_vars(layer), degree = conv_channel_degree(layer);
   auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
   if (!x_corner) throw std::logic_error(x_corner.error());
   const auto xb = bind_rows<F>(layer_input_table(cx, in, l), g.b, padded_size(layer.in));
   std::vector<std::vector<E>> tables;
   tables.push_back(gather_windows(layer, xb, g.p));
-  tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c));
+  tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c.subspan(gv)));
   const std::vector<MaskedTable<E>> masked{
       {0, cx.arena.corner_values(*x_corner)},
-      {1, bind_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c, detail::weight_vars(layer), true)}};
-  auto mask = cx.arena.take_sumcheck(channel_vars, 2);
+      {1, bind_inner_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c.subspan(gv),
+                            detail::weight_vars(layer), gv)}};
+  std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  if (gv > 0) {
+    const size_t per_group = tables[0].size() >> gv;
+    std::vector<E> eq_groups;
+    for (const E& e : eq_table<E>(g.c.first(gv))) eq_groups.insert(eq_groups.end(), per_group, e);
+    tables.push_back(std::move(eq_groups));
+    terms = {{E::one(), {0, 1, 2}}};
+  }
+  auto mask = cx.arena.take_sumcheck(channel_vars, degree);
   if (!mask) throw std::logic_error(mask.error());
-  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
   auto cs = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
                                       offset_of(cx, acc), cx.arena.mask(*mask));
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, cs.point, cs.rho, acc.offset_terms, cs.proof.masked_value));
+  cx.claims.push_back(
+      masked_value_claim<E>(*mask, degree, cs.point, cs.rho, acc.offset_terms, cs.proof.masked_value));
   const E r_u = cs.point[0];
   const std::span<const E> zeta = std::span<const E>(cs.point).subspan(1);
-  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({g.c, zeta}), r_u, cs.proof.evaluations[1]);
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight),
+                  concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), r_u, cs.proof.evaluations[1]);
   PrivateValue gathered;
   add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, cs.proof.evaluations[0]);
   lp.private_channel_sum = std::move(cs.proof);
@@ -2659,7 +2689,8 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
                                        concat({g.b, zeta_c}), cx.batch_vars + detail::shape_vars(layer.in), true)});
   auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
   if (!spatial_mask) throw std::logic_error(spatial_mask.error());
-  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(spatial), terms, x_masked, gathered.public_part,
+  const std::vector<SumcheckTerm<E>> spatial_terms{{E::one(), {0, 1}}};
+  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(spatial), spatial_terms, x_masked, gathered.public_part,
                                       offset_of(cx, gathered), cx.arena.mask(*spatial_mask));
   cx.claims.push_back(
       masked_value_claim<E>(*spatial_mask, 2, ss.point, ss.rho, gathered.offset_terms, ss.proof.masked_value));
@@ -2675,19 +2706,26 @@ Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, u
   const Layer& layer = cx.spec.layers[l];
   const int32_t weight = cx.weights.weight_table[l];
   const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
+  const uint32_t gv = detail::group_vars(layer), degree = conv_channel_degree(layer);
   auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
   if (!x_corner) return fail(where + x_corner.error());
-  auto mask = cx.arena.take_sumcheck(channel_vars, 2);
+  auto mask = cx.arena.take_sumcheck(channel_vars, degree);
   if (!mask) return fail(where + mask.error());
   const auto& sent = lp.private_channel_sum;
-  auto cs = verify_private_sumcheck<E>(cx.transcript, channel_vars, 2, 2, acc.public_part, sent);
+  auto cs = verify_private_sumcheck<E>(cx.transcript, channel_vars, degree, 2, acc.public_part, sent);
   if (!cs) return fail(where + "convolution channel " + cs.error());
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, cs->point, cs->rho, acc.offset_terms, sent.masked_value));
+  cx.claims.push_back(masked_value_claim<E>(*mask, degree, cs->point, cs->rho, acc.offset_terms, sent.masked_value));
   const E r_u = cs->point[0];
   const std::span<const E> zeta = std::span<const E>(cs->point).subspan(1);
-  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({g.c, zeta}), r_u, sent.evaluations[1]);
-  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  if (private_sumcheck_final_value<E>(terms, sent.evaluations, r_u, sent.masked_value) != cs->value)
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight),
+                  concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), r_u, sent.evaluations[1]);
+  std::vector<E> channel_evals(sent.evaluations.begin(), sent.evaluations.end());
+  std::vector<SumcheckTerm<E>> channel_terms{{E::one(), {0, 1}}};
+  if (gv > 0) {
+    channel_evals.push_back(eq_eval<E>(g.c.first(gv), zeta.first(gv)));
+    channel_terms = {{E::one(), {0, 1, 2}}};
+  }
+  if (private_sumcheck_final_value<E>(channel_terms, channel_evals, r_u, sent.masked_value) != cs->value)
     return fail(where + "convolution channel sum-check: final evaluation mismatch");
   PrivateValue gathered;
   add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, sent.evaluations[0]);
@@ -2702,6 +2740,7 @@ Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, u
       masked_value_claim<E>(*spatial_mask, 2, ss->point, ss->rho, gathered.offset_terms, ssent.masked_value));
   const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
   size_t next = 0;
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
   const E evals[2] = {
       private_input_value(cx, input_table, l, 0, concat({g.b, zeta.first(cv), r}), ss->point[0], ssent.evaluations, next),
       detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
@@ -2890,14 +2929,11 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, const MaskLay
 }  // namespace
 
 Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& vis) {
-  for (const auto& layer : spec.layers) {
+  for (const auto& layer : spec.layers)
     if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
         layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool)
       return fail("zkml: layer '" + layer.name +
                   "': zero-knowledge proofs cover dense, conv, add, mul and sum_pool layers only so far");
-    if (layer.kind == LayerKind::conv && layer.groups > 1)
-      return fail("zkml: layer '" + layer.name + "': zero-knowledge proofs of grouped convolutions are not available yet");
-  }
   if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
@@ -3327,7 +3363,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
         auto sum = layer.kind == LayerKind::dense
                        ? PrivateSumcheckProof<E>::decode(in, detail::shape_vars(layer.in), 2, x_private ? 2 : 1)
                    : layer.kind == LayerKind::conv
-                       ? PrivateSumcheckProof<E>::decode(in, conv_channel_vars(layer), 2, 2)
+                       ? PrivateSumcheckProof<E>::decode(in, conv_channel_vars(layer), conv_channel_degree(layer), 2)
                    : layer.kind == LayerKind::mul
                        ? PrivateSumcheckProof<E>::decode(in, product_vars(layer, batch_vars), 3,
                                                          private_operands(layer, vk.visibility.input_committed()))
