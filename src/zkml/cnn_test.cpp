@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <random>
 
 #include "model/int_engine.hpp"
@@ -1129,6 +1130,445 @@ TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {
   for (const char* name : {"idolmodel", "rounding_ops"})
     if (std::filesystem::is_directory(root / name))
       EXPECT_NE(std::find(proven_names.begin(), proven_names.end(), name), proven_names.end()) << name;
+}
+
+// ---- Zero-knowledge mode: elementwise and pooling layers ----------------------------------------
+
+Result<ProvingKey> setup_zk(const IntModel& m, Visibilities vis = {}) {
+  return setup(m, ParamsPreset::conjectured, vis, true);
+}
+
+// Dense layers around every elementwise form: an add reading the public model input, a residual
+// add of two activations, a product of two activations, and a per-feature scale with offset.
+IntModel zk_elementwise_model(std::mt19937_64& rng, int64_t batch) {
+  CnnBuilder b(rng, batch, {batch, 6});
+  b.dense(6);
+  b.m.layers.back().name = "fc1";
+  b.relu();
+  IntLayer in_add;
+  in_add.op = LayerOp::Add;
+  in_add.name = "input_add";
+  in_add.source_op = "Add";
+  in_add.inputs = {b.last(), 0};
+  in_add.shape = b.shape();
+  in_add.scale = 0.2;
+  in_add.input_multipliers = {2, 1};
+  in_add.requantizes = true;
+  in_add.requant = {{1}, -1, false, 3, -127, 127};
+  b.m.layers.push_back(in_add);
+  b.dense(5);
+  b.m.layers.back().name = "fc2";
+  const int skip = b.last();
+  b.dense(5);
+  b.m.layers.back().name = "fc3";
+  IntLayer add = in_add;
+  add.name = "residual";
+  add.inputs = {b.last(), skip};
+  add.shape = b.shape();
+  add.input_multipliers = {3, -5};
+  b.m.layers.push_back(add);
+  IntLayer mul;
+  mul.op = LayerOp::Mul;
+  mul.name = "gate";
+  mul.source_op = "Mul";
+  mul.inputs = {b.last(), skip};
+  mul.shape = b.shape();
+  mul.scale = 0.3;
+  mul.requantizes = true;
+  mul.requant = {{5}, -1, false, 7, -127, 127};
+  b.m.layers.push_back(mul);
+  IntLayer scale = mul;
+  scale.name = "scale";
+  scale.inputs = {b.last()};
+  scale.weights = {{1, 5}, {7, -3, 2, 5, -6}};
+  scale.bias = {{1, 5}, {40, -90, 3000, -20000, 7}};
+  scale.requant = {{9}, -1, false, 5, -127, 127};
+  b.m.layers.push_back(scale);
+  return b.finish();
+}
+
+// AveragePool with padding (per-position divisors) and a global average, on the public input.
+IntModel zk_pool_model(std::mt19937_64& rng, int64_t batch) {
+  CnnBuilder b(rng, batch, {batch, 2, 5, 5});
+  b.pool(false, 3, 2, 1);
+  b.pool(false, 3, 1, 0);
+  return b.finish();
+}
+
+void expect_zk_round_trip(const IntModel& m, std::mt19937_64& rng, Visibilities vis = {}) {
+  auto pk = setup_zk(m, vis);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  ASSERT_TRUE(pk->vk.spec.zero_knowledge);
+  const auto batch = static_cast<uint32_t>(m.layers[0].shape[0]);
+  const auto input = random_input(rng, static_cast<size_t>(model::numel(m.layers[0].shape)));
+  auto proof = prove(*pk, batch, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  if (vis.output_shown()) EXPECT_EQ(proof->output, reference_outputs(m, input));
+  else EXPECT_TRUE(proof->output.empty());
+  const auto expected_input =
+      vis.input_shown() ? std::optional(std::span<const int64_t>(input)) : std::nullopt;
+  auto verified = verify_bytes(pk->vk, proof->to_bytes(), expected_input);
+  ASSERT_TRUE(verified.ok()) << verified.error();
+  auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+  ASSERT_TRUE(vk.ok()) << vk.error();
+  EXPECT_TRUE(verify_bytes(*vk, proof->to_bytes()).ok());
+}
+
+// No private value of magnitude >= 2^16 (weights, biases, accumulators, pre-clamp values,
+// remainders) appears in the proof bytes as the 8-byte encoding of its field element. The
+// padding's remainder 2^(k-1) (of a zero accumulator) is public, and may equal a size field.
+void expect_no_private_value(const ProvingKey& pk, uint32_t batch, const std::vector<int64_t>& input,
+                             size_t at_least) {
+  auto witness = compute_witness(pk, batch, input);
+  ASSERT_TRUE(witness.ok()) << witness.error();
+  std::vector<int64_t> secrets;
+  for (const auto& w : pk.weights) secrets.insert(secrets.end(), w.begin(), w.end());
+  for (const auto& b : pk.biases) secrets.insert(secrets.end(), b.begin(), b.end());
+  for (size_t l = 0; l < witness->layers.size(); ++l) {
+    const auto& lw = witness->layers[l];
+    secrets.insert(secrets.end(), lw.acc.begin(), lw.acc.end());
+    secrets.insert(secrets.end(), lw.t.begin(), lw.t.end());
+    const int64_t padding = int64_t{1} << (pk.vk.spec.layers[l].shift - 1);
+    std::copy_if(lw.r.begin(), lw.r.end(), std::back_inserter(secrets), [padding](int64_t v) { return v != padding; });
+  }
+  std::vector<std::array<uint8_t, 8>> patterns;
+  for (int64_t v : secrets) {
+    if (v > -65536 && v < 65536) continue;
+    std::array<uint8_t, 8> p;
+    const uint64_t word = F::from_i64(v).value();
+    for (size_t i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(word >> (8 * i));
+    patterns.push_back(p);
+  }
+  ASSERT_GE(patterns.size(), at_least);
+  auto proof = prove(pk, batch, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  const auto bytes = proof->to_bytes();
+  for (const auto& p : patterns) EXPECT_EQ(std::search(bytes.begin(), bytes.end(), p.begin(), p.end()), bytes.end());
+}
+
+// Two proofs of one inference share no sent value.
+void expect_proofs_differ(const ProvingKey& pk, uint32_t batch, const std::vector<int64_t>& input) {
+  auto a = prove(pk, batch, input), b = prove(pk, batch, input);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->output, b->output);
+  for (size_t l = 0; l < a->layers.size(); ++l) {
+    EXPECT_NE(a->layers[l].requant_evals, b->layers[l].requant_evals) << l;
+    EXPECT_NE(a->layers[l].private_zero_check.evaluations, b->layers[l].private_zero_check.evaluations) << l;
+    if (pk.vk.spec.layers[l].kind == LayerKind::add) EXPECT_NE(a->layers[l].operand_evals, b->layers[l].operand_evals) << l;
+    else EXPECT_NE(a->layers[l].private_channel_sum.rounds, b->layers[l].private_channel_sum.rounds) << l;
+  }
+  EXPECT_TRUE(verify(pk.vk, *a).ok());
+  EXPECT_TRUE(verify(pk.vk, *b).ok());
+}
+
+TEST(ZkElementwise, RoundTripsMatchTheIntegerEngine) {
+  std::mt19937_64 rng(61);
+  for (int64_t batch : {1, 3}) {
+    const IntModel m = zk_elementwise_model(rng, batch);
+    auto spec = extract_spec(m, nullptr, nullptr);
+    ASSERT_TRUE(spec.ok()) << spec.error();
+    ASSERT_EQ(spec->layers.size(), 7u);
+    EXPECT_EQ(spec->layers[1].kind, LayerKind::add);
+    EXPECT_EQ(spec->layers[1].inputs, (std::vector<int32_t>{0, -1}));
+    EXPECT_EQ(spec->layers[5].kind, LayerKind::mul);
+    EXPECT_TRUE(spec->layers[6].constant_factor && spec->layers[6].constant_term);
+    expect_zk_round_trip(m, rng);
+    // A private input: the add and the first dense read it masked.
+    expect_zk_round_trip(m, rng, {Visibility::is_private, Visibility::is_private, Visibility::is_private});
+  }
+}
+
+TEST(ZkPool, RoundTripsMatchTheIntegerEngine) {
+  std::mt19937_64 rng(62);
+  for (int64_t batch : {1, 2}) {
+    const IntModel m = zk_pool_model(rng, batch);
+    expect_zk_round_trip(m, rng);
+    expect_zk_round_trip(m, rng, {Visibility::is_private, Visibility::is_public, Visibility::is_private});
+  }
+}
+
+TEST(ZkElementwise, ProofsDifferAndHideThePrivateValues) {
+  std::mt19937_64 rng(63);
+  const IntModel m = zk_elementwise_model(rng, 2);
+  auto pk = setup_zk(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 12);
+  expect_proofs_differ(*pk, 2, input);
+  expect_no_private_value(*pk, 2, input, 20);
+}
+
+TEST(ZkPool, ProofsDifferAndHideThePrivateValues) {
+  std::mt19937_64 rng(64);
+  const IntModel m = zk_pool_model(rng, 2);
+  auto pk = setup_zk(m, {Visibility::is_private, Visibility::is_public, Visibility::is_private});
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 100);
+  expect_proofs_differ(*pk, 2, input);
+  expect_no_private_value(*pk, 2, input, 20);
+}
+
+struct ZkElementwiseCheat : ::testing::Test {
+  std::mt19937_64 rng{65};
+  IntModel m = zk_elementwise_model(rng, 1);
+  Result<ProvingKey> pk = setup_zk(m);
+  std::vector<int64_t> input = random_input(rng, 6);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
+};
+
+TEST_F(ZkElementwiseCheat, HonestProofVerifies) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+  EXPECT_TRUE(verify_bytes(pk->vk, proof->to_bytes()).ok());
+}
+
+TEST_F(ZkElementwiseCheat, AlteredActivationsAreRejected) {
+  // An add's identity is a linear claim on the corners: it fails in the opening, unless a later
+  // layer reading the output fails first. (An output off its clamp bounds, so that the zero-check
+  // still holds.)
+  const auto off_by_one = [](size_t l) {
+    return [l](Witness& w) {
+      auto& y = w.layers[l].y;
+      *std::find_if(y.begin(), y.begin() + 5, [](int64_t v) { return v > -100 && v < 100; }) += 1;
+    };
+  };
+  EXPECT_EQ(reject({off_by_one(1), {}}), "layer 2 (fc2): matrix-vector sum-check: final evaluation mismatch");
+  EXPECT_EQ(reject({off_by_one(4), {}}).rfind("opening: ", 0), 0u);
+  // A product's output that is not the product fails its private sum-check (a single term: the
+  // prover's round 0 follows the claim, the final value does not).
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[5].y[3] -= 1; }, {}}),
+            "layer 5 (gate): product sum-check: final evaluation mismatch");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[6].y[1] += 1; }, {}}),
+            "layer 6 (scale): product sum-check: final evaluation mismatch");
+}
+
+TEST_F(ZkElementwiseCheat, AlteredConstantsFailTheOpening) {
+  pk->weights[6][1] += 1;  // c' of the scale
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+  pk->weights[6][1] -= 1;
+  pk->biases[6][0] += 1;  // b'
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
+TEST_F(ZkElementwiseCheat, TamperedSentValuesAreRejectedWithReason) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  auto expect = [&](const Proof& p, const std::string& prefix) {
+    auto verdict = verify(pk->vk, p);
+    ASSERT_FALSE(verdict.ok()) << prefix;
+    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
+  };
+  Proof p = *proof;
+  ASSERT_EQ(p.layers[1].operand_evals.size(), 2u);
+  p.layers[1].operand_evals[1] += E::one();  // the public input's value
+  expect(p, "layer 1 (input_add): the input evaluation does not match the public input");
+  p = *proof;
+  // An add has no sum-check of its own: the next one (its zero-check) sees another transcript.
+  p.layers[1].operand_evals[0] += E::one();
+  expect(p, "layer 1 (input_add): zero-check private sumcheck: round 0");
+  p = *proof;
+  p.layers[4].requant_evals[0] += E::one();
+  expect(p, "layer 4 (residual): zero-check private sumcheck: round 0");
+  p = *proof;
+  p.layers[5].requant_evals[1] += E::one();
+  expect(p, "layer 5 (gate): product private sumcheck: round 0");
+  p = *proof;
+  p.layers[6].bias_eval += E::one();
+  expect(p, "layer 6 (scale): product private sumcheck: round 0");
+  p = *proof;
+  ASSERT_EQ(p.layers[5].private_channel_sum.evaluations.size(), 2u);  // x_0, x_1
+  ASSERT_EQ(p.layers[6].private_channel_sum.evaluations.size(), 2u);  // x_0, c'
+  p.layers[5].private_channel_sum.evaluations[1] += E::one();
+  expect(p, "layer 5 (gate): product sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[6].private_channel_sum.evaluations[1] += E::one();
+  expect(p, "layer 6 (scale): product sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[6].private_channel_sum.masked_value += E::one();
+  expect(p, "layer 6 (scale): product sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[1].private_zero_check.evaluations[0] += E::one();
+  expect(p, "layer 1 (input_add): zero-check: final evaluation mismatch");
+  testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
+}
+
+struct ZkPoolCheat : ::testing::Test {
+  std::mt19937_64 rng{66};
+  IntModel m = zk_pool_model(rng, 1);
+  Result<ProvingKey> pk = setup_zk(m);
+  std::vector<int64_t> input = random_input(rng, 50);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
+};
+
+TEST_F(ZkPoolCheat, AlteredActivationsAreRejected) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[0].y[0] += 1; }, {}}),
+            "layer 0 (avgpool1): pooling sum-check: final evaluation mismatch");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[1].y[1] -= 1; }, {}}),
+            "layer 1 (avgpool2): pooling sum-check: final evaluation mismatch");
+}
+
+TEST_F(ZkPoolCheat, TamperedSentValuesAreRejectedWithReason) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  auto expect = [&](const Proof& p, const std::string& prefix) {
+    auto verdict = verify(pk->vk, p);
+    ASSERT_FALSE(verdict.ok()) << prefix;
+    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
+  };
+  Proof p = *proof;
+  ASSERT_EQ(p.layers[0].private_channel_sum.evaluations.size(), 0u);  // the public input
+  ASSERT_EQ(p.layers[1].private_channel_sum.evaluations.size(), 1u);
+  p.layers[1].requant_evals[0] += E::one();
+  expect(p, "layer 1 (avgpool2): pooling private sumcheck: round 0");
+  p = *proof;
+  p.layers[1].private_channel_sum.evaluations[0] += E::one();
+  expect(p, "layer 1 (avgpool2): pooling sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[0].private_channel_sum.rounds[1][0] += E::one();
+  expect(p, "layer 0 (avgpool1): pooling private sumcheck: round 1");
+  p = *proof;
+  p.layers[0].private_channel_sum.masked_value += E::one();
+  expect(p, "layer 0 (avgpool1): pooling sum-check: final evaluation mismatch");
+  testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
+}
+
+// Convolutions (padding, stride, dilation, per-channel scales) into an average pool.
+IntModel zk_conv_model(std::mt19937_64& rng, int64_t batch) {
+  CnnBuilder b(rng, batch, {batch, 2, 6, 6});
+  b.conv(3, 3, 1, 1, 1, 1, true);
+  b.relu();
+  b.conv(2, 3, 2, 2, 2, 1, false);
+  b.conv(2, 2, 1, 1, 0, 1, true);
+  b.pool(false, 2, 1, 0);
+  return b.finish();
+}
+
+TEST(ZkConv, RoundTripsMatchTheIntegerEngine) {
+  std::mt19937_64 rng(71);
+  for (int64_t batch : {1, 2}) {
+    const IntModel m = zk_conv_model(rng, batch);
+    expect_zk_round_trip(m, rng);
+    expect_zk_round_trip(m, rng, {Visibility::is_private, Visibility::is_private, Visibility::is_private});
+  }
+}
+
+TEST(ZkConv, ConvBnOnnxModelInBothModes) {
+  const std::string dir = std::string(ZKINFER_SOURCE_DIR) + "/tests/models/";
+  auto inputs = model::read_inputs(dir + "conv_bn.json");
+  ASSERT_TRUE(inputs.ok()) << inputs.error();
+  auto m = quantize_onnx(dir + "conv_bn.onnx", &*inputs, 8);
+  ASSERT_TRUE(m.ok()) << m.error();
+  auto plain = setup(*m);
+  auto zk = setup_zk(*m);
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  ASSERT_TRUE(zk.ok()) << zk.error();
+  auto input = quantize_input(zk->vk.spec, std::span<const std::vector<double>>(*inputs).first(1));
+  ASSERT_TRUE(input.ok()) << input.error();
+  const auto batch = static_cast<uint32_t>(input->size() / zk->vk.spec.input_features());
+  auto zk_proof = prove(*zk, batch, *input), plain_proof = prove(*plain, batch, *input);
+  ASSERT_TRUE(zk_proof.ok()) << zk_proof.error();
+  ASSERT_TRUE(plain_proof.ok()) << plain_proof.error();
+  EXPECT_EQ(zk_proof->output, plain_proof->output);
+  auto verified = verify_bytes(zk->vk, zk_proof->to_bytes(), *input);
+  ASSERT_TRUE(verified.ok()) << verified.error();
+  std::cout << "conv_bn proof bytes: plain " << plain_proof->to_bytes().size() << ", zero-knowledge "
+            << zk_proof->to_bytes().size() << "\n";
+  expect_proofs_differ(*zk, batch, *input);
+}
+
+TEST(ZkConv, ProofsDifferAndHideThePrivateValues) {
+  std::mt19937_64 rng(72);
+  const IntModel m = zk_conv_model(rng, 2);
+  auto pk = setup_zk(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 144);
+  expect_proofs_differ(*pk, 2, input);
+  expect_no_private_value(*pk, 2, input, 50);
+}
+
+// Grouped convolutions: the channel sum-check has the groups' eq factor (degree 3), W' is bound at
+// the inner output channels (its corner likewise).
+TEST(ZkConv, GroupedConvolutionsRoundTripAndRejectCheats) {
+  std::mt19937_64 rng(73);
+  for (int64_t in_channels : {2, 4}) {
+    CnnBuilder b(rng, 1, {1, in_channels, 5, 5});
+    b.conv(in_channels, 3, 1, 1, 1, 2, false);
+    b.relu();
+    b.conv(2 * in_channels, 2, 1, 1, 0, in_channels, true);
+    const IntModel m = b.finish();
+    expect_zk_round_trip(m, rng);
+    auto pk = setup_zk(m);
+    ASSERT_TRUE(pk.ok()) << pk.error();
+    ASSERT_EQ(pk->vk.spec.layers[1].groups, static_cast<uint32_t>(in_channels));
+    const auto input = random_input(rng, static_cast<size_t>(in_channels * 25));
+    EXPECT_EQ(rejection(*pk, 1, input, {[](Witness& w) { w.layers[1].y[0] += 1; }, {}}),
+              "layer 1 (conv3): convolution channel sum-check: final evaluation mismatch");
+    pk->weights[0][1] += 1;
+    EXPECT_EQ(rejection(*pk, 1, input, {}).rfind("opening: ", 0), 0u);
+  }
+}
+
+struct ZkConvCheat : ::testing::Test {
+  std::mt19937_64 rng{74};
+  IntModel m = zk_conv_model(rng, 1);
+  Result<ProvingKey> pk = setup_zk(m);
+  std::vector<int64_t> input = random_input(rng, 72);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
+};
+
+TEST_F(ZkConvCheat, AlteredActivationOrWeightIsRejected) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[0].y[0] += 1; }, {}}),
+            "layer 0 (conv1+relu2): convolution channel sum-check: final evaluation mismatch");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[1] -= 1; }, {}}),
+            "layer 2 (conv4): convolution channel sum-check: final evaluation mismatch");
+  pk->weights[1][3] += 1;
+  EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
+}
+
+TEST_F(ZkConvCheat, TamperedSentValuesAreRejectedWithReason) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  auto expect = [&](const Proof& p, const std::string& prefix) {
+    auto verdict = verify(pk->vk, p);
+    ASSERT_FALSE(verdict.ok()) << prefix;
+    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
+  };
+  Proof p = *proof;
+  ASSERT_EQ(p.layers[0].private_spatial_sum.evaluations.size(), 0u);  // the public input
+  ASSERT_EQ(p.layers[1].private_spatial_sum.evaluations.size(), 1u);
+  p.layers[1].requant_evals[0] += E::one();
+  expect(p, "layer 1 (conv3): convolution channel private sumcheck: round 0");
+  p = *proof;
+  p.layers[0].bias_eval += E::one();
+  expect(p, "layer 0 (conv1+relu2): convolution channel private sumcheck: round 0");
+  p = *proof;
+  p.layers[1].private_channel_sum.evaluations[0] += E::one();  // X^
+  expect(p, "layer 1 (conv3): convolution channel sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[1].private_channel_sum.evaluations[1] += E::one();  // W'^
+  expect(p, "layer 1 (conv3): convolution channel sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[1].private_spatial_sum.evaluations[0] += E::one();
+  expect(p, "layer 1 (conv3): convolution spatial sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[0].private_spatial_sum.rounds[0][1] += E::one();
+  expect(p, "layer 0 (conv1+relu2): convolution spatial private sumcheck: round 0");
+  p = *proof;
+  p.layers[0].private_spatial_sum.masked_value += E::one();
+  expect(p, "layer 0 (conv1+relu2): convolution spatial sum-check: final evaluation mismatch");
+  testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
 }
 
 }  // namespace

@@ -996,8 +996,9 @@ struct ProverInputs {
   const ProverTables& tables;
 };
 
-// Input `i` of layer l as a padded field table.
-std::vector<F> layer_input_table(const Context& cx, const ProverInputs& in, uint32_t l, size_t i = 0) {
+// Input `i` of layer l as a padded field table (Context or PrivateContext).
+template <class Cx>
+std::vector<F> layer_input_table(const Cx& cx, const ProverInputs& in, uint32_t l, size_t i = 0) {
   const int32_t source = cx.spec.layers[l].inputs[i];
   return source < 0 ? to_field(in.witness.input) : in.tables.layer_polys[static_cast<size_t>(source)][0];
 }
@@ -2098,9 +2099,16 @@ constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25;
 
 uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 1u << vars); }
 
+// The variables of a conv layer's channel sum-check: (input channels, kernel offsets); its degree:
+// 3 with the groups' eq factor.
+uint32_t conv_channel_vars(const Layer& layer) { return log2_padded(layer.in.c) + detail::kernel_vars(layer); }
+uint32_t conv_channel_degree(const Layer& layer) { return detail::group_vars(layer) > 0 ? 3 : 2; }
+
 // The arena's segments in the order the protocol takes them: the corners of every layer table
-// and of every weight table, the range argument's, then per layer the masks of its two private
-// sum-checks (the features' and the zero-check).
+// and of every weight table, the range argument's, then per layer the masks of its private
+// sum-checks: its kind's reduction (dense: over the input features; conv: the corner of the
+// gathered input X, then over (channels, kernel) and over the input positions; mul: the product;
+// sum_pool: over the input positions; add has none) and the zero-check.
 struct PrivatePlan {
   std::vector<MaskShape> shapes;
   std::vector<int32_t> table_corner;   // per per-proof table: arena segment, or -1
@@ -2125,7 +2133,18 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
       plan.shapes.push_back(shape);
   const uint32_t batch_vars = log2_padded(batch);
   for (const auto& layer : spec.layers) {
-    plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
+    if (layer.kind == LayerKind::dense) {  // over the input features
+      plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
+    } else if (layer.kind == LayerKind::conv) {  // X's corner, over (channels, kernel), over the input positions
+      plan.shapes.push_back(MaskShape::corner(corner_entries(conv_channel_vars(layer))));
+      plan.shapes.push_back(MaskShape::sumcheck(conv_channel_vars(layer), conv_channel_degree(layer)));
+      plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.in), 2));
+    } else if (layer.kind == LayerKind::mul) {  // the product: over the example (constant factor) or the grid
+      plan.shapes.push_back(
+          MaskShape::sumcheck((layer.constant_factor ? 0 : batch_vars) + detail::shape_vars(layer.out), 3));
+    } else if (layer.kind == LayerKind::sum_pool) {  // over the input positions
+      plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.in), 2));
+    }
     plan.shapes.push_back(MaskShape::sumcheck(batch_vars + detail::shape_vars(layer.out), 3));
   }
   if (extras.forms > 0) plan.shapes.push_back(MaskShape::sumcheck(batch_vars + detail::shape_vars(spec.layers.back().out), 2));
@@ -2229,6 +2248,21 @@ std::vector<E> bind_corner(std::span<const F> corner, std::span<const E> bound, 
   return out;
 }
 
+// A corner R of a table of table_vars variables whose variables after the first `high` (most
+// significant first) are bound to `bound`, as the corner of the bound table: entry (h, j) of the
+// bound table's corner is sum_i eq(bound, i) R(h, i, j) (high = 0: bind_corner with prefix).
+std::vector<E> bind_inner_corner(std::span<const F> corner, std::span<const E> bound, size_t table_vars, size_t high) {
+  const auto eq = eq_table<E>(bound);
+  const size_t low_vars = table_vars - high - bound.size(), low_mask = (size_t{1} << low_vars) - 1;
+  const auto bound_index = [&](size_t idx) {
+    return ((idx >> (low_vars + bound.size())) << low_vars) | (idx & low_mask);
+  };
+  std::vector<E> out(bound_index(corner.size() - 1) + 1, E::zero());
+  for (size_t idx = 0; idx < corner.size(); ++idx)
+    out[bound_index(idx)] += eq[(idx >> low_vars) & (eq.size() - 1)] * corner[idx];
+  return out;
+}
+
 // The coefficients a_i, a_0 of acc'(z) = sum_i a_i P_i(z) + a_0 over a requantizing layer's tables
 // (y, r limbs, d+ limbs, d- limbs): accumulator_from_requant as a linear form.
 std::pair<std::vector<E>, E> accumulator_form(const Layer& layer) {
@@ -2256,10 +2290,10 @@ struct PrivateContext {
   std::vector<pcs::EvalClaim> public_claims;  // about public values (the outputs)
 
   static TableRef caller(uint32_t index) { return {TableRef::Space::caller, index}; }
-  // The per-proof table layer l reads (a layer's y, or the committed model input), or -1 for the
+  // The per-proof table input i of layer l reads (a layer's y, or the committed model input), or -1 for the
   // public model input, which the verifier evaluates itself.
-  int64_t input_source(uint32_t l) const {
-    const int32_t source = spec.layers[l].inputs[0];
+  int64_t input_source(uint32_t l, size_t i = 0) const {
+    const int32_t source = spec.layers[l].inputs[i];
     if (source >= 0) return layout.first[static_cast<size_t>(source)];
     return vis.input_committed() ? int64_t{layout.first[static_cast<size_t>(layout.input_slot)]} : -1;
   }
@@ -2292,59 +2326,98 @@ Status check_selector(const E& s, const std::string& where) {
 }
 
 
-// Dense layer, zero-knowledge prover: requantization evaluations at (rho_u, rho), the bias at
-// (rho_u, rho_c), the private sum-check over the input features with public claim
-// (A + rho_u 2^(k-1) - I b^) / (1 - rho_u) and private offset rho_u / (1 - rho_u) (sum_i a_i R_i(rho) -
-// I R_b(rho_c)) (A = sum_i a_i e_i + a_0 from the sent e_i), then the private zero-check.
-void prove_private_dense_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
-  const Layer& layer = cx.spec.layers[l];
-  lp.kind = layer.kind;
-  const auto& polys = in.tables.layer_polys[l];
-  const uint32_t first = cx.layout.first[l];
-  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
-  const E rho_u = cx.transcript.challenge<E>("zkml/rho_u");
-  if (!check_selector(rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
-  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
-  {
-    const auto eq = eq_table<E>(rho);
-    for (uint32_t i = 0; i < polys.size(); ++i)
-      lp.requant_evals.push_back((E::one() - rho_u) * inner_product<E, F>(eq, polys[i]) +
-                                 rho_u * corner_eval(cx.arena, cx.table_corner(first + i), rho));
-  }
-  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-  for (uint32_t i = 0; i < polys.size(); ++i)
-    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, lp.requant_evals[i]);
-  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
-    cx.claim_output(rho, evaluate_multilinear<E, F>(polys[0], rho));
-
-  const int32_t bias = cx.weights.bias_table[l], weight = cx.weights.weight_table[l];
-  std::vector<F> bias_table(padded(layer.out.c), F::zero());
-  for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
-  lp.bias_eval = (E::one() - rho_u) * evaluate_multilinear<E, F>(bias_table, g.c) +
-                 rho_u * corner_eval(cx.arena, cx.weight_corner(bias), g.c);
-  cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
-  cx.claim_masked(cx.weight_ref(bias), cx.weight_corner(bias), g.c, rho_u, lp.bias_eval);
-
-  const auto [a, a0] = accumulator_form(layer);
-  const E inv = (E::one() - rho_u).inverse(), indicator = bias_indicator(g, cx.batch, layer.out);
-  const E public_claim = (accumulator_from_requant(layer, lp.requant_evals) + rho_u * pow2(layer.shift - 1) -
-                          indicator * lp.bias_eval) * inv;
+// A private value known to the verifier as public_part - o, o = the sum of offset_terms (a linear
+// function of committed corners): the accumulator of a layer while its identity is reduced, o
+// becoming the private offset of the layer's private sum-check (or, for add, the linear claim
+// o = public_part).
+struct PrivateValue {
+  E public_part = E::zero();
   std::vector<LinearTerm<E>> offset_terms;
-  E offset = E::zero();
-  for (uint32_t i = 0; i < polys.size(); ++i) {
-    const TableRef corner = cx.table_corner(first + i);
-    offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), rho, a[i] * rho_u * inv));
-    offset += a[i] * rho_u * inv * corner_eval(cx.arena, corner, rho);
-  }
-  offset_terms.push_back(corner_term<E>(cx.weight_corner(bias), cx.corner_size(cx.weight_corner(bias)), g.c,
-                                        -(indicator * rho_u * inv)));
-  offset -= indicator * rho_u * inv * corner_eval(cx.arena, cx.weight_corner(bias), g.c);
+};
 
+// Adds c v to `value` for a private v sent as v^ = (1 - s) v + s R(point), R the corner:
+// v = v^ / (1 - s) - s / (1 - s) R(point).
+void add_randomized(const PrivateContext& cx, PrivateValue& value, const E& c, TableRef corner,
+                    std::span<const E> point, const E& s, const E& sent) {
+  const E inv = (E::one() - s).inverse();
+  value.public_part += c * sent * inv;
+  value.offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), point, c * s * inv));
+}
+
+// The prover's o of a private value.
+E offset_of(const PrivateContext& cx, const PrivateValue& value) {
+  E o = E::zero();
+  for (const auto& t : value.offset_terms)
+    o += t.coefficient * evaluate_multilinear<E, F>(cx.arena.corner_of(t.table.index), t.point);
+  return o;
+}
+
+// rho over the layer's output grid, then the selector rho_u (both sides).
+std::pair<std::vector<E>, E> private_requant_point(PrivateContext& cx, const Layer& layer) {
+  auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const E rho_u = cx.transcript.challenge<E>("zkml/rho_u");
+  return {std::move(rho), rho_u};
+}
+
+// The sent requantization values e_i = P_i^(rho_u, rho): absorbed and claimed; returns the
+// accumulator acc'(rho) = a_0 + sum_i a_i P_i(rho) (accumulator_form) as a private value:
+// public part a_0 + sum_i a_i e_i / (1 - rho_u) = (A + rho_u 2^(k-1)) / (1 - rho_u) (A = sum_i a_i e_i
+// + a_0, accumulator_from_requant), offset rho_u / (1 - rho_u) sum_i a_i R_i(rho).
+PrivateValue private_requant(PrivateContext& cx, uint32_t l, std::span<const E> rho, const E& rho_u,
+                             std::span<const E> evals) {
+  const Layer& layer = cx.spec.layers[l];
+  const uint32_t first = cx.layout.first[l];
+  cx.transcript.absorb_all("zkml/requant_evals", evals);
+  const auto [a, a0] = accumulator_form(layer);
+  PrivateValue acc{a0, {}};
+  for (uint32_t i = 0; i < evals.size(); ++i) {
+    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, evals[i]);
+    add_randomized(cx, acc, a[i], cx.table_corner(first + i), rho, rho_u, evals[i]);
+  }
+  return acc;
+}
+
+// The sent bias b^ = (1 - rho_u) b'(z) + rho_u R_b(z): absorbed, claimed, and I b' subtracted from
+// the accumulator (I: where the bias enters, at rho).
+void private_bias(PrivateContext& cx, uint32_t l, PrivateValue& acc, std::span<const E> z, const E& indicator,
+                  const E& rho_u, const E& sent) {
+  const int32_t bias = cx.weights.bias_table[l];
+  cx.transcript.absorb("zkml/bias_eval", sent);
+  cx.claim_masked(cx.weight_ref(bias), cx.weight_corner(bias), z, rho_u, sent);
+  add_randomized(cx, acc, -indicator, cx.weight_corner(bias), z, rho_u, sent);
+}
+
+// The prover's P^(s, z) of table `t` (a per-proof table) or its plain value when t < 0 (the public
+// model input).
+E randomized_value(const PrivateContext& cx, std::span<const F> table, int64_t t, std::span<const E> z, const E& s) {
+  const E plain = evaluate_multilinear<E, F>(table, z);
+  if (t < 0) return plain;
+  return (E::one() - s) * plain + s * corner_eval(cx.arena, cx.table_corner(static_cast<uint32_t>(t)), z);
+}
+
+// The value of input i of layer l at `point`, where a private step with selector s left it: a
+// private input's sent value (the next of `sent`, claimed: claim_masked), or the public model
+// input's, evaluated from input_table.
+E private_input_value(PrivateContext& cx, std::span<const F> input_table, uint32_t l, size_t i,
+                      std::span<const E> point, const E& s, std::span<const E> sent, size_t& next) {
+  const int64_t source = cx.input_source(l, i);
+  if (source < 0) return evaluate_multilinear<E, F>(input_table, point);
+  const auto t = static_cast<uint32_t>(source);
+  cx.claim_masked(cx.table_ref(t), cx.table_corner(t), point, s, sent[next]);
+  return sent[next++];
+}
+
+// ---- dense --------------------------------------------------------------------------------------
+// The private sum-check over the input features of acc'(rho) - I b'(rho_c) = sum_j x(rho_b, j)
+// W'(j, rho_c): public claim and private offset from the accumulator (PrivateValue); x (a private
+// layer's, pre-bound at rho_b) and W' (pre-bound at rho_c) masked, their corners bound likewise.
+void prove_private_dense(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
+                         const PrivateValue& acc, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const int32_t weight = cx.weights.weight_table[l];
   const int64_t source = cx.input_source(l);
-  const std::vector<F> x_table =
-      layer.inputs[0] >= 0 ? in.tables.layer_polys[static_cast<size_t>(layer.inputs[0])][0] : to_field(in.witness.input);
   std::vector<std::vector<E>> tables;
-  tables.push_back(bind_rows<F>(x_table, g.b, padded_size(layer.in)));
+  tables.push_back(bind_rows<F>(layer_input_table(cx, in, l), g.b, padded_size(layer.in)));
   tables.push_back(bind_dense_weights(layer, in.pk.weights[l], g.c));
   std::vector<MaskedTable<E>> masked;
   const uint32_t x_vars = cx.batch_vars + detail::shape_vars(layer.in);
@@ -2356,9 +2429,9 @@ void prove_private_dense_layer(PrivateContext& cx, const ProverInputs& in, uint3
   auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
   if (!mask) throw std::logic_error(mask.error());
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  auto mm = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, public_claim, offset,
-                                      cx.arena.mask(*mask));
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm.point, mm.rho, offset_terms, mm.proof.masked_value));
+  auto mm = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
+                                      offset_of(cx, acc), cx.arena.mask(*mask));
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm.point, mm.rho, acc.offset_terms, mm.proof.masked_value));
   const E r_u = mm.point[0];
   const std::span<const E> r = std::span<const E>(mm.point).subspan(1);
   if (source >= 0) {
@@ -2367,69 +2440,21 @@ void prove_private_dense_layer(PrivateContext& cx, const ProverInputs& in, uint3
   }
   cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), concat({r, g.c}), r_u, mm.table_evaluations[1]);
   lp.private_channel_sum = std::move(mm.proof);
-
-  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
-  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  std::vector<std::vector<E>> zc_tables;
-  zc_tables.push_back(eq_table<E>(tau));
-  std::vector<MaskedTable<E>> zc_masked;
-  for (uint32_t i : zero_check_tables(layer)) {
-    zc_masked.push_back({zc_tables.size(), cx.arena.corner_values(cx.table_corner(first + i))});
-    zc_tables.push_back(lift(polys[i]));
-  }
-  auto zc_mask = cx.arena.take_sumcheck(rho.size(), 3);
-  if (!zc_mask) throw std::logic_error(zc_mask.error());
-  const auto zc_terms = zero_check_terms(layer, gamma);
-  auto zc = prove_private_sumcheck<E>(cx.transcript, std::move(zc_tables), zc_terms, zc_masked, E::zero(), E::zero(),
-                                      cx.arena.mask(*zc_mask));
-  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc.point, zc.rho, {}, zc.proof.masked_value));
-  const std::span<const E> zc_point = std::span<const E>(zc.point).subspan(1);
-  size_t k = 0;
-  for (uint32_t i : zero_check_tables(layer))
-    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), zc_point, zc.point[0], zc.proof.evaluations[k++]);
-  lp.private_zero_check = std::move(zc.proof);
 }
 
-// The verifier's side of prove_private_dense_layer.
-Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
-                                  uint32_t l, const LayerProof& lp) {
+Status verify_private_dense(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
+                            const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
-  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
-  const uint32_t first = cx.layout.first[l], polys = detail::polys_per_layer(layer);
-  if (lp.requant_evals.size() != polys) return fail(where + "wrong number of evaluations");
-  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
-  const E rho_u = cx.transcript.challenge<E>("zkml/rho_u");
-  ZK_TRY(check_selector(rho_u, where));
-  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
-  cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
-  for (uint32_t i = 0; i < polys; ++i)
-    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, lp.requant_evals[i]);
-  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
-    cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
-  const int32_t bias = cx.weights.bias_table[l], weight = cx.weights.weight_table[l];
-  cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
-  cx.claim_masked(cx.weight_ref(bias), cx.weight_corner(bias), g.c, rho_u, lp.bias_eval);
-
-  const auto [a, a0] = accumulator_form(layer);
-  const E inv = (E::one() - rho_u).inverse(), indicator = bias_indicator(g, cx.batch, layer.out);
-  const E public_claim = (accumulator_from_requant(layer, lp.requant_evals) + rho_u * pow2(layer.shift - 1) -
-                          indicator * lp.bias_eval) * inv;
-  std::vector<LinearTerm<E>> offset_terms;
-  for (uint32_t i = 0; i < polys; ++i) {
-    const TableRef corner = cx.table_corner(first + i);
-    offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), rho, a[i] * rho_u * inv));
-  }
-  offset_terms.push_back(corner_term<E>(cx.weight_corner(bias), cx.corner_size(cx.weight_corner(bias)), g.c,
-                                        -(indicator * rho_u * inv)));
+  const int32_t weight = cx.weights.weight_table[l];
   auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
   if (!mask) return fail(where + mask.error());
   const int64_t source = cx.input_source(l);
   const bool x_private = source >= 0;
-  auto mm = verify_private_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, x_private ? 2 : 1, public_claim,
-                                       lp.private_channel_sum);
+  auto mm = verify_private_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, x_private ? 2 : 1,
+                                       acc.public_part, lp.private_channel_sum);
   if (!mm) return fail(where + "matrix-vector " + mm.error());
   const auto& sent = lp.private_channel_sum;
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm->point, mm->rho, offset_terms, sent.masked_value));
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm->point, mm->rho, acc.offset_terms, sent.masked_value));
   const E r_u = mm->point[0];
   const std::span<const E> r = std::span<const E>(mm->point).subspan(1);
   const std::vector<E> x_point = concat({g.b, r});
@@ -2447,13 +2472,340 @@ Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_t
   const E evals[2] = {x_eval, w_eval};
   if (private_sumcheck_final_value<E>(terms, evals, r_u, sent.masked_value) != mm->value)
     return fail(where + "matrix-vector sum-check: final evaluation mismatch");
+  return {};
+}
 
-  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+// ---- add, mul -----------------------------------------------------------------------------------
+// add: acc'(rho) - I_B b'(rho_ex) = sum_i m_i x_i(rho). Each private input is sent as
+// x_i^(rho_u, rho) (the selector of the requantization values), the public model input plainly
+// (the verifier compares it). With every sent value replaced as in add_randomized, the identity
+// becomes public_part - o = 0: the linear claim o = public_part on the corners (through the
+// opening: an accumulator that does not match the inputs fails there).
+void private_add_identity(PrivateContext& cx, uint32_t l, std::span<const E> rho, const E& rho_u,
+                          std::span<const E> operands, PrivateValue acc) {
+  const Layer& layer = cx.spec.layers[l];
+  cx.transcript.absorb_all("zkml/operand_evals", operands);
+  for (size_t i = 0; i < layer.inputs.size(); ++i) {
+    const E m = E::from_i64(layer.multipliers[i]);
+    const int64_t source = cx.input_source(l, i);
+    if (source < 0) {
+      acc.public_part -= m * operands[i];
+      continue;
+    }
+    const auto t = static_cast<uint32_t>(source);
+    cx.claim_masked(cx.table_ref(t), cx.table_corner(t), rho, rho_u, operands[i]);
+    add_randomized(cx, acc, -m, cx.table_corner(t), rho, rho_u, operands[i]);
+  }
+  cx.claims.push_back({std::move(acc.offset_terms), acc.public_part});
+}
+
+// mul: acc'(rho) - I_B b'(rho_ex) = public_part - o is the private offset's claim of a private
+// sum-check of degree 3 with o as private offset:
+//   constant factor: sum_j eq(rho_ex, j) x_0(rho_b, j) c'(j) over the example (x_0 pre-bound at
+//   rho_b, its corner likewise; c' masked with its own corner);
+//   two activations: sum_x eq(rho, x) M x_0(x) x_1(x) over the whole grid (both masked).
+// The private model input is masked like a layer's output; the public one is not.
+// The masked operands of the product: the private inputs, and c'.
+size_t private_operands(const Layer& layer, bool input_committed) {
+  size_t count = layer.constant_factor ? 1 : 0;
+  for (int32_t source : layer.inputs) count += source >= 0 || input_committed ? 1 : 0;
+  return count;
+}
+uint32_t product_vars(const Layer& layer, uint32_t batch_vars) {
+  return (layer.constant_factor ? 0 : batch_vars) + detail::shape_vars(layer.out);
+}
+
+void prove_private_product(PrivateContext& cx, const ProverInputs& in, uint32_t l, std::span<const E> rho,
+                           const PrivateValue& acc, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::span<const E> rho_b = rho.first(cx.batch_vars), example = rho.subspan(cx.batch_vars);
+  const uint32_t x_vars = cx.batch_vars + detail::shape_vars(layer.out);
+  const int64_t s0 = cx.input_source(l, 0);
+  std::vector<std::vector<E>> tables;
+  std::vector<MaskedTable<E>> masked;
+  if (layer.constant_factor) {
+    tables.push_back(eq_table<E>(example));
+    tables.push_back(bind_rows<F>(layer_input_table(cx, in, l, 0), rho_b, padded_size(layer.out)));
+    tables.push_back(lift(pad_tensor(in.pk.weights[l], 1, layer.out)));
+    if (s0 >= 0)
+      masked.push_back({1, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(s0)).index), rho_b,
+                                       x_vars, true)});
+    masked.push_back({2, cx.arena.corner_values(cx.weight_corner(cx.weights.weight_table[l]))});
+  } else {
+    tables.push_back(eq_table<E>(rho));
+    for (size_t i = 0; i < 2; ++i) {
+      const int64_t source = cx.input_source(l, i);
+      if (source >= 0) masked.push_back({1 + i, cx.arena.corner_values(cx.table_corner(static_cast<uint32_t>(source)))});
+      tables.push_back(lift(layer_input_table(cx, in, l, i)));
+    }
+  }
+  auto mask = cx.arena.take_sumcheck(product_vars(layer, cx.batch_vars), 3);
+  if (!mask) throw std::logic_error(mask.error());
+  const E coefficient = layer.constant_factor ? E::one() : E::from_i64(layer.multipliers[0]);
+  const std::vector<SumcheckTerm<E>> terms{{coefficient, {0, 1, 2}}};
+  auto product = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
+                                           offset_of(cx, acc), cx.arena.mask(*mask));
+  cx.claims.push_back(
+      masked_value_claim<E>(*mask, 3, product.point, product.rho, acc.offset_terms, product.proof.masked_value));
+  const std::vector<F> input_table = to_field(in.witness.input);
+  size_t next = 0;
+  const E r_u = product.point[0];
+  const std::span<const E> r = std::span<const E>(product.point).subspan(1);
+  const std::span<const E> sent(product.proof.evaluations);
+  if (layer.constant_factor) {
+    private_input_value(cx, input_table, l, 0, concat({rho_b, r}), r_u, sent, next);
+    const int32_t weight = cx.weights.weight_table[l];
+    cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), r, r_u, sent[next]);
+  } else {
+    for (size_t i = 0; i < 2; ++i) private_input_value(cx, input_table, l, i, r, r_u, sent, next);
+  }
+  lp.private_channel_sum = std::move(product.proof);
+}
+
+Status verify_private_product(PrivateContext& cx, std::span<const F> input_table, uint32_t l, std::span<const E> rho,
+                              const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::span<const E> rho_b = rho.first(cx.batch_vars), example = rho.subspan(cx.batch_vars);
+  auto mask = cx.arena.take_sumcheck(product_vars(layer, cx.batch_vars), 3);
+  if (!mask) return fail(where + mask.error());
+  const auto& sent = lp.private_channel_sum;
+  auto product = verify_private_sumcheck<E>(cx.transcript, product_vars(layer, cx.batch_vars), 3,
+                                            private_operands(layer, cx.vis.input_committed()),
+                                            acc.public_part, sent);
+  if (!product) return fail(where + "product " + product.error());
+  cx.claims.push_back(masked_value_claim<E>(*mask, 3, product->point, product->rho, acc.offset_terms, sent.masked_value));
+  size_t next = 0;
+  const E r_u = product->point[0];
+  const std::span<const E> r = std::span<const E>(product->point).subspan(1);
+  const std::span<const E> values(sent.evaluations);
+  std::vector<E> evals;
+  if (layer.constant_factor) {
+    evals.push_back(eq_eval<E>(example, r));
+    evals.push_back(private_input_value(cx, input_table, l, 0, concat({rho_b, r}), r_u, values, next));
+    const int32_t weight = cx.weights.weight_table[l];
+    cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight), r, r_u, values[next]);
+    evals.push_back(values[next]);
+  } else {
+    evals.push_back(eq_eval<E>(rho, r));
+    for (size_t i = 0; i < 2; ++i) evals.push_back(private_input_value(cx, input_table, l, i, r, r_u, values, next));
+  }
+  const E coefficient = layer.constant_factor ? E::one() : E::from_i64(layer.multipliers[0]);
+  const std::vector<SumcheckTerm<E>> terms{{coefficient, {0, 1, 2}}};
+  if (private_sumcheck_final_value<E>(terms, evals, r_u, sent.masked_value) != product->value)
+    return fail(where + "product sum-check: final evaluation mismatch");
+  return {};
+}
+
+// ---- sum_pool -----------------------------------------------------------------------------------
+// acc'(rho) = sum_p V(rho_p, p) x(rho_b, rho_c, p) (V the public pooling wiring with the
+// multipliers): a private sum-check over the input positions, public claim and private offset from
+// the accumulator; x (pre-bound at (rho_b, rho_c), its corner likewise) masked unless public.
+void prove_private_pool(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
+                        const PrivateValue& acc, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const int64_t source = cx.input_source(l);
+  const std::vector<E> bc = concat({g.b, g.c});
+  std::vector<std::vector<E>> tables;
+  tables.push_back(bind_channels(bind_rows<F>(layer_input_table(cx, in, l), g.b, padded_size(layer.in)), g.c,
+                                 padded_size({1, layer.in.h, layer.in.w})));
+  tables.push_back(pooling_wiring_table(layer, g.p));
+  std::vector<MaskedTable<E>> masked;
+  if (source >= 0)
+    masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), bc,
+                                     cx.batch_vars + detail::shape_vars(layer.in), true)});
+  auto mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
+  if (!mask) throw std::logic_error(mask.error());
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
+                                      offset_of(cx, acc), cx.arena.mask(*mask));
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, ss.point, ss.rho, acc.offset_terms, ss.proof.masked_value));
+  size_t next = 0;
+  private_input_value(cx, to_field(in.witness.input), l, 0, concat({bc, std::span<const E>(ss.point).subspan(1)}),
+                      ss.point[0], ss.proof.evaluations, next);
+  lp.private_channel_sum = std::move(ss.proof);
+}
+
+Status verify_private_pool(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
+                           const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  auto mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
+  if (!mask) return fail(where + mask.error());
+  const auto& sent = lp.private_channel_sum;
+  auto ss = verify_private_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2,
+                                       cx.input_source(l) >= 0 ? 1 : 0, acc.public_part, sent);
+  if (!ss) return fail(where + "pooling " + ss.error());
+  cx.claims.push_back(masked_value_claim<E>(*mask, 2, ss->point, ss->rho, acc.offset_terms, sent.masked_value));
+  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
+  size_t next = 0;
+  const E evals[2] = {
+      private_input_value(cx, input_table, l, 0, concat({g.b, g.c, r}), ss->point[0], sent.evaluations, next),
+      detail::pooling_wiring_eval(detail::axis_h(layer), detail::axis_w(layer), layer.multipliers, g.p,
+                                  detail::split_spatial(r, log2_padded(layer.in.h)))};
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], sent.masked_value) != ss->value)
+    return fail(where + "pooling sum-check: final evaluation mismatch");
+  return {};
+}
+
+// ---- conv ---------------------------------------------------------------------------------------
+// Two private sum-checks. The channel sum-check over (channels, kernel) of
+//   acc'(rho) - I b'(rho_o) = sum_{c,k} X(c, k) W'(rho_o, c, k)
+// (G groups: channel c = (g, c'), output channel rho_o = (rho_g, rho_o'), W' table (g, o', c', k):
+// sum_{g,c',k} eq(rho_g, g) X((g, c'), k) W'((g, rho_o'), c', k), degree 3 with eq public),
+// X(c, k) = sum_p V(rho_p, k, p) x(rho_b, c, p) the window-gathered input: a derived table, masked
+// with a corner R_X of its own in the arena; W' pre-bound at the output channels rho_o (its corner
+// likewise). Its X^(r_u, zeta) = (1 - r_u) X(zeta) + r_u R_X(zeta) is sent, so the spatial
+// sum-check over the input positions proves X(zeta) = (X^ - r_u R_X(zeta)) / (1 - r_u) =
+// sum_p x(rho_b, zeta_c, p) V(rho_p, zeta_k, p): public claim X^ / (1 - r_u), private offset
+// r_u / (1 - r_u) R_X(zeta); x pre-bound at (rho_b, zeta_c) and masked unless public.
+void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
+                        const PrivateValue& acc, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const int32_t weight = cx.weights.weight_table[l];
+  const int64_t source = cx.input_source(l);
+  const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
+  const uint32_t gv = detail::group_vars(layer), degree = conv_channel_degree(layer);
+  auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
+  if (!x_corner) throw std::logic_error(x_corner.error());
+  const auto xb = bind_rows<F>(layer_input_table(cx, in, l), g.b, padded_size(layer.in));
+  std::vector<std::vector<E>> tables;
+  tables.push_back(gather_windows(layer, xb, g.p));
+  tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c.subspan(gv)));
+  const std::vector<MaskedTable<E>> masked{
+      {0, cx.arena.corner_values(*x_corner)},
+      {1, bind_inner_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c.subspan(gv),
+                            detail::weight_vars(layer), gv)}};
+  std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  if (gv > 0) {
+    const size_t per_group = tables[0].size() >> gv;
+    std::vector<E> eq_groups;
+    for (const E& e : eq_table<E>(g.c.first(gv))) eq_groups.insert(eq_groups.end(), per_group, e);
+    tables.push_back(std::move(eq_groups));
+    terms = {{E::one(), {0, 1, 2}}};
+  }
+  auto mask = cx.arena.take_sumcheck(channel_vars, degree);
+  if (!mask) throw std::logic_error(mask.error());
+  auto cs = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
+                                      offset_of(cx, acc), cx.arena.mask(*mask));
+  cx.claims.push_back(
+      masked_value_claim<E>(*mask, degree, cs.point, cs.rho, acc.offset_terms, cs.proof.masked_value));
+  const E r_u = cs.point[0];
+  const std::span<const E> zeta = std::span<const E>(cs.point).subspan(1);
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight),
+                  concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), r_u, cs.proof.evaluations[1]);
+  PrivateValue gathered;
+  add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, cs.proof.evaluations[0]);
+  lp.private_channel_sum = std::move(cs.proof);
+
+  const std::span<const E> zeta_c = zeta.first(cv);
+  std::vector<std::vector<E>> spatial;
+  spatial.push_back(bind_channels(xb, zeta_c, padded_size({1, layer.in.h, layer.in.w})));
+  spatial.push_back(wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)));
+  std::vector<MaskedTable<E>> x_masked;
+  if (source >= 0)
+    x_masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index),
+                                       concat({g.b, zeta_c}), cx.batch_vars + detail::shape_vars(layer.in), true)});
+  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
+  if (!spatial_mask) throw std::logic_error(spatial_mask.error());
+  const std::vector<SumcheckTerm<E>> spatial_terms{{E::one(), {0, 1}}};
+  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(spatial), spatial_terms, x_masked, gathered.public_part,
+                                      offset_of(cx, gathered), cx.arena.mask(*spatial_mask));
+  cx.claims.push_back(
+      masked_value_claim<E>(*spatial_mask, 2, ss.point, ss.rho, gathered.offset_terms, ss.proof.masked_value));
+  size_t next = 0;
+  private_input_value(cx, to_field(in.witness.input), l, 0,
+                      concat({g.b, zeta_c, std::span<const E>(ss.point).subspan(1)}), ss.point[0],
+                      ss.proof.evaluations, next);
+  lp.private_spatial_sum = std::move(ss.proof);
+}
+
+Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
+                           const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const int32_t weight = cx.weights.weight_table[l];
+  const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
+  const uint32_t gv = detail::group_vars(layer), degree = conv_channel_degree(layer);
+  auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
+  if (!x_corner) return fail(where + x_corner.error());
+  auto mask = cx.arena.take_sumcheck(channel_vars, degree);
+  if (!mask) return fail(where + mask.error());
+  const auto& sent = lp.private_channel_sum;
+  auto cs = verify_private_sumcheck<E>(cx.transcript, channel_vars, degree, 2, acc.public_part, sent);
+  if (!cs) return fail(where + "convolution channel " + cs.error());
+  cx.claims.push_back(masked_value_claim<E>(*mask, degree, cs->point, cs->rho, acc.offset_terms, sent.masked_value));
+  const E r_u = cs->point[0];
+  const std::span<const E> zeta = std::span<const E>(cs->point).subspan(1);
+  cx.claim_masked(cx.weight_ref(weight), cx.weight_corner(weight),
+                  concat({zeta.first(gv), g.c.subspan(gv), zeta.subspan(gv)}), r_u, sent.evaluations[1]);
+  std::vector<E> channel_evals(sent.evaluations.begin(), sent.evaluations.end());
+  std::vector<SumcheckTerm<E>> channel_terms{{E::one(), {0, 1}}};
+  if (gv > 0) {
+    channel_evals.push_back(eq_eval<E>(g.c.first(gv), zeta.first(gv)));
+    channel_terms = {{E::one(), {0, 1, 2}}};
+  }
+  if (private_sumcheck_final_value<E>(channel_terms, channel_evals, r_u, sent.masked_value) != cs->value)
+    return fail(where + "convolution channel sum-check: final evaluation mismatch");
+  PrivateValue gathered;
+  add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, sent.evaluations[0]);
+
+  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
+  if (!spatial_mask) return fail(where + spatial_mask.error());
+  const auto& ssent = lp.private_spatial_sum;
+  auto ss = verify_private_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2,
+                                       cx.input_source(l) >= 0 ? 1 : 0, gathered.public_part, ssent);
+  if (!ss) return fail(where + "convolution spatial " + ss.error());
+  cx.claims.push_back(
+      masked_value_claim<E>(*spatial_mask, 2, ss->point, ss->rho, gathered.offset_terms, ssent.masked_value));
+  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
+  size_t next = 0;
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  const E evals[2] = {
+      private_input_value(cx, input_table, l, 0, concat({g.b, zeta.first(cv), r}), ss->point[0], ssent.evaluations, next),
+      detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
+                          detail::split_spatial(r, log2_padded(layer.in.h)))};
+  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], ssent.masked_value) != ss->value)
+    return fail(where + "convolution spatial sum-check: final evaluation mismatch");
+  return {};
+}
+
+// ---- every requantizing layer ---------------------------------------------------------------------
+// The clamp zero-check as a private sum-check with public claim 0, y and the d+/d- limbs masked.
+void prove_private_zero_check(PrivateContext& cx, const ProverInputs& in, uint32_t l, size_t vars, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const auto& polys = in.tables.layer_polys[l];
+  const uint32_t first = cx.layout.first[l];
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", vars);
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  auto zc_mask = cx.arena.take_sumcheck(rho.size(), 3);
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  std::vector<MaskedTable<E>> zc_masked;
+  for (uint32_t i : zero_check_tables(layer)) {
+    zc_masked.push_back({zc_tables.size(), cx.arena.corner_values(cx.table_corner(first + i))});
+    zc_tables.push_back(lift(polys[i]));
+  }
+  auto zc_mask = cx.arena.take_sumcheck(vars, 3);
+  if (!zc_mask) throw std::logic_error(zc_mask.error());
+  const auto zc_terms = zero_check_terms(layer, gamma);
+  auto zc = prove_private_sumcheck<E>(cx.transcript, std::move(zc_tables), zc_terms, zc_masked, E::zero(), E::zero(),
+                                      cx.arena.mask(*zc_mask));
+  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc.point, zc.rho, {}, zc.proof.masked_value));
+  const std::span<const E> zc_point = std::span<const E>(zc.point).subspan(1);
+  size_t k = 0;
+  for (uint32_t i : zero_check_tables(layer))
+    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), zc_point, zc.point[0], zc.proof.evaluations[k++]);
+  lp.private_zero_check = std::move(zc.proof);
+}
+
+Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, const LayerProof& lp,
+                                 const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const uint32_t first = cx.layout.first[l];
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", vars);
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  auto zc_mask = cx.arena.take_sumcheck(vars, 3);
   if (!zc_mask) return fail(where + zc_mask.error());
   const auto zc_tables = zero_check_tables(layer);
-  auto zc = verify_private_sumcheck<E>(cx.transcript, rho.size(), 3, zc_tables.size(), E::zero(), lp.private_zero_check);
+  auto zc = verify_private_sumcheck<E>(cx.transcript, vars, 3, zc_tables.size(), E::zero(), lp.private_zero_check);
   if (!zc) return fail(where + "zero-check " + zc.error());
   const auto& zsent = lp.private_zero_check;
   cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc->point, zc->rho, {}, zsent.masked_value));
@@ -2468,6 +2820,88 @@ Status verify_private_dense_layer(PrivateContext& cx, std::span<const F> input_t
   if (private_sumcheck_final_value<E>(zc_terms, zc_evals, zc->point[0], zsent.masked_value) != zc->value)
     return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
   return {};
+}
+
+// A requantizing layer, zero-knowledge prover: the requantization values at (rho_u, rho), the bias
+// (dense, conv: b'(rho_c) with I = I_B I_H I_W; add, mul with a constant term: b'(rho_ex) with I = I_B) at
+// (rho_u, .), the kind's reduction of acc'(rho) with the resulting public claim and private offset,
+// then the private zero-check.
+void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  lp.constant_term = layer.constant_term;
+  const auto& polys = in.tables.layer_polys[l];
+  const uint32_t first = cx.layout.first[l];
+  const auto [rho, rho_u] = private_requant_point(cx, layer);
+  if (!check_selector(rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  for (uint32_t i = 0; i < polys.size(); ++i)
+    lp.requant_evals.push_back(randomized_value(cx, polys[i], first + i, rho, rho_u));
+  PrivateValue acc = private_requant(cx, l, rho, rho_u, lp.requant_evals);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(rho, evaluate_multilinear<E, F>(polys[0], rho));
+  const int32_t bias = cx.weights.bias_table[l];
+  const bool dense = layer.has_weights();  // dense, conv: the bias per output channel
+  if (bias >= 0) {
+    const std::span<const E> z = dense ? g.c : std::span<const E>(rho).subspan(cx.batch_vars);
+    std::vector<F> bias_table = pad_tensor(in.pk.biases[l], 1, layer.out);
+    if (dense) {  // per output channel
+      bias_table.assign(padded(layer.out.c), F::zero());
+      for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
+    }
+    lp.bias_eval = (E::one() - rho_u) * evaluate_multilinear<E, F>(bias_table, z) +
+                   rho_u * corner_eval(cx.arena, cx.weight_corner(bias), z);
+    private_bias(cx, l, acc, z, dense ? bias_indicator(g, cx.batch, layer.out) : prefix_indicator<E>(cx.batch, g.b),
+                 rho_u, lp.bias_eval);
+  }
+  if (layer.kind == LayerKind::dense) {
+    prove_private_dense(cx, in, l, g, acc, lp);
+  } else if (layer.kind == LayerKind::conv) {
+    prove_private_conv(cx, in, l, g, acc, lp);
+  } else if (layer.kind == LayerKind::add) {
+    for (size_t i = 0; i < layer.inputs.size(); ++i)
+      lp.operand_evals.push_back(randomized_value(cx, layer_input_table(cx, in, l, i), cx.input_source(l, i), rho, rho_u));
+    private_add_identity(cx, l, rho, rho_u, lp.operand_evals, std::move(acc));
+  } else if (layer.kind == LayerKind::mul) {
+    prove_private_product(cx, in, l, rho, acc, lp);
+  } else {
+    prove_private_pool(cx, in, l, g, acc, lp);
+  }
+  prove_private_zero_check(cx, in, l, rho.size(), lp);
+}
+
+// The verifier's side of prove_private_layer.
+Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
+                            uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  if (lp.requant_evals.size() != detail::polys_per_layer(layer)) return fail(where + "wrong number of evaluations");
+  const auto [rho, rho_u] = private_requant_point(cx, layer);
+  ZK_TRY(check_selector(rho_u, where));
+  const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
+  PrivateValue acc = private_requant(cx, l, rho, rho_u, lp.requant_evals);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
+  const bool dense = layer.has_weights();  // dense, conv: the bias per output channel
+  if (cx.weights.bias_table[l] >= 0)
+    private_bias(cx, l, acc, dense ? g.c : std::span<const E>(rho).subspan(cx.batch_vars),
+                 dense ? bias_indicator(g, cx.batch, layer.out) : prefix_indicator<E>(cx.batch, g.b), rho_u, lp.bias_eval);
+  if (layer.kind == LayerKind::dense) {
+    ZK_TRY(verify_private_dense(cx, input_table, l, g, acc, lp, where));
+  } else if (layer.kind == LayerKind::conv) {
+    ZK_TRY(verify_private_conv(cx, input_table, l, g, acc, lp, where));
+  } else if (layer.kind == LayerKind::add) {
+    if (lp.operand_evals.size() != layer.inputs.size()) return fail(where + "wrong number of evaluations");
+    for (size_t i = 0; i < layer.inputs.size(); ++i)
+      if (cx.input_source(l, i) < 0 && evaluate_multilinear<E, F>(input_table, rho) != lp.operand_evals[i])
+        return fail(where + "the input evaluation does not match the public input");
+    private_add_identity(cx, l, rho, rho_u, lp.operand_evals, std::move(acc));
+  } else if (layer.kind == LayerKind::mul) {
+    ZK_TRY(verify_private_product(cx, input_table, l, rho, acc, lp, where));
+  } else {
+    ZK_TRY(verify_private_pool(cx, input_table, l, g, acc, lp, where));
+  }
+  return verify_private_zero_check(cx, l, rho.size(), lp, where);
 }
 
 // The linear claims as sum claims on the commitments (weights..., T, M): caller tables map to
@@ -2516,8 +2950,10 @@ Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& v
   if (spec.several_inputs() || spec.several_outputs())
     return fail("zkml: zero-knowledge proofs of models with several inputs or outputs are not available yet");
   for (const auto& layer : spec.layers)
-    if (layer.kind != LayerKind::dense)
-      return fail("zkml: layer '" + layer.name + "': zero-knowledge proofs cover dense layers only so far");
+    if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
+        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool)
+      return fail("zkml: layer '" + layer.name +
+                  "': zero-knowledge proofs cover dense, conv, add, mul and sum_pool layers only so far");
   if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
@@ -2679,7 +3115,7 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
     const ProverInputs inputs{pk, witness, tables};
     for (uint32_t l = 0; l < spec.layers.size(); ++l) {
       LayerProof lp;
-      prove_private_dense_layer(cx, inputs, l, lp);
+      prove_private_layer(cx, inputs, l, lp);
       proof.layers.push_back(std::move(lp));
     }
     if (!proof.forms.empty()) prove_private_claims(cx, tables, proof);
@@ -2729,7 +3165,7 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   const std::vector<F> output_table =
       vis.output_shown() ? pad_tensor(proof.output, batch, spec.layers.back().out) : std::vector<F>{};
   for (uint32_t l = 0; l < spec.layers.size(); ++l)
-    ZK_TRY(verify_private_dense_layer(cx, input_table, output_table, l, proof.layers[l]));
+    ZK_TRY(verify_private_layer(cx, input_table, output_table, l, proof.layers[l]));
   if (!proof.forms.empty()) ZK_TRY(verify_private_claims(cx, proof));
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
   commitments.insert(commitments.end(), proof.commitments.begin(), proof.commitments.end());
@@ -2770,10 +3206,14 @@ std::vector<uint8_t> Proof::to_bytes() const {
   if (commitments.size() == 2) encode_element(out, input_link);  // hashed input
   if (zero_knowledge) {
     if (!private_lookup.layers.empty()) private_lookup.encode(out);
-    for (const LayerProof& lp : layers) {
+    for (const LayerProof& lp : layers) {  // the fields its kind uses, in transcript order
       encode_elements(out, lp.requant_evals);
-      encode_element(out, lp.bias_eval);
-      lp.private_channel_sum.encode(out);
+      if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv || lp.constant_term) encode_element(out, lp.bias_eval);
+      if (lp.kind == LayerKind::add)
+        encode_elements(out, lp.operand_evals);
+      else
+        lp.private_channel_sum.encode(out);
+      if (lp.kind == LayerKind::conv) lp.private_spatial_sum.encode(out);
       lp.private_zero_check.encode(out);
     }
     if (!forms.empty()) {
@@ -2926,16 +3366,37 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       const Layer& layer = spec.layers[l];
       LayerProof lp;
       lp.kind = layer.kind;
+      lp.constant_term = layer.constant_term;
       auto evals = decode_elements(in, detail::polys_per_layer(layer));
       if (!evals) return fail(evals.error());
       lp.requant_evals = std::move(*evals);
-      auto bias = decode_element<E>(in, "proof");
-      if (!bias) return fail(bias.error());
-      lp.bias_eval = *bias;
+      if (layer.has_weights() || layer.constant_term) {
+        auto bias = decode_element<E>(in, "proof");
+        if (!bias) return fail(bias.error());
+        lp.bias_eval = *bias;
+      }
       const bool x_private = layer.inputs[0] >= 0 || vk.visibility.input_committed();
-      auto mm = PrivateSumcheckProof<E>::decode(in, detail::shape_vars(layer.in), 2, x_private ? 2 : 1);
-      if (!mm) return fail("proof: " + mm.error());
-      lp.private_channel_sum = std::move(*mm);
+      if (layer.kind == LayerKind::add) {
+        auto operands = decode_elements(in, layer.inputs.size());
+        if (!operands) return fail(operands.error());
+        lp.operand_evals = std::move(*operands);
+      } else {
+        auto sum = layer.kind == LayerKind::dense
+                       ? PrivateSumcheckProof<E>::decode(in, detail::shape_vars(layer.in), 2, x_private ? 2 : 1)
+                   : layer.kind == LayerKind::conv
+                       ? PrivateSumcheckProof<E>::decode(in, conv_channel_vars(layer), conv_channel_degree(layer), 2)
+                   : layer.kind == LayerKind::mul
+                       ? PrivateSumcheckProof<E>::decode(in, product_vars(layer, batch_vars), 3,
+                                                         private_operands(layer, vk.visibility.input_committed()))
+                       : PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.in), 2, x_private ? 1 : 0);
+        if (!sum) return fail("proof: " + sum.error());
+        lp.private_channel_sum = std::move(*sum);
+      }
+      if (layer.kind == LayerKind::conv) {
+        auto spatial = PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.in), 2, x_private ? 1 : 0);
+        if (!spatial) return fail("proof: " + spatial.error());
+        lp.private_spatial_sum = std::move(*spatial);
+      }
       auto zc = PrivateSumcheckProof<E>::decode(in, batch_vars + detail::shape_vars(layer.out), 3,
                                                 zero_check_tables(layer).size());
       if (!zc) return fail("proof: " + zc.error());

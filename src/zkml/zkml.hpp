@@ -287,8 +287,12 @@ struct LayerProof {
   // x(rho); channel_sum: the division product; operand_evals: y and e at its end; zero_check)
   E row_max_eval;                  // m at rho without the row variables
   std::vector<E> row_evals;        // e and S at rho with the row variables at 1/2
-  // Zero-knowledge mode (dense): requant_evals and bias_eval are randomized-extension values.
-  PrivateSumcheckProof<E> private_channel_sum;  // over the input features (x, W' masked)
+  // Zero-knowledge mode (dense, conv, add, mul, sum_pool): requant_evals, bias_eval and (add)
+  // operand_evals are randomized-extension values.
+  PrivateSumcheckProof<E> private_channel_sum;  // dense: over the input features (x, W' masked);
+                                                // conv: over (channels, kernel) (X, W' masked);
+                                                // mul: the product; sum_pool: over the input positions
+  PrivateSumcheckProof<E> private_spatial_sum;  // conv: X at the channel sum's point, over the input positions
   PrivateSumcheckProof<E> private_zero_check;   // the clamp zero-check
 };
 
