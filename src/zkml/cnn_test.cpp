@@ -1127,9 +1127,11 @@ TEST(EzklExamples, SetupProveVerifyEveryProvableExample) {
   std::cout << "EZKL examples: " << proven << " of " << total << " quantized examples proven\n";
   if (sanitized()) return;  // larger models are skipped there
   EXPECT_EQ(proven, total);
-  for (const char* name : {"idolmodel", "rounding_ops"})
-    if (std::filesystem::is_directory(root / name))
+  for (const char* name : {"idolmodel", "rounding_ops"}) {
+    if (std::filesystem::is_directory(root / name)) {
       EXPECT_NE(std::find(proven_names.begin(), proven_names.end(), name), proven_names.end()) << name;
+    }
+  }
 }
 
 // ---- Zero-knowledge mode: elementwise and pooling layers ----------------------------------------
