@@ -931,6 +931,19 @@ std::vector<E> repeat(std::span<const E> table, size_t times) {
 
 namespace {
 
+// The terms of a conv layer's channel sum-check over (gathered input X, W' bound at the output
+// channels): X W', or with G > 1 groups X W' eq(rho_g, g), the groups' eq table appended to
+// `tables` (degree 3).
+std::vector<SumcheckTerm<E>> conv_channel_terms(std::vector<std::vector<E>>& tables, std::span<const E> rho_c,
+                                                uint32_t group_vars) {
+  if (group_vars == 0) return {{E::one(), {0, 1}}};
+  const size_t per_group = tables[0].size() >> group_vars;
+  std::vector<E> eq_groups;
+  for (const E& e : eq_table<E>(rho_c.first(group_vars))) eq_groups.insert(eq_groups.end(), per_group, e);
+  tables.push_back(std::move(eq_groups));
+  return {{E::one(), {0, 1, 2}}};
+}
+
 // Zero-knowledge mode (below).
 Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<const int64_t> input, Proof proof,
                             const Witness& witness, const ProverTables& tables, const detail::ProofExtras& extras);
@@ -1039,14 +1052,7 @@ void prove_linear(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& l
       std::vector<std::vector<E>> tables;
       tables.push_back(gather_windows(layer, xb, g.p));
       tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c.subspan(gv)));
-      std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-      if (gv > 0) {
-        const size_t per_group = tables[0].size() >> gv;
-        std::vector<E> eq_groups;
-        for (const E& e : eq_table<E>(g.c.first(gv))) eq_groups.insert(eq_groups.end(), per_group, e);
-        tables.push_back(std::move(eq_groups));
-        terms = {{E::one(), {0, 1, 2}}};
-      }
+      const auto terms = conv_channel_terms(tables, g.c, gv);
       auto cs = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms, claim);
       lp.channel_sum = std::move(cs.proof);
       lp.gathered_eval = cs.table_evaluations[0];
@@ -2675,14 +2681,7 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
       {0, cx.arena.corner_values(*x_corner)},
       {1, bind_inner_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c.subspan(gv),
                             detail::weight_vars(layer), gv)}};
-  std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  if (gv > 0) {
-    const size_t per_group = tables[0].size() >> gv;
-    std::vector<E> eq_groups;
-    for (const E& e : eq_table<E>(g.c.first(gv))) eq_groups.insert(eq_groups.end(), per_group, e);
-    tables.push_back(std::move(eq_groups));
-    terms = {{E::one(), {0, 1, 2}}};
-  }
+  const auto terms = conv_channel_terms(tables, g.c, gv);
   auto mask = cx.arena.take_sumcheck(channel_vars, degree);
   if (!mask) throw std::logic_error(mask.error());
   auto cs = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
