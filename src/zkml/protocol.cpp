@@ -2843,10 +2843,12 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
   const bool dense = layer.has_weights();  // dense, conv: the bias per output channel
   if (bias >= 0) {
     const std::span<const E> z = dense ? g.c : std::span<const E>(rho).subspan(cx.batch_vars);
-    std::vector<F> bias_table = pad_tensor(in.pk.biases[l], 1, layer.out);
+    std::vector<F> bias_table;
     if (dense) {  // per output channel
       bias_table.assign(padded(layer.out.c), F::zero());
       for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
+    } else {
+      bias_table = pad_tensor(in.pk.biases[l], 1, layer.out);
     }
     lp.bias_eval = (E::one() - rho_u) * evaluate_multilinear<E, F>(bias_table, z) +
                    rho_u * corner_eval(cx.arena, cx.weight_corner(bias), z);
