@@ -76,8 +76,14 @@ constexpr int kAddPrecisionBits = 20; // Add input multipliers carry about 20 bi
 
 int bit_width(double bound) { return bound < 1 ? 0 : std::ilogb(bound) + 1; }
 
-// Precision of a requant multiplier such that |acc * M| stays below 2^61 for |acc| <= bound.
-int precision_for(double acc_bound) { return std::clamp(61 - bit_width(acc_bound), 8, 31); }
+// Bits of a requant multiplier M (|M| < 2^precision): bits + 10, so that M's relative rounding
+// error 2^-(bits + 10) moves an output of at most 2^(bits - 1) by under 2^-11 of its unit, even for
+// a channel whose ratio is 2^-8 of the largest one sharing its shift; and |acc * M| stays below
+// 2^61 for |acc| <= bound. More bits would only lengthen the shift k, and with it the remainder r
+// in [0, 2^k) that every proof range-checks in 16-bit limbs (docs/zkml.md, "Requantization").
+int precision_for(double acc_bound, int bits) {
+  return std::clamp(std::min(61 - bit_width(acc_bound), bits + 10), 8, 31);
+}
 
 int64_t round_to_int(double v) {
   const double limit = std::ldexp(1.0, 62);
@@ -192,7 +198,7 @@ class Quantizer {
     layer.requant.channel_axis = acc_scales.size() > 1 ? axis : -1;
     double largest = 0;
     for (double s : acc_scales) largest = std::max(largest, s / layer.scale);
-    const int shift = choose_multiplier(largest, precision_for(acc_bound)).second;
+    const int shift = choose_multiplier(largest, precision_for(acc_bound, options_.bits)).second;
     layer.requant.shift = shift;
     layer.requant.multipliers.clear();
     for (double s : acc_scales) layer.requant.multipliers.push_back(round_to_int(std::ldexp(s / layer.scale, shift)));
@@ -411,7 +417,7 @@ class Quantizer {
     layer.inputs = {x};
     const double ratio = model_.layers[x].scale / layer.scale;
     const int shift = choose_multiplier(ratio, precision_for(static_cast<double>(
-                                                   q_max_ * win->kernel_h * win->kernel_w))).second;
+                                                   q_max_ * win->kernel_h * win->kernel_w), options_.bits)).second;
     layer.requantizes = true;
     layer.requant = {{}, -1, true, shift, -q_max_, q_max_};
     for (int64_t count : counts)

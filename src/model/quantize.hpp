@@ -11,8 +11,8 @@
 // so a circuit checks it with one product and two range checks:
 //     acc * M + 2^(k-1) = t * 2^k + r,  0 <= r < 2^k,   y = clamp(t, lo, hi).
 // M is a signed integer multiplier and 1 <= k <= 62 a shift chosen so that M / 2^k approximates the
-// real ratio (accumulator scale / output scale) with about 31 significant bits, fewer when the
-// accumulator bound needs the room; every |acc * M + 2^(k-1)| must stay below 2^62 (checked).
+// real ratio (accumulator scale / output scale) with bits + 10 significant bits (at most 31), fewer
+// when the accumulator bound needs the room; every |acc * M + 2^(k-1)| must stay below 2^62 (checked).
 // See docs/design.md, "Model: ONNX, quantization, integer execution", for every layer's rule.
 #pragma once
 
