@@ -188,12 +188,13 @@ inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
 // multiplicities come last (16 vars). All of them are packed into ONE committed polynomial T of
 // num_vars variables. Blocks: a block holds same-size tables claimed at the same points (all of a
 // requantizing layer's tables; max_pool: {y} and {D, S}; softmax: {y, D, S, e, r, room}, {m} and
-// {multiplicities}) in 2^slot_vars slots (slot i = the
-// block's table i, zeros past the last); the multiplicities are a block of their own. Blocks are
-// placed in order of decreasing size (stable), so each starts at a multiple of its size, and with
-// variable 0 the most significant index bit
+// {multiplicities}); the multiplicities are a block of their own. A block of c tables is placed
+// as the parts of c's binary expansion, largest first (5 = 4 + 1: five slots, not eight): a part
+// of 2^s tables fills 2^s slots (slot i = its table i). Parts are placed in order of decreasing
+// size (stable), so each starts at a multiple of its size, and with variable 0 the most
+// significant index bit
 //   P_i(z) = T(bits(o_i / 2^m_i), z)                    (table i at offset o_i)
-//   sum_i eq(s, i) P_i(z) = T(block_bits, s, z)         (a block, any s in E^slot_vars).
+//   sum_i eq(s, i) P_{f + i}(z) = T(part_bits, s, z)    (a part from table f, any s in E^s).
 // One commitment with one polynomial keeps the opening's round-0 Merkle openings to one 16-value
 // leaf per query and its combination f = sum_j mu_j P_j to one table.
 // What the per-proof table holds besides the layers' tables: the committed input (private or
@@ -210,7 +211,10 @@ struct ProofExtras {
 
 struct ProofLayout {
   struct Block {
-    uint32_t first = 0, count = 0, slot_vars = 0;
+    uint32_t first = 0, count = 0;
+  };
+  struct Part {
+    uint32_t first = 0, slot_vars = 0;  // tables first .. first + 2^slot_vars - 1
   };
   uint32_t num_vars = 0;                   // of the packed table T
   std::vector<uint32_t> vars_of;           // per table
@@ -225,13 +229,23 @@ struct ProofLayout {
   std::vector<E> point(uint32_t table, std::span<const E> z) const {
     return with_prefix(offset[table] >> vars_of[table], num_vars - vars_of[table], z);
   }
-  // The point of T at which T equals sum_i eq(slots, i) P_{block first + i}(z).
-  std::vector<E> block_point(uint32_t l, uint32_t block, std::span<const E> slots, std::span<const E> z) const {
-    const Block& b = blocks[l][block];
-    const uint32_t block_vars = b.slot_vars + vars_of[b.first];
+  // A block's parts, largest first: the binary expansion of its count.
+  static std::vector<Part> parts(const Block& b) {
+    std::vector<Part> out;
+    uint32_t next = b.first;
+    for (uint32_t s = 32; s-- > 0;)
+      if ((b.count >> s) & 1) {
+        out.push_back({next, s});
+        next += uint32_t{1} << s;
+      }
+    return out;
+  }
+  // The point of T at which T equals sum_i eq(slots, i) P_{part first + i}(z).
+  std::vector<E> part_point(const Part& part, std::span<const E> slots, std::span<const E> z) const {
+    const uint32_t part_vars = part.slot_vars + vars_of[part.first];
     std::vector<E> inner(slots.begin(), slots.end());
     inner.insert(inner.end(), z.begin(), z.end());
-    return with_prefix(offset[b.first] >> block_vars, num_vars - block_vars, inner);
+    return with_prefix(offset[part.first] >> part_vars, num_vars - part_vars, inner);
   }
 
  private:
@@ -255,13 +269,14 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const Pro
   ProofLayout layout;
   layout.range_checked = has_range_checks(spec, extras);
   struct Pending {
-    uint32_t block_vars, layer, block;  // layer == #layers: the multiplicities
+    uint32_t part_vars;
+    ProofLayout::Part part;
   };
   std::vector<Pending> pending;
   auto add_block = [&](uint32_t l, uint32_t count, uint32_t vars) {
-    const ProofLayout::Block b{static_cast<uint32_t>(layout.vars_of.size()), count, log2_padded(count)};
+    const ProofLayout::Block b{static_cast<uint32_t>(layout.vars_of.size()), count};
     for (uint32_t i = 0; i < count; ++i) layout.vars_of.push_back(vars);
-    pending.push_back({b.slot_vars + vars, l, static_cast<uint32_t>(layout.blocks[l].size())});
+    for (const auto& part : ProofLayout::parts(b)) pending.push_back({part.slot_vars + vars, part});
     layout.blocks[l].push_back(b);
   };
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
@@ -298,21 +313,16 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const Pro
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
   if (layout.range_checked) {
     layout.vars_of.push_back(kLimbBits);
-    pending.push_back({kLimbBits, static_cast<uint32_t>(layout.blocks.size()), 0});
+    pending.push_back({kLimbBits, {layout.multiplicities, 0}});
   }
   std::stable_sort(pending.begin(), pending.end(),
-                   [](const Pending& a, const Pending& b) { return a.block_vars > b.block_vars; });
+                   [](const Pending& a, const Pending& b) { return a.part_vars > b.part_vars; });
   layout.offset.assign(layout.vars_of.size(), 0);
   uint64_t next = 0;
   for (const Pending& p : pending) {
-    if (p.layer == layout.blocks.size()) {
-      layout.offset[layout.multiplicities] = next;
-    } else {
-      const ProofLayout::Block& b = layout.blocks[p.layer][p.block];
-      for (uint32_t i = 0; i < b.count; ++i)
-        layout.offset[b.first + i] = next + (uint64_t{i} << layout.vars_of[b.first]);
-    }
-    next += uint64_t{1} << p.block_vars;
+    for (uint32_t i = 0; i < (uint32_t{1} << p.part.slot_vars); ++i)
+      layout.offset[p.part.first + i] = next + (uint64_t{i} << layout.vars_of[p.part.first]);
+    next += uint64_t{1} << p.part_vars;
   }
   layout.num_vars = log2_padded(next);
   return layout;

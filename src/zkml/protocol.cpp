@@ -212,18 +212,21 @@ E bias_indicator(const GridPoint& g, uint32_t batch, const TensorShape& shape) {
   return prefix_indicator<E>(batch, g.b) * prefix_indicator<E>(shape.h, g.p.h) * prefix_indicator<E>(shape.w, g.p.w);
 }
 
-// A block's tables evaluated at z (values absorbed by the caller) become ONE claim on the packed
-// table: s <- E^slot_vars (drawn now), T(block_bits, s, z) = sum_i eq(s, i) v_i. If some
-// v_i != P_i(z), both sides are distinct multilinear polynomials in s (slots past the block's
-// tables count as 0 on the right): they agree with probability <= slot_vars / |E|.
+// A block's tables evaluated at z (values absorbed by the caller) become one claim on the packed
+// table per part of the block (detail::ProofLayout::parts): s <- E^slot_vars (drawn now),
+// T(part_bits, s, z) = sum_i eq(s, i) v_{f + i}. If some v_{f + i} != P_{f + i}(z), both sides are
+// distinct multilinear polynomials in s: they agree with probability <= slot_vars / |E|.
 void claim_block_values(Transcript& t, const detail::ProofLayout& layout, uint32_t proof_commitment, uint32_t l,
                         uint32_t block, std::span<const E> z, std::span<const E> values,
                         std::vector<pcs::EvalClaim>& claims) {
-  const auto slots = t.challenges<E>("zkml/slots", layout.blocks[l][block].slot_vars);
-  const auto eq = eq_table<E>(slots);
-  E combined = E::zero();
-  for (size_t i = 0; i < values.size(); ++i) combined += eq[i] * values[i];
-  claims.push_back({{proof_commitment, 0}, layout.block_point(l, block, slots, z), combined});
+  const auto& b = layout.blocks[l][block];
+  for (const auto& part : detail::ProofLayout::parts(b)) {
+    const auto slots = t.challenges<E>("zkml/slots", part.slot_vars);
+    const auto eq = eq_table<E>(slots);
+    E combined = E::zero();
+    for (size_t i = 0; i < eq.size(); ++i) combined += eq[i] * values[part.first - b.first + i];
+    claims.push_back({{proof_commitment, 0}, layout.part_point(part, slots, z), combined});
+  }
 }
 
 void encode_elements(ByteWriter& out, std::span<const E> values) {

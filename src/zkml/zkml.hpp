@@ -50,7 +50,7 @@ namespace zk::zkml {
 
 constexpr uint32_t kKeyVersion = 6;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag; 6: several inputs and outputs)
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
-constexpr uint32_t kProofVersion = 7;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs
+constexpr uint32_t kProofVersion = 8;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;

@@ -557,17 +557,23 @@ TEST(Zkml, PackedProofTablePointsEvaluateEachTable) {
     const E direct = evaluate_multilinear<E, F>(tables[i], z);
     EXPECT_TRUE(from_packed == direct) << i;
   }
-  // A layer's block: T(block bits, s, z) = sum_i eq(s, i) P_i(z) over the layer's tables.
+  // Each part of a layer's first block: T(part bits, s, z) = sum_i eq(s, i) P_{f + i}(z), the
+  // parts covering the layer's tables exactly.
   for (uint32_t l = 0; l < spec->layers.size(); ++l) {
-    std::vector<E> z(layout.vars_of[layout.first[l]]), s(layout.blocks[l][0].slot_vars);
-    for (auto& c : z) c = E(F::from_u64(rng()), F::from_u64(rng()));
-    for (auto& c : s) c = E(F::from_u64(rng()), F::from_u64(rng()));
-    const auto eq = eq_table<E>(s);
-    E combined = E::zero();
-    for (uint32_t i = 0; i < detail::polys_per_layer(spec->layers[l]); ++i)
-      combined += eq[i] * evaluate_multilinear<E, F>(tables[layout.first[l] + i], z);
-    const E from_packed = evaluate_multilinear<E, F>(packed, layout.block_point(l, 0, s, z));
-    EXPECT_TRUE(from_packed == combined) << l;
+    uint32_t covered = 0;
+    for (const auto& part : detail::ProofLayout::parts(layout.blocks[l][0])) {
+      EXPECT_EQ(part.first, layout.first[l] + covered);
+      covered += uint32_t{1} << part.slot_vars;
+      std::vector<E> z(layout.vars_of[part.first]), s(part.slot_vars);
+      for (auto& c : z) c = E(F::from_u64(rng()), F::from_u64(rng()));
+      for (auto& c : s) c = E(F::from_u64(rng()), F::from_u64(rng()));
+      const auto eq = eq_table<E>(s);
+      E combined = E::zero();
+      for (uint32_t i = 0; i < eq.size(); ++i) combined += eq[i] * evaluate_multilinear<E, F>(tables[part.first + i], z);
+      const E from_packed = evaluate_multilinear<E, F>(packed, layout.part_point(part, s, z));
+      EXPECT_TRUE(from_packed == combined) << l;
+    }
+    EXPECT_EQ(covered, detail::polys_per_layer(spec->layers[l])) << l;
   }
 }
 
