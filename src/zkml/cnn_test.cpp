@@ -467,33 +467,35 @@ TEST(Cnn, OnnxSmallCnnModels) {
 }
 
 // Table layers: a tabulated function between dense layers, and a ReLU on the model input.
+IntModel table_model(std::mt19937_64& rng) {
+  CnnBuilder b(rng, 2, {2, 6});
+  IntLayer relu;  // on the input: not fusable, so a table layer
+  relu.op = LayerOp::Relu;
+  relu.name = "relu_in";
+  relu.source_op = "Relu";
+  relu.inputs = {0};
+  relu.shape = {2, 6};
+  relu.scale = 0.05;
+  b.m.layers.push_back(relu);
+  b.dense(5);
+  IntLayer table;
+  table.op = LayerOp::Lookup;
+  table.name = "sigmoid";
+  table.source_op = "Sigmoid";
+  table.inputs = {b.last()};
+  table.shape = {2, 5};
+  table.scale = 1.0 / 127;
+  table.table_offset = -127;
+  for (int64_t v = -127; v <= 127; ++v)
+    table.table.push_back(static_cast<int64_t>(std::lround(127.0 / (1.0 + std::exp(-static_cast<double>(v) / 20)))));
+  b.m.layers.push_back(table);
+  b.dense(3);
+  return b.finish();
+}
+
 struct TableCheat : ::testing::Test {
   std::mt19937_64 rng{26};
-  IntModel m = [this] {
-    CnnBuilder b(rng, 2, {2, 6});
-    IntLayer relu;  // on the input: not fusable, so a table layer
-    relu.op = LayerOp::Relu;
-    relu.name = "relu_in";
-    relu.source_op = "Relu";
-    relu.inputs = {0};
-    relu.shape = {2, 6};
-    relu.scale = 0.05;
-    b.m.layers.push_back(relu);
-    b.dense(5);
-    IntLayer table;
-    table.op = LayerOp::Lookup;
-    table.name = "sigmoid";
-    table.source_op = "Sigmoid";
-    table.inputs = {b.last()};
-    table.shape = {2, 5};
-    table.scale = 1.0 / 127;
-    table.table_offset = -127;
-    for (int64_t v = -127; v <= 127; ++v)
-      table.table.push_back(static_cast<int64_t>(std::lround(127.0 / (1.0 + std::exp(-static_cast<double>(v) / 20)))));
-    b.m.layers.push_back(table);
-    b.dense(3);
-    return b.finish();
-  }();
+  IntModel m = table_model(rng);
   Result<ProvingKey> pk = setup(m);
   std::vector<int64_t> input = random_input(rng, 12);
 
@@ -530,8 +532,8 @@ TEST_F(TableCheat, AlteredMultiplicityFailsTheLookup) {
   EXPECT_EQ(reason.rfind("layer 0 (relu_in): table lookup: ", 0), 0u) << reason;
 }
 
-TEST(TableLayer, PerChannelPReluAfterAConv) {
-  std::mt19937_64 rng(28);
+// A per-channel PReLU (one table per channel) after a conv.
+IntModel prelu_model(std::mt19937_64& rng) {
   CnnBuilder b(rng, 2, {1, 2, 5, 5});
   b.conv(3, 3, 1, 1, 1, 1, false);
   IntLayer prelu;
@@ -546,7 +548,12 @@ TEST(TableLayer, PerChannelPReluAfterAConv) {
   prelu.requantizes = true;
   prelu.requant = {{}, -1, false, 8, -127, 127};
   b.m.layers.push_back(prelu);
-  const IntModel m = b.finish();
+  return b.finish();
+}
+
+TEST(TableLayer, PerChannelPReluAfterAConv) {
+  std::mt19937_64 rng(28);
+  const IntModel m = prelu_model(rng);
   auto spec = extract_spec(m, nullptr, nullptr);
   ASSERT_TRUE(spec.ok()) << spec.error();
   EXPECT_EQ(spec->layers[1].table_channels, 3u);
@@ -658,6 +665,12 @@ TEST(Elementwise, CheatsOnEachElementwiseLayerAreRejected) {
   EXPECT_EQ(reject({}).rfind("opening: ", 0), 0u);
 }
 
+// model::pad kept out of line (inlined, it trips GCC 12's -Wfree-nonheap-object false positive).
+[[gnu::noinline]] model::IntTensor pad_tensor_of(const model::IntTensor& t, const std::vector<int64_t>& pads,
+                                                 model::PadMode mode) {
+  return model::pad<int64_t>(t, pads, mode, 0);
+}
+
 // Data movement: Concat (of a conv output and the input), reflect Pad, Transpose, strided Slice,
 // Gather and a constant Pad, proven as rewirings.
 IntModel rewiring_model(std::mt19937_64& rng) {
@@ -685,7 +698,7 @@ IntModel rewiring_model(std::mt19937_64& rng) {
   pad.source_op = "Pad";
   pad.pads = {0, 0, 1, 1, 0, 0, 1, 1};
   pad.pad_mode = model::PadMode::Reflect;
-  add(pad, {b.last()}, model::pad<int64_t>(index_tensor(b.shape()), pad.pads, pad.pad_mode, 0));
+  add(pad, {b.last()}, pad_tensor_of(index_tensor(b.shape()), pad.pads, pad.pad_mode));
   IntLayer transpose;
   transpose.op = LayerOp::Transpose;
   transpose.name = "transpose";
@@ -713,7 +726,7 @@ IntModel rewiring_model(std::mt19937_64& rng) {
   constant_pad.source_op = "Pad";
   constant_pad.pads = {0, 1, 0, 2, 0, 0, 1, 0};
   constant_pad.pad_value = -9;
-  add(constant_pad, {b.last()}, model::pad<int64_t>(index_tensor(b.shape()), constant_pad.pads, model::PadMode::Constant, 0));
+  add(constant_pad, {b.last()}, pad_tensor_of(index_tensor(b.shape()), constant_pad.pads, model::PadMode::Constant));
   b.flatten();
   b.dense(3);
   return b.finish();
@@ -1230,6 +1243,9 @@ void expect_no_private_value(const ProvingKey& pk, uint32_t batch, const std::ve
     const auto& lw = witness->layers[l];
     secrets.insert(secrets.end(), lw.acc.begin(), lw.acc.end());
     secrets.insert(secrets.end(), lw.t.begin(), lw.t.end());
+    if (l + 1 < witness->layers.size() || !pk.vk.visibility.output_shown())
+      secrets.insert(secrets.end(), lw.y.begin(), lw.y.end());
+    if (lw.r.empty()) continue;
     const int64_t padding = int64_t{1} << (pk.vk.spec.layers[l].shift - 1);
     std::copy_if(lw.r.begin(), lw.r.end(), std::back_inserter(secrets), [padding](int64_t v) { return v != padding; });
   }
@@ -1254,6 +1270,22 @@ void expect_proofs_differ(const ProvingKey& pk, uint32_t batch, const std::vecto
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->output, b->output);
   for (size_t l = 0; l < a->layers.size(); ++l) {
+    const LayerKind kind = pk.vk.spec.layers[l].kind;
+    if (kind == LayerKind::rewire) {
+      EXPECT_NE(a->layers[l].output_eval, b->layers[l].output_eval) << l;
+      if (!a->layers[l].operand_evals.empty()) {
+        EXPECT_NE(a->layers[l].operand_evals, b->layers[l].operand_evals) << l;
+      }
+      for (size_t k = 0; k < a->layers[l].private_input_sums.size(); ++k)
+        EXPECT_NE(a->layers[l].private_input_sums[k].rounds, b->layers[l].private_input_sums[k].rounds) << l;
+      continue;
+    }
+    if (kind == LayerKind::table) {
+      for (size_t k = 0; k < a->layers[l].private_table_lookup.layers.size(); ++k)
+        EXPECT_NE(a->layers[l].private_table_lookup.layers[k].evaluations,
+                  b->layers[l].private_table_lookup.layers[k].evaluations) << l;
+      continue;
+    }
     EXPECT_NE(a->layers[l].requant_evals, b->layers[l].requant_evals) << l;
     EXPECT_NE(a->layers[l].private_zero_check.evaluations, b->layers[l].private_zero_check.evaluations) << l;
     if (pk.vk.spec.layers[l].kind == LayerKind::add) EXPECT_NE(a->layers[l].operand_evals, b->layers[l].operand_evals) << l;
@@ -1571,6 +1603,216 @@ TEST_F(ZkConvCheat, TamperedSentValuesAreRejectedWithReason) {
   p.layers[0].private_spatial_sum.masked_value += E::one();
   expect(p, "layer 0 (conv1+relu2): convolution spatial sum-check: final evaluation mismatch");
   testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
+}
+
+// ---- Zero-knowledge mode: rewire and table layers ------------------------------------------------
+
+TEST(ZkRewire, RoundTripsMatchTheIntegerEngine) {
+  std::mt19937_64 rng(81);
+  const IntModel m = rewiring_model(rng);
+  expect_zk_round_trip(m, rng);
+  // A private input: the Concat reads it masked.
+  expect_zk_round_trip(m, rng, {Visibility::is_private, Visibility::is_private, Visibility::is_private});
+}
+
+// The rewiring model's rewirings as its last layers (a Slice of a Concat read twice), outputs shown.
+TEST(ZkRewire, ConcatOfOneLayerTwiceAsTheLastLayer) {
+  std::mt19937_64 rng(82);
+  CnnBuilder b(rng, 2, {2, 2, 3, 3});
+  b.conv(2, 3, 1, 1, 1, 1, false);
+  IntLayer concat = layer_reading(b.m, b.last(), LayerOp::Concat, "concat", "Concat");
+  concat.inputs = {b.last(), 0, b.last()};
+  concat.axis = 1;
+  concat.shape = {2, 6, 3, 3};
+  b.m.layers.push_back(concat);
+  IntLayer slice = layer_reading(b.m, b.last(), LayerOp::Slice, "slice", "Slice");
+  slice.starts = {0, 1, 0, 0};
+  slice.steps = {1, 2, 1, 1};
+  slice.shape = {2, 3, 3, 3};
+  b.m.layers.push_back(slice);
+  const IntModel m = b.finish();
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  ASSERT_EQ(spec->layers.size(), 3u);
+  EXPECT_EQ(spec->layers[1].inputs, (std::vector<int32_t>{0, -1, 0}));
+  expect_zk_round_trip(m, rng);
+  expect_zk_round_trip(m, rng, {Visibility::is_private, Visibility::is_private, Visibility::is_private});
+}
+
+// Sigmoid and Tanh tables (the last one the output layer) and a ReLU table on the model input;
+// per-channel PReLU tables after a conv.
+IntModel zk_table_model(std::mt19937_64& rng) {
+  IntModel m = table_model(rng);
+  IntLayer tanh = layer_reading(m, static_cast<int>(m.layers.size() - 1), LayerOp::Lookup, "tanh", "Tanh");
+  tanh.scale = 1.0 / 127;
+  tanh.table_offset = -127;
+  for (int64_t v = -127; v <= 127; ++v)
+    tanh.table.push_back(static_cast<int64_t>(std::lround(127.0 * std::tanh(static_cast<double>(v) / 30))));
+  m.layers.push_back(tanh);
+  m.output_layers = {static_cast<int>(m.layers.size() - 1)};
+  return m;
+}
+
+TEST(ZkTable, RoundTripsMatchTheIntegerEngine) {
+  std::mt19937_64 rng(83);
+  const IntModel m = zk_table_model(rng);
+  auto spec = extract_spec(m, nullptr, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  ASSERT_EQ(spec->layers.size(), 5u);
+  for (size_t l : {0, 2, 4}) EXPECT_EQ(spec->layers[l].kind, LayerKind::table) << l;
+  EXPECT_EQ(spec->layers[0].inputs, (std::vector<int32_t>{-1}));
+  expect_zk_round_trip(m, rng);
+  expect_zk_round_trip(m, rng, {Visibility::is_private, Visibility::is_private, Visibility::is_private});
+  const IntModel prelu = prelu_model(rng);
+  expect_zk_round_trip(prelu, rng);
+}
+
+TEST(ZkRewire, ProofsDifferAndHideThePrivateValues) {
+  std::mt19937_64 rng(84);
+  const IntModel m = rewiring_model(rng);
+  auto pk = setup_zk(m);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 24);
+  expect_proofs_differ(*pk, 1, input);
+  expect_no_private_value(*pk, 1, input, 10);
+}
+
+// Outputs private: the Tanh table is the last layer.
+TEST(ZkTable, ProofsDifferAndHideThePrivateValues) {
+  std::mt19937_64 rng(85);
+  const IntModel m = zk_table_model(rng);
+  auto pk = setup_zk(m, {Visibility::is_public, Visibility::is_private, Visibility::is_private});
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 12);
+  expect_proofs_differ(*pk, 2, input);
+  expect_no_private_value(*pk, 2, input, 6);
+}
+
+auto expect_rejected_with(const ProvingKey& pk) {
+  return [&pk](const Proof& p, const std::string& prefix) {
+    auto verdict = verify(pk.vk, p);
+    ASSERT_FALSE(verdict.ok()) << prefix;
+    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
+  };
+}
+
+struct ZkRewireCheat : ::testing::Test {
+  std::mt19937_64 rng{86};
+  IntModel m = rewiring_model(rng);
+  Result<ProvingKey> pk = setup_zk(m);
+  std::vector<int64_t> input = random_input(rng, 24);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+};
+
+TEST_F(ZkRewireCheat, MovedValueIsRejected) {
+  for (size_t l = 1; l <= 6; ++l) {
+    const ProverHooks hooks{[l](Witness& w) {
+                              auto& y = w.layers[l].y;
+                              std::swap(y[0], y[1]);
+                              y[1] += y[0] == y[1] ? 1 : 0;
+                            },
+                            {}};
+    EXPECT_EQ(rejection(*pk, 1, input, hooks),
+              "layer " + std::to_string(l) + " (" + pk->vk.spec.layers[l].name +
+                  "): rewiring sum-check: final evaluation mismatch");
+  }
+}
+
+TEST_F(ZkRewireCheat, TamperedSentValuesAreRejectedWithReason) {
+  auto proof = prove(*pk, 1, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  const auto expect = expect_rejected_with(*pk);
+  ASSERT_EQ(pk->vk.spec.layers[1].name, "concat");
+  ASSERT_EQ(proof->layers[1].operand_evals.size(), 1u);  // the conv's share; the input's follows
+  ASSERT_EQ(proof->layers[1].private_input_sums[1].evaluations.size(), 0u);  // the public input
+  Proof p = *proof;
+  p.layers[1].output_eval += E::one();
+  expect(p, "layer 1 (concat): rewiring private sumcheck: round 0");
+  p = *proof;
+  p.layers[1].operand_evals[0] += E::one();
+  expect(p, "layer 1 (concat): rewiring private sumcheck: round 0");
+  p = *proof;
+  p.layers[1].private_input_sums[0].evaluations[0] += E::one();
+  expect(p, "layer 1 (concat): rewiring sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[1].private_input_sums[1].masked_value += E::one();
+  expect(p, "layer 1 (concat): rewiring sum-check: final evaluation mismatch");
+  p = *proof;
+  p.layers[3].private_input_sums[0].rounds[1][0] += E::one();
+  expect(p, "layer 3 (transpose): rewiring private sumcheck: round 1");
+  p = *proof;
+  p.layers[2].private_input_sums.pop_back();
+  expect(p, "layer 2 (pad_reflect): wrong number of evaluations");
+  testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
+}
+
+struct ZkTableCheat : ::testing::Test {
+  std::mt19937_64 rng{87};
+  IntModel m = zk_table_model(rng);
+  Result<ProvingKey> pk = setup_zk(m);
+  std::vector<int64_t> input = random_input(rng, 12);
+
+  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
+  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 2, input, hooks); }
+};
+
+TEST_F(ZkTableCheat, AlteredActivationIsRejected) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify(pk->vk, *proof).ok());
+  // An output off the table, a nonzero padding row, a multiplicity off by one: the LogUp's sum is
+  // not 0, so its first layer's claim 0 is false.
+  const std::string not_zero = "table private lookup: layer 0: private sumcheck: round 0: g(0) + g(1) != claim";
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[1] += 1; }, {}}), "layer 2 (sigmoid): " + not_zero);
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[5] = 3; }, {}}), "layer 2 (sigmoid): " + not_zero);
+  EXPECT_EQ(reject({{}, [](ProverTables& t) { t.layer_polys[0][1][3] += F::one(); }}), "layer 0 (relu_in): " + not_zero);
+  // Per-channel tables: a value of the wrong channel's function.
+  const IntModel prelu = prelu_model(rng);
+  auto prelu_pk = setup_zk(prelu);
+  ASSERT_TRUE(prelu_pk.ok()) << prelu_pk.error();
+  ASSERT_EQ(prelu_pk->vk.spec.layers[1].table_channels, 3u);
+  const ProverHooks hooks{[](Witness& w) {
+                            auto& y = w.layers[1].y;
+                            const auto& x = w.layers[0].y;
+                            for (size_t i = 0; i < 64; ++i) {  // channel 0 of example 0 (8 x 8 plane)
+                              const int64_t other = (x[i] * 51 + 128) >> 8;  // channel 1's slope
+                              if (x[i] < 0 && other != y[i]) {
+                                y[i] = other;
+                                return;
+                              }
+                            }
+                            FAIL() << "no negative input";
+                          },
+                          {}};
+  EXPECT_EQ(rejection(*prelu_pk, 2, random_input(rng, 100), hooks), "layer 1 (prelu): " + not_zero);
+}
+
+TEST_F(ZkTableCheat, TamperedSentValuesAreRejectedWithReason) {
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  const auto expect = expect_rejected_with(*pk);
+  Proof p = *proof;
+  p.layers[2].private_table_lookup.layers[3].evaluations[1] += E::one();
+  expect(p, "layer 2 (sigmoid): table private lookup: layer 3: final value mismatch");
+  p = *proof;
+  p.layers[0].private_table_lookup.layers[0].masked_value += E::one();
+  expect(p, "layer 0 (relu_in): table private lookup: layer 0: final value mismatch");
+  p = *proof;
+  p.layers[4].private_table_lookup.layers[2].rounds[0][0] += E::one();
+  expect(p, "layer 4 (tanh): table private lookup: layer 2: private sumcheck: round 0");
+  testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
+}
+
+TEST(ZkTable, SoftmaxIsNamedAtSetup) {
+  std::mt19937_64 rng(88);
+  CnnBuilder b(rng, 1, {1, 4});
+  b.dense(4);
+  add_softmax(b, 1, 4, 1);
+  auto pk = setup_zk(b.finish());
+  ASSERT_FALSE(pk.ok());
+  EXPECT_EQ(pk.error().rfind("zkml: layer 'softmax': zero-knowledge proofs cover dense, conv, add, mul, sum_pool, rewire and table", 0), 0u)
+      << pk.error();
 }
 
 }  // namespace
