@@ -1356,6 +1356,16 @@ void expect_proofs_differ(const ProvingKey& pk, uint32_t batch, const std::vecto
   EXPECT_TRUE(verify(pk.vk, *b).ok());
 }
 
+// Two proofs of one inference on a random input differ, and neither shows a private value.
+void expect_zk_proofs_hide(const IntModel& m, std::mt19937_64& rng, size_t at_least, Visibilities vis = {}) {
+  auto pk = setup_zk(m, vis);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto batch = static_cast<uint32_t>(m.layers[0].shape[0]);
+  const auto input = random_input(rng, static_cast<size_t>(model::numel(m.layers[0].shape)));
+  expect_proofs_differ(*pk, batch, input);
+  expect_no_private_value(*pk, batch, input, at_least);
+}
+
 TEST(ZkElementwise, RoundTripsMatchTheIntegerEngine) {
   std::mt19937_64 rng(61);
   for (int64_t batch : {1, 3}) {
@@ -1384,22 +1394,13 @@ TEST(ZkPool, RoundTripsMatchTheIntegerEngine) {
 
 TEST(ZkElementwise, ProofsDifferAndHideThePrivateValues) {
   std::mt19937_64 rng(63);
-  const IntModel m = zk_elementwise_model(rng, 2);
-  auto pk = setup_zk(m);
-  ASSERT_TRUE(pk.ok()) << pk.error();
-  const auto input = random_input(rng, 12);
-  expect_proofs_differ(*pk, 2, input);
-  expect_no_private_value(*pk, 2, input, 20);
+  expect_zk_proofs_hide(zk_elementwise_model(rng, 2), rng, 20);
 }
 
 TEST(ZkPool, ProofsDifferAndHideThePrivateValues) {
   std::mt19937_64 rng(64);
-  const IntModel m = zk_pool_model(rng, 2);
-  auto pk = setup_zk(m, {Visibility::is_private, Visibility::is_public, Visibility::is_private});
-  ASSERT_TRUE(pk.ok()) << pk.error();
-  const auto input = random_input(rng, 100);
-  expect_proofs_differ(*pk, 2, input);
-  expect_no_private_value(*pk, 2, input, 20);
+  expect_zk_proofs_hide(zk_pool_model(rng, 2), rng, 20,
+                        {Visibility::is_private, Visibility::is_public, Visibility::is_private});
 }
 
 struct ZkElementwiseCheat : ::testing::Test {
@@ -1580,12 +1581,7 @@ TEST(ZkConv, ConvBnOnnxModelInBothModes) {
 
 TEST(ZkConv, ProofsDifferAndHideThePrivateValues) {
   std::mt19937_64 rng(72);
-  const IntModel m = zk_conv_model(rng, 2);
-  auto pk = setup_zk(m);
-  ASSERT_TRUE(pk.ok()) << pk.error();
-  const auto input = random_input(rng, 144);
-  expect_proofs_differ(*pk, 2, input);
-  expect_no_private_value(*pk, 2, input, 50);
+  expect_zk_proofs_hide(zk_conv_model(rng, 2), rng, 50);
 }
 
 // Grouped convolutions: the channel sum-check has the groups' eq factor (degree 3), W' is bound at
@@ -1730,23 +1726,14 @@ TEST(ZkTable, RoundTripsMatchTheIntegerEngine) {
 
 TEST(ZkRewire, ProofsDifferAndHideThePrivateValues) {
   std::mt19937_64 rng(84);
-  const IntModel m = rewiring_model(rng);
-  auto pk = setup_zk(m);
-  ASSERT_TRUE(pk.ok()) << pk.error();
-  const auto input = random_input(rng, 24);
-  expect_proofs_differ(*pk, 1, input);
-  expect_no_private_value(*pk, 1, input, 10);
+  expect_zk_proofs_hide(rewiring_model(rng), rng, 10);
 }
 
 // Outputs private: the Tanh table is the last layer.
 TEST(ZkTable, ProofsDifferAndHideThePrivateValues) {
   std::mt19937_64 rng(85);
-  const IntModel m = zk_table_model(rng);
-  auto pk = setup_zk(m, {Visibility::is_public, Visibility::is_private, Visibility::is_private});
-  ASSERT_TRUE(pk.ok()) << pk.error();
-  const auto input = random_input(rng, 12);
-  expect_proofs_differ(*pk, 2, input);
-  expect_no_private_value(*pk, 2, input, 6);
+  expect_zk_proofs_hide(zk_table_model(rng), rng, 6,
+                        {Visibility::is_public, Visibility::is_private, Visibility::is_private});
 }
 
 auto expect_rejected_with(const ProvingKey& pk) {
@@ -1808,14 +1795,13 @@ TEST_F(ZkRewireCheat, TamperedSentValuesAreRejectedWithReason) {
   testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
 }
 
-struct ZkTableCheat : ::testing::Test {
-  std::mt19937_64 rng{87};
-  IntModel m = zk_table_model(rng);
-  Result<ProvingKey> pk = setup_zk(m);
-  std::vector<int64_t> input = random_input(rng, 12);
-
-  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
-  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 2, input, hooks); }
+// The table harness with a Tanh output layer, in zero knowledge.
+struct ZkTableCheat : TableCheat {
+  void SetUp() override {
+    m = zk_table_model(rng);
+    pk = setup_zk(m);
+    ASSERT_TRUE(pk.ok()) << pk.error();
+  }
 };
 
 TEST_F(ZkTableCheat, AlteredActivationIsRejected) {
