@@ -1754,7 +1754,7 @@ struct ZkRewireCheat : ::testing::Test {
 };
 
 TEST_F(ZkRewireCheat, MovedValueIsRejected) {
-  for (size_t l = 1; l <= 6; ++l) {
+  for (size_t l = 1; l <= (sanitized() ? 3u : 6u); ++l) {  // Concat, Pad, Transpose, Slice, Gather, Pad
     const ProverHooks hooks{[l](Witness& w) {
                               auto& y = w.layers[l].y;
                               std::swap(y[0], y[1]);
