@@ -1250,21 +1250,38 @@ void prove_rewire_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPr
   }
 }
 
+// A table layer's lookup witness (plain and zero-knowledge): one group of columns ([c,] x, y,
+// valid) over its grid, and the multiplicities of the table's rows.
+struct TableLookupWitness {
+  std::vector<F> x, valid, channel;
+  std::vector<LookupColumns<F>> groups;
+  std::span<const F> multiplicities;
+
+  template <class Cx>
+  TableLookupWitness(const Cx& cx, const ProverInputs& in, uint32_t l)
+      : x(layer_input_table(cx, in, l)), valid(valid_mask(cx.spec.layers[l].out, cx.batch)) {
+    const Layer& layer = cx.spec.layers[l];
+    const auto& polys = in.tables.layer_polys[l];  // y, multiplicities
+    if (layer.table_channels > 1) channel = channel_column(layer.out, cx.batch);
+    LookupColumns<F> columns;
+    if (!channel.empty()) columns.emplace_back(channel);
+    columns.emplace_back(x);
+    columns.emplace_back(polys[0]);
+    columns.emplace_back(valid);
+    groups.push_back(std::move(columns));
+    multiplicities = std::span<const F>(polys[1]).first(detail::lookup_rows(layer));
+  }
+  TableLookupWitness(const TableLookupWitness&) = delete;
+  TableLookupWitness& operator=(const TableLookupWitness&) = delete;
+};
+
 void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   lp.kind = layer.kind;
-  const auto& polys = in.tables.layer_polys[l];  // y, multiplicities
-  const auto statement = table_statement(layer, cx.batch);
-  const std::vector<F> x = layer_input_table(cx, in, l), valid = valid_mask(layer.out, cx.batch);
-  const std::vector<F> channel = layer.table_channels > 1 ? channel_column(layer.out, cx.batch) : std::vector<F>{};
-  LookupColumns<F> columns;
-  if (!channel.empty()) columns.emplace_back(channel);
-  for (const auto* c : {&x, &polys[0], &valid}) columns.emplace_back(*c);
-  const std::vector<LookupColumns<F>> groups{columns};
-  auto lookup = prove_lookup<F, E>(cx.transcript, statement, groups,
-                                   std::span<const F>(polys[1]).first(detail::lookup_rows(layer)));
+  const TableLookupWitness witness(cx, in, l);
+  auto lookup = prove_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), witness.groups, witness.multiplicities);
   const auto& w = lookup.claims.witness[0];
-  const size_t first = channel.empty() ? 0 : 1;
+  const size_t first = witness.channel.empty() ? 0 : 1;
   cx.claim_input(l, 0, w.point, w.values[first]);
   cx.claim_table(l, 0, w.point, w.values[first + 1]);
   cx.claim_table(l, 1, lookup.claims.multiplicity_point, lookup.claims.multiplicity_value);
@@ -2113,11 +2130,30 @@ uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntrie
 uint32_t conv_channel_vars(const Layer& layer) { return log2_padded(layer.in.c) + detail::kernel_vars(layer); }
 uint32_t conv_channel_degree(const Layer& layer) { return detail::group_vars(layer) > 0 ? 3 : 2; }
 
+// A rewire layer's share corner: 2 K' F entries for its K inputs, K' = padded(K - 1) (none for
+// one input): the masks m_k = R_s~(k, X) of the shares it sends (prove_private_rewire).
+uint32_t share_corner_size(const Layer& layer) {
+  return layer.inputs.size() > 1 ? static_cast<uint32_t>(2 * padded(layer.inputs.size() - 1)) : 0;
+}
+
+// The arena segments of a rewire layer (its share corner, then per input the mask of its share's
+// sum-check) or of a table layer (its private LogUp's).
+void data_layer_shapes(const ModelSpec& spec, uint32_t batch, const Layer& layer, std::vector<MaskShape>& shapes) {
+  if (layer.kind == LayerKind::table) {
+    for (const auto& shape : private_lookup_mask_shapes<F>(table_statement(layer, batch))) shapes.push_back(shape);
+    return;
+  }
+  if (share_corner_size(layer) > 0) shapes.push_back(MaskShape::corner(share_corner_size(layer)));
+  for (size_t k = 0; k < layer.inputs.size(); ++k)
+    shapes.push_back(MaskShape::sumcheck(detail::shape_vars(input_shape(spec, layer, k)), 2));
+}
+
 // The arena's segments in the order the protocol takes them: the corners of every layer table
 // and of every weight table, the range argument's, then per layer the masks of its private
 // sum-checks: its kind's reduction (dense: over the input features; conv: the corner of the
 // gathered input X, then over (channels, kernel) and over the input positions; mul: the product;
-// sum_pool: over the input positions; add has none) and the zero-check.
+// sum_pool: over the input positions; add has none) and the zero-check; a rewire or table layer's
+// data_layer_shapes instead.
 struct PrivatePlan {
   std::vector<MaskShape> shapes;
   std::vector<int32_t> table_corner;   // per per-proof table: arena segment, or -1
@@ -2142,6 +2178,10 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
       plan.shapes.push_back(shape);
   const uint32_t batch_vars = log2_padded(batch);
   for (const auto& layer : spec.layers) {
+    if (layer.kind == LayerKind::rewire || layer.kind == LayerKind::table) {
+      data_layer_shapes(spec, batch, layer, plan.shapes);
+      continue;
+    }
     if (layer.kind == LayerKind::dense) {  // over the input features
       plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
     } else if (layer.kind == LayerKind::conv) {  // X's corner, over (channels, kernel), over the input positions
@@ -2770,6 +2810,253 @@ Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, u
   return {};
 }
 
+// ---- rewire -------------------------------------------------------------------------------------
+// y(rho) = sum_k s_k + pad I_B(rho_b) P(rho_x), s_k = sum_i x_k(rho_b, i) Sel_k(rho_x, i)
+// (prove_rewire_layer). Sent: y^ = (1 - rho_u) y(rho) + rho_u R_y(rho) (claimed), so that
+// V = y(rho) - pad I_B P(rho_x) = public_part - o, public_part = y^ / (1 - rho_u) - pad I_B P(rho_x),
+// o = rho_u / (1 - rho_u) R_y(rho) (add_randomized). With K inputs, the prover also sends, for
+// k < K - 1, c_k = s_k + m_k with m_k = R_s~(k, X) (R_s the layer's share corner, X the generator
+// of E over F: m_k is uniform in E); then share k is the private value c_k - m_k and the last
+// share V - sum_{k<K-1} s_k = (public_part - sum_k c_k) - (o - sum_k m_k). Per input, a private
+// sum-check of s_k = sum_i x_k(rho_b, i) Sel_k(rho_x, i) over input k's positions with that public
+// claim and private offset: x_k (pre-bound at rho_b, its corner likewise) masked unless it is the
+// public model input, Sel_k public; it ends in x_k^(r_u, rho_b, r), claimed (private_input_value).
+
+// m_k = R_s~(k, X) as a term with coefficient c.
+LinearTerm<E> share_mask_term(const PrivateContext& cx, TableRef corner, size_t k, const E& c) {
+  const size_t size = cx.corner_size(corner);
+  std::vector<E> point;
+  for (size_t b = log2_exact(size) - 1; b-- > 0;) point.push_back((k >> b) & 1 ? E::one() : E::zero());
+  point.push_back(E(F::zero(), F::one()));
+  return corner_term<E>(corner, size, point, c);
+}
+
+// The rewire layer's share corner, taken from the arena (none for one input).
+Result<std::optional<TableRef>> take_share_corner(PrivateContext& cx, const Layer& layer) {
+  if (share_corner_size(layer) == 0) return std::optional<TableRef>{};
+  auto corner = cx.arena.take_corner(share_corner_size(layer));
+  if (!corner) return fail(corner.error());
+  return std::optional<TableRef>(*corner);
+}
+
+// After y^ and the sent shares c_k: absorbs and claims them, and returns every share s_k as a
+// private value (prover and verifier alike).
+std::vector<PrivateValue> private_rewire_shares(PrivateContext& cx, uint32_t l, std::span<const E> rho, const E& rho_u,
+                                                std::span<const E> eq_out, const E& y_sent, std::span<const E> sent,
+                                                const std::optional<TableRef>& share_corner) {
+  const Layer& layer = cx.spec.layers[l];
+  const uint32_t y_table = cx.layout.first[l];
+  cx.transcript.absorb("zkml/output_eval", y_sent);
+  cx.transcript.absorb_all("zkml/operand_evals", sent);
+  cx.claim_masked(cx.table_ref(y_table), cx.table_corner(y_table), rho, rho_u, y_sent);
+  PrivateValue last{-E::from_i64(layer.pad_value) * prefix_indicator<E>(cx.batch, rho.first(cx.batch_vars)) *
+                        pad_selection(layer, eq_out),
+                    {}};
+  add_randomized(cx, last, E::one(), cx.table_corner(y_table), rho, rho_u, y_sent);
+  std::vector<PrivateValue> shares;
+  for (size_t k = 0; k < sent.size(); ++k) {
+    shares.push_back({sent[k], {share_mask_term(cx, *share_corner, k, E::one())}});
+    last.public_part -= sent[k];
+    last.offset_terms.push_back(share_mask_term(cx, *share_corner, k, -E::one()));
+  }
+  shares.push_back(std::move(last));
+  return shares;
+}
+
+// The public outputs, when the last layer (rewire or table) shows them: y at rho, a plain claim.
+void claim_shown_output(PrivateContext& cx, uint32_t l, std::span<const E> rho, std::span<const F> output_table) {
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
+}
+
+void prove_private_rewire(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto [rho, rho_u] = private_requant_point(cx, layer);
+  if (!check_selector(rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
+  const std::span<const E> rho_b = std::span<const E>(rho).first(cx.batch_vars);
+  const auto& y = in.tables.layer_polys[l][0];
+  lp.output_eval = randomized_value(cx, y, cx.layout.first[l], rho, rho_u);
+  claim_shown_output(cx, l, rho, y);
+  const auto eq_out = eq_table<E>(std::span<const E>(rho).subspan(cx.batch_vars));
+  std::vector<std::vector<std::vector<E>>> tables;  // per input: x_k(rho_b, .), Sel_k
+  for (size_t k = 0; k < layer.inputs.size(); ++k) {
+    std::vector<std::vector<E>> t;
+    t.push_back(bind_rows<F>(layer_input_table(cx, in, l, k), rho_b, padded_size(input_shape(cx.spec, layer, k))));
+    t.push_back(rewire_selection(cx.spec, layer, k, eq_out));
+    tables.push_back(std::move(t));
+  }
+  auto share_corner = take_share_corner(cx, layer);
+  if (!share_corner) throw std::logic_error(share_corner.error());
+  for (size_t k = 0; k + 1 < layer.inputs.size(); ++k)
+    lp.operand_evals.push_back(inner_product<E, E>(tables[k][0], tables[k][1]) +
+                               offset_of(cx, {E::zero(), {share_mask_term(cx, **share_corner, k, E::one())}}));
+  const auto shares = private_rewire_shares(cx, l, rho, rho_u, eq_out, lp.output_eval, lp.operand_evals, *share_corner);
+  const std::vector<F> input_table = to_field(in.witness.input);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  for (size_t k = 0; k < layer.inputs.size(); ++k) {
+    const int64_t source = cx.input_source(l, k);
+    const uint32_t vars = detail::shape_vars(input_shape(cx.spec, layer, k));
+    std::vector<MaskedTable<E>> masked;
+    if (source >= 0)
+      masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), rho_b,
+                                       cx.batch_vars + vars, true)});
+    auto mask = cx.arena.take_sumcheck(vars, 2);
+    if (!mask) throw std::logic_error(mask.error());
+    auto sc = prove_private_sumcheck<E>(cx.transcript, std::move(tables[k]), terms, masked, shares[k].public_part,
+                                        offset_of(cx, shares[k]), cx.arena.mask(*mask));
+    cx.claims.push_back(masked_value_claim<E>(*mask, 2, sc.point, sc.rho, shares[k].offset_terms, sc.proof.masked_value));
+    size_t next = 0;
+    private_input_value(cx, input_table, l, k, concat({rho_b, std::span<const E>(sc.point).subspan(1)}), sc.point[0],
+                        sc.proof.evaluations, next);
+    lp.private_input_sums.push_back(std::move(sc.proof));
+  }
+}
+
+Status verify_private_rewire(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
+                             uint32_t l, const LayerProof& lp, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const size_t inputs = layer.inputs.size();
+  if (lp.operand_evals.size() + 1 != inputs || lp.private_input_sums.size() != inputs)
+    return fail(where + "wrong number of evaluations");
+  const auto [rho, rho_u] = private_requant_point(cx, layer);
+  ZK_TRY(check_selector(rho_u, where));
+  const std::span<const E> rho_b = std::span<const E>(rho).first(cx.batch_vars);
+  claim_shown_output(cx, l, rho, output_table);
+  const auto eq_out = eq_table<E>(std::span<const E>(rho).subspan(cx.batch_vars));
+  auto share_corner = take_share_corner(cx, layer);
+  if (!share_corner) return fail(where + share_corner.error());
+  const auto shares = private_rewire_shares(cx, l, rho, rho_u, eq_out, lp.output_eval, lp.operand_evals, *share_corner);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  for (size_t k = 0; k < inputs; ++k) {
+    const uint32_t vars = detail::shape_vars(input_shape(cx.spec, layer, k));
+    auto mask = cx.arena.take_sumcheck(vars, 2);
+    if (!mask) return fail(where + mask.error());
+    const auto& sent = lp.private_input_sums[k];
+    auto sc = verify_private_sumcheck<E>(cx.transcript, vars, 2, cx.input_source(l, k) >= 0 ? 1 : 0,
+                                         shares[k].public_part, sent);
+    if (!sc) return fail(where + "rewiring " + sc.error());
+    cx.claims.push_back(masked_value_claim<E>(*mask, 2, sc->point, sc->rho, shares[k].offset_terms, sent.masked_value));
+    const std::span<const E> r = std::span<const E>(sc->point).subspan(1);
+    size_t next = 0;
+    const E evals[2] = {
+        private_input_value(cx, input_table, l, k, concat({rho_b, r}), sc->point[0], sent.evaluations, next),
+        evaluate_multilinear<E, E>(rewire_selection(cx.spec, layer, k, eq_out), r)};
+    if (private_sumcheck_final_value<E>(terms, evals, sc->point[0], sent.masked_value) != sc->value)
+      return fail(where + "rewiring sum-check: final evaluation mismatch");
+  }
+  return {};
+}
+
+// ---- table --------------------------------------------------------------------------------------
+// The rows ([c,] x, y, valid) of the layer's grid are looked up in its public table
+// (table_statement) by the private LogUp, on the columns x (the input's table, or the public
+// model input), y (the layer's table 0) and the public channel and validity columns, with the
+// layer's table 1 as multiplicities. Nothing about x or y is sent: the LogUp's leaf claims name
+// them as terms of linear claims whose values its own corners mask; the public columns' terms
+// are evaluated by both sides and moved to the claims' values (claim_table_lookup). A last layer
+// showing its outputs then claims y = the outputs at a point rho drawn after the lookup.
+
+// Caller table references of the public columns, resolved before the claims leave the layer.
+constexpr uint32_t kPublicColumnRef = 1u << 26;
+enum PublicColumn : uint32_t { channel_column_ref, valid_column_ref, public_input_ref };
+
+PrivateLookupRefs table_lookup_refs(const PrivateContext& cx, uint32_t l) {
+  const int64_t source = cx.input_source(l);
+  const auto column = [](PublicColumn c) { return PrivateContext::caller(kPublicColumnRef + c); };
+  std::vector<TableRef> columns;
+  if (cx.spec.layers[l].table_channels > 1) columns.push_back(column(channel_column_ref));
+  columns.push_back(source >= 0 ? cx.table_ref(static_cast<uint32_t>(source)) : column(public_input_ref));
+  columns.push_back(cx.table_ref(cx.layout.first[l]));
+  columns.push_back(column(valid_column_ref));
+  return {{columns}, cx.table_ref(cx.layout.first[l] + 1)};
+}
+
+// The lookup's claims with every public column's term c t(z) moved to the value (value - c t(z)).
+void claim_table_lookup(PrivateContext& cx, uint32_t l, std::span<const F> input_table,
+                        std::vector<LinearClaim<E>> claims) {
+  const TensorShape& shape = cx.spec.layers[l].out;
+  for (auto& claim : claims) {
+    std::vector<LinearTerm<E>> kept;
+    for (auto& t : claim.terms) {
+      if (t.table.space != TableRef::Space::caller || t.table.index < kPublicColumnRef) {
+        kept.push_back(std::move(t));
+        continue;
+      }
+      const GridPoint g = split_grid(t.point, cx.batch_vars, shape);
+      const auto c = static_cast<PublicColumn>(t.table.index - kPublicColumnRef);
+      claim.value -= t.coefficient * (c == channel_column_ref ? channel_eval(g, cx.batch, shape)
+                                      : c == valid_column_ref ? valid_indicator(g, cx.batch, shape)
+                                                              : evaluate_multilinear<E, F>(input_table, t.point));
+    }
+    claim.terms = std::move(kept);
+    cx.claims.push_back(std::move(claim));
+  }
+}
+
+void prove_private_table(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const TableLookupWitness witness(cx, in, l);
+  auto lookup = prove_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch),
+                                           std::span<const LookupColumns<F>>(witness.groups), witness.multiplicities,
+                                           cx.arena, table_lookup_refs(cx, l));
+  claim_table_lookup(cx, l, to_field(in.witness.input), std::move(lookup.claims));
+  lp.private_table_lookup = std::move(lookup.proof);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    claim_shown_output(cx, l, cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out)),
+                       in.tables.layer_polys[l][0]);
+}
+
+Status verify_private_table(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
+                            uint32_t l, const LayerProof& lp, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  auto claims = verify_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.private_table_lookup,
+                                            cx.arena, table_lookup_refs(cx, l));
+  if (!claims) return fail(where + "table " + claims.error());
+  claim_table_lookup(cx, l, input_table, std::move(*claims));
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    claim_shown_output(cx, l, cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out)),
+                       output_table);
+  return {};
+}
+
+// The proof bytes of a zero-knowledge rewire layer (y^, the sent shares, each input's private
+// sum-check) or table layer (its private LogUp), in transcript order.
+void encode_private_data_layer(ByteWriter& out, const LayerProof& lp) {
+  if (lp.kind == LayerKind::table) {
+    lp.private_table_lookup.encode(out);
+    return;
+  }
+  encode_element(out, lp.output_eval);
+  encode_elements(out, lp.operand_evals);
+  for (const auto& sum : lp.private_input_sums) sum.encode(out);
+}
+
+Result<LayerProof> decode_private_data_layer(ByteReader& in, const VerifyingKey& vk, uint32_t batch, const Layer& layer) {
+  LayerProof lp;
+  lp.kind = layer.kind;
+  if (layer.kind == LayerKind::table) {
+    auto lookup = PrivateLookupProof<E>::decode(in, table_statement(layer, batch));
+    if (!lookup) return fail("proof: " + lookup.error());
+    lp.private_table_lookup = std::move(*lookup);
+    return lp;
+  }
+  auto output = decode_element<E>(in, "proof");
+  if (!output) return fail(output.error());
+  lp.output_eval = *output;
+  auto shares = decode_elements(in, layer.inputs.size() - 1);
+  if (!shares) return fail(shares.error());
+  lp.operand_evals = std::move(*shares);
+  for (size_t k = 0; k < layer.inputs.size(); ++k) {
+    const bool x_private = layer.inputs[k] >= 0 || vk.visibility.input_committed();
+    auto sum = PrivateSumcheckProof<E>::decode(in, detail::shape_vars(input_shape(vk.spec, layer, k)), 2, x_private ? 1 : 0);
+    if (!sum) return fail("proof: " + sum.error());
+    lp.private_input_sums.push_back(std::move(*sum));
+  }
+  return lp;
+}
+
 // ---- every requantizing layer ---------------------------------------------------------------------
 // The clamp zero-check as a private sum-check with public claim 0, y and the d+/d- limbs masked.
 void prove_private_zero_check(PrivateContext& cx, const ProverInputs& in, uint32_t l, size_t vars, LayerProof& lp) {
@@ -2830,6 +3117,8 @@ Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, co
 // then the private zero-check.
 void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
+  if (layer.kind == LayerKind::rewire) return prove_private_rewire(cx, in, l, lp);
+  if (layer.kind == LayerKind::table) return prove_private_table(cx, in, l, lp);
   lp.kind = layer.kind;
   lp.constant_term = layer.constant_term;
   const auto& polys = in.tables.layer_polys[l];
@@ -2879,6 +3168,8 @@ Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, 
                             uint32_t l, const LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  if (layer.kind == LayerKind::rewire) return verify_private_rewire(cx, input_table, output_table, l, lp, where);
+  if (layer.kind == LayerKind::table) return verify_private_table(cx, input_table, output_table, l, lp, where);
   if (lp.requant_evals.size() != detail::polys_per_layer(layer)) return fail(where + "wrong number of evaluations");
   const auto [rho, rho_u] = private_requant_point(cx, layer);
   ZK_TRY(check_selector(rho_u, where));
@@ -2955,9 +3246,10 @@ Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& v
     return fail("zkml: zero-knowledge proofs of models with several inputs or outputs are not available yet");
   for (const auto& layer : spec.layers)
     if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
-        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool)
+        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool && layer.kind != LayerKind::rewire &&
+        layer.kind != LayerKind::table)
       return fail("zkml: layer '" + layer.name +
-                  "': zero-knowledge proofs cover dense, conv, add, mul and sum_pool layers only so far");
+                  "': zero-knowledge proofs cover dense, conv, add, mul, sum_pool, rewire and table layers only so far");
   if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
@@ -3211,6 +3503,10 @@ std::vector<uint8_t> Proof::to_bytes() const {
   if (zero_knowledge) {
     if (!private_lookup.layers.empty()) private_lookup.encode(out);
     for (const LayerProof& lp : layers) {  // the fields its kind uses, in transcript order
+      if (lp.kind == LayerKind::rewire || lp.kind == LayerKind::table) {
+        encode_private_data_layer(out, lp);
+        continue;
+      }
       encode_elements(out, lp.requant_evals);
       if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv || lp.constant_term) encode_element(out, lp.bias_eval);
       if (lp.kind == LayerKind::add)
@@ -3368,6 +3664,12 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
     const uint32_t batch_vars = log2_padded(proof.batch);
     for (uint32_t l = 0; l < spec.layers.size(); ++l) {
       const Layer& layer = spec.layers[l];
+      if (layer.kind == LayerKind::rewire || layer.kind == LayerKind::table) {
+        auto data = decode_private_data_layer(in, vk, proof.batch, layer);
+        if (!data) return fail(data.error());
+        proof.layers.push_back(std::move(*data));
+        continue;
+      }
       LayerProof lp;
       lp.kind = layer.kind;
       lp.constant_term = layer.constant_term;

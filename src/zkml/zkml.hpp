@@ -294,6 +294,10 @@ struct LayerProof {
                                                 // mul: the product; sum_pool: over the input positions
   PrivateSumcheckProof<E> private_spatial_sum;  // conv: X at the channel sum's point, over the input positions
   PrivateSumcheckProof<E> private_zero_check;   // the clamp zero-check
+  // Zero-knowledge rewire: output_eval is y^(rho_u, rho), operand_evals the first K - 1 masked
+  // shares c_k = s_k + m_k; per input, the private sum-check of its share.
+  std::vector<PrivateSumcheckProof<E>> private_input_sums;
+  PrivateLookupProof<E> private_table_lookup;  // zero-knowledge table: the private LogUp of its rows
 };
 
 struct Proof {
