@@ -305,11 +305,53 @@ TEST_F(MultiIoCheat, KeysWhoseCopiesOrConcatenationDifferAreRefused) {
   EXPECT_EQ(decoded.error(), "key: the last layer does not concatenate the outputs");
 }
 
-TEST(MultiIo, ZeroKnowledgeSetupIsRefusedWithAReason) {
+TEST(MultiIo, ZeroKnowledgeRoundTrips) {
   std::mt19937_64 rng(65);
-  auto pk = setup(two_by_two(rng, 1), ParamsPreset::conjectured, {Visibility::is_private}, true);
-  ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error(), "zkml: zero-knowledge proofs of models with several inputs or outputs are not available yet");
+  for (int64_t batch : {1, 2}) {
+    const IntModel m = two_by_two(rng, batch);
+    for (Visibility input : {Visibility::is_public, Visibility::is_private}) {
+      for (Visibility output : {Visibility::is_public, Visibility::is_private}) {
+        SCOPED_TRACE(std::to_string(batch) + " " + std::to_string(int(input)) + " " + std::to_string(int(output)));
+        auto pk = setup(m, ParamsPreset::conjectured, {input, output, Visibility::is_private}, true);
+        ASSERT_TRUE(pk.ok()) << pk.error();
+        const auto b = static_cast<uint32_t>(batch);
+        const auto x = random_input(rng, b * 7);
+        const auto expected = testing::engine_outputs(m, pk->vk.spec, b, x);
+        auto proof = prove(*pk, b, x);
+        ASSERT_TRUE(proof.ok()) << proof.error();
+        const std::optional<std::span<const int64_t>> given_input =
+            input == Visibility::is_private ? std::nullopt : std::optional<std::span<const int64_t>>(x);
+        auto verified = verify_bytes(pk->vk, proof->to_bytes(), given_input);
+        ASSERT_TRUE(verified.ok()) << verified.error();
+        if (output == Visibility::is_public) {
+          EXPECT_EQ(proof->output, expected);
+        }
+      }
+    }
+  }
+}
+
+// The swapped-outputs prover of MultiIoCheat against a zero-knowledge key (public outputs).
+TEST(MultiIo, ZeroKnowledgeProverWithSwappedOutputsIsRejected) {
+  std::mt19937_64 rng{64};
+  const IntModel m = two_by_two(rng, 2);
+  auto pk = setup(m, ParamsPreset::conjectured, {Visibility::is_private}, true);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 14);
+  auto honest = prove(*pk, 2, input);
+  ASSERT_TRUE(honest.ok()) << honest.error();
+  auto swapped = honest->output;
+  swap_outputs(swapped, 6);
+  ProverHooks hooks;
+  hooks.on_witness = [](Witness& w) { swap_outputs(w.layers.back().y, 8); };
+  auto cheat = prove(*pk, 2, input, &hooks);
+  ASSERT_TRUE(cheat.ok()) << cheat.error();
+  EXPECT_EQ(cheat->output, swapped);
+  auto verdict = verify(pk->vk, *cheat);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error().rfind("layer 6 (outputs): ", 0), 0u) << verdict.error();
+  honest->output = swapped;
+  EXPECT_FALSE(verify(pk->vk, *honest).ok());
 }
 
 }  // namespace

@@ -3242,8 +3242,6 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
 }  // namespace
 
 Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& vis) {
-  if (spec.several_inputs() || spec.several_outputs())
-    return fail("zkml: zero-knowledge proofs of models with several inputs or outputs are not available yet");
   for (const auto& layer : spec.layers)
     if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
         layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool && layer.kind != LayerKind::rewire &&
