@@ -2358,6 +2358,33 @@ E offset_of(const PrivateContext& cx, const PrivateValue& value) {
   return o;
 }
 
+// A private sum-check over `vars` variables of degree d proving the private value `value` (public
+// claim value.public_part, private offset o): takes its mask from the arena and leaves the claim
+// on the mask (masked_value_claim); the caller claims the masked tables' values.
+PrivateSumcheckProverOutput<E> prove_private_value(PrivateContext& cx, size_t vars, size_t degree,
+                                                   std::vector<std::vector<E>> tables,
+                                                   std::span<const SumcheckTerm<E>> terms,
+                                                   std::span<const MaskedTable<E>> masked, const PrivateValue& value) {
+  auto mask = cx.arena.take_sumcheck(vars, degree);
+  if (!mask) throw std::logic_error(mask.error());
+  auto out = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, value.public_part,
+                                       offset_of(cx, value), cx.arena.mask(*mask));
+  cx.claims.push_back(masked_value_claim<E>(*mask, degree, out.point, out.rho, value.offset_terms, out.proof.masked_value));
+  return out;
+}
+
+// The verifier's side of prove_private_value with `masked` masked tables; rejections name the step `what`.
+Result<PrivateSumcheckClaim<E>> verify_private_value(PrivateContext& cx, size_t vars, size_t degree, size_t masked,
+                                                     const PrivateValue& value, const PrivateSumcheckProof<E>& sent,
+                                                     const std::string& where, const std::string& what) {
+  auto mask = cx.arena.take_sumcheck(vars, degree);
+  if (!mask) return fail(where + mask.error());
+  auto sc = verify_private_sumcheck<E>(cx.transcript, vars, degree, masked, value.public_part, sent);
+  if (!sc) return fail(where + what + " " + sc.error());
+  cx.claims.push_back(masked_value_claim<E>(*mask, degree, sc->point, sc->rho, value.offset_terms, sent.masked_value));
+  return sc;
+}
+
 // rho over the layer's output grid, then the selector rho_u (both sides).
 std::pair<std::vector<E>, E> private_requant_point(PrivateContext& cx, const Layer& layer) {
   auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
@@ -2432,12 +2459,8 @@ void prove_private_dense(PrivateContext& cx, const ProverInputs& in, uint32_t l,
                                      x_vars, true)});
   masked.push_back({1, bind_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c,
                                    detail::weight_vars(layer), false)});
-  auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
-  if (!mask) throw std::logic_error(mask.error());
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  auto mm = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
-                                      offset_of(cx, acc), cx.arena.mask(*mask));
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm.point, mm.rho, acc.offset_terms, mm.proof.masked_value));
+  auto mm = prove_private_value(cx, detail::shape_vars(layer.in), 2, std::move(tables), terms, masked, acc);
   const E r_u = mm.point[0];
   const std::span<const E> r = std::span<const E>(mm.point).subspan(1);
   if (source >= 0) {
@@ -2452,15 +2475,11 @@ Status verify_private_dense(PrivateContext& cx, std::span<const F> input_table, 
                             const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
   const int32_t weight = cx.weights.weight_table[l];
-  auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
-  if (!mask) return fail(where + mask.error());
   const int64_t source = cx.input_source(l);
   const bool x_private = source >= 0;
-  auto mm = verify_private_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, x_private ? 2 : 1,
-                                       acc.public_part, lp.private_channel_sum);
-  if (!mm) return fail(where + "matrix-vector " + mm.error());
   const auto& sent = lp.private_channel_sum;
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm->point, mm->rho, acc.offset_terms, sent.masked_value));
+  auto mm = verify_private_value(cx, detail::shape_vars(layer.in), 2, x_private ? 2 : 1, acc, sent, where, "matrix-vector");
+  if (!mm) return fail(mm.error());
   const E r_u = mm->point[0];
   const std::span<const E> r = std::span<const E>(mm->point).subspan(1);
   const std::vector<E> x_point = concat({g.b, r});
@@ -2602,55 +2621,70 @@ Status verify_private_product(PrivateContext& cx, std::span<const F> input_table
   return {};
 }
 
-// ---- sum_pool -----------------------------------------------------------------------------------
-// acc'(rho) = sum_p V(rho_p, p) x(rho_b, rho_c, p) (V the public pooling wiring with the
-// multipliers): a private sum-check over the input positions, public claim and private offset from
-// the accumulator; x (pre-bound at (rho_b, rho_c), its corner likewise) masked unless public.
-void prove_private_pool(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
-                        const PrivateValue& acc, LayerProof& lp) {
+// ---- input positions (sum_pool; conv, max_pool: their last step) -------------------------------
+// value = sum_i x(bc, i) Wire(i) over the input positions i, x pre-bound at bc = (rho_b, channel
+// point) (xb, its corner likewise) and masked unless public, Wire public: a private sum-check with
+// the public claim and private offset of `value`; leaves the claims on its mask and on x.
+PrivateSumcheckProof<E> prove_private_spatial(PrivateContext& cx, const ProverInputs& in, uint32_t l,
+                                              std::span<const E> bc, std::vector<E> xb, std::vector<E> wiring,
+                                              const PrivateValue& value) {
   const Layer& layer = cx.spec.layers[l];
   const int64_t source = cx.input_source(l);
-  const std::vector<E> bc = concat({g.b, g.c});
   std::vector<std::vector<E>> tables;
-  tables.push_back(bind_channels(bind_rows<F>(layer_input_table(cx, in, l), g.b, padded_size(layer.in)), g.c,
-                                 padded_size({1, layer.in.h, layer.in.w})));
-  tables.push_back(pooling_wiring_table(layer, g.p));
+  tables.push_back(std::move(xb));
+  tables.push_back(std::move(wiring));
   std::vector<MaskedTable<E>> masked;
   if (source >= 0)
     masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), bc,
                                      cx.batch_vars + detail::shape_vars(layer.in), true)});
-  auto mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!mask) throw std::logic_error(mask.error());
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
-                                      offset_of(cx, acc), cx.arena.mask(*mask));
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, ss.point, ss.rho, acc.offset_terms, ss.proof.masked_value));
+  auto ss = prove_private_value(cx, detail::spatial_vars(layer.in), 2, std::move(tables), terms, masked, value);
   size_t next = 0;
   private_input_value(cx, to_field(in.witness.input), l, 0, concat({bc, std::span<const E>(ss.point).subspan(1)}),
                       ss.point[0], ss.proof.evaluations, next);
-  lp.private_channel_sum = std::move(ss.proof);
+  return std::move(ss.proof);
+}
+
+// The verifier's side of prove_private_spatial; wiring(zeta_i) evaluates Wire~ at the final point
+// (h and w parts). Rejections name the step `what`.
+template <class Wiring>
+Status verify_private_spatial(PrivateContext& cx, std::span<const F> input_table, uint32_t l, std::span<const E> bc,
+                              const PrivateValue& value, const PrivateSumcheckProof<E>& sent, const Wiring& wiring,
+                              const std::string& where, const std::string& what) {
+  const Layer& layer = cx.spec.layers[l];
+  auto ss = verify_private_value(cx, detail::spatial_vars(layer.in), 2, cx.input_source(l) >= 0 ? 1 : 0, value, sent,
+                                 where, what);
+  if (!ss) return fail(ss.error());
+  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
+  size_t next = 0;
+  const E evals[2] = {private_input_value(cx, input_table, l, 0, concat({bc, r}), ss->point[0], sent.evaluations, next),
+                      wiring(detail::split_spatial(r, log2_padded(layer.in.h)))};
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], sent.masked_value) != ss->value)
+    return fail(where + what + " sum-check: final evaluation mismatch");
+  return {};
+}
+
+// ---- sum_pool -----------------------------------------------------------------------------------
+// acc'(rho) = sum_p V(rho_p, p) x(rho_b, rho_c, p) (V the public pooling wiring with the
+// multipliers): prove_private_spatial with the public claim and private offset of the accumulator.
+void prove_private_pool(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
+                        const PrivateValue& acc, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::vector<E> bc = concat({g.b, g.c});
+  lp.private_channel_sum =
+      prove_private_spatial(cx, in, l, bc, bind_rows<F>(layer_input_table(cx, in, l), bc, padded_size({1, layer.in.h, layer.in.w})),
+                            pooling_wiring_table(layer, g.p), acc);
 }
 
 Status verify_private_pool(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
                            const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
-  auto mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!mask) return fail(where + mask.error());
-  const auto& sent = lp.private_channel_sum;
-  auto ss = verify_private_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2,
-                                       cx.input_source(l) >= 0 ? 1 : 0, acc.public_part, sent);
-  if (!ss) return fail(where + "pooling " + ss.error());
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, ss->point, ss->rho, acc.offset_terms, sent.masked_value));
-  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
-  size_t next = 0;
-  const E evals[2] = {
-      private_input_value(cx, input_table, l, 0, concat({g.b, g.c, r}), ss->point[0], sent.evaluations, next),
-      detail::pooling_wiring_eval(detail::axis_h(layer), detail::axis_w(layer), layer.multipliers, g.p,
-                                  detail::split_spatial(r, log2_padded(layer.in.h)))};
-  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], sent.masked_value) != ss->value)
-    return fail(where + "pooling sum-check: final evaluation mismatch");
-  return {};
+  const auto wiring = [&](detail::SpatialPoint zeta_i) {
+    return detail::pooling_wiring_eval(detail::axis_h(layer), detail::axis_w(layer), layer.multipliers, g.p, zeta_i);
+  };
+  return verify_private_spatial(cx, input_table, l, concat({g.b, g.c}), acc, lp.private_channel_sum, wiring, where,
+                                "pooling");
 }
 
 // ---- conv ---------------------------------------------------------------------------------------
@@ -2668,7 +2702,6 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
                         const PrivateValue& acc, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   const int32_t weight = cx.weights.weight_table[l];
-  const int64_t source = cx.input_source(l);
   const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
   const uint32_t gv = detail::group_vars(layer), degree = conv_channel_degree(layer);
   auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
@@ -2697,25 +2730,9 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
   lp.private_channel_sum = std::move(cs.proof);
 
   const std::span<const E> zeta_c = zeta.first(cv);
-  std::vector<std::vector<E>> spatial;
-  spatial.push_back(bind_channels(xb, zeta_c, padded_size({1, layer.in.h, layer.in.w})));
-  spatial.push_back(wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)));
-  std::vector<MaskedTable<E>> x_masked;
-  if (source >= 0)
-    x_masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index),
-                                       concat({g.b, zeta_c}), cx.batch_vars + detail::shape_vars(layer.in), true)});
-  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!spatial_mask) throw std::logic_error(spatial_mask.error());
-  const std::vector<SumcheckTerm<E>> spatial_terms{{E::one(), {0, 1}}};
-  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(spatial), spatial_terms, x_masked, gathered.public_part,
-                                      offset_of(cx, gathered), cx.arena.mask(*spatial_mask));
-  cx.claims.push_back(
-      masked_value_claim<E>(*spatial_mask, 2, ss.point, ss.rho, gathered.offset_terms, ss.proof.masked_value));
-  size_t next = 0;
-  private_input_value(cx, to_field(in.witness.input), l, 0,
-                      concat({g.b, zeta_c, std::span<const E>(ss.point).subspan(1)}), ss.point[0],
-                      ss.proof.evaluations, next);
-  lp.private_spatial_sum = std::move(ss.proof);
+  lp.private_spatial_sum =
+      prove_private_spatial(cx, in, l, concat({g.b, zeta_c}), bind_channels(xb, zeta_c, padded_size({1, layer.in.h, layer.in.w})),
+                            wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)), gathered);
 }
 
 Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
@@ -2747,78 +2764,94 @@ Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, u
   PrivateValue gathered;
   add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, sent.evaluations[0]);
 
-  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!spatial_mask) return fail(where + spatial_mask.error());
-  const auto& ssent = lp.private_spatial_sum;
-  auto ss = verify_private_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2,
-                                       cx.input_source(l) >= 0 ? 1 : 0, gathered.public_part, ssent);
-  if (!ss) return fail(where + "convolution spatial " + ss.error());
-  cx.claims.push_back(
-      masked_value_claim<E>(*spatial_mask, 2, ss->point, ss->rho, gathered.offset_terms, ssent.masked_value));
-  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
-  size_t next = 0;
-  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  const E evals[2] = {
-      private_input_value(cx, input_table, l, 0, concat({g.b, zeta.first(cv), r}), ss->point[0], ssent.evaluations, next),
-      detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
-                          detail::split_spatial(r, log2_padded(layer.in.h)))};
-  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], ssent.masked_value) != ss->value)
-    return fail(where + "convolution spatial sum-check: final evaluation mismatch");
+  const auto wiring = [&](detail::SpatialPoint zeta_i) {
+    return detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
+                               zeta_i);
+  };
+  return verify_private_spatial(cx, input_table, l, concat({g.b, zeta.first(cv)}), gathered, lp.private_spatial_sum,
+                                wiring, where, "convolution spatial");
+}
+
+// ---- zero-checks ----------------------------------------------------------------------------------
+// sum_x Z(x) = 0 over `vars` variables, Z = sum_j c_j prod_{k in T_j} tables[k], as a private
+// sum-check with public claim 0: `masked` lists the tables of layer l (position in `tables`,
+// index among the layer's tables, ascending positions) masked with their corners; the others are
+// public. Leaves the claims on its mask and on each masked table.
+struct ZeroCheckTable {
+  size_t position;
+  uint32_t table;
+};
+
+PrivateSumcheckProof<E> prove_private_zero_sum(PrivateContext& cx, uint32_t l, size_t vars,
+                                               std::vector<std::vector<E>> tables,
+                                               std::span<const ZeroCheckTable> masked,
+                                               std::span<const SumcheckTerm<E>> terms) {
+  const uint32_t first = cx.layout.first[l];
+  std::vector<MaskedTable<E>> corners;
+  for (const auto& m : masked) corners.push_back({m.position, cx.arena.corner_values(cx.table_corner(first + m.table))});
+  auto zc = prove_private_value(cx, vars, 3, std::move(tables), terms, corners, {});
+  const std::span<const E> point = std::span<const E>(zc.point).subspan(1);
+  for (size_t k = 0; k < masked.size(); ++k)
+    cx.claim_masked(cx.table_ref(first + masked[k].table), cx.table_corner(first + masked[k].table), point,
+                    zc.point[0], zc.proof.evaluations[k]);
+  return std::move(zc.proof);
+}
+
+// The verifier's side of prove_private_zero_sum: public(r) gives every table's value at the final
+// point r (the masked positions are overwritten with the sent values). Rejects with `mismatch`.
+template <class PublicValues>
+Status verify_private_zero_sum(PrivateContext& cx, uint32_t l, size_t vars, std::span<const ZeroCheckTable> masked,
+                               std::span<const SumcheckTerm<E>> terms, const PrivateSumcheckProof<E>& sent,
+                               const PublicValues& public_values, const std::string& where, const std::string& mismatch) {
+  const uint32_t first = cx.layout.first[l];
+  auto zc = verify_private_value(cx, vars, 3, masked.size(), {}, sent, where, "zero-check");
+  if (!zc) return fail(zc.error());
+  const std::span<const E> point = std::span<const E>(zc->point).subspan(1);
+  std::vector<E> evals = public_values(point);
+  for (size_t k = 0; k < masked.size(); ++k) {
+    cx.claim_masked(cx.table_ref(first + masked[k].table), cx.table_corner(first + masked[k].table), point,
+                    zc->point[0], sent.evaluations[k]);
+    evals[masked[k].position] = sent.evaluations[k];
+  }
+  if (private_sumcheck_final_value<E>(terms, evals, zc->point[0], sent.masked_value) != zc->value)
+    return fail(where + mismatch);
   return {};
 }
 
 // ---- every requantizing layer ---------------------------------------------------------------------
-// The clamp zero-check as a private sum-check with public claim 0, y and the d+/d- limbs masked.
+// The clamp zero-check sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0 (zero_check_terms),
+// y and the d+/d- limbs masked.
+std::vector<ZeroCheckTable> requant_zero_check_tables(const Layer& layer) {
+  std::vector<ZeroCheckTable> out;
+  for (uint32_t i : zero_check_tables(layer)) out.push_back({out.size() + 1, i});
+  return out;
+}
+
 void prove_private_zero_check(PrivateContext& cx, const ProverInputs& in, uint32_t l, size_t vars, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
-  const auto& polys = in.tables.layer_polys[l];
-  const uint32_t first = cx.layout.first[l];
   const auto tau = cx.transcript.challenges<E>("zkml/tau", vars);
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  std::vector<std::vector<E>> zc_tables;
-  zc_tables.push_back(eq_table<E>(tau));
-  std::vector<MaskedTable<E>> zc_masked;
-  for (uint32_t i : zero_check_tables(layer)) {
-    zc_masked.push_back({zc_tables.size(), cx.arena.corner_values(cx.table_corner(first + i))});
-    zc_tables.push_back(lift(polys[i]));
-  }
-  auto zc_mask = cx.arena.take_sumcheck(vars, 3);
-  if (!zc_mask) throw std::logic_error(zc_mask.error());
-  const auto zc_terms = zero_check_terms(layer, gamma);
-  auto zc = prove_private_sumcheck<E>(cx.transcript, std::move(zc_tables), zc_terms, zc_masked, E::zero(), E::zero(),
-                                      cx.arena.mask(*zc_mask));
-  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc.point, zc.rho, {}, zc.proof.masked_value));
-  const std::span<const E> zc_point = std::span<const E>(zc.point).subspan(1);
-  size_t k = 0;
-  for (uint32_t i : zero_check_tables(layer))
-    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), zc_point, zc.point[0], zc.proof.evaluations[k++]);
-  lp.private_zero_check = std::move(zc.proof);
+  std::vector<std::vector<E>> tables;
+  tables.push_back(eq_table<E>(tau));
+  for (uint32_t i : zero_check_tables(layer)) tables.push_back(lift(in.tables.layer_polys[l][i]));
+  lp.private_zero_check = prove_private_zero_sum(cx, l, vars, std::move(tables), requant_zero_check_tables(layer),
+                                                 zero_check_terms(layer, gamma));
 }
 
 Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, const LayerProof& lp,
                                  const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
-  const uint32_t first = cx.layout.first[l];
   const auto tau = cx.transcript.challenges<E>("zkml/tau", vars);
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  auto zc_mask = cx.arena.take_sumcheck(vars, 3);
-  if (!zc_mask) return fail(where + zc_mask.error());
-  const auto zc_tables = zero_check_tables(layer);
-  auto zc = verify_private_sumcheck<E>(cx.transcript, vars, 3, zc_tables.size(), E::zero(), lp.private_zero_check);
-  if (!zc) return fail(where + "zero-check " + zc.error());
-  const auto& zsent = lp.private_zero_check;
-  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc->point, zc->rho, {}, zsent.masked_value));
-  const std::span<const E> zc_point = std::span<const E>(zc->point).subspan(1);
-  std::vector<E> zc_evals{eq_eval<E>(tau, zc_point)};
-  for (size_t k = 0; k < zc_tables.size(); ++k) {
-    cx.claim_masked(cx.table_ref(first + zc_tables[k]), cx.table_corner(first + zc_tables[k]), zc_point, zc->point[0],
-                    zsent.evaluations[k]);
-    zc_evals.push_back(zsent.evaluations[k]);
-  }
-  const auto zc_terms = zero_check_terms(layer, gamma);
-  if (private_sumcheck_final_value<E>(zc_terms, zc_evals, zc->point[0], zsent.masked_value) != zc->value)
-    return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
-  return {};
+  const auto masked = requant_zero_check_tables(layer);
+  const auto public_values = [&](std::span<const E> r) {
+    std::vector<E> evals(masked.size() + 1, E::zero());
+    evals[0] = eq_eval<E>(tau, r);
+    return evals;
+  };
+  return verify_private_zero_sum(cx, l, vars, masked, zero_check_terms(layer, gamma), lp.private_zero_check,
+                                 public_values, where,
+                                 "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
 }
 
 // A requantizing layer, zero-knowledge prover: the requantization values at (rho_u, rho), the bias
