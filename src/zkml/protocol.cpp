@@ -2114,7 +2114,8 @@ uint32_t conv_channel_degree(const Layer& layer) { return detail::group_vars(lay
 // and of every weight table, the range argument's, then per layer the masks of its private
 // sum-checks: its kind's reduction (dense: over the input features; conv: the corner of the
 // gathered input X, then over (channels, kernel) and over the input positions; mul: the product;
-// sum_pool: over the input positions; add has none) and the zero-check.
+// sum_pool: over the input positions; add has none) and the zero-check; max_pool: the corner of the
+// gated output G, over the output positions, over the input positions, the zero-check over K' x grid.
 struct PrivatePlan {
   std::vector<MaskShape> shapes;
   std::vector<int32_t> table_corner;   // per per-proof table: arena segment, or -1
@@ -2139,6 +2140,14 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
       plan.shapes.push_back(shape);
   const uint32_t batch_vars = log2_padded(batch);
   for (const auto& layer : spec.layers) {
+    if (layer.kind == LayerKind::max_pool) {  // G's corner, over the output, over the input positions, zero-check
+      const uint32_t vars = detail::kernel_vars(layer) + batch_vars + detail::shape_vars(layer.out);
+      plan.shapes.push_back(MaskShape::corner(corner_entries(vars)));
+      plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.out), 2));
+      plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.in), 2));
+      plan.shapes.push_back(MaskShape::sumcheck(vars, 3));
+      continue;
+    }
     if (layer.kind == LayerKind::dense) {  // over the input features
       plan.shapes.push_back(MaskShape::sumcheck(detail::shape_vars(layer.in), 2));
     } else if (layer.kind == LayerKind::conv) {  // X's corner, over (channels, kernel), over the input positions
@@ -2854,12 +2863,159 @@ Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, co
                                  "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
 }
 
+// ---- max_pool -------------------------------------------------------------------------------------
+// Tables y (output grid), D and S (K' x output grid; table 0, 1, 2). At (rho_u, rho), rho =
+// (rho_k, rho_x) over K' x grid:
+// - sent: D^ = D^(rho_u, rho) and G^ = (1 - rho_u) G(rho) + rho_u R_G(rho), G(k, x) = V(k, p) y(x) the
+//   window-gated output (a derived table with a corner R_G of its own), so G(rho) =
+//   sum_p V_rho(p) y(rho_b, rho_c, p);
+// - picks: sum_k S(k, rho_x) = 2^kv S(1/2, ..., 1/2, rho_x) = I(rho_x), a linear claim on S whose value
+//   is public (nothing sent);
+// - output sum-check: G(rho) = sum_p V_rho(p) y(rho_b, rho_c, p), public claim G^ / (1 - rho_u), private
+//   offset rho_u / (1 - rho_u) R_G(rho), y pre-bound at (rho_b, rho_c) and masked;
+// - window sum-check (prove_private_spatial): G(rho) - D(rho) = sum_i x(rho_b, rho_c, i) Wire(rho_p, rho_k, i),
+//   public claim (G^ - D^) / (1 - rho_u), private offset rho_u / (1 - rho_u) (R_G(rho) - R_D(rho));
+// - zero-check (pool_zero_check_terms), S and D masked.
+// Randomized evaluations per corner: R_G one (rho), R_D two (rho, the zero-check), R_S one (the
+// zero-check), R_y one here (the output sum-check) besides its readers'.
+struct PrivateMaxPool {
+  std::vector<E> rho;  // (rho_k, rho_x)
+  E rho_u;
+  uint32_t kv = 0;
+  std::span<const E> rho_x() const { return std::span<const E>(rho).subspan(kv); }
+};
+
+PrivateMaxPool private_max_pool_point(PrivateContext& cx, const Layer& layer) {
+  PrivateMaxPool mp;
+  mp.kv = detail::kernel_vars(layer);
+  mp.rho = cx.transcript.challenges<E>("zkml/rho", mp.kv + cx.batch_vars + detail::shape_vars(layer.out));
+  mp.rho_u = cx.transcript.challenge<E>("zkml/rho_u");
+  return mp;
+}
+
+// After D^ and G^ (lp.gap_eval, lp.output_sum): absorbs them, claims D^ and the picks, and returns
+// G(rho) and G(rho) - D(rho) as private values (prover and verifier alike).
+std::pair<PrivateValue, PrivateValue> private_gap_identity(PrivateContext& cx, uint32_t l, const PrivateMaxPool& mp,
+                                                           TableRef g_corner, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const uint32_t first = cx.layout.first[l];
+  cx.transcript.absorb("zkml/gap_eval", lp.gap_eval);
+  cx.transcript.absorb("zkml/output_sum", lp.output_sum);
+  cx.claim_masked(cx.table_ref(first + 1), cx.table_corner(first + 1), mp.rho, mp.rho_u, lp.gap_eval);
+  std::vector<E> half(mp.kv, E::from_u64(2).inverse());
+  const E valid = valid_indicator(split_grid(mp.rho_x(), cx.batch_vars, layer.out), cx.batch, layer.out);
+  cx.claims.push_back({{{cx.table_ref(first + 2), concat({half, mp.rho_x()}), pow2(mp.kv)}}, valid});
+  PrivateValue gated, window;
+  add_randomized(cx, gated, E::one(), g_corner, mp.rho, mp.rho_u, lp.output_sum);
+  window = gated;
+  add_randomized(cx, window, -E::one(), cx.table_corner(first + 1), mp.rho, mp.rho_u, lp.gap_eval);
+  return {gated, window};
+}
+
+// The zero-check's tables: eq(tau, .), eq(tau_x, .) repeated over k, S, D (masked), 1 - V.
+constexpr ZeroCheckTable kMaxPoolMasked[2] = {{2, 2}, {3, 1}};
+
+void prove_private_max_pool(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];  // y, D, S
+  const uint32_t first = cx.layout.first[l];
+  const PrivateMaxPool mp = private_max_pool_point(cx, layer);
+  if (!check_selector(mp.rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
+  auto g_corner = cx.arena.take_corner(corner_entries(static_cast<uint32_t>(mp.rho.size())));
+  if (!g_corner) throw std::logic_error(g_corner.error());
+  const GridPoint g = split_grid(mp.rho_x(), cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(std::span<const E>(mp.rho).first(mp.kv), layer);
+  const std::vector<E> bc = concat({g.b, g.c});
+  std::vector<std::vector<E>> tables;
+  tables.push_back(bind_rows<F>(polys[0], bc, padded_size({1, layer.out.h, layer.out.w})));
+  tables.push_back(weighted_validity_table(layer, g.p, k_point));
+  lp.gap_eval = randomized_value(cx, polys[1], first + 1, mp.rho, mp.rho_u);
+  lp.output_sum = (E::one() - mp.rho_u) * inner_product<E, E>(tables[0], tables[1]) +
+                  mp.rho_u * corner_eval(cx.arena, *g_corner, mp.rho);
+  const auto [gated, window] = private_gap_identity(cx, l, mp, *g_corner, lp);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(mp.rho_x(), evaluate_multilinear<E, F>(polys[0], mp.rho_x()));
+
+  const std::vector<MaskedTable<E>> masked{
+      {0, bind_corner(cx.arena.corner_of(cx.table_corner(first).index), bc, mp.rho.size() - mp.kv, true)}};
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto os = prove_private_value(cx, detail::spatial_vars(layer.out), 2, std::move(tables), terms, masked, gated);
+  cx.claim_masked(cx.table_ref(first), cx.table_corner(first), concat({bc, std::span<const E>(os.point).subspan(1)}),
+                  os.point[0], os.proof.evaluations[0]);
+  lp.private_channel_sum = std::move(os.proof);
+
+  lp.private_spatial_sum =
+      prove_private_spatial(cx, in, l, bc, bind_rows<F>(layer_input_table(cx, in, l), bc, padded_size({1, layer.in.h, layer.in.w})),
+                            wiring_table(layer, g.p, k_point), window);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", mp.rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  zc_tables.push_back(repeat(eq_table<E>(std::span<const E>(tau).subspan(mp.kv)), size_t{1} << mp.kv));
+  zc_tables.push_back(lift(polys[2]));
+  zc_tables.push_back(lift(polys[1]));
+  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch)));
+  lp.private_zero_check = prove_private_zero_sum(cx, l, mp.rho.size(), std::move(zc_tables), kMaxPoolMasked,
+                                                 pool_zero_check_terms(gamma));
+}
+
+Status verify_private_max_pool(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
+                               uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const uint32_t first = cx.layout.first[l];
+  const PrivateMaxPool mp = private_max_pool_point(cx, layer);
+  ZK_TRY(check_selector(mp.rho_u, where));
+  auto g_corner = cx.arena.take_corner(corner_entries(static_cast<uint32_t>(mp.rho.size())));
+  if (!g_corner) return fail(where + g_corner.error());
+  const GridPoint g = split_grid(mp.rho_x(), cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(std::span<const E>(mp.rho).first(mp.kv), layer);
+  const std::vector<E> bc = concat({g.b, g.c});
+  const auto [gated, window] = private_gap_identity(cx, l, mp, *g_corner, lp);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(mp.rho_x(), evaluate_multilinear<E, F>(output_table, mp.rho_x()));
+
+  const auto& sent = lp.private_channel_sum;
+  auto os = verify_private_value(cx, detail::spatial_vars(layer.out), 2, 1, gated, sent, where, "max-pool output");
+  if (!os) return fail(os.error());
+  const std::span<const E> r = std::span<const E>(os->point).subspan(1);
+  cx.claim_masked(cx.table_ref(first), cx.table_corner(first), concat({bc, r}), os->point[0], sent.evaluations[0]);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  const E evals[2] = {sent.evaluations[0],
+                      detail::weighted_validity_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point,
+                                                     detail::split_spatial(r, log2_padded(layer.out.h)))};
+  if (private_sumcheck_final_value<E>(terms, evals, os->point[0], sent.masked_value) != os->value)
+    return fail(where + "max-pool output sum-check: final evaluation mismatch");
+
+  const auto wiring = [&](detail::SpatialPoint zeta_i) {
+    return detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point, zeta_i);
+  };
+  ZK_TRY(verify_private_spatial(cx, input_table, l, bc, window, lp.private_spatial_sum, wiring, where, "max-pool window"));
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", mp.rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  const auto public_values = [&](std::span<const E> zeta) {
+    const GridPoint zg = split_grid(zeta.subspan(mp.kv), cx.batch_vars, layer.out);
+    const E valid = detail::validity_eval(detail::axis_h(layer), detail::axis_w(layer),
+                                          split_kernel(zeta.first(mp.kv), layer), zg.p);
+    return std::vector<E>{eq_eval<E>(tau, zeta), eq_eval<E>(std::span<const E>(tau).subspan(mp.kv), zeta.subspan(mp.kv)),
+                          E::zero(), E::zero(), E::one() - valid};
+  };
+  return verify_private_zero_sum(cx, l, mp.rho.size(), kMaxPoolMasked, pool_zero_check_terms(gamma),
+                                 lp.private_zero_check, public_values, where,
+                                 "max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, "
+                                 "or not at a maximum)");
+}
+
 // A requantizing layer, zero-knowledge prover: the requantization values at (rho_u, rho), the bias
 // (dense, conv: b'(rho_c) with I = I_B I_H I_W; add, mul with a constant term: b'(rho_ex) with I = I_B) at
 // (rho_u, .), the kind's reduction of acc'(rho) with the resulting public claim and private offset,
 // then the private zero-check.
 void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
+  if (layer.kind == LayerKind::max_pool) return prove_private_max_pool(cx, in, l, lp);
   lp.kind = layer.kind;
   lp.constant_term = layer.constant_term;
   const auto& polys = in.tables.layer_polys[l];
@@ -2908,6 +3064,7 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
 Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
                             uint32_t l, const LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
+  if (layer.kind == LayerKind::max_pool) return verify_private_max_pool(cx, input_table, output_table, l, lp);
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
   if (lp.requant_evals.size() != detail::polys_per_layer(layer)) return fail(where + "wrong number of evaluations");
   const auto [rho, rho_u] = private_requant_point(cx, layer);
@@ -2985,9 +3142,9 @@ Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& v
     return fail("zkml: zero-knowledge proofs of models with several inputs or outputs are not available yet");
   for (const auto& layer : spec.layers)
     if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
-        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool)
+        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool && layer.kind != LayerKind::max_pool)
       return fail("zkml: layer '" + layer.name +
-                  "': zero-knowledge proofs cover dense, conv, add, mul and sum_pool layers only so far");
+                  "': zero-knowledge proofs cover dense, conv, add, mul, sum_pool and max_pool layers only so far");
   if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
@@ -3241,13 +3398,17 @@ std::vector<uint8_t> Proof::to_bytes() const {
   if (zero_knowledge) {
     if (!private_lookup.layers.empty()) private_lookup.encode(out);
     for (const LayerProof& lp : layers) {  // the fields its kind uses, in transcript order
+      if (lp.kind == LayerKind::max_pool) {
+        encode_element(out, lp.gap_eval);
+        encode_element(out, lp.output_sum);
+      }
       encode_elements(out, lp.requant_evals);
       if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv || lp.constant_term) encode_element(out, lp.bias_eval);
       if (lp.kind == LayerKind::add)
         encode_elements(out, lp.operand_evals);
       else
         lp.private_channel_sum.encode(out);
-      if (lp.kind == LayerKind::conv) lp.private_spatial_sum.encode(out);
+      if (lp.kind == LayerKind::conv || lp.kind == LayerKind::max_pool) lp.private_spatial_sum.encode(out);
       lp.private_zero_check.encode(out);
     }
     if (!forms.empty()) {
@@ -3326,6 +3487,31 @@ std::vector<uint8_t> Proof::to_bytes() const {
   return std::move(out).take();
 }
 
+namespace {
+
+// A max_pool layer's fields in zero-knowledge mode: D^, G^, the output, window and zero-check
+// private sum-checks (prove_private_max_pool).
+Result<LayerProof> decode_private_max_pool(ByteReader& in, const Layer& layer, uint32_t batch_vars, bool x_private) {
+  LayerProof lp;
+  lp.kind = layer.kind;
+  auto values = decode_elements(in, 2);
+  if (!values) return fail(values.error());
+  lp.gap_eval = (*values)[0];
+  lp.output_sum = (*values)[1];
+  auto output = PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.out), 2, 1);
+  if (!output) return fail("proof: " + output.error());
+  lp.private_channel_sum = std::move(*output);
+  auto window = PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.in), 2, x_private ? 1 : 0);
+  if (!window) return fail("proof: " + window.error());
+  lp.private_spatial_sum = std::move(*window);
+  auto zc = PrivateSumcheckProof<E>::decode(in, detail::kernel_vars(layer) + batch_vars + detail::shape_vars(layer.out), 3, 2);
+  if (!zc) return fail("proof: " + zc.error());
+  lp.private_zero_check = std::move(*zc);
+  return lp;
+}
+
+}  // namespace
+
 Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes) {
   const ModelSpec& spec = vk.spec;
   ByteReader in(bytes);
@@ -3398,6 +3584,12 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
     const uint32_t batch_vars = log2_padded(proof.batch);
     for (uint32_t l = 0; l < spec.layers.size(); ++l) {
       const Layer& layer = spec.layers[l];
+      if (layer.kind == LayerKind::max_pool) {
+        auto lp = decode_private_max_pool(in, layer, batch_vars, layer.inputs[0] >= 0 || vk.visibility.input_committed());
+        if (!lp) return fail(lp.error());
+        proof.layers.push_back(std::move(*lp));
+        continue;
+      }
       LayerProof lp;
       lp.kind = layer.kind;
       lp.constant_term = layer.constant_term;

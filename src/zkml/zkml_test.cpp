@@ -774,7 +774,7 @@ TEST(ZeroKnowledge, LayersWithoutAZeroKnowledgeProofAreNamedAtSetup) {
   ASSERT_TRUE(setup(m).ok());
   auto pk = setup_zk(m);
   ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error(), "zkml: layer '/act/Sigmoid': zero-knowledge proofs cover dense, conv, add, mul and sum_pool layers only so far");
+  EXPECT_EQ(pk.error(), "zkml: layer '/act/Sigmoid': zero-knowledge proofs cover dense, conv, add, mul, sum_pool and max_pool layers only so far");
 }
 
 // The cheating-prover harness of the plain mode, with zero-knowledge proofs.
