@@ -332,6 +332,36 @@ TEST(Cnn, FlatInputReshapedForTheFirstConv) {
   expect_round_trip(b.finish(), rng);
 }
 
+// Witness changes at output i of layer 1, a 2 x 2 max pool (K' = 4 offsets, grid = y.size()).
+// y and every gap moved by delta (consistent gaps): y above or below the maximum.
+std::function<void(Witness&)> shift_pool_output(size_t i, int64_t delta) {
+  return [i, delta](Witness& w) {
+    auto& l = w.layers[1];
+    l.y[i] += delta;
+    for (size_t k = 0; k < 4; ++k) l.gap[k * l.y.size() + i] += delta;
+  };
+}
+// The first unpicked gap raised by one (still >= 0, not picked).
+std::function<void(Witness&)> raise_unpicked_gap(size_t i) {
+  return [i](Witness& w) {
+    auto& l = w.layers[1];
+    size_t k = 0;
+    while (l.pick[k * l.y.size() + i] == 1) ++k;
+    l.gap[k * l.y.size() + i] += 1;
+  };
+}
+// The pick moved to the first element with a nonzero gap.
+std::function<void(Witness&)> pick_non_maximal(size_t i) {
+  return [i](Witness& w) {
+    auto& l = w.layers[1];
+    const size_t grid = l.y.size();
+    for (size_t k = 0; k < 4; ++k) l.pick[k * grid + i] = 0;
+    size_t k = 0;
+    while (l.gap[k * grid + i] == 0) ++k;
+    l.pick[k * grid + i] = 1;
+  };
+}
+
 // A cheating prover on a Conv -> MaxPool -> Dense model.
 struct CnnCheat : ::testing::Test {
   std::mt19937_64 rng{25};
@@ -375,39 +405,18 @@ TEST_F(CnnCheat, AlteredConvActivationFailsTheConvolution) {
 
 TEST_F(CnnCheat, MaxPoolOutputBelowTheMaximumFailsTheRangeCheck) {
   // y one below the maximum with consistent gaps: the maximal element's gap is -1, outside [0, 2^16).
-  const size_t i = at(1, 0, 1, 1);
-  const std::string reason = reject({[i](Witness& w) {
-                                       auto& l = w.layers[1];
-                                       l.y[i] -= 1;
-                                       for (size_t k = 0; k < 4; ++k) l.gap[k * l.y.size() + i] -= 1;
-                                     },
-                                     {}});
+  const std::string reason = reject({shift_pool_output(at(1, 0, 1, 1), -1), {}});
   EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
 }
 
 TEST_F(CnnCheat, MaxPoolOutputAboveTheMaximumFailsTheZeroCheck) {
   // y one above the maximum with consistent gaps: every gap >= 1, so the picked one is not 0.
-  const size_t i = at(1, 2, 0, 1);
-  const std::string reason = reject({[i](Witness& w) {
-                                       auto& l = w.layers[1];
-                                       l.y[i] += 1;
-                                       const size_t grid = l.y.size();
-                                       for (size_t k = 0; k < 4; ++k) l.gap[k * grid + i] += 1;
-                                     },
-                                     {}});
+  const std::string reason = reject({shift_pool_output(at(1, 2, 0, 1), 1), {}});
   EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
 }
 
 TEST_F(CnnCheat, MaxPoolGapInconsistentWithTheInputFailsTheWindowCheck) {
-  const size_t i = at(1, 1, 1, 0);
-  const std::string reason = reject({[i](Witness& w) {
-                                       auto& l = w.layers[1];
-                                       const size_t grid = l.y.size();
-                                       size_t k = 0;
-                                       while (l.pick[k * grid + i] == 1) ++k;
-                                       l.gap[k * grid + i] += 1;  // still >= 0, not picked
-                                     },
-                                     {}});
+  const std::string reason = reject({raise_unpicked_gap(at(1, 1, 1, 0)), {}});
   EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool window sum-check: final evaluation mismatch");
 }
 
@@ -426,16 +435,7 @@ TEST_F(CnnCheat, SecondPickFailsThePickSum) {
 
 TEST_F(CnnCheat, PickOfANonMaximalElementFailsTheZeroCheck) {
   // Move the pick to an element with a nonzero gap: sum_k S D != 0.
-  const size_t i = at(1, 1, 0, 0);
-  const std::string reason = reject({[i](Witness& w) {
-                                       auto& l = w.layers[1];
-                                       const size_t grid = l.y.size();
-                                       for (size_t k = 0; k < 4; ++k) l.pick[k * grid + i] = 0;
-                                       size_t k = 0;
-                                       while (l.gap[k * grid + i] == 0) ++k;
-                                       l.pick[k * grid + i] = 1;
-                                     },
-                                     {}});
+  const std::string reason = reject({pick_non_maximal(at(1, 1, 0, 0)), {}});
   EXPECT_EQ(reason, "layer 1 (maxpool3): max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)");
 }
 
@@ -1685,35 +1685,15 @@ struct ZkMaxPoolCheat : CnnCheat {
   static constexpr const char* kZeroCheck = "layer 1 (maxpool3): zero-check private sumcheck: round 0";
 };
 
-TEST_F(ZkMaxPoolCheat, HonestProofVerifies) {
-  auto proof = prove(*zk, 1, input);
-  ASSERT_TRUE(proof.ok()) << proof.error();
-  EXPECT_TRUE(verify(zk->vk, *proof).ok());
-  EXPECT_TRUE(verify_bytes(zk->vk, proof->to_bytes()).ok());
-}
-
 TEST_F(ZkMaxPoolCheat, AlteredOutputIsRejected) {
   // y alone: the gaps no longer match the window.
   const size_t i = at(1, 1, 0);
   EXPECT_EQ(reject({[i](Witness& w) { w.layers[1].y[i] += 1; }, {}}),
             "layer 1 (maxpool3): max-pool window sum-check: final evaluation mismatch");
   // y one above the maximum with consistent gaps: the picked gap is 1.
-  EXPECT_EQ(reject({[i](Witness& w) {
-                      auto& l = w.layers[1];
-                      l.y[i] += 1;
-                      for (size_t k = 0; k < 4; ++k) l.gap[k * l.y.size() + i] += 1;
-                    },
-                    {}}),
-            std::string(kZeroCheck) + ": g(0) + g(1) != claim");
+  EXPECT_EQ(reject({shift_pool_output(i, 1), {}}), std::string(kZeroCheck) + ": g(0) + g(1) != claim");
   // y one below the maximum with consistent gaps: the maximum's gap is -1.
-  EXPECT_EQ(reject({[i](Witness& w) {
-                      auto& l = w.layers[1];
-                      l.y[i] -= 1;
-                      for (size_t k = 0; k < 4; ++k) l.gap[k * l.y.size() + i] -= 1;
-                    },
-                    {}})
-                .rfind("range check: ", 0),
-            0u);
+  EXPECT_EQ(reject({shift_pool_output(i, -1), {}}).rfind("range check: ", 0), 0u);
 }
 
 TEST_F(ZkMaxPoolCheat, AlteredPickIsRejected) {
@@ -1737,66 +1717,43 @@ TEST_F(ZkMaxPoolCheat, AlteredPickIsRejected) {
                 .rfind("opening: ", 0),
             0u);
   input = random;
-  const size_t i = at(0, 0, 1);
   // The pick moved to an element with a nonzero gap.
-  EXPECT_EQ(reject({[i](Witness& w) {
-                      auto& l = w.layers[1];
-                      const size_t grid = l.y.size();
-                      for (size_t k = 0; k < 4; ++k) l.pick[k * grid + i] = 0;
-                      size_t k = 0;
-                      while (l.gap[k * grid + i] == 0) ++k;
-                      l.pick[k * grid + i] = 1;
-                    },
-                    {}}),
-            std::string(kZeroCheck) + ": g(0) + g(1) != claim");
+  EXPECT_EQ(reject({pick_non_maximal(at(0, 0, 1)), {}}), std::string(kZeroCheck) + ": g(0) + g(1) != claim");
 }
 
 TEST_F(ZkMaxPoolCheat, AlteredGapIsRejected) {
-  const size_t i = at(2, 1, 1);
-  EXPECT_EQ(reject({[i](Witness& w) {
-                      auto& l = w.layers[1];
-                      size_t k = 0;
-                      while (l.pick[k * l.y.size() + i] == 1) ++k;
-                      l.gap[k * l.y.size() + i] += 1;  // still >= 0, not picked
-                    },
-                    {}}),
+  EXPECT_EQ(reject({raise_unpicked_gap(at(2, 1, 1)), {}}),
             "layer 1 (maxpool3): max-pool window sum-check: final evaluation mismatch");
 }
 
 TEST_F(ZkMaxPoolCheat, TamperedSentValuesAreRejectedWithReason) {
   auto proof = prove(*zk, 1, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
-  auto expect = [&](const Proof& p, const std::string& prefix) { testing::expect_rejected_with(zk->vk, p, prefix); };
-  Proof p = *proof;
-  ASSERT_EQ(p.layers[1].private_channel_sum.evaluations.size(), 1u);  // y
-  ASSERT_EQ(p.layers[1].private_spatial_sum.evaluations.size(), 1u);  // x
-  ASSERT_EQ(p.layers[1].private_zero_check.evaluations.size(), 2u);   // S, D
-  p.layers[1].gap_eval += E::one();
-  expect(p, "layer 1 (maxpool3): max-pool output private sumcheck: round 0");
-  p = *proof;
-  p.layers[1].output_sum += E::one();
-  expect(p, "layer 1 (maxpool3): max-pool output private sumcheck: round 0");
-  p = *proof;
-  p.layers[1].private_channel_sum.evaluations[0] += E::one();
-  expect(p, "layer 1 (maxpool3): max-pool output sum-check: final evaluation mismatch");
-  p = *proof;
-  p.layers[1].private_channel_sum.masked_value += E::one();
-  expect(p, "layer 1 (maxpool3): max-pool output sum-check: final evaluation mismatch");
-  p = *proof;
-  p.layers[1].private_spatial_sum.rounds[1][0] += E::one();
-  expect(p, "layer 1 (maxpool3): max-pool window private sumcheck: round 1");
-  p = *proof;
-  p.layers[1].private_spatial_sum.evaluations[0] += E::one();
-  expect(p, "layer 1 (maxpool3): max-pool window sum-check: final evaluation mismatch");
-  for (size_t k = 0; k < 2; ++k) {
-    p = *proof;
-    p.layers[1].private_zero_check.evaluations[k] += E::one();
-    expect(p, "layer 1 (maxpool3): max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, "
-              "or not at a maximum)");
+  ASSERT_TRUE(verify_bytes(zk->vk, proof->to_bytes()).ok());  // the honest proof
+  const LayerProof& pool = proof->layers[1];
+  ASSERT_EQ(pool.private_channel_sum.evaluations.size(), 1u);  // y
+  ASSERT_EQ(pool.private_spatial_sum.evaluations.size(), 1u);  // x
+  ASSERT_EQ(pool.private_zero_check.evaluations.size(), 2u);   // S, D
+  const std::string zero_check =
+      "max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, or not at a maximum)";
+  const std::vector<std::pair<std::function<void(LayerProof&)>, std::string>> cases{
+      {[](LayerProof& lp) { lp.gap_eval += E::one(); }, "max-pool output private sumcheck: round 0"},
+      {[](LayerProof& lp) { lp.output_sum += E::one(); }, "max-pool output private sumcheck: round 0"},
+      {[](LayerProof& lp) { lp.private_channel_sum.evaluations[0] += E::one(); },
+       "max-pool output sum-check: final evaluation mismatch"},
+      {[](LayerProof& lp) { lp.private_channel_sum.masked_value += E::one(); },
+       "max-pool output sum-check: final evaluation mismatch"},
+      {[](LayerProof& lp) { lp.private_spatial_sum.rounds[1][0] += E::one(); }, "max-pool window private sumcheck: round 1"},
+      {[](LayerProof& lp) { lp.private_spatial_sum.evaluations[0] += E::one(); },
+       "max-pool window sum-check: final evaluation mismatch"},
+      {[](LayerProof& lp) { lp.private_zero_check.evaluations[0] += E::one(); }, zero_check},
+      {[](LayerProof& lp) { lp.private_zero_check.evaluations[1] += E::one(); }, zero_check},
+      {[](LayerProof& lp) { lp.private_zero_check.rounds[0][0] += E::one(); }, "zero-check private sumcheck: round 0"}};
+  for (const auto& [tamper, reason] : cases) {
+    Proof p = *proof;
+    tamper(p.layers[1]);
+    testing::expect_rejected_with(zk->vk, p, "layer 1 (maxpool3): " + reason);
   }
-  p = *proof;
-  p.layers[1].private_zero_check.rounds[0][0] += E::one();
-  expect(p, kZeroCheck);
   testing::expect_flips_and_truncations_rejected(zk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
 }
 
