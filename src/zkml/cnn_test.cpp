@@ -1645,10 +1645,12 @@ TEST(ZkMaxPool, RoundTripsMatchTheIntegerEngine) {
     bool ragged;
   };
   for (const Case& c : {Case{2, 2, 0, false}, Case{3, 2, 1, false}, Case{3, 1, 0, false}, Case{2, 2, 0, true}}) {
+    if (sanitized() && c.s == 1) continue;
     const IntModel m = zk_max_pool_model(rng, 1, c.k, c.s, c.pad, c.ragged);
     expect_zk_round_trip(m, rng);
   }
   for (int64_t batch : {1, 2}) {
+    if (sanitized() && batch == 2) continue;
     expect_zk_round_trip(zk_max_pool_model(rng, batch, 2, 2, 0, false), rng,
                          {Visibility::is_private, Visibility::is_private, Visibility::is_private});
     const IntModel ends = zk_max_pool_ends_model(rng, batch);
@@ -1660,6 +1662,7 @@ TEST(ZkMaxPool, RoundTripsMatchTheIntegerEngine) {
 TEST(ZkMaxPool, ProofsDifferAndHideThePrivateValues) {
   std::mt19937_64 rng(82);
   for (bool private_input : {false, true}) {
+    if (sanitized() && !private_input) continue;
     const IntModel m = zk_max_pool_ends_model(rng, 2);
     const Visibilities vis = private_input ? Visibilities{Visibility::is_private, Visibility::is_public, Visibility::is_private}
                                            : Visibilities{};
