@@ -355,7 +355,7 @@ void register_proof_commands(CLI::App& app, int& exit_code) {
   setup_cmd->add_option("--bits", setup_args.bits, "quantization bits (2 to 16)")->default_val(8)->check(CLI::Range(2, 16));
   setup_cmd->add_flag("--proven", setup_args.proven, "PCS query counts from proven (not conjectured) soundness");
   setup_cmd->add_flag("--no-zk", setup_args.no_zk,
-                      "plain proofs: not zero-knowledge (needed for models with layers other than dense ones, so far)");
+                      "plain proofs: not zero-knowledge (needed so far for the models zero knowledge does not cover: setup names the reason)");
   setup_cmd->add_option("--input", setup_args.input, "input visibility: private (committed), hashed (committed, and a "
                                                      "commitment anyone holding the input recomputes) or public")
       ->check(CLI::IsMember({"public", "private", "hashed"}));

@@ -2152,8 +2152,9 @@ void data_layer_shapes(const ModelSpec& spec, uint32_t batch, const Layer& layer
 // and of every weight table, the range argument's, then per layer the masks of its private
 // sum-checks: its kind's reduction (dense: over the input features; conv: the corner of the
 // gathered input X, then over (channels, kernel) and over the input positions; mul: the product;
-// sum_pool: over the input positions; add has none) and the zero-check; a rewire or table layer's
-// data_layer_shapes instead.
+// sum_pool: over the input positions; add has none) and the zero-check; max_pool: the corner of the
+// gated output G, over the output positions, over the input positions, the zero-check over K' x grid;
+// a rewire or table layer's data_layer_shapes instead.
 struct PrivatePlan {
   std::vector<MaskShape> shapes;
   std::vector<int32_t> table_corner;   // per per-proof table: arena segment, or -1
@@ -2180,6 +2181,14 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
   for (const auto& layer : spec.layers) {
     if (layer.kind == LayerKind::rewire || layer.kind == LayerKind::table) {
       data_layer_shapes(spec, batch, layer, plan.shapes);
+      continue;
+    }
+    if (layer.kind == LayerKind::max_pool) {  // G's corner, over the output, over the input positions, zero-check
+      const uint32_t vars = detail::kernel_vars(layer) + batch_vars + detail::shape_vars(layer.out);
+      plan.shapes.push_back(MaskShape::corner(corner_entries(vars)));
+      plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.out), 2));
+      plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.in), 2));
+      plan.shapes.push_back(MaskShape::sumcheck(vars, 3));
       continue;
     }
     if (layer.kind == LayerKind::dense) {  // over the input features
@@ -2401,6 +2410,33 @@ E offset_of(const PrivateContext& cx, const PrivateValue& value) {
   return o;
 }
 
+// A private sum-check over `vars` variables of degree d proving the private value `value` (public
+// claim value.public_part, private offset o): takes its mask from the arena and leaves the claim
+// on the mask (masked_value_claim); the caller claims the masked tables' values.
+PrivateSumcheckProverOutput<E> prove_private_value(PrivateContext& cx, size_t vars, size_t degree,
+                                                   std::vector<std::vector<E>> tables,
+                                                   std::span<const SumcheckTerm<E>> terms,
+                                                   std::span<const MaskedTable<E>> masked, const PrivateValue& value) {
+  auto mask = cx.arena.take_sumcheck(vars, degree);
+  if (!mask) throw std::logic_error(mask.error());
+  auto out = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, value.public_part,
+                                       offset_of(cx, value), cx.arena.mask(*mask));
+  cx.claims.push_back(masked_value_claim<E>(*mask, degree, out.point, out.rho, value.offset_terms, out.proof.masked_value));
+  return out;
+}
+
+// The verifier's side of prove_private_value with `masked` masked tables; rejections name the step `what`.
+Result<PrivateSumcheckClaim<E>> verify_private_value(PrivateContext& cx, size_t vars, size_t degree, size_t masked,
+                                                     const PrivateValue& value, const PrivateSumcheckProof<E>& sent,
+                                                     const std::string& where, const std::string& what) {
+  auto mask = cx.arena.take_sumcheck(vars, degree);
+  if (!mask) return fail(where + mask.error());
+  auto sc = verify_private_sumcheck<E>(cx.transcript, vars, degree, masked, value.public_part, sent);
+  if (!sc) return fail(where + what + " " + sc.error());
+  cx.claims.push_back(masked_value_claim<E>(*mask, degree, sc->point, sc->rho, value.offset_terms, sent.masked_value));
+  return sc;
+}
+
 // rho over the layer's output grid, then the selector rho_u (both sides).
 std::pair<std::vector<E>, E> private_requant_point(PrivateContext& cx, const Layer& layer) {
   auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
@@ -2475,12 +2511,8 @@ void prove_private_dense(PrivateContext& cx, const ProverInputs& in, uint32_t l,
                                      x_vars, true)});
   masked.push_back({1, bind_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c,
                                    detail::weight_vars(layer), false)});
-  auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
-  if (!mask) throw std::logic_error(mask.error());
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  auto mm = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
-                                      offset_of(cx, acc), cx.arena.mask(*mask));
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm.point, mm.rho, acc.offset_terms, mm.proof.masked_value));
+  auto mm = prove_private_value(cx, detail::shape_vars(layer.in), 2, std::move(tables), terms, masked, acc);
   const E r_u = mm.point[0];
   const std::span<const E> r = std::span<const E>(mm.point).subspan(1);
   if (source >= 0) {
@@ -2495,15 +2527,11 @@ Status verify_private_dense(PrivateContext& cx, std::span<const F> input_table, 
                             const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
   const int32_t weight = cx.weights.weight_table[l];
-  auto mask = cx.arena.take_sumcheck(detail::shape_vars(layer.in), 2);
-  if (!mask) return fail(where + mask.error());
   const int64_t source = cx.input_source(l);
   const bool x_private = source >= 0;
-  auto mm = verify_private_sumcheck<E>(cx.transcript, detail::shape_vars(layer.in), 2, x_private ? 2 : 1,
-                                       acc.public_part, lp.private_channel_sum);
-  if (!mm) return fail(where + "matrix-vector " + mm.error());
   const auto& sent = lp.private_channel_sum;
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, mm->point, mm->rho, acc.offset_terms, sent.masked_value));
+  auto mm = verify_private_value(cx, detail::shape_vars(layer.in), 2, x_private ? 2 : 1, acc, sent, where, "matrix-vector");
+  if (!mm) return fail(mm.error());
   const E r_u = mm->point[0];
   const std::span<const E> r = std::span<const E>(mm->point).subspan(1);
   const std::vector<E> x_point = concat({g.b, r});
@@ -2645,55 +2673,70 @@ Status verify_private_product(PrivateContext& cx, std::span<const F> input_table
   return {};
 }
 
-// ---- sum_pool -----------------------------------------------------------------------------------
-// acc'(rho) = sum_p V(rho_p, p) x(rho_b, rho_c, p) (V the public pooling wiring with the
-// multipliers): a private sum-check over the input positions, public claim and private offset from
-// the accumulator; x (pre-bound at (rho_b, rho_c), its corner likewise) masked unless public.
-void prove_private_pool(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
-                        const PrivateValue& acc, LayerProof& lp) {
+// ---- input positions (sum_pool; conv, max_pool: their last step) -------------------------------
+// value = sum_i x(bc, i) Wire(i) over the input positions i, x pre-bound at bc = (rho_b, channel
+// point) (xb, its corner likewise) and masked unless public, Wire public: a private sum-check with
+// the public claim and private offset of `value`; leaves the claims on its mask and on x.
+PrivateSumcheckProof<E> prove_private_spatial(PrivateContext& cx, const ProverInputs& in, uint32_t l,
+                                              std::span<const E> bc, std::vector<E> xb, std::vector<E> wiring,
+                                              const PrivateValue& value) {
   const Layer& layer = cx.spec.layers[l];
   const int64_t source = cx.input_source(l);
-  const std::vector<E> bc = concat({g.b, g.c});
   std::vector<std::vector<E>> tables;
-  tables.push_back(bind_channels(bind_rows<F>(layer_input_table(cx, in, l), g.b, padded_size(layer.in)), g.c,
-                                 padded_size({1, layer.in.h, layer.in.w})));
-  tables.push_back(pooling_wiring_table(layer, g.p));
+  tables.push_back(std::move(xb));
+  tables.push_back(std::move(wiring));
   std::vector<MaskedTable<E>> masked;
   if (source >= 0)
     masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), bc,
                                      cx.batch_vars + detail::shape_vars(layer.in), true)});
-  auto mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!mask) throw std::logic_error(mask.error());
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(tables), terms, masked, acc.public_part,
-                                      offset_of(cx, acc), cx.arena.mask(*mask));
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, ss.point, ss.rho, acc.offset_terms, ss.proof.masked_value));
+  auto ss = prove_private_value(cx, detail::spatial_vars(layer.in), 2, std::move(tables), terms, masked, value);
   size_t next = 0;
   private_input_value(cx, to_field(in.witness.input), l, 0, concat({bc, std::span<const E>(ss.point).subspan(1)}),
                       ss.point[0], ss.proof.evaluations, next);
-  lp.private_channel_sum = std::move(ss.proof);
+  return std::move(ss.proof);
+}
+
+// The verifier's side of prove_private_spatial; wiring(zeta_i) evaluates Wire~ at the final point
+// (h and w parts). Rejections name the step `what`.
+template <class Wiring>
+Status verify_private_spatial(PrivateContext& cx, std::span<const F> input_table, uint32_t l, std::span<const E> bc,
+                              const PrivateValue& value, const PrivateSumcheckProof<E>& sent, const Wiring& wiring,
+                              const std::string& where, const std::string& what) {
+  const Layer& layer = cx.spec.layers[l];
+  auto ss = verify_private_value(cx, detail::spatial_vars(layer.in), 2, cx.input_source(l) >= 0 ? 1 : 0, value, sent,
+                                 where, what);
+  if (!ss) return fail(ss.error());
+  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
+  size_t next = 0;
+  const E evals[2] = {private_input_value(cx, input_table, l, 0, concat({bc, r}), ss->point[0], sent.evaluations, next),
+                      wiring(detail::split_spatial(r, log2_padded(layer.in.h)))};
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], sent.masked_value) != ss->value)
+    return fail(where + what + " sum-check: final evaluation mismatch");
+  return {};
+}
+
+// ---- sum_pool -----------------------------------------------------------------------------------
+// acc'(rho) = sum_p V(rho_p, p) x(rho_b, rho_c, p) (V the public pooling wiring with the
+// multipliers): prove_private_spatial with the public claim and private offset of the accumulator.
+void prove_private_pool(PrivateContext& cx, const ProverInputs& in, uint32_t l, const GridPoint& g,
+                        const PrivateValue& acc, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::vector<E> bc = concat({g.b, g.c});
+  lp.private_channel_sum =
+      prove_private_spatial(cx, in, l, bc, bind_rows<F>(layer_input_table(cx, in, l), bc, padded_size({1, layer.in.h, layer.in.w})),
+                            pooling_wiring_table(layer, g.p), acc);
 }
 
 Status verify_private_pool(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
                            const PrivateValue& acc, const LayerProof& lp, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
-  auto mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!mask) return fail(where + mask.error());
-  const auto& sent = lp.private_channel_sum;
-  auto ss = verify_private_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2,
-                                       cx.input_source(l) >= 0 ? 1 : 0, acc.public_part, sent);
-  if (!ss) return fail(where + "pooling " + ss.error());
-  cx.claims.push_back(masked_value_claim<E>(*mask, 2, ss->point, ss->rho, acc.offset_terms, sent.masked_value));
-  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
-  size_t next = 0;
-  const E evals[2] = {
-      private_input_value(cx, input_table, l, 0, concat({g.b, g.c, r}), ss->point[0], sent.evaluations, next),
-      detail::pooling_wiring_eval(detail::axis_h(layer), detail::axis_w(layer), layer.multipliers, g.p,
-                                  detail::split_spatial(r, log2_padded(layer.in.h)))};
-  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], sent.masked_value) != ss->value)
-    return fail(where + "pooling sum-check: final evaluation mismatch");
-  return {};
+  const auto wiring = [&](detail::SpatialPoint zeta_i) {
+    return detail::pooling_wiring_eval(detail::axis_h(layer), detail::axis_w(layer), layer.multipliers, g.p, zeta_i);
+  };
+  return verify_private_spatial(cx, input_table, l, concat({g.b, g.c}), acc, lp.private_channel_sum, wiring, where,
+                                "pooling");
 }
 
 // ---- conv ---------------------------------------------------------------------------------------
@@ -2711,7 +2754,6 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
                         const PrivateValue& acc, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   const int32_t weight = cx.weights.weight_table[l];
-  const int64_t source = cx.input_source(l);
   const uint32_t cv = log2_padded(layer.in.c), channel_vars = conv_channel_vars(layer);
   const uint32_t gv = detail::group_vars(layer), degree = conv_channel_degree(layer);
   auto x_corner = cx.arena.take_corner(corner_entries(channel_vars));
@@ -2740,25 +2782,9 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
   lp.private_channel_sum = std::move(cs.proof);
 
   const std::span<const E> zeta_c = zeta.first(cv);
-  std::vector<std::vector<E>> spatial;
-  spatial.push_back(bind_channels(xb, zeta_c, padded_size({1, layer.in.h, layer.in.w})));
-  spatial.push_back(wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)));
-  std::vector<MaskedTable<E>> x_masked;
-  if (source >= 0)
-    x_masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index),
-                                       concat({g.b, zeta_c}), cx.batch_vars + detail::shape_vars(layer.in), true)});
-  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!spatial_mask) throw std::logic_error(spatial_mask.error());
-  const std::vector<SumcheckTerm<E>> spatial_terms{{E::one(), {0, 1}}};
-  auto ss = prove_private_sumcheck<E>(cx.transcript, std::move(spatial), spatial_terms, x_masked, gathered.public_part,
-                                      offset_of(cx, gathered), cx.arena.mask(*spatial_mask));
-  cx.claims.push_back(
-      masked_value_claim<E>(*spatial_mask, 2, ss.point, ss.rho, gathered.offset_terms, ss.proof.masked_value));
-  size_t next = 0;
-  private_input_value(cx, to_field(in.witness.input), l, 0,
-                      concat({g.b, zeta_c, std::span<const E>(ss.point).subspan(1)}), ss.point[0],
-                      ss.proof.evaluations, next);
-  lp.private_spatial_sum = std::move(ss.proof);
+  lp.private_spatial_sum =
+      prove_private_spatial(cx, in, l, concat({g.b, zeta_c}), bind_channels(xb, zeta_c, padded_size({1, layer.in.h, layer.in.w})),
+                            wiring_table(layer, g.p, split_kernel(zeta.subspan(cv), layer)), gathered);
 }
 
 Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, uint32_t l, const GridPoint& g,
@@ -2790,23 +2816,57 @@ Status verify_private_conv(PrivateContext& cx, std::span<const F> input_table, u
   PrivateValue gathered;
   add_randomized(cx, gathered, E::one(), *x_corner, zeta, r_u, sent.evaluations[0]);
 
-  auto spatial_mask = cx.arena.take_sumcheck(detail::spatial_vars(layer.in), 2);
-  if (!spatial_mask) return fail(where + spatial_mask.error());
-  const auto& ssent = lp.private_spatial_sum;
-  auto ss = verify_private_sumcheck<E>(cx.transcript, detail::spatial_vars(layer.in), 2,
-                                       cx.input_source(l) >= 0 ? 1 : 0, gathered.public_part, ssent);
-  if (!ss) return fail(where + "convolution spatial " + ss.error());
-  cx.claims.push_back(
-      masked_value_claim<E>(*spatial_mask, 2, ss->point, ss->rho, gathered.offset_terms, ssent.masked_value));
-  const std::span<const E> r = std::span<const E>(ss->point).subspan(1);
-  size_t next = 0;
-  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
-  const E evals[2] = {
-      private_input_value(cx, input_table, l, 0, concat({g.b, zeta.first(cv), r}), ss->point[0], ssent.evaluations, next),
-      detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
-                          detail::split_spatial(r, log2_padded(layer.in.h)))};
-  if (private_sumcheck_final_value<E>(terms, evals, ss->point[0], ssent.masked_value) != ss->value)
-    return fail(where + "convolution spatial sum-check: final evaluation mismatch");
+  const auto wiring = [&](detail::SpatialPoint zeta_i) {
+    return detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, split_kernel(zeta.subspan(cv), layer),
+                               zeta_i);
+  };
+  return verify_private_spatial(cx, input_table, l, concat({g.b, zeta.first(cv)}), gathered, lp.private_spatial_sum,
+                                wiring, where, "convolution spatial");
+}
+
+// ---- zero-checks ----------------------------------------------------------------------------------
+// sum_x Z(x) = 0 over `vars` variables, Z = sum_j c_j prod_{k in T_j} tables[k], as a private
+// sum-check with public claim 0: `masked` lists the tables of layer l (position in `tables`,
+// index among the layer's tables, ascending positions) masked with their corners; the others are
+// public. Leaves the claims on its mask and on each masked table.
+struct ZeroCheckTable {
+  size_t position;
+  uint32_t table;
+};
+
+PrivateSumcheckProof<E> prove_private_zero_sum(PrivateContext& cx, uint32_t l, size_t vars,
+                                               std::vector<std::vector<E>> tables,
+                                               std::span<const ZeroCheckTable> masked,
+                                               std::span<const SumcheckTerm<E>> terms) {
+  const uint32_t first = cx.layout.first[l];
+  std::vector<MaskedTable<E>> corners;
+  for (const auto& m : masked) corners.push_back({m.position, cx.arena.corner_values(cx.table_corner(first + m.table))});
+  auto zc = prove_private_value(cx, vars, 3, std::move(tables), terms, corners, {});
+  const std::span<const E> point = std::span<const E>(zc.point).subspan(1);
+  for (size_t k = 0; k < masked.size(); ++k)
+    cx.claim_masked(cx.table_ref(first + masked[k].table), cx.table_corner(first + masked[k].table), point,
+                    zc.point[0], zc.proof.evaluations[k]);
+  return std::move(zc.proof);
+}
+
+// The verifier's side of prove_private_zero_sum: public(r) gives every table's value at the final
+// point r (the masked positions are overwritten with the sent values). Rejects with `mismatch`.
+template <class PublicValues>
+Status verify_private_zero_sum(PrivateContext& cx, uint32_t l, size_t vars, std::span<const ZeroCheckTable> masked,
+                               std::span<const SumcheckTerm<E>> terms, const PrivateSumcheckProof<E>& sent,
+                               const PublicValues& public_values, const std::string& where, const std::string& mismatch) {
+  const uint32_t first = cx.layout.first[l];
+  auto zc = verify_private_value(cx, vars, 3, masked.size(), {}, sent, where, "zero-check");
+  if (!zc) return fail(zc.error());
+  const std::span<const E> point = std::span<const E>(zc->point).subspan(1);
+  std::vector<E> evals = public_values(point);
+  for (size_t k = 0; k < masked.size(); ++k) {
+    cx.claim_masked(cx.table_ref(first + masked[k].table), cx.table_corner(first + masked[k].table), point,
+                    zc->point[0], sent.evaluations[k]);
+    evals[masked[k].position] = sent.evaluations[k];
+  }
+  if (private_sumcheck_final_value<E>(terms, evals, zc->point[0], sent.masked_value) != zc->value)
+    return fail(where + mismatch);
   return {};
 }
 
@@ -3058,57 +3118,185 @@ Result<LayerProof> decode_private_data_layer(ByteReader& in, const VerifyingKey&
 }
 
 // ---- every requantizing layer ---------------------------------------------------------------------
-// The clamp zero-check as a private sum-check with public claim 0, y and the d+/d- limbs masked.
+// The clamp zero-check sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0 (zero_check_terms),
+// y and the d+/d- limbs masked.
+std::vector<ZeroCheckTable> requant_zero_check_tables(const Layer& layer) {
+  std::vector<ZeroCheckTable> out;
+  for (uint32_t i : zero_check_tables(layer)) out.push_back({out.size() + 1, i});
+  return out;
+}
+
 void prove_private_zero_check(PrivateContext& cx, const ProverInputs& in, uint32_t l, size_t vars, LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
-  const auto& polys = in.tables.layer_polys[l];
-  const uint32_t first = cx.layout.first[l];
   const auto tau = cx.transcript.challenges<E>("zkml/tau", vars);
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  std::vector<std::vector<E>> zc_tables;
-  zc_tables.push_back(eq_table<E>(tau));
-  std::vector<MaskedTable<E>> zc_masked;
-  for (uint32_t i : zero_check_tables(layer)) {
-    zc_masked.push_back({zc_tables.size(), cx.arena.corner_values(cx.table_corner(first + i))});
-    zc_tables.push_back(lift(polys[i]));
-  }
-  auto zc_mask = cx.arena.take_sumcheck(vars, 3);
-  if (!zc_mask) throw std::logic_error(zc_mask.error());
-  const auto zc_terms = zero_check_terms(layer, gamma);
-  auto zc = prove_private_sumcheck<E>(cx.transcript, std::move(zc_tables), zc_terms, zc_masked, E::zero(), E::zero(),
-                                      cx.arena.mask(*zc_mask));
-  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc.point, zc.rho, {}, zc.proof.masked_value));
-  const std::span<const E> zc_point = std::span<const E>(zc.point).subspan(1);
-  size_t k = 0;
-  for (uint32_t i : zero_check_tables(layer))
-    cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), zc_point, zc.point[0], zc.proof.evaluations[k++]);
-  lp.private_zero_check = std::move(zc.proof);
+  std::vector<std::vector<E>> tables;
+  tables.push_back(eq_table<E>(tau));
+  for (uint32_t i : zero_check_tables(layer)) tables.push_back(lift(in.tables.layer_polys[l][i]));
+  lp.private_zero_check = prove_private_zero_sum(cx, l, vars, std::move(tables), requant_zero_check_tables(layer),
+                                                 zero_check_terms(layer, gamma));
 }
 
 Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, const LayerProof& lp,
                                  const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
-  const uint32_t first = cx.layout.first[l];
   const auto tau = cx.transcript.challenges<E>("zkml/tau", vars);
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  auto zc_mask = cx.arena.take_sumcheck(vars, 3);
-  if (!zc_mask) return fail(where + zc_mask.error());
-  const auto zc_tables = zero_check_tables(layer);
-  auto zc = verify_private_sumcheck<E>(cx.transcript, vars, 3, zc_tables.size(), E::zero(), lp.private_zero_check);
-  if (!zc) return fail(where + "zero-check " + zc.error());
-  const auto& zsent = lp.private_zero_check;
-  cx.claims.push_back(masked_value_claim<E>(*zc_mask, 3, zc->point, zc->rho, {}, zsent.masked_value));
-  const std::span<const E> zc_point = std::span<const E>(zc->point).subspan(1);
-  std::vector<E> zc_evals{eq_eval<E>(tau, zc_point)};
-  for (size_t k = 0; k < zc_tables.size(); ++k) {
-    cx.claim_masked(cx.table_ref(first + zc_tables[k]), cx.table_corner(first + zc_tables[k]), zc_point, zc->point[0],
-                    zsent.evaluations[k]);
-    zc_evals.push_back(zsent.evaluations[k]);
-  }
-  const auto zc_terms = zero_check_terms(layer, gamma);
-  if (private_sumcheck_final_value<E>(zc_terms, zc_evals, zc->point[0], zsent.masked_value) != zc->value)
-    return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
-  return {};
+  const auto masked = requant_zero_check_tables(layer);
+  const auto public_values = [&](std::span<const E> r) {
+    std::vector<E> evals(masked.size() + 1, E::zero());
+    evals[0] = eq_eval<E>(tau, r);
+    return evals;
+  };
+  return verify_private_zero_sum(cx, l, vars, masked, zero_check_terms(layer, gamma), lp.private_zero_check,
+                                 public_values, where,
+                                 "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
+}
+
+// ---- max_pool -------------------------------------------------------------------------------------
+// Tables y (output grid), D and S (K' x output grid; table 0, 1, 2). At (rho_u, rho), rho =
+// (rho_k, rho_x) over K' x grid:
+// - sent: D^ = D^(rho_u, rho) and G^ = (1 - rho_u) G(rho) + rho_u R_G(rho), G(k, x) = V(k, p) y(x) the
+//   window-gated output (a derived table with a corner R_G of its own), so G(rho) =
+//   sum_p V_rho(p) y(rho_b, rho_c, p);
+// - picks: sum_k S(k, rho_x) = 2^kv S(1/2, ..., 1/2, rho_x) = I(rho_x), a linear claim on S whose value
+//   is public (nothing sent);
+// - output sum-check: G(rho) = sum_p V_rho(p) y(rho_b, rho_c, p), public claim G^ / (1 - rho_u), private
+//   offset rho_u / (1 - rho_u) R_G(rho), y pre-bound at (rho_b, rho_c) and masked;
+// - window sum-check (prove_private_spatial): G(rho) - D(rho) = sum_i x(rho_b, rho_c, i) Wire(rho_p, rho_k, i),
+//   public claim (G^ - D^) / (1 - rho_u), private offset rho_u / (1 - rho_u) (R_G(rho) - R_D(rho));
+// - zero-check (pool_zero_check_terms), S and D masked.
+// Randomized evaluations per corner: R_G one (rho), R_D two (rho, the zero-check), R_S one (the
+// zero-check), R_y one here (the output sum-check) besides its readers'.
+struct PrivateMaxPool {
+  std::vector<E> rho;  // (rho_k, rho_x)
+  E rho_u;
+  uint32_t kv = 0;
+  std::span<const E> rho_x() const { return std::span<const E>(rho).subspan(kv); }
+};
+
+PrivateMaxPool private_max_pool_point(PrivateContext& cx, const Layer& layer) {
+  PrivateMaxPool mp;
+  mp.kv = detail::kernel_vars(layer);
+  mp.rho = cx.transcript.challenges<E>("zkml/rho", mp.kv + cx.batch_vars + detail::shape_vars(layer.out));
+  mp.rho_u = cx.transcript.challenge<E>("zkml/rho_u");
+  return mp;
+}
+
+// After D^ and G^ (lp.gap_eval, lp.output_sum): absorbs them, claims D^ and the picks, and returns
+// G(rho) and G(rho) - D(rho) as private values (prover and verifier alike).
+std::pair<PrivateValue, PrivateValue> private_gap_identity(PrivateContext& cx, uint32_t l, const PrivateMaxPool& mp,
+                                                           TableRef g_corner, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const uint32_t first = cx.layout.first[l];
+  cx.transcript.absorb("zkml/gap_eval", lp.gap_eval);
+  cx.transcript.absorb("zkml/output_sum", lp.output_sum);
+  cx.claim_masked(cx.table_ref(first + 1), cx.table_corner(first + 1), mp.rho, mp.rho_u, lp.gap_eval);
+  std::vector<E> half(mp.kv, E::from_u64(2).inverse());
+  const E valid = valid_indicator(split_grid(mp.rho_x(), cx.batch_vars, layer.out), cx.batch, layer.out);
+  cx.claims.push_back({{{cx.table_ref(first + 2), concat({half, mp.rho_x()}), pow2(mp.kv)}}, valid});
+  PrivateValue gated, window;
+  add_randomized(cx, gated, E::one(), g_corner, mp.rho, mp.rho_u, lp.output_sum);
+  window = gated;
+  add_randomized(cx, window, -E::one(), cx.table_corner(first + 1), mp.rho, mp.rho_u, lp.gap_eval);
+  return {gated, window};
+}
+
+// The zero-check's tables: eq(tau, .), eq(tau_x, .) repeated over k, S, D (masked), 1 - V.
+constexpr ZeroCheckTable kMaxPoolMasked[2] = {{2, 2}, {3, 1}};
+
+void prove_private_max_pool(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];  // y, D, S
+  const uint32_t first = cx.layout.first[l];
+  const PrivateMaxPool mp = private_max_pool_point(cx, layer);
+  if (!check_selector(mp.rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
+  auto g_corner = cx.arena.take_corner(corner_entries(static_cast<uint32_t>(mp.rho.size())));
+  if (!g_corner) throw std::logic_error(g_corner.error());
+  const GridPoint g = split_grid(mp.rho_x(), cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(std::span<const E>(mp.rho).first(mp.kv), layer);
+  const std::vector<E> bc = concat({g.b, g.c});
+  std::vector<std::vector<E>> tables;
+  tables.push_back(bind_rows<F>(polys[0], bc, padded_size({1, layer.out.h, layer.out.w})));
+  tables.push_back(weighted_validity_table(layer, g.p, k_point));
+  lp.gap_eval = randomized_value(cx, polys[1], first + 1, mp.rho, mp.rho_u);
+  lp.output_sum = (E::one() - mp.rho_u) * inner_product<E, E>(tables[0], tables[1]) +
+                  mp.rho_u * corner_eval(cx.arena, *g_corner, mp.rho);
+  const auto [gated, window] = private_gap_identity(cx, l, mp, *g_corner, lp);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(mp.rho_x(), evaluate_multilinear<E, F>(polys[0], mp.rho_x()));
+
+  const std::vector<MaskedTable<E>> masked{
+      {0, bind_corner(cx.arena.corner_of(cx.table_corner(first).index), bc, mp.rho.size() - mp.kv, true)}};
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  auto os = prove_private_value(cx, detail::spatial_vars(layer.out), 2, std::move(tables), terms, masked, gated);
+  cx.claim_masked(cx.table_ref(first), cx.table_corner(first), concat({bc, std::span<const E>(os.point).subspan(1)}),
+                  os.point[0], os.proof.evaluations[0]);
+  lp.private_channel_sum = std::move(os.proof);
+
+  lp.private_spatial_sum =
+      prove_private_spatial(cx, in, l, bc, bind_rows<F>(layer_input_table(cx, in, l), bc, padded_size({1, layer.in.h, layer.in.w})),
+                            wiring_table(layer, g.p, k_point), window);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", mp.rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  zc_tables.push_back(repeat(eq_table<E>(std::span<const E>(tau).subspan(mp.kv)), size_t{1} << mp.kv));
+  zc_tables.push_back(lift(polys[2]));
+  zc_tables.push_back(lift(polys[1]));
+  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch)));
+  lp.private_zero_check = prove_private_zero_sum(cx, l, mp.rho.size(), std::move(zc_tables), kMaxPoolMasked,
+                                                 pool_zero_check_terms(gamma));
+}
+
+Status verify_private_max_pool(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
+                               uint32_t l, const LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
+  const uint32_t first = cx.layout.first[l];
+  const PrivateMaxPool mp = private_max_pool_point(cx, layer);
+  ZK_TRY(check_selector(mp.rho_u, where));
+  auto g_corner = cx.arena.take_corner(corner_entries(static_cast<uint32_t>(mp.rho.size())));
+  if (!g_corner) return fail(where + g_corner.error());
+  const GridPoint g = split_grid(mp.rho_x(), cx.batch_vars, layer.out);
+  const auto k_point = split_kernel(std::span<const E>(mp.rho).first(mp.kv), layer);
+  const std::vector<E> bc = concat({g.b, g.c});
+  const auto [gated, window] = private_gap_identity(cx, l, mp, *g_corner, lp);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(mp.rho_x(), evaluate_multilinear<E, F>(output_table, mp.rho_x()));
+
+  const auto& sent = lp.private_channel_sum;
+  auto os = verify_private_value(cx, detail::spatial_vars(layer.out), 2, 1, gated, sent, where, "max-pool output");
+  if (!os) return fail(os.error());
+  const std::span<const E> r = std::span<const E>(os->point).subspan(1);
+  cx.claim_masked(cx.table_ref(first), cx.table_corner(first), concat({bc, r}), os->point[0], sent.evaluations[0]);
+  const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
+  const E evals[2] = {sent.evaluations[0],
+                      detail::weighted_validity_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point,
+                                                     detail::split_spatial(r, log2_padded(layer.out.h)))};
+  if (private_sumcheck_final_value<E>(terms, evals, os->point[0], sent.masked_value) != os->value)
+    return fail(where + "max-pool output sum-check: final evaluation mismatch");
+
+  const auto wiring = [&](detail::SpatialPoint zeta_i) {
+    return detail::wiring_eval(detail::axis_h(layer), detail::axis_w(layer), g.p, k_point, zeta_i);
+  };
+  ZK_TRY(verify_private_spatial(cx, input_table, l, bc, window, lp.private_spatial_sum, wiring, where, "max-pool window"));
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", mp.rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  const auto public_values = [&](std::span<const E> zeta) {
+    const GridPoint zg = split_grid(zeta.subspan(mp.kv), cx.batch_vars, layer.out);
+    const E valid = detail::validity_eval(detail::axis_h(layer), detail::axis_w(layer),
+                                          split_kernel(zeta.first(mp.kv), layer), zg.p);
+    return std::vector<E>{eq_eval<E>(tau, zeta), eq_eval<E>(std::span<const E>(tau).subspan(mp.kv), zeta.subspan(mp.kv)),
+                          E::zero(), E::zero(), E::one() - valid};
+  };
+  return verify_private_zero_sum(cx, l, mp.rho.size(), kMaxPoolMasked, pool_zero_check_terms(gamma),
+                                 lp.private_zero_check, public_values, where,
+                                 "max-pool zero-check: final evaluation mismatch (a pick is not 0/1, off the window, "
+                                 "or not at a maximum)");
 }
 
 // A requantizing layer, zero-knowledge prover: the requantization values at (rho_u, rho), the bias
@@ -3119,6 +3307,7 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
   const Layer& layer = cx.spec.layers[l];
   if (layer.kind == LayerKind::rewire) return prove_private_rewire(cx, in, l, lp);
   if (layer.kind == LayerKind::table) return prove_private_table(cx, in, l, lp);
+  if (layer.kind == LayerKind::max_pool) return prove_private_max_pool(cx, in, l, lp);
   lp.kind = layer.kind;
   lp.constant_term = layer.constant_term;
   const auto& polys = in.tables.layer_polys[l];
@@ -3167,6 +3356,7 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
 Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
                             uint32_t l, const LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
+  if (layer.kind == LayerKind::max_pool) return verify_private_max_pool(cx, input_table, output_table, l, lp);
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
   if (layer.kind == LayerKind::rewire) return verify_private_rewire(cx, input_table, output_table, l, lp, where);
   if (layer.kind == LayerKind::table) return verify_private_table(cx, input_table, output_table, l, lp, where);
@@ -3244,10 +3434,10 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
 Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& vis) {
   for (const auto& layer : spec.layers)
     if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
-        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool && layer.kind != LayerKind::rewire &&
-        layer.kind != LayerKind::table)
+        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool && layer.kind != LayerKind::max_pool &&
+        layer.kind != LayerKind::rewire && layer.kind != LayerKind::table)
       return fail("zkml: layer '" + layer.name +
-                  "': zero-knowledge proofs cover dense, conv, add, mul, sum_pool, rewire and table layers only so far");
+                  "': zero-knowledge proofs cover dense, conv, add, mul, sum_pool, max_pool, rewire and table layers only so far");
   if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
@@ -3505,13 +3695,17 @@ std::vector<uint8_t> Proof::to_bytes() const {
         encode_private_data_layer(out, lp);
         continue;
       }
+      if (lp.kind == LayerKind::max_pool) {
+        encode_element(out, lp.gap_eval);
+        encode_element(out, lp.output_sum);
+      }
       encode_elements(out, lp.requant_evals);
       if (lp.kind == LayerKind::dense || lp.kind == LayerKind::conv || lp.constant_term) encode_element(out, lp.bias_eval);
       if (lp.kind == LayerKind::add)
         encode_elements(out, lp.operand_evals);
       else
         lp.private_channel_sum.encode(out);
-      if (lp.kind == LayerKind::conv) lp.private_spatial_sum.encode(out);
+      if (lp.kind == LayerKind::conv || lp.kind == LayerKind::max_pool) lp.private_spatial_sum.encode(out);
       lp.private_zero_check.encode(out);
     }
     if (!forms.empty()) {
@@ -3590,6 +3784,31 @@ std::vector<uint8_t> Proof::to_bytes() const {
   return std::move(out).take();
 }
 
+namespace {
+
+// A max_pool layer's fields in zero-knowledge mode: D^, G^, the output, window and zero-check
+// private sum-checks (prove_private_max_pool).
+Result<LayerProof> decode_private_max_pool(ByteReader& in, const Layer& layer, uint32_t batch_vars, bool x_private) {
+  LayerProof lp;
+  lp.kind = layer.kind;
+  auto values = decode_elements(in, 2);
+  if (!values) return fail(values.error());
+  lp.gap_eval = (*values)[0];
+  lp.output_sum = (*values)[1];
+  auto output = PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.out), 2, 1);
+  if (!output) return fail("proof: " + output.error());
+  lp.private_channel_sum = std::move(*output);
+  auto window = PrivateSumcheckProof<E>::decode(in, detail::spatial_vars(layer.in), 2, x_private ? 1 : 0);
+  if (!window) return fail("proof: " + window.error());
+  lp.private_spatial_sum = std::move(*window);
+  auto zc = PrivateSumcheckProof<E>::decode(in, detail::kernel_vars(layer) + batch_vars + detail::shape_vars(layer.out), 3, 2);
+  if (!zc) return fail("proof: " + zc.error());
+  lp.private_zero_check = std::move(*zc);
+  return lp;
+}
+
+}  // namespace
+
 Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes) {
   const ModelSpec& spec = vk.spec;
   ByteReader in(bytes);
@@ -3666,6 +3885,12 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
         auto data = decode_private_data_layer(in, vk, proof.batch, layer);
         if (!data) return fail(data.error());
         proof.layers.push_back(std::move(*data));
+        continue;
+      }
+      if (layer.kind == LayerKind::max_pool) {
+        auto lp = decode_private_max_pool(in, layer, batch_vars, layer.inputs[0] >= 0 || vk.visibility.input_committed());
+        if (!lp) return fail(lp.error());
+        proof.layers.push_back(std::move(*lp));
         continue;
       }
       LayerProof lp;

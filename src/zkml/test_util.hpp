@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "model/int_engine.hpp"
@@ -24,6 +25,13 @@ inline void expect_flips_and_truncations_rejected(const VerifyingKey& vk, std::s
     EXPECT_FALSE(verify_bytes(vk, changed).ok()) << "offset " << i;
   }
   for (size_t n = 0; n < bytes.size(); n += step) EXPECT_FALSE(verify_bytes(vk, bytes.first(n)).ok()) << n;
+}
+
+// The verifier rejects `proof` with a reason starting with `prefix`.
+inline void expect_rejected_with(const VerifyingKey& vk, const Proof& proof, const std::string& prefix) {
+  auto verdict = verify(vk, proof);
+  ASSERT_FALSE(verdict.ok()) << prefix;
+  EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
 }
 
 // `count` uniform values in [-127, 127] (8-bit quantized inputs).
