@@ -1270,7 +1270,7 @@ TEST(EzklExamples, ZeroKnowledgeProofsWhereSupported) {
   std::cout << "EZKL examples: " << proven.size() << " proven in zero knowledge\n";
   if (sanitized()) return;
   for (const char* name : {"1l_pad", "1l_slice", "1l_reshape", "1l_sigmoid", "1l_tanh", "1l_prelu", "1l_leakyrelu",
-                           "2l_relu_sigmoid_conv"}) {
+                           "2l_relu_sigmoid_conv", "1l_softmax"}) {
     if (std::filesystem::is_directory(root / name)) {
       EXPECT_NE(std::find(proven.begin(), proven.end(), name), proven.end()) << name;
     }
@@ -1297,7 +1297,8 @@ void expect_zk_round_trip(const IntModel& m, std::mt19937_64& rng, Visibilities 
 }
 
 // No private value of magnitude >= 2^16 (weights, biases, accumulators, pre-clamp values,
-// remainders) appears in the proof bytes as the 8-byte encoding of its field element. The
+// remainders, softmax exp values and rooms) appears in the proof bytes as the 8-byte encoding of
+// its field element. The
 // padding's remainder 2^(k-1) (of a zero accumulator) is public, and may equal a size field.
 void expect_no_private_value(const ProvingKey& pk, uint32_t batch, const std::vector<int64_t>& input,
                              size_t at_least) {
@@ -1310,6 +1311,8 @@ void expect_no_private_value(const ProvingKey& pk, uint32_t batch, const std::ve
     const auto& lw = witness->layers[l];
     secrets.insert(secrets.end(), lw.acc.begin(), lw.acc.end());
     secrets.insert(secrets.end(), lw.t.begin(), lw.t.end());
+    secrets.insert(secrets.end(), lw.exp.begin(), lw.exp.end());
+    secrets.insert(secrets.end(), lw.room.begin(), lw.room.end());
     if (l + 1 < witness->layers.size() || !pk.vk.visibility.output_shown())
       secrets.insert(secrets.end(), lw.y.begin(), lw.y.end());
     if (lw.r.empty()) continue;
@@ -1347,7 +1350,13 @@ void expect_proofs_differ(const ProvingKey& pk, uint32_t batch, const std::vecto
         EXPECT_NE(a->layers[l].private_input_sums[k].rounds, b->layers[l].private_input_sums[k].rounds) << l;
       continue;
     }
-    if (kind == LayerKind::table) {
+    if (kind == LayerKind::softmax) {
+      EXPECT_NE(a->layers[l].output_sum, b->layers[l].output_sum) << l;
+      EXPECT_NE(a->layers[l].private_channel_sum.rounds, b->layers[l].private_channel_sum.rounds) << l;
+      EXPECT_NE(a->layers[l].private_channel_sum.evaluations, b->layers[l].private_channel_sum.evaluations) << l;
+      EXPECT_NE(a->layers[l].private_zero_check.evaluations, b->layers[l].private_zero_check.evaluations) << l;
+    }
+    if (kind == LayerKind::table || kind == LayerKind::softmax) {
       for (size_t k = 0; k < a->layers[l].private_table_lookup.layers.size(); ++k)
         EXPECT_NE(a->layers[l].private_table_lookup.layers[k].evaluations,
                   b->layers[l].private_table_lookup.layers[k].evaluations) << l;
@@ -1863,15 +1872,168 @@ TEST_F(ZkTableCheat, TamperedSentValuesAreRejectedWithReason) {
   testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
 }
 
-TEST(ZkTable, SoftmaxIsNamedAtSetup) {
-  std::mt19937_64 rng(88);
-  CnnBuilder b(rng, 1, {1, 4});
-  b.dense(4);
-  add_softmax(b, 1, 4, 1);
-  auto pk = setup_zk(b.finish());
-  ASSERT_FALSE(pk.ok());
-  EXPECT_EQ(pk.error().rfind("zkml: layer 'softmax': zero-knowledge proofs cover dense, conv, add, mul, sum_pool, max_pool, rewire and table", 0), 0u)
-      << pk.error();
+
+// ---- Zero-knowledge mode: softmax -----------------------------------------------------------------
+
+// dense -> softmax over the features (the last layer, or followed by a dense).
+IntModel zk_softmax_model(std::mt19937_64& rng, int64_t batch, bool last) {
+  CnnBuilder b(rng, batch, {1, 7});
+  b.dense(5);
+  add_softmax(b, batch, 5, 1);
+  if (!last) b.dense(3);
+  return b.finish();
+}
+
+TEST(ZkSoftmax, RoundTripsMatchTheIntegerEngine) {
+  std::mt19937_64 rng(91);
+  const Visibilities all_private{Visibility::is_private, Visibility::is_private, Visibility::is_private};
+  for (int64_t batch : {1, 2}) {
+    for (bool last : {true, false}) {
+      if (sanitized() && batch == 2 && !last) continue;
+      const IntModel m = zk_softmax_model(rng, batch, last);
+      expect_zk_round_trip(m, rng);
+      expect_zk_round_trip(m, rng, all_private);
+    }
+  }
+  if (sanitized()) return;
+  // Rows along H of a conv output (the row variables inside the grid's), read by a conv.
+  CnnBuilder b(rng, 2, {1, 2, 5, 6});
+  b.conv(3, 3, 1, 1, 1, 1, false);
+  add_softmax(b, 6, 5, 6);
+  b.conv(2, 2, 1, 1, 0, 1, false);
+  expect_zk_round_trip(b.finish(), rng);
+}
+
+TEST(ZkSoftmax, ProofsDifferAndHideThePrivateValues) {
+  std::mt19937_64 rng(92);
+  expect_zk_proofs_hide(zk_softmax_model(rng, 2, false), rng, 20);
+  expect_zk_proofs_hide(zk_softmax_model(rng, 1, true), rng, 10,
+                        {Visibility::is_private, Visibility::is_private, Visibility::is_private});
+}
+
+// SoftmaxCheat's dense -> softmax -> dense model (batch 3) in zero-knowledge mode.
+// zk_last: the model without its last dense (softmax the last layer, outputs private: no output
+// claim in the opening).
+struct ZkSoftmaxCheat : SoftmaxCheat {
+  Result<ProvingKey> zk = setup_zk(m);
+  Result<ProvingKey> zk_last = setup_zk([this] {
+    IntModel last = m;
+    last.layers.pop_back();
+    last.output_layers = {last.output_layers[0] - 1};
+    return last;
+  }(), {Visibility::is_public, Visibility::is_private});
+  static constexpr const char* kZeroCheck = "layer 1 (softmax): zero-check private sumcheck: round 0";
+  static constexpr const char* kExpLookup = "layer 1 (softmax): softmax exp table private lookup: layer 0";
+
+  void SetUp() override {
+    ASSERT_TRUE(zk.ok()) << zk.error();
+    ASSERT_TRUE(zk_last.ok()) << zk_last.error();
+  }
+  std::string reject(const ProverHooks& hooks) { return rejection(*zk, 3, input, hooks); }
+  std::string reject_last(const ProverHooks& hooks) { return rejection(*zk_last, 3, input, hooks); }
+};
+
+TEST_F(ZkSoftmaxCheat, AlteredOutputIsRejected) {
+  EXPECT_EQ(reject({[](Witness& w) {
+                      auto& y = w.layers[1].y;
+                      y[9] = y[9] == 0 ? 1 : y[9] - 1;
+                    },
+                    {}}),
+            "layer 1 (softmax): softmax division sum-check: final evaluation mismatch");
+}
+
+TEST_F(ZkSoftmaxCheat, AlteredMaximumOrPickIsRejected) {
+  EXPECT_EQ(reject({[this](Witness& w) {
+                      auto& l = w.layers[1];
+                      l.row_max[2] += 1;
+                      for (size_t j = 0; j < 5; ++j) l.gap[2 * kRow + j] += 1;
+                      redivide(l, 2);
+                    },
+                    {}}),
+            std::string(kZeroCheck) + ": g(0) + g(1) != claim");
+  EXPECT_EQ(reject({[this](Witness& w) {
+                      auto& l = w.layers[1];
+                      l.row_max[0] -= 1;
+                      for (size_t j = 0; j < 5; ++j) l.gap[j] -= 1;
+                      l.exp[picked(l, 0)] = softmax().table[0];
+                    },
+                    {}})
+                .rfind(kExpLookup, 0),
+            0u);
+  // A gap off m - x (a linear claim) and a second pick at a forged tie (the gap set to 0: the
+  // zero-check holds, the gap and pick claims do not) fail in the opening; softmax as the last
+  // layer, so that no later layer reads the redivided outputs first.
+  EXPECT_EQ(reject_last({[this](Witness& w) {
+                           auto& l = w.layers[1];
+                           const size_t j = picked(l, 1) == 0 ? 1 : 0;
+                           l.gap[kRow + j] += 1;
+                           redivide(l, 1);
+                         },
+                         {}})
+                .rfind("opening: ", 0),
+            0u);
+  EXPECT_EQ(reject_last({[this](Witness& w) {
+                           auto& l = w.layers[1];
+                           const size_t j = (picked(l, 1) + 1) % 5;
+                           l.pick[kRow + j] = 1;
+                           l.gap[kRow + j] = 0;
+                           redivide(l, 1);
+                         },
+                         {}})
+                .rfind("opening: ", 0),
+            0u);
+  EXPECT_EQ(reject({[this](Witness& w) {
+                      auto& l = w.layers[1];
+                      l.pick[kRow + (picked(l, 1) + 1) % 5] = 1;
+                    },
+                    {}}),
+            std::string(kZeroCheck) + ": g(0) + g(1) != claim");
+}
+
+TEST_F(ZkSoftmaxCheat, AlteredExpValueOrRemainderIsRejected) {
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[1].exp[3] += 1; }, {}}).rfind(kExpLookup, 0), 0u);
+  EXPECT_EQ(reject({[](Witness& w) {
+                      auto& l = w.layers[1];
+                      const int64_t two_s = l.r[2] + l.room[2] + 1;
+                      l.y[2] += 1;
+                      l.r[2] -= two_s;
+                      l.room[2] += two_s;
+                    },
+                    {}})
+                .rfind("range check: ", 0),
+            0u);
+  // r alone: the division; the room alone: its bound, a linear claim (the opening).
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[1].r[2] += 1; }, {}}),
+            "layer 1 (softmax): softmax division sum-check: final evaluation mismatch");
+  EXPECT_EQ(reject({[](Witness& w) { w.layers[1].room[2] += 1; }, {}}).rfind("opening: ", 0), 0u);
+}
+
+TEST_F(ZkSoftmaxCheat, TamperedSentValuesAreRejectedWithReason) {
+  auto proof = prove(*zk, 3, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  ASSERT_TRUE(verify_bytes(zk->vk, proof->to_bytes(), input).ok());  // the honest proof
+  const LayerProof& sm = proof->layers[1];
+  ASSERT_EQ(sm.private_channel_sum.evaluations.size(), 2u);  // s, y
+  ASSERT_EQ(sm.private_zero_check.evaluations.size(), 3u);   // S, D, y
+  const std::string zero_check =
+      "softmax zero-check: final evaluation mismatch (a pick is not 0/1, off the grid or not at a maximum, or an output "
+      "is nonzero off the grid)";
+  const std::vector<std::pair<std::function<void(LayerProof&)>, std::string>> cases{
+      {[](LayerProof& lp) { lp.output_sum += E::one(); }, "softmax division private sumcheck: round 0"},
+      {[](LayerProof& lp) { lp.private_channel_sum.rounds[1][0] += E::one(); }, "softmax division private sumcheck: round 1"},
+      {[](LayerProof& lp) { lp.private_channel_sum.evaluations[0] += E::one(); }, "softmax division sum-check: final evaluation mismatch"},
+      {[](LayerProof& lp) { lp.private_channel_sum.evaluations[1] += E::one(); }, "softmax division sum-check: final evaluation mismatch"},
+      {[](LayerProof& lp) { lp.private_channel_sum.masked_value += E::one(); }, "softmax division sum-check: final evaluation mismatch"},
+      {[](LayerProof& lp) { lp.private_zero_check.evaluations[0] += E::one(); }, zero_check},
+      {[](LayerProof& lp) { lp.private_zero_check.evaluations[2] += E::one(); }, zero_check},
+      {[](LayerProof& lp) { lp.private_zero_check.rounds[0][0] += E::one(); }, "zero-check private sumcheck: round 0"},
+      {[](LayerProof& lp) { lp.private_table_lookup.layers[1].evaluations[1] += E::one(); }, "softmax exp table private lookup: layer 1: final value mismatch"}};
+  for (const auto& [tamper, reason] : cases) {
+    Proof p = *proof;
+    tamper(p.layers[1]);
+    testing::expect_rejected_with(zk->vk, p, "layer 1 (softmax): " + reason);
+  }
+  testing::expect_flips_and_truncations_rejected(zk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
 }
 
 // ---- Zero-knowledge mode: max pooling ---------------------------------------------------------

@@ -2154,7 +2154,8 @@ void data_layer_shapes(const ModelSpec& spec, uint32_t batch, const Layer& layer
 // gathered input X, then over (channels, kernel) and over the input positions; mul: the product;
 // sum_pool: over the input positions; add has none) and the zero-check; max_pool: the corner of the
 // gated output G, over the output positions, over the input positions, the zero-check over K' x grid;
-// a rewire or table layer's data_layer_shapes instead.
+// softmax: its exp lookup's masks, the corner of the division claim c, the division over the grid
+// of rows, the zero-check; a rewire or table layer's data_layer_shapes instead.
 struct PrivatePlan {
   std::vector<MaskShape> shapes;
   std::vector<int32_t> table_corner;   // per per-proof table: arena segment, or -1
@@ -2188,6 +2189,14 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
       plan.shapes.push_back(MaskShape::corner(corner_entries(vars)));
       plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.out), 2));
       plan.shapes.push_back(MaskShape::sumcheck(detail::spatial_vars(layer.in), 2));
+      plan.shapes.push_back(MaskShape::sumcheck(vars, 3));
+      continue;
+    }
+    if (layer.kind == LayerKind::softmax) {  // the exp lookup's, c's corner, the division, the zero-check
+      for (const auto& shape : private_lookup_mask_shapes<F>(table_statement(layer, batch))) plan.shapes.push_back(shape);
+      const uint32_t vars = batch_vars + detail::shape_vars(layer.out);
+      plan.shapes.push_back(MaskShape::corner(2));
+      plan.shapes.push_back(MaskShape::sumcheck(vars - detail::softmax_rows(layer).vars, 3));
       plan.shapes.push_back(MaskShape::sumcheck(vars, 3));
       continue;
     }
@@ -3299,6 +3308,180 @@ Status verify_private_max_pool(PrivateContext& cx, std::span<const F> input_tabl
                                  "or not at a maximum)");
 }
 
+// ---- softmax --------------------------------------------------------------------------------------
+// Tables y, D, S, e, r limbs, room limbs (grid; the layer's tables 0..n-1), m (grid of rows; table
+// n) and the exp lookup's multiplicities (table n + 1); rho = (rho', rho_row) splits a grid point
+// into the rest and the row variables (RowSplit), s(rho') = 2^vars e(rho', 1/2, ..., 1/2):
+// - exp lookup: the rows (D, e, valid) in the private LogUp against the exp table (validity public);
+// - at rho, linear claims whose values are public (nothing sent):
+//     D(rho) - I_L(rho_row) m(rho') + x(rho) = 0                        (gaps)
+//     2^vars S(rho', 1/2) = V(rho', 0)                                   (one pick per row)
+//     r(rho) + room(rho) - 2 I_L(rho_row) s(rho') = -V(rho)              (remainder bounds)
+//   (the public model input's x(rho) moves to the value);
+// - division: sent c = 2 hi e(rho) + I_L(rho_row) s(rho') - r(rho) + m_c, m_c = R_c~(X) (R_c a
+//   2-entry corner of the layer), claimed; the private sum-check over rho' of
+//   sum_{x'} 2 eq(rho', x') s(x') y(x', rho_row) with public claim c and private offset m_c, s and
+//   y (bound at rho_row) masked with their corners bound likewise;
+// - zero-check (softmax_zero_check_terms), S, D and y masked.
+// Corner evaluations: R_e one (s^ at the division's end), R_y two (the division, the zero-check),
+// R_S and R_D one each (the zero-check), R_c one; x, m, the limbs and the multiplicities none.
+PrivateLookupRefs softmax_lookup_refs(const PrivateContext& cx, uint32_t l) {
+  const uint32_t first = cx.layout.first[l];
+  return {{{cx.table_ref(first + 1), cx.table_ref(first + 3), PrivateContext::caller(kPublicColumnRef + valid_column_ref)}},
+          cx.table_ref(first + detail::polys_per_layer(cx.spec.layers[l]) + 1)};
+}
+
+// The linear claims at rho with public values, then c absorbed and claimed; returns the division
+// sum as the private value c - m_c (prover and verifier alike).
+PrivateValue private_softmax_identities(PrivateContext& cx, std::span<const F> input_table, uint32_t l,
+                                        std::span<const E> rho, TableRef c_corner, const E& c) {
+  const Layer& layer = cx.spec.layers[l];
+  const uint32_t first = cx.layout.first[l], n = detail::polys_per_layer(layer);
+  const detail::SoftmaxRows rows = detail::softmax_rows(layer);
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  const std::vector<E> rho_v(rho.begin(), rho.end()), rest = split.rest(rho), halves = split.with_halves(rest);
+  const E in_row = prefix_indicator<E>(rows.length, split.row(rho)), scale = pow2(rows.vars);
+  const auto valid_at = [&](std::span<const E> point) {
+    return valid_indicator(split_grid(point, cx.batch_vars, layer.out), cx.batch, layer.out);
+  };
+  LinearClaim<E> gaps{{{cx.table_ref(first + 1), rho_v, E::one()}, {cx.table_ref(first + n), rest, -in_row}}, E::zero()};
+  const int64_t source = cx.input_source(l);
+  if (source >= 0) gaps.terms.push_back({cx.table_ref(static_cast<uint32_t>(source)), rho_v, E::one()});
+  else gaps.value -= evaluate_multilinear<E, F>(input_table, rho);
+  cx.claims.push_back(std::move(gaps));
+  cx.claims.push_back({{{cx.table_ref(first + 2), halves, scale}},
+                       valid_at(split.with_row(rest, std::vector<E>(rows.vars, E::zero())))});
+  const size_t limbs = detail::softmax_limbs(layer);
+  LinearClaim<E> bounds{{{cx.table_ref(first + 3), halves, -E::from_i64(2) * in_row * scale}}, -valid_at(rho)};
+  LinearClaim<E> division{{{cx.table_ref(first + 3), rho_v, E::from_i64(2 * layer.hi)},
+                           {cx.table_ref(first + 3), halves, in_row * scale},
+                           share_mask_term(cx, c_corner, 0, E::one())},
+                          c};
+  for (uint32_t i = 0; i < limbs; ++i) {
+    const E weight = pow2(kLimbBits * i);
+    bounds.terms.push_back({cx.table_ref(first + 4 + i), rho_v, weight});
+    bounds.terms.push_back({cx.table_ref(first + 4 + static_cast<uint32_t>(limbs) + i), rho_v, weight});
+    division.terms.push_back({cx.table_ref(first + 4 + i), rho_v, -weight});
+  }
+  cx.claims.push_back(std::move(bounds));
+  cx.transcript.absorb("zkml/division_claim", c);
+  cx.claims.push_back(std::move(division));
+  return {c, {share_mask_term(cx, c_corner, 0, E::one())}};
+}
+
+// After the division sum-check ended at (r_u, r) with s^ and y^: their claims on e at (r, 1/2) (s^
+// scaled by 2^-vars) and on y at (r, rho_row).
+void claim_softmax_division(PrivateContext& cx, uint32_t l, std::span<const E> rho, std::span<const E> point,
+                            std::span<const E> evals) {
+  const Layer& layer = cx.spec.layers[l];
+  const uint32_t first = cx.layout.first[l];
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  const std::span<const E> r = point.subspan(1);
+  cx.claim_masked(cx.table_ref(first + 3), cx.table_corner(first + 3), split.with_halves(r), point[0],
+                  evals[0] * pow2(split.vars).inverse());
+  cx.claim_masked(cx.table_ref(first), cx.table_corner(first), split.with_row(r, split.row(rho)), point[0], evals[1]);
+}
+
+// The zero-check's tables: eq(tau, .), S, D, y (masked), 1 - V.
+constexpr ZeroCheckTable kSoftmaxMasked[3] = {{1, 2}, {2, 1}, {3, 0}};
+// The division sum-check's term 2 eq(rho', .) s y.
+std::vector<SumcheckTerm<E>> division_terms() { return {{E::from_i64(2), {0, 1, 2}}}; }
+
+void prove_private_softmax(PrivateContext& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
+  const Layer& layer = cx.spec.layers[l];
+  lp.kind = layer.kind;
+  const auto& polys = in.tables.layer_polys[l];
+  const uint32_t first = cx.layout.first[l], n = detail::polys_per_layer(layer);
+  const detail::SoftmaxRows rows = detail::softmax_rows(layer);
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  const std::vector<F> valid = valid_mask(layer.out, cx.batch), input_table = to_field(in.witness.input);
+  {
+    const std::vector<LookupColumns<F>> groups{{polys[1], polys[3], valid}};
+    auto lookup = prove_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), groups,
+                                             std::span<const F>(polys[n + 1]).first(detail::lookup_rows(layer)), cx.arena,
+                                             softmax_lookup_refs(cx, l));
+    claim_table_lookup(cx, l, input_table, std::move(lookup.claims));
+    lp.private_table_lookup = std::move(lookup.proof);
+  }
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::vector<E> rest = split.rest(rho), halves = split.with_halves(rest);
+  auto c_corner = cx.arena.take_corner(2);
+  if (!c_corner) throw std::logic_error(c_corner.error());
+  const E in_row = prefix_indicator<E>(rows.length, split.row(rho)), scale = pow2(rows.vars);
+  {
+    const auto eq = eq_table<E>(rho);
+    std::vector<E> block;
+    for (uint32_t i = 0; i < n; ++i) block.push_back(inner_product<E, F>(eq, polys[i]));
+    lp.output_sum = softmax_division_claim(layer, block, in_row, scale * evaluate_multilinear<E, F>(polys[3], halves)) +
+                    offset_of(cx, {E::zero(), {share_mask_term(cx, *c_corner, 0, E::one())}});
+  }
+  const PrivateValue division = private_softmax_identities(cx, input_table, l, rho, *c_corner, lp.output_sum);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(rho, evaluate_multilinear<E, F>(polys[0], rho));
+
+  const size_t table_vars = rho.size();
+  std::vector<std::vector<E>> tables;
+  tables.push_back(eq_table<E>(rest));
+  tables.push_back(bind_row<F>(polys[3], rows, std::vector<E>(size_t{1} << rows.vars, E::one())));
+  tables.push_back(bind_row<F>(polys[0], rows, eq_table<E>(split.row(rho))));
+  std::vector<E> s_corner = bind_inner_corner(cx.arena.corner_of(cx.table_corner(first + 3).index),
+                                              std::span<const E>(halves).subspan(split.at, split.vars), table_vars, split.at);
+  for (auto& v : s_corner) v *= scale;
+  const std::vector<MaskedTable<E>> masked{
+      {1, std::move(s_corner)},
+      {2, bind_inner_corner(cx.arena.corner_of(cx.table_corner(first).index), split.row(rho), table_vars, split.at)}};
+  auto ds = prove_private_value(cx, rest.size(), 3, std::move(tables), division_terms(), masked, division);
+  claim_softmax_division(cx, l, rho, ds.point, ds.proof.evaluations);
+  lp.private_channel_sum = std::move(ds.proof);
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  std::vector<std::vector<E>> zc_tables;
+  zc_tables.push_back(eq_table<E>(tau));
+  for (uint32_t i : {2u, 1u, 0u}) zc_tables.push_back(lift(polys[i]));
+  std::vector<E> invalid(valid.size());
+  for (size_t i = 0; i < valid.size(); ++i) invalid[i] = E::one() - E(valid[i]);
+  zc_tables.push_back(std::move(invalid));
+  lp.private_zero_check =
+      prove_private_zero_sum(cx, l, rho.size(), std::move(zc_tables), kSoftmaxMasked, softmax_zero_check_terms(gamma));
+}
+
+Status verify_private_softmax(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
+                              uint32_t l, const LayerProof& lp, const std::string& where) {
+  const Layer& layer = cx.spec.layers[l];
+  const RowSplit split = row_split(layer, cx.batch_vars);
+  auto claims = verify_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.private_table_lookup,
+                                            cx.arena, softmax_lookup_refs(cx, l));
+  if (!claims) return fail(where + "softmax exp table " + claims.error());
+  claim_table_lookup(cx, l, input_table, std::move(*claims));
+  const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
+  const std::vector<E> rest = split.rest(rho);
+  auto c_corner = cx.arena.take_corner(2);
+  if (!c_corner) return fail(where + c_corner.error());
+  const PrivateValue division = private_softmax_identities(cx, input_table, l, rho, *c_corner, lp.output_sum);
+  if (l + 1 == cx.spec.layers.size() && cx.vis.output_shown())
+    cx.claim_output(rho, evaluate_multilinear<E, F>(output_table, rho));
+
+  const auto& sent = lp.private_channel_sum;
+  auto ds = verify_private_value(cx, rest.size(), 3, 2, division, sent, where, "softmax division");
+  if (!ds) return fail(ds.error());
+  claim_softmax_division(cx, l, rho, ds->point, sent.evaluations);
+  const E evals[3] = {eq_eval<E>(rest, std::span<const E>(ds->point).subspan(1)), sent.evaluations[0], sent.evaluations[1]};
+  if (private_sumcheck_final_value<E>(division_terms(), evals, ds->point[0], sent.masked_value) != ds->value)
+    return fail(where + "softmax division sum-check: final evaluation mismatch");
+
+  const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
+  const E gamma = cx.transcript.challenge<E>("zkml/gamma");
+  const auto public_values = [&](std::span<const E> zeta) {
+    return std::vector<E>{eq_eval<E>(tau, zeta), E::zero(), E::zero(), E::zero(),
+                          E::one() - valid_indicator(split_grid(zeta, cx.batch_vars, layer.out), cx.batch, layer.out)};
+  };
+  return verify_private_zero_sum(cx, l, rho.size(), kSoftmaxMasked, softmax_zero_check_terms(gamma),
+                                 lp.private_zero_check, public_values, where,
+                                 "softmax zero-check: final evaluation mismatch (a pick is not 0/1, off the grid or not "
+                                 "at a maximum, or an output is nonzero off the grid)");
+}
+
 // A requantizing layer, zero-knowledge prover: the requantization values at (rho_u, rho), the bias
 // (dense, conv: b'(rho_c) with I = I_B I_H I_W; add, mul with a constant term: b'(rho_ex) with I = I_B) at
 // (rho_u, .), the kind's reduction of acc'(rho) with the resulting public claim and private offset,
@@ -3308,6 +3491,7 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
   if (layer.kind == LayerKind::rewire) return prove_private_rewire(cx, in, l, lp);
   if (layer.kind == LayerKind::table) return prove_private_table(cx, in, l, lp);
   if (layer.kind == LayerKind::max_pool) return prove_private_max_pool(cx, in, l, lp);
+  if (layer.kind == LayerKind::softmax) return prove_private_softmax(cx, in, l, lp);
   lp.kind = layer.kind;
   lp.constant_term = layer.constant_term;
   const auto& polys = in.tables.layer_polys[l];
@@ -3360,6 +3544,7 @@ Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, 
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
   if (layer.kind == LayerKind::rewire) return verify_private_rewire(cx, input_table, output_table, l, lp, where);
   if (layer.kind == LayerKind::table) return verify_private_table(cx, input_table, output_table, l, lp, where);
+  if (layer.kind == LayerKind::softmax) return verify_private_softmax(cx, input_table, output_table, l, lp, where);
   if (lp.requant_evals.size() != detail::polys_per_layer(layer)) return fail(where + "wrong number of evaluations");
   const auto [rho, rho_u] = private_requant_point(cx, layer);
   ZK_TRY(check_selector(rho_u, where));
@@ -3431,13 +3616,7 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
 
 }  // namespace
 
-Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& vis) {
-  for (const auto& layer : spec.layers)
-    if (layer.kind != LayerKind::dense && layer.kind != LayerKind::conv && layer.kind != LayerKind::add &&
-        layer.kind != LayerKind::mul && layer.kind != LayerKind::sum_pool && layer.kind != LayerKind::max_pool &&
-        layer.kind != LayerKind::rewire && layer.kind != LayerKind::table)
-      return fail("zkml: layer '" + layer.name +
-                  "': zero-knowledge proofs cover dense, conv, add, mul, sum_pool, max_pool, rewire and table layers only so far");
+Status check_zero_knowledge_support(const ModelSpec&, const Visibilities& vis) {
   if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
@@ -3695,6 +3874,13 @@ std::vector<uint8_t> Proof::to_bytes() const {
         encode_private_data_layer(out, lp);
         continue;
       }
+      if (lp.kind == LayerKind::softmax) {
+        lp.private_table_lookup.encode(out);
+        encode_element(out, lp.output_sum);
+        lp.private_channel_sum.encode(out);
+        lp.private_zero_check.encode(out);
+        continue;
+      }
       if (lp.kind == LayerKind::max_pool) {
         encode_element(out, lp.gap_eval);
         encode_element(out, lp.output_sum);
@@ -3807,6 +3993,27 @@ Result<LayerProof> decode_private_max_pool(ByteReader& in, const Layer& layer, u
   return lp;
 }
 
+// A softmax layer's fields in zero-knowledge mode: the exp lookup, c, the division and zero-check
+// private sum-checks (prove_private_softmax).
+Result<LayerProof> decode_private_softmax(ByteReader& in, const Layer& layer, uint32_t batch) {
+  LayerProof lp;
+  lp.kind = layer.kind;
+  auto lookup = PrivateLookupProof<E>::decode(in, table_statement(layer, batch));
+  if (!lookup) return fail("proof: " + lookup.error());
+  lp.private_table_lookup = std::move(*lookup);
+  auto c = decode_element<E>(in, "proof");
+  if (!c) return fail(c.error());
+  lp.output_sum = *c;
+  const uint32_t vars = log2_padded(batch) + detail::shape_vars(layer.out);
+  auto division = PrivateSumcheckProof<E>::decode(in, vars - detail::softmax_rows(layer).vars, 3, 2);
+  if (!division) return fail("proof: " + division.error());
+  lp.private_channel_sum = std::move(*division);
+  auto zc = PrivateSumcheckProof<E>::decode(in, vars, 3, 3);
+  if (!zc) return fail("proof: " + zc.error());
+  lp.private_zero_check = std::move(*zc);
+  return lp;
+}
+
 }  // namespace
 
 Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes) {
@@ -3885,6 +4092,12 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
         auto data = decode_private_data_layer(in, vk, proof.batch, layer);
         if (!data) return fail(data.error());
         proof.layers.push_back(std::move(*data));
+        continue;
+      }
+      if (layer.kind == LayerKind::softmax) {
+        auto lp = decode_private_softmax(in, layer, proof.batch);
+        if (!lp) return fail(lp.error());
+        proof.layers.push_back(std::move(*lp));
         continue;
       }
       if (layer.kind == LayerKind::max_pool) {

@@ -254,7 +254,8 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
 Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = ParamsPreset::conjectured,
                          Visibilities visibility = {}, bool zero_knowledge = false);
 
-// Whether every layer of the spec has a zero-knowledge proof (an error naming the first that has not).
+// Whether zero-knowledge proofs cover the visibilities (every layer kind has one; committed weights
+// and a public or private input are needed).
 Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& visibility);
 
 // What the proof sends for one layer; which fields are used depends on the layer kind
