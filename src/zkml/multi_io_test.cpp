@@ -122,34 +122,39 @@ TEST(MultiIo, SpecCopiesTheInputsAndConcatenatesTheOutputs) {
   EXPECT_EQ(*back, y);
 }
 
+// Plain and zero-knowledge proofs (a hashed input has plain ones only).
 TEST(MultiIo, RoundTripsMatchTheIntegerEngine) {
   std::mt19937_64 rng(62);
   for (int64_t batch : {1, 2}) {
     const IntModel m = two_by_two(rng, batch);
     for (Visibility input : {Visibility::is_public, Visibility::is_private, Visibility::hashed}) {
       for (Visibility output : {Visibility::is_public, Visibility::is_private}) {
-        SCOPED_TRACE(std::to_string(batch) + " " + std::to_string(int(input)) + " " + std::to_string(int(output)));
-        auto pk = setup(m, ParamsPreset::conjectured, {input, output, Visibility::is_private});
-        ASSERT_TRUE(pk.ok()) << pk.error();
-        const auto b = static_cast<uint32_t>(batch);
-        const auto x = random_input(rng, b * 7);
-        const auto expected = testing::engine_outputs(m, pk->vk.spec, b, x);
-        auto proof = prove(*pk, b, x);
-        ASSERT_TRUE(proof.ok()) << proof.error();
-        auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
-        ASSERT_TRUE(vk.ok()) << vk.error();
-        EXPECT_EQ(vk->spec.outputs, pk->vk.spec.outputs);
-        EXPECT_EQ(vk->spec.inputs, pk->vk.spec.inputs);
-        const auto bytes = proof->to_bytes();
-        const std::optional<std::span<const int64_t>> given_input =
-            input == Visibility::is_private ? std::nullopt : std::optional<std::span<const int64_t>>(x);
-        auto verified = verify_bytes(*vk, bytes, given_input);
-        ASSERT_TRUE(verified.ok()) << verified.error();
-        if (output == Visibility::is_public) {
-          EXPECT_EQ(proof->output, expected);
-          EXPECT_TRUE(verify(*vk, *proof, given_input, std::span<const int64_t>(expected)).ok());
-        } else {
-          EXPECT_TRUE(proof->output.empty());
+        for (bool zero_knowledge : {false, true}) {
+          if (zero_knowledge && input == Visibility::hashed) continue;
+          SCOPED_TRACE(std::to_string(batch) + " " + std::to_string(int(input)) + " " + std::to_string(int(output)) +
+                       (zero_knowledge ? " zk" : ""));
+          auto pk = setup(m, ParamsPreset::conjectured, {input, output, Visibility::is_private}, zero_knowledge);
+          ASSERT_TRUE(pk.ok()) << pk.error();
+          const auto b = static_cast<uint32_t>(batch);
+          const auto x = random_input(rng, b * 7);
+          const auto expected = testing::engine_outputs(m, pk->vk.spec, b, x);
+          auto proof = prove(*pk, b, x);
+          ASSERT_TRUE(proof.ok()) << proof.error();
+          auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+          ASSERT_TRUE(vk.ok()) << vk.error();
+          EXPECT_EQ(vk->spec.outputs, pk->vk.spec.outputs);
+          EXPECT_EQ(vk->spec.inputs, pk->vk.spec.inputs);
+          const auto bytes = proof->to_bytes();
+          const std::optional<std::span<const int64_t>> given_input =
+              input == Visibility::is_private ? std::nullopt : std::optional<std::span<const int64_t>>(x);
+          auto verified = verify_bytes(*vk, bytes, given_input);
+          ASSERT_TRUE(verified.ok()) << verified.error();
+          if (output == Visibility::is_public) {
+            EXPECT_EQ(proof->output, expected);
+            EXPECT_TRUE(verify(*vk, *proof, given_input, std::span<const int64_t>(expected)).ok());
+          } else {
+            EXPECT_TRUE(proof->output.empty());
+          }
         }
       }
     }
@@ -303,32 +308,6 @@ TEST_F(MultiIoCheat, KeysWhoseCopiesOrConcatenationDifferAreRefused) {
   decoded = VerifyingKey::from_bytes(vk.to_bytes());
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.error(), "key: the last layer does not concatenate the outputs");
-}
-
-TEST(MultiIo, ZeroKnowledgeRoundTrips) {
-  std::mt19937_64 rng(65);
-  for (int64_t batch : {1, 2}) {
-    const IntModel m = two_by_two(rng, batch);
-    for (Visibility input : {Visibility::is_public, Visibility::is_private}) {
-      for (Visibility output : {Visibility::is_public, Visibility::is_private}) {
-        SCOPED_TRACE(std::to_string(batch) + " " + std::to_string(int(input)) + " " + std::to_string(int(output)));
-        auto pk = setup(m, ParamsPreset::conjectured, {input, output, Visibility::is_private}, true);
-        ASSERT_TRUE(pk.ok()) << pk.error();
-        const auto b = static_cast<uint32_t>(batch);
-        const auto x = random_input(rng, b * 7);
-        const auto expected = testing::engine_outputs(m, pk->vk.spec, b, x);
-        auto proof = prove(*pk, b, x);
-        ASSERT_TRUE(proof.ok()) << proof.error();
-        const std::optional<std::span<const int64_t>> given_input =
-            input == Visibility::is_private ? std::nullopt : std::optional<std::span<const int64_t>>(x);
-        auto verified = verify_bytes(pk->vk, proof->to_bytes(), given_input);
-        ASSERT_TRUE(verified.ok()) << verified.error();
-        if (output == Visibility::is_public) {
-          EXPECT_EQ(proof->output, expected);
-        }
-      }
-    }
-  }
 }
 
 // The swapped-outputs prover of MultiIoCheat against a zero-knowledge key (public outputs).
