@@ -25,7 +25,7 @@ namespace zk::cli {
 
 namespace {
 
-constexpr size_t kMaxKeyBytes = size_t{1} << 31;
+constexpr size_t kMaxKeyBytes = size_t{1} << 36;  // mapped, not read: a zero-knowledge VGG-16 key is 4.3 GB
 constexpr size_t kMaxVkBytes = size_t{1} << 24;
 constexpr size_t kMaxProofBytes = size_t{1} << 28;
 
