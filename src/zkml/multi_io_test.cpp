@@ -249,6 +249,26 @@ void swap_outputs(std::vector<int64_t>& v, size_t row) {
     for (size_t j = 0; j < 3; ++j) std::swap(v[b * row + j], v[b * row + 3 + j]);
 }
 
+// A prover carrying output 0's and output 1's values exchanged, committed consistently as the last
+// layer's values, is rejected at the concatenating layer; so are honest outputs swapped after proving.
+void expect_swapped_outputs_rejected(const ProvingKey& pk, const std::vector<int64_t>& input) {
+  auto honest = prove(pk, 2, input);
+  ASSERT_TRUE(honest.ok()) << honest.error();
+  auto swapped = honest->output;
+  swap_outputs(swapped, 6);
+  ProverHooks hooks;
+  hooks.on_witness = [](Witness& w) { swap_outputs(w.layers.back().y, 8); };  // padded rows of 8
+  auto cheat = prove(pk, 2, input, &hooks);
+  ASSERT_TRUE(cheat.ok()) << cheat.error();
+  EXPECT_EQ(cheat->output, swapped);
+  auto verdict = verify(pk.vk, *cheat);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error().rfind("layer 6 (outputs): ", 0), 0u) << verdict.error();
+  EXPECT_FALSE(verify_bytes(pk.vk, cheat->to_bytes()).ok());
+  honest->output = swapped;
+  EXPECT_FALSE(verify(pk.vk, *honest).ok());
+}
+
 TEST_F(MultiIoCheat, AnOutputSwappedBetweenOutputLayersIsRejected) {
   auto proof = prove(*pk, 2, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
@@ -257,19 +277,7 @@ TEST_F(MultiIoCheat, AnOutputSwappedBetweenOutputLayersIsRejected) {
   ASSERT_NE(swapped, proof->output);
   auto refused = verify(pk->vk, *proof, input, std::span<const int64_t>(swapped));
   ASSERT_FALSE(refused.ok());
-  // A prover carrying the swapped outputs, committed consistently as the last layer's values.
-  ProverHooks hooks;
-  hooks.on_witness = [](Witness& w) { swap_outputs(w.layers.back().y, 8); };  // padded rows of 8
-  auto cheat = prove(*pk, 2, input, &hooks);
-  ASSERT_TRUE(cheat.ok()) << cheat.error();
-  EXPECT_EQ(cheat->output, swapped);
-  auto verdict = verify(pk->vk, *cheat);
-  ASSERT_FALSE(verdict.ok());
-  EXPECT_EQ(verdict.error().rfind("layer 6 (outputs): ", 0), 0u) << verdict.error();
-  EXPECT_FALSE(verify_bytes(pk->vk, cheat->to_bytes()).ok());
-  // The carried outputs swapped after proving.
-  proof->output = swapped;
-  EXPECT_FALSE(verify(pk->vk, *proof).ok());
+  expect_swapped_outputs_rejected(*pk, input);
 }
 
 TEST_F(MultiIoCheat, AnInputOfTheWrongSizeIsRefused) {
@@ -310,27 +318,13 @@ TEST_F(MultiIoCheat, KeysWhoseCopiesOrConcatenationDifferAreRefused) {
   EXPECT_EQ(decoded.error(), "key: the last layer does not concatenate the outputs");
 }
 
-// The swapped-outputs prover of MultiIoCheat against a zero-knowledge key (public outputs).
+// The swapped-outputs prover against a zero-knowledge key (public outputs).
 TEST(MultiIo, ZeroKnowledgeProverWithSwappedOutputsIsRejected) {
   std::mt19937_64 rng{64};
   const IntModel m = two_by_two(rng, 2);
   auto pk = setup(m, ParamsPreset::conjectured, {Visibility::is_private}, true);
   ASSERT_TRUE(pk.ok()) << pk.error();
-  const auto input = random_input(rng, 14);
-  auto honest = prove(*pk, 2, input);
-  ASSERT_TRUE(honest.ok()) << honest.error();
-  auto swapped = honest->output;
-  swap_outputs(swapped, 6);
-  ProverHooks hooks;
-  hooks.on_witness = [](Witness& w) { swap_outputs(w.layers.back().y, 8); };
-  auto cheat = prove(*pk, 2, input, &hooks);
-  ASSERT_TRUE(cheat.ok()) << cheat.error();
-  EXPECT_EQ(cheat->output, swapped);
-  auto verdict = verify(pk->vk, *cheat);
-  ASSERT_FALSE(verdict.ok());
-  EXPECT_EQ(verdict.error().rfind("layer 6 (outputs): ", 0), 0u) << verdict.error();
-  honest->output = swapped;
-  EXPECT_FALSE(verify(pk->vk, *honest).ok());
+  expect_swapped_outputs_rejected(*pk, random_input(rng, 14));
 }
 
 }  // namespace
