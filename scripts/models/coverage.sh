@@ -2,8 +2,8 @@
 # Regenerates docs/coverage.md: runs `zkinfer run --compare` (8 bits) on every EZKL example and
 # tabulates whether it loads, whether it runs, and the error against the float engine; then, for
 # every example that runs, `zkinfer setup` (8 bits, calibrated on the example's input.json, public
-# input so that verify can pin it, plain proofs), `zkinfer prove` and `zkinfer verify --input` in a
-# temporary directory, and whether that proves.
+# input so that verify can pin it), `zkinfer prove` and `zkinfer verify --input` in a temporary
+# directory, once for plain proofs (--no-zk) and once for zero-knowledge ones, and whether each proves.
 # Usage: scripts/models/coverage.sh [path/to/zkinfer] [examples dir]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,33 +19,42 @@ reason() {
   head -c 2000 "$err" | sed 's/^error: //; s/^invalid proof: //; s/not provable yet: only .* are *$/not provable yet/' |
     tr '\n' ' ' | sed 's/  */ /g; s/ $//; s/|/\\|/g' | cut -c1-"${1:-160}"
 }
-provable="" rows="" loads=0 runs=0 proves=0 total=0
+# prove_cell DIR KEYS [SETUP FLAGS...]: setup, prove and verify; prints "yes | proof N KB" or
+# "no | COMMAND: reason" and returns 0 when the example proves.
+prove_cell() {
+  local dir=$1 keys=$2
+  shift 2
+  if ! "$ZKINFER" setup "$dir/network.onnx" -o "$keys" --calibration "$dir/input.json" --bits 8 --input public "$@" >/dev/null 2>"$err"; then
+    echo "no | setup: $(reason 200)"
+  elif ! "$ZKINFER" prove "$keys/model.pk" --input "$dir/input.json" -o "$keys/proof.bin" >/dev/null 2>"$err"; then
+    echo "no | prove: $(reason 200)"
+  elif ! "$ZKINFER" verify "$keys/model.vk" "$keys/proof.bin" --input "$dir/input.json" >/dev/null 2>"$err"; then
+    echo "no | verify: $(reason 200)"
+  else
+    echo "yes | proof $(( ($(stat -c %s "$keys/proof.bin") + 512) / 1024 )) KB"
+    rm -rf "$keys"
+    return 0
+  fi
+  rm -rf "$keys"
+  return 1
+}
+provable="" rows="" loads=0 runs=0 proves=0 zk_proves=0 total=0
 for dir in "$EXAMPLES"/*/; do
   name=$(basename "$dir")
   [ -f "$dir/network.onnx" ] || continue
   total=$((total + 1))
   if "$ZKINFER" inspect "$dir/network.onnx" >/dev/null 2>&1; then load=yes; loads=$((loads + 1)); else load=no; fi
-  proof="— | —"
+  proof="— | —" zk_proof="— | —"
   if out=$("$ZKINFER" run "$dir/network.onnx" --input "$dir/input.json" --compare 2>"$err"); then
     runs=$((runs + 1))
     result=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("yes | max %.3g, mean %.3g" % (d["max_abs_error"], d["mean_abs_error"]))')
-    keys="$work/$name"
-    if ! "$ZKINFER" setup "$dir/network.onnx" -o "$keys" --calibration "$dir/input.json" --bits 8 --input public --no-zk >/dev/null 2>"$err"; then
-      proof="no | setup: $(reason 200)"
-      [ -n "$provable" ] || provable=$(grep -o 'not provable yet: only .* are' "$err" | head -1 | sed 's/^not provable yet: only //; s/ are$//')
-    elif ! "$ZKINFER" prove "$keys/model.pk" --input "$dir/input.json" -o "$keys/proof.bin" >/dev/null 2>"$err"; then
-      proof="no | prove: $(reason 200)"
-    elif ! "$ZKINFER" verify "$keys/model.vk" "$keys/proof.bin" --input "$dir/input.json" >/dev/null 2>"$err"; then
-      proof="no | verify: $(reason 200)"
-    else
-      proves=$((proves + 1))
-      proof="yes | proof $(( ($(stat -c %s "$keys/proof.bin") + 512) / 1024 )) KB"
-    fi
-    rm -rf "$keys"
+    proof=$(prove_cell "$dir" "$work/$name" --no-zk) && proves=$((proves + 1))
+    [ -n "$provable" ] || provable=$(grep -o 'not provable yet: only .* are' "$err" | head -1 | sed 's/^not provable yet: only //; s/ are$//')
+    zk_proof=$(prove_cell "$dir" "$work/$name.zk") && zk_proves=$((zk_proves + 1))
   else
     result="no | $(reason)"
   fi
-  rows+="| $name | $load | $result | $proof |"$'\n'
+  rows+="| $name | $load | $result | $proof | $zk_proof |"$'\n'
 done
 {
   echo "# EZKL example coverage"
@@ -56,14 +65,15 @@ done
   echo "max / mean absolute difference between the dequantized integer outputs and the float engine, else"
   echo "the reason reported. *proves*: for an example that runs, \`zkinfer setup --bits 8 --calibration"
   echo "input.json --input public --no-zk\`, \`zkinfer prove\` and \`zkinfer verify --input input.json\` all"
-  echo "succeed; the last column is then the proof file's size, else the failing command and its message"
-  echo "(setup names the first layer it cannot prove)."
+  echo "succeed; the next column is then the proof file's size, else the failing command and its message"
+  echo "(setup names the first layer it cannot prove). *zero knowledge*: the same with zero-knowledge"
+  echo "proofs (setup without \`--no-zk\`, the default)."
   [ -z "$provable" ] || { echo; echo "Layers setup proves today: $provable."; }
   echo
-  echo "Summary: $loads of $total load, $runs run, $proves prove."
+  echo "Summary: $loads of $total load, $runs run, $proves prove, $zk_proves prove in zero knowledge."
   echo
-  echo "| example | loads | runs | error / reason | proves | proof / reason |"
-  echo "|---|---|---|---|---|---|"
+  echo "| example | loads | runs | error / reason | proves | proof / reason | zero knowledge | proof / reason |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
 } >"$OUT"
-echo "$OUT: $loads/$total load, $runs/$total run, $proves/$total prove"
+echo "$OUT: $loads/$total load, $runs/$total run, $proves/$total prove, $zk_proves/$total prove in zero knowledge"

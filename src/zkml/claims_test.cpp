@@ -458,6 +458,21 @@ struct ZkClaimCheat : ClaimCheat {
   }
 };
 
+// The credit model's 3 outputs, 8 inputs and 2 claim forms fill fewer than 16 values per table at
+// batch 1 (the CLI's prove warns); a batch of 8 pads every table to 16 or more; plain keys: none.
+TEST_F(ZkClaimCheat, SmallTablesAreNamedUntilTheBatchFillsThem) {
+  const auto small = tables_beyond_hiding(pk->vk, 1, 2);
+  ASSERT_EQ(small.size(), 3u);
+  EXPECT_EQ(small[0], "layer '" + pk->vk.spec.layers.back().name + "' (4 padded values)");
+  EXPECT_EQ(small[1], "the input (8 padded values)");
+  EXPECT_EQ(small[2], "the claims' values (2 padded values)");
+  EXPECT_EQ(tables_beyond_hiding(pk->vk, 2, 2).size(), 2u);  // the input: 16 values
+  EXPECT_TRUE(tables_beyond_hiding(pk->vk, 8, 2).empty());
+  auto plain = setup(credit().model, ParamsPreset::conjectured, {kPrivate, kPrivate, kPrivate}, false);
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_TRUE(tables_beyond_hiding(plain->vk, 1, 2).empty());
+}
+
 TEST_F(ZkClaimCheat, TrueClaimsVerifyAndFalseOnesAreRefused) {
   auto proof = prove(*pk, 1, input, std::vector<std::string>{"argmax == 0", "y[0] >= 5"});
   ASSERT_TRUE(proof.ok()) << proof.error();

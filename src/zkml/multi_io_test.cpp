@@ -122,34 +122,39 @@ TEST(MultiIo, SpecCopiesTheInputsAndConcatenatesTheOutputs) {
   EXPECT_EQ(*back, y);
 }
 
+// Plain and zero-knowledge proofs (a hashed input has plain ones only).
 TEST(MultiIo, RoundTripsMatchTheIntegerEngine) {
   std::mt19937_64 rng(62);
   for (int64_t batch : {1, 2}) {
     const IntModel m = two_by_two(rng, batch);
     for (Visibility input : {Visibility::is_public, Visibility::is_private, Visibility::hashed}) {
       for (Visibility output : {Visibility::is_public, Visibility::is_private}) {
-        SCOPED_TRACE(std::to_string(batch) + " " + std::to_string(int(input)) + " " + std::to_string(int(output)));
-        auto pk = setup(m, ParamsPreset::conjectured, {input, output, Visibility::is_private});
-        ASSERT_TRUE(pk.ok()) << pk.error();
-        const auto b = static_cast<uint32_t>(batch);
-        const auto x = random_input(rng, b * 7);
-        const auto expected = testing::engine_outputs(m, pk->vk.spec, b, x);
-        auto proof = prove(*pk, b, x);
-        ASSERT_TRUE(proof.ok()) << proof.error();
-        auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
-        ASSERT_TRUE(vk.ok()) << vk.error();
-        EXPECT_EQ(vk->spec.outputs, pk->vk.spec.outputs);
-        EXPECT_EQ(vk->spec.inputs, pk->vk.spec.inputs);
-        const auto bytes = proof->to_bytes();
-        const std::optional<std::span<const int64_t>> given_input =
-            input == Visibility::is_private ? std::nullopt : std::optional<std::span<const int64_t>>(x);
-        auto verified = verify_bytes(*vk, bytes, given_input);
-        ASSERT_TRUE(verified.ok()) << verified.error();
-        if (output == Visibility::is_public) {
-          EXPECT_EQ(proof->output, expected);
-          EXPECT_TRUE(verify(*vk, *proof, given_input, std::span<const int64_t>(expected)).ok());
-        } else {
-          EXPECT_TRUE(proof->output.empty());
+        for (bool zero_knowledge : {false, true}) {
+          if (zero_knowledge && input == Visibility::hashed) continue;
+          SCOPED_TRACE(std::to_string(batch) + " " + std::to_string(int(input)) + " " + std::to_string(int(output)) +
+                       (zero_knowledge ? " zk" : ""));
+          auto pk = setup(m, ParamsPreset::conjectured, {input, output, Visibility::is_private}, zero_knowledge);
+          ASSERT_TRUE(pk.ok()) << pk.error();
+          const auto b = static_cast<uint32_t>(batch);
+          const auto x = random_input(rng, b * 7);
+          const auto expected = testing::engine_outputs(m, pk->vk.spec, b, x);
+          auto proof = prove(*pk, b, x);
+          ASSERT_TRUE(proof.ok()) << proof.error();
+          auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+          ASSERT_TRUE(vk.ok()) << vk.error();
+          EXPECT_EQ(vk->spec.outputs, pk->vk.spec.outputs);
+          EXPECT_EQ(vk->spec.inputs, pk->vk.spec.inputs);
+          const auto bytes = proof->to_bytes();
+          const std::optional<std::span<const int64_t>> given_input =
+              input == Visibility::is_private ? std::nullopt : std::optional<std::span<const int64_t>>(x);
+          auto verified = verify_bytes(*vk, bytes, given_input);
+          ASSERT_TRUE(verified.ok()) << verified.error();
+          if (output == Visibility::is_public) {
+            EXPECT_EQ(proof->output, expected);
+            EXPECT_TRUE(verify(*vk, *proof, given_input, std::span<const int64_t>(expected)).ok());
+          } else {
+            EXPECT_TRUE(proof->output.empty());
+          }
         }
       }
     }
@@ -244,6 +249,26 @@ void swap_outputs(std::vector<int64_t>& v, size_t row) {
     for (size_t j = 0; j < 3; ++j) std::swap(v[b * row + j], v[b * row + 3 + j]);
 }
 
+// A prover carrying output 0's and output 1's values exchanged, committed consistently as the last
+// layer's values, is rejected at the concatenating layer; so are honest outputs swapped after proving.
+void expect_swapped_outputs_rejected(const ProvingKey& pk, const std::vector<int64_t>& input) {
+  auto honest = prove(pk, 2, input);
+  ASSERT_TRUE(honest.ok()) << honest.error();
+  auto swapped = honest->output;
+  swap_outputs(swapped, 6);
+  ProverHooks hooks;
+  hooks.on_witness = [](Witness& w) { swap_outputs(w.layers.back().y, 8); };  // padded rows of 8
+  auto cheat = prove(pk, 2, input, &hooks);
+  ASSERT_TRUE(cheat.ok()) << cheat.error();
+  EXPECT_EQ(cheat->output, swapped);
+  auto verdict = verify(pk.vk, *cheat);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error().rfind("layer 6 (outputs): ", 0), 0u) << verdict.error();
+  EXPECT_FALSE(verify_bytes(pk.vk, cheat->to_bytes()).ok());
+  honest->output = swapped;
+  EXPECT_FALSE(verify(pk.vk, *honest).ok());
+}
+
 TEST_F(MultiIoCheat, AnOutputSwappedBetweenOutputLayersIsRejected) {
   auto proof = prove(*pk, 2, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
@@ -252,19 +277,7 @@ TEST_F(MultiIoCheat, AnOutputSwappedBetweenOutputLayersIsRejected) {
   ASSERT_NE(swapped, proof->output);
   auto refused = verify(pk->vk, *proof, input, std::span<const int64_t>(swapped));
   ASSERT_FALSE(refused.ok());
-  // A prover carrying the swapped outputs, committed consistently as the last layer's values.
-  ProverHooks hooks;
-  hooks.on_witness = [](Witness& w) { swap_outputs(w.layers.back().y, 8); };  // padded rows of 8
-  auto cheat = prove(*pk, 2, input, &hooks);
-  ASSERT_TRUE(cheat.ok()) << cheat.error();
-  EXPECT_EQ(cheat->output, swapped);
-  auto verdict = verify(pk->vk, *cheat);
-  ASSERT_FALSE(verdict.ok());
-  EXPECT_EQ(verdict.error().rfind("layer 6 (outputs): ", 0), 0u) << verdict.error();
-  EXPECT_FALSE(verify_bytes(pk->vk, cheat->to_bytes()).ok());
-  // The carried outputs swapped after proving.
-  proof->output = swapped;
-  EXPECT_FALSE(verify(pk->vk, *proof).ok());
+  expect_swapped_outputs_rejected(*pk, input);
 }
 
 TEST_F(MultiIoCheat, AnInputOfTheWrongSizeIsRefused) {
@@ -305,53 +318,13 @@ TEST_F(MultiIoCheat, KeysWhoseCopiesOrConcatenationDifferAreRefused) {
   EXPECT_EQ(decoded.error(), "key: the last layer does not concatenate the outputs");
 }
 
-TEST(MultiIo, ZeroKnowledgeRoundTrips) {
-  std::mt19937_64 rng(65);
-  for (int64_t batch : {1, 2}) {
-    const IntModel m = two_by_two(rng, batch);
-    for (Visibility input : {Visibility::is_public, Visibility::is_private}) {
-      for (Visibility output : {Visibility::is_public, Visibility::is_private}) {
-        SCOPED_TRACE(std::to_string(batch) + " " + std::to_string(int(input)) + " " + std::to_string(int(output)));
-        auto pk = setup(m, ParamsPreset::conjectured, {input, output, Visibility::is_private}, true);
-        ASSERT_TRUE(pk.ok()) << pk.error();
-        const auto b = static_cast<uint32_t>(batch);
-        const auto x = random_input(rng, b * 7);
-        const auto expected = testing::engine_outputs(m, pk->vk.spec, b, x);
-        auto proof = prove(*pk, b, x);
-        ASSERT_TRUE(proof.ok()) << proof.error();
-        const std::optional<std::span<const int64_t>> given_input =
-            input == Visibility::is_private ? std::nullopt : std::optional<std::span<const int64_t>>(x);
-        auto verified = verify_bytes(pk->vk, proof->to_bytes(), given_input);
-        ASSERT_TRUE(verified.ok()) << verified.error();
-        if (output == Visibility::is_public) {
-          EXPECT_EQ(proof->output, expected);
-        }
-      }
-    }
-  }
-}
-
-// The swapped-outputs prover of MultiIoCheat against a zero-knowledge key (public outputs).
+// The swapped-outputs prover against a zero-knowledge key (public outputs).
 TEST(MultiIo, ZeroKnowledgeProverWithSwappedOutputsIsRejected) {
   std::mt19937_64 rng{64};
   const IntModel m = two_by_two(rng, 2);
   auto pk = setup(m, ParamsPreset::conjectured, {Visibility::is_private}, true);
   ASSERT_TRUE(pk.ok()) << pk.error();
-  const auto input = random_input(rng, 14);
-  auto honest = prove(*pk, 2, input);
-  ASSERT_TRUE(honest.ok()) << honest.error();
-  auto swapped = honest->output;
-  swap_outputs(swapped, 6);
-  ProverHooks hooks;
-  hooks.on_witness = [](Witness& w) { swap_outputs(w.layers.back().y, 8); };
-  auto cheat = prove(*pk, 2, input, &hooks);
-  ASSERT_TRUE(cheat.ok()) << cheat.error();
-  EXPECT_EQ(cheat->output, swapped);
-  auto verdict = verify(pk->vk, *cheat);
-  ASSERT_FALSE(verdict.ok());
-  EXPECT_EQ(verdict.error().rfind("layer 6 (outputs): ", 0), 0u) << verdict.error();
-  honest->output = swapped;
-  EXPECT_FALSE(verify(pk->vk, *honest).ok());
+  expect_swapped_outputs_rejected(*pk, random_input(rng, 14));
 }
 
 }  // namespace

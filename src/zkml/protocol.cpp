@@ -4275,6 +4275,21 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
   return proof;
 }
 
+std::vector<std::string> tables_beyond_hiding(const VerifyingKey& vk, uint32_t batch, size_t forms) {
+  std::vector<std::string> out;
+  if (!vk.spec.zero_knowledge) return out;
+  const auto layout = detail::proof_layout(vk.spec, batch, proof_extras(vk, forms));
+  const auto check = [&](uint32_t slot, const std::string& what) {
+    const uint32_t vars = layout.vars_of[layout.first[slot]];
+    if (corner_entries(vars) < kCornerEntries)
+      out.push_back(what + " (" + std::to_string(size_t{1} << vars) + " padded values)");
+  };
+  for (uint32_t l = 0; l < vk.spec.layers.size(); ++l) check(l, "layer '" + vk.spec.layers[l].name + "'");
+  if (layout.input_slot >= 0) check(static_cast<uint32_t>(layout.input_slot), "the input");
+  if (layout.forms_slot >= 0) check(static_cast<uint32_t>(layout.forms_slot), "the claims' values");
+  return out;
+}
+
 Result<Proof> verify_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes,
                            std::optional<std::span<const int64_t>> expected_input,
                            std::optional<std::span<const int64_t>> expected_output) {

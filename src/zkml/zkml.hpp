@@ -258,6 +258,14 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = Par
 // and a public or private input are needed).
 Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& visibility);
 
+// The per-proof tables of a zero-knowledge proof of `batch` examples (and `forms` claim forms) with
+// fewer than 16 padded values: a table's mask (corner) then has as many F entries as the table, and
+// hides at most half as many evaluations per proof; the layers' own proofs, their readers and the
+// claims can evaluate a small table more often (docs/protocol.md, "Hiding budget"), so linear
+// combinations of its values may leak. A larger batch (B' x grid values) removes the shortfall.
+// Empty for plain keys.
+std::vector<std::string> tables_beyond_hiding(const VerifyingKey& vk, uint32_t batch, size_t forms);
+
 // What the proof sends for one layer; which fields are used depends on the layer kind
 // (docs/zkml.md, "Protocol"). Unused fields are empty and not encoded.
 struct LayerProof {
