@@ -1324,6 +1324,18 @@ void claim_softmax_values(Context& cx, uint32_t l, const LayerProof& lp, std::sp
   cx.claim_table(l, 2, halves, lp.row_evals[1]);
 }
 
+// The softmax zero-check's tables over the grid (softmax_zero_check_terms): eq(tau, .), S, D, y, 1 - V.
+std::vector<std::vector<E>> softmax_zero_check_tables(std::span<const E> tau, std::span<const std::vector<F>> polys,
+                                                      std::span<const F> valid) {
+  std::vector<std::vector<E>> tables;
+  tables.push_back(eq_table<E>(tau));
+  for (uint32_t i : {2u, 1u, 0u}) tables.push_back(lift(polys[i]));
+  std::vector<E> invalid(valid.size());
+  for (size_t i = 0; i < valid.size(); ++i) invalid[i] = E::one() - E(valid[i]);
+  tables.push_back(std::move(invalid));
+  return tables;
+}
+
 // Softmax: the exp lookup of (D, e, valid); at rho the block's values, m(rho'), x(rho), and e, S
 // at (rho', 1/2); the division product as a sum-check over the rows; the zero-check.
 void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerProof& lp) {
@@ -1374,13 +1386,8 @@ void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
 
   const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  std::vector<std::vector<E>> zc_tables;
-  zc_tables.push_back(eq_table<E>(tau));
-  for (uint32_t i : {2u, 1u, 0u}) zc_tables.push_back(lift(polys[i]));
-  std::vector<E> invalid(valid.size());
-  for (size_t i = 0; i < valid.size(); ++i) invalid[i] = E::one() - E(valid[i]);
-  zc_tables.push_back(std::move(invalid));
-  auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), softmax_zero_check_terms(gamma), E::zero());
+  auto zc = prove_sumcheck<E, E>(cx.transcript, softmax_zero_check_tables(tau, polys, valid),
+                                 softmax_zero_check_terms(gamma), E::zero());
   lp.zero_check = std::move(zc.proof);
   {
     const auto eq = eq_table<E>(zc.point);
@@ -3436,14 +3443,8 @@ void prove_private_softmax(PrivateContext& cx, const ProverInputs& in, uint32_t 
 
   const auto tau = cx.transcript.challenges<E>("zkml/tau", rho.size());
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  std::vector<std::vector<E>> zc_tables;
-  zc_tables.push_back(eq_table<E>(tau));
-  for (uint32_t i : {2u, 1u, 0u}) zc_tables.push_back(lift(polys[i]));
-  std::vector<E> invalid(valid.size());
-  for (size_t i = 0; i < valid.size(); ++i) invalid[i] = E::one() - E(valid[i]);
-  zc_tables.push_back(std::move(invalid));
-  lp.private_zero_check =
-      prove_private_zero_sum(cx, l, rho.size(), std::move(zc_tables), kSoftmaxMasked, softmax_zero_check_terms(gamma));
+  lp.private_zero_check = prove_private_zero_sum(cx, l, rho.size(), softmax_zero_check_tables(tau, polys, valid),
+                                                 kSoftmaxMasked, softmax_zero_check_terms(gamma));
 }
 
 Status verify_private_softmax(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,

@@ -779,7 +779,7 @@ TEST(ZeroKnowledge, TableLayersHaveZeroKnowledgeProofs) {
   m.output_layers = {2};
   ASSERT_TRUE(setup(m).ok());
   auto pk = setup_zk(m);
-  ASSERT_TRUE(pk.ok()) << pk.error();  // a table layer (the softmax stays refused: cnn_test.cpp)
+  ASSERT_TRUE(pk.ok()) << pk.error();  // a table layer
   EXPECT_EQ(pk->vk.spec.layers[1].kind, LayerKind::table);
 }
 

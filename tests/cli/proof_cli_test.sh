@@ -132,18 +132,22 @@ expect_exit 2 "prove (garbage key)" "$ZKINFER" prove "$TMP/random.bin" --input "
 echo '{"input_data": [[1, 2, 3]]}' > "$TMP/short_input.json"
 expect_exit 2 "prove (input of the wrong length)" "$ZKINFER" prove "$TMP/keys/model.pk" --input "$TMP/short_input.json" -o "$TMP/p.bin"
 # Zero-knowledge proofs are the default: a CNN of convolutions proves in zero knowledge, and one
-# with a max pool (below).
+# with a max pool and a softmax (below).
 expect_exit 0 "setup (CNN, zero-knowledge)" "$ZKINFER" setup "$ROOT/tests/models/conv_bn.onnx" -o "$TMP/zkcnn" --calibration "$ROOT/tests/models/conv_bn.json"
 expect_exit 0 "prove (CNN, zero-knowledge)" "$ZKINFER" prove "$TMP/zkcnn/model.pk" --input "$ROOT/tests/models/conv_bn.json" -o "$TMP/zkcnn.bin"
 expect_exit 0 "verify (CNN, zero-knowledge)" "$ZKINFER" verify "$TMP/zkcnn/model.vk" "$TMP/zkcnn.bin"
-MAXPOOL=$ROOT/../shared/ezkl-examples/1l_max_pool
-if [ -f "$MAXPOOL/network.onnx" ]; then
-  expect_exit 0 "setup (max pool, zero-knowledge)" "$ZKINFER" setup "$MAXPOOL/network.onnx" -o "$TMP/zkpool" --calibration "$MAXPOOL/input.json"
-  expect_exit 0 "inspect (max pool, zero-knowledge)" "$ZKINFER" inspect "$TMP/zkpool/model.vk"
-  expect_output "inspect (max pool, zero-knowledge)" '^zero-knowledge proofs: yes'
-  expect_exit 0 "prove (max pool, zero-knowledge)" "$ZKINFER" prove "$TMP/zkpool/model.pk" --input "$MAXPOOL/input.json" -o "$TMP/zkpool.bin"
-  expect_exit 0 "verify (max pool, zero-knowledge)" "$ZKINFER" verify "$TMP/zkpool/model.vk" "$TMP/zkpool.bin"
-fi
+# An EZKL example (name, label) through setup (zero knowledge by default), inspect, prove and verify.
+zk_example_round_trip() {
+  local dir=$ROOT/../shared/ezkl-examples/$1
+  [ -f "$dir/network.onnx" ] || return 0
+  expect_exit 0 "setup ($2, zero-knowledge)" "$ZKINFER" setup "$dir/network.onnx" -o "$TMP/zk_$1" --calibration "$dir/input.json"
+  expect_exit 0 "inspect ($2, zero-knowledge)" "$ZKINFER" inspect "$TMP/zk_$1/model.vk"
+  expect_output "inspect ($2, zero-knowledge)" '^zero-knowledge proofs: yes'
+  expect_exit 0 "prove ($2, zero-knowledge)" "$ZKINFER" prove "$TMP/zk_$1/model.pk" --input "$dir/input.json" -o "$TMP/zk_$1.bin"
+  expect_exit 0 "verify ($2, zero-knowledge)" "$ZKINFER" verify "$TMP/zk_$1/model.vk" "$TMP/zk_$1.bin"
+}
+zk_example_round_trip 1l_max_pool "max pool"
+zk_example_round_trip 1l_softmax softmax
 expect_exit 0 "setup (CNN, plain)" "$ZKINFER" setup "$ROOT/tests/models/conv_bn.onnx" -o "$TMP/cnn" --calibration "$ROOT/tests/models/conv_bn.json" --no-zk
 expect_exit 0 "inspect (CNN, plain)" "$ZKINFER" inspect "$TMP/cnn/model.vk"
 expect_output "inspect (CNN, plain)" '^zero-knowledge proofs: no'
