@@ -1472,11 +1472,7 @@ TEST_F(ZkElementwiseCheat, AlteredConstantsFailTheOpening) {
 TEST_F(ZkElementwiseCheat, TamperedSentValuesAreRejectedWithReason) {
   auto proof = prove(*pk, 1, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
-  auto expect = [&](const Proof& p, const std::string& prefix) {
-    auto verdict = verify(pk->vk, p);
-    ASSERT_FALSE(verdict.ok()) << prefix;
-    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
-  };
+  const auto expect = [&](const Proof& p, const std::string& prefix) { testing::expect_rejected_with(pk->vk, p, prefix); };
   Proof p = *proof;
   ASSERT_EQ(p.layers[1].operand_evals.size(), 2u);
   p.layers[1].operand_evals[1] += E::one();  // the public input's value
@@ -1534,11 +1530,7 @@ TEST_F(ZkPoolCheat, AlteredActivationsAreRejected) {
 TEST_F(ZkPoolCheat, TamperedSentValuesAreRejectedWithReason) {
   auto proof = prove(*pk, 1, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
-  auto expect = [&](const Proof& p, const std::string& prefix) {
-    auto verdict = verify(pk->vk, p);
-    ASSERT_FALSE(verdict.ok()) << prefix;
-    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
-  };
+  const auto expect = [&](const Proof& p, const std::string& prefix) { testing::expect_rejected_with(pk->vk, p, prefix); };
   Proof p = *proof;
   ASSERT_EQ(p.layers[0].private_channel_sum.evaluations.size(), 0u);  // the public input
   ASSERT_EQ(p.layers[1].private_channel_sum.evaluations.size(), 1u);
@@ -1652,11 +1644,7 @@ TEST_F(ZkConvCheat, AlteredActivationOrWeightIsRejected) {
 TEST_F(ZkConvCheat, TamperedSentValuesAreRejectedWithReason) {
   auto proof = prove(*pk, 1, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
-  auto expect = [&](const Proof& p, const std::string& prefix) {
-    auto verdict = verify(pk->vk, p);
-    ASSERT_FALSE(verdict.ok()) << prefix;
-    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
-  };
+  const auto expect = [&](const Proof& p, const std::string& prefix) { testing::expect_rejected_with(pk->vk, p, prefix); };
   Proof p = *proof;
   ASSERT_EQ(p.layers[0].private_spatial_sum.evaluations.size(), 0u);  // the public input
   ASSERT_EQ(p.layers[1].private_spatial_sum.evaluations.size(), 1u);
@@ -1757,14 +1745,6 @@ TEST(ZkTable, ProofsDifferAndHideThePrivateValues) {
                         {Visibility::is_public, Visibility::is_private, Visibility::is_private});
 }
 
-auto expect_rejected_with(const ProvingKey& pk) {
-  return [&pk](const Proof& p, const std::string& prefix) {
-    auto verdict = verify(pk.vk, p);
-    ASSERT_FALSE(verdict.ok()) << prefix;
-    EXPECT_EQ(verdict.error().rfind(prefix, 0), 0u) << verdict.error();
-  };
-}
-
 struct ZkRewireCheat : ::testing::Test {
   std::mt19937_64 rng{86};
   IntModel m = rewiring_model(rng);
@@ -1791,7 +1771,7 @@ TEST_F(ZkRewireCheat, MovedValueIsRejected) {
 TEST_F(ZkRewireCheat, TamperedSentValuesAreRejectedWithReason) {
   auto proof = prove(*pk, 1, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
-  const auto expect = expect_rejected_with(*pk);
+  const auto expect = [&](const Proof& p, const std::string& prefix) { testing::expect_rejected_with(pk->vk, p, prefix); };
   ASSERT_EQ(pk->vk.spec.layers[1].name, "concat");
   ASSERT_EQ(proof->layers[1].operand_evals.size(), 1u);  // the conv's share; the input's follows
   ASSERT_EQ(proof->layers[1].private_input_sums[1].evaluations.size(), 0u);  // the public input
@@ -1859,7 +1839,7 @@ TEST_F(ZkTableCheat, AlteredActivationIsRejected) {
 TEST_F(ZkTableCheat, TamperedSentValuesAreRejectedWithReason) {
   auto proof = prove(*pk, 2, input);
   ASSERT_TRUE(proof.ok()) << proof.error();
-  const auto expect = expect_rejected_with(*pk);
+  const auto expect = [&](const Proof& p, const std::string& prefix) { testing::expect_rejected_with(pk->vk, p, prefix); };
   Proof p = *proof;
   p.layers[2].private_table_lookup.layers[3].evaluations[1] += E::one();
   expect(p, "layer 2 (sigmoid): table private lookup: layer 3: final value mismatch");
