@@ -239,12 +239,6 @@ int run_prove(const ProveArgs& args) {
   uint32_t batch = 0;
   auto input = read_quantized_input(pk->vk.spec, args.input_path, batch);
   if (!input) return usage_error(input.error());
-  if (const auto small = zkml::tables_beyond_hiding(pk->vk, batch, forms->size()); !small.empty()) {
-    std::cerr << "warning: zero knowledge: fewer than 16 padded values in";
-    for (size_t i = 0; i < small.size(); ++i) std::cerr << (i ? ", " : " ") << small[i];
-    std::cerr << ": such a table's mask hides only half as many evaluations per proof, and linear combinations "
-                 "of its values may leak; a larger batch (more examples per proof) removes this\n";
-  }
   start = std::chrono::steady_clock::now();
   auto proof = zkml::prove(*pk, batch, *input, args.claims);
   if (!proof && proof.error().starts_with(zkml::kClaimRefused)) {

@@ -19,9 +19,11 @@
 // shape is an error on both sides (a prover bug, or a verifier whose statement differs).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,19 @@ struct LinearClaim {
   std::vector<LinearTerm<E>> terms;
   E value;
 };
+
+// Where a corner's variables beyond its table's are fixed: alpha, the generator of E over F.
+// Since alpha is not in F, (1 - alpha) r0 + alpha r1 is uniform in E for uniform r0, r1 in F, so
+// a corner of 2^(n+1) entries on a table of n variables keeps 2^n evaluations of it uniform in E
+// (2 F entries per E evaluation), where a corner on the table's own 2^n entries keeps 2^(n-1).
+template <class E>
+E corner_extension_point() {
+  if constexpr (requires { typename E::BaseField; }) {
+    return E(E::BaseField::zero(), E::BaseField::one());
+  } else {
+    throw std::logic_error("a corner larger than its table needs challenges in an extension field");
+  }
+}
 
 // One segment of the arena: the Libra mask of a private sum-check with num_vars variables and
 // degree d (its table, mask_table of sample_private_sumcheck_mask, has E entries), or a corner
@@ -107,9 +122,24 @@ class MaskArena {
   }
   Result<TableRef> take_corner(size_t size) { return take(MaskShape::corner(size)); }
   const SumcheckMask<E>& mask(TableRef ref) const { return masks_.at(ref.index); }
+  // A corner's own entries, in E.
   std::vector<E> corner_values(TableRef ref) const {
-    std::vector<E> out;
-    for (const F& v : corners_.at(ref.index)) out.push_back(E(v));
+    const auto& corner = corners_.at(ref.index);
+    return std::vector<E>(corner.begin(), corner.end());
+  }
+  // R~(alpha, ..., alpha, x) of a corner on a table of table_vars variables x, as that table's
+  // corner: the whole corner when it fits the table, else its variables beyond the table's
+  // (leading) bound at alpha (corner_extension_point).
+  std::vector<E> corner_values(TableRef ref, size_t table_vars) const {
+    const auto& corner = corners_.at(ref.index);
+    const size_t table_size = size_t{1} << table_vars;
+    std::vector<E> out(std::min(corner.size(), table_size), E::zero());
+    if (corner.size() <= table_size) {
+      for (size_t i = 0; i < corner.size(); ++i) out[i] = E(corner[i]);
+      return out;
+    }
+    const auto eq = eq_table<E>(std::vector<E>(log2_exact(corner.size()) - table_vars, corner_extension_point<E>()));
+    for (size_t i = 0; i < corner.size(); ++i) out[i & (table_size - 1)] += eq[i >> table_vars] * corner[i];
     return out;
   }
 
@@ -127,11 +157,17 @@ class MaskArena {
 };
 
 // R~(point) for a corner R on the first |R| entries of a table with point.size() variables:
-// eq(0, high variables) R~_corner(low variables), as one term with coefficient c.
+// eq(0, high variables) R~_corner(low variables), as one term with coefficient c. A corner larger
+// than its table (2^m entries, m > point.size()) is evaluated at (alpha, ..., alpha, point)
+// (MaskArena::corner_values).
 template <class E>
 LinearTerm<E> corner_term(TableRef corner, size_t corner_size, std::span<const E> point, const E& c) {
   const size_t low = log2_exact(corner_size);
-  if (low > point.size()) throw std::invalid_argument("corner_term: corner larger than the table");
+  if (low > point.size()) {
+    std::vector<E> extended(low - point.size(), corner_extension_point<E>());
+    extended.insert(extended.end(), point.begin(), point.end());
+    return {corner, std::move(extended), c};
+  }
   E coefficient = c;
   for (size_t i = 0; i + low < point.size(); ++i) coefficient *= E::one() - point[i];
   return {corner, std::vector<E>(point.end() - static_cast<std::ptrdiff_t>(low), point.end()), coefficient};

@@ -335,6 +335,74 @@ TEST(PrivateClaims, ArenaSegmentsAndTheClaimsOfAPrivateSumcheck) {
   }
 }
 
+// Rank over F of the rows (Gaussian elimination).
+size_t rank_of(std::vector<std::vector<F>> rows) {
+  size_t rank = 0;
+  const size_t cols = rows.empty() ? 0 : rows[0].size();
+  for (size_t c = 0; c < cols && rank < rows.size(); ++c) {
+    size_t pivot = rank;
+    while (pivot < rows.size() && rows[pivot][c].is_zero()) ++pivot;
+    if (pivot == rows.size()) continue;
+    std::swap(rows[rank], rows[pivot]);
+    const F inv = rows[rank][c].inverse();
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (r == rank || rows[r][c].is_zero()) continue;
+      const F factor = rows[r][c] * inv;
+      for (size_t k = c; k < cols; ++k) rows[r][k] -= factor * rows[rank][k];
+    }
+    ++rank;
+  }
+  return rank;
+}
+
+// The F-linear map from a corner's entries to the F coordinates of R~ at the given points of a
+// table of n variables (corner_term), one row per coordinate.
+std::vector<std::vector<F>> corner_evaluation_rows(size_t corner_size, const std::vector<std::vector<E>>& points) {
+  const TableRef ref{TableRef::Space::arena, 0};
+  std::vector<std::vector<F>> rows;
+  for (const auto& z : points) {
+    const auto term = corner_term<E>(ref, corner_size, z, E::one());
+    std::vector<F> c0(corner_size), c1(corner_size);
+    for (size_t i = 0; i < corner_size; ++i) {
+      std::vector<E> unit(corner_size, E::zero());
+      unit[i] = E::one();
+      const E value = term.coefficient * evaluate_multilinear<E, E>(unit, term.point);
+      c0[i] = value.c0();
+      c1[i] = value.c1();
+    }
+    rows.push_back(std::move(c0));
+    rows.push_back(std::move(c1));
+  }
+  return rows;
+}
+
+// A corner of 2^(n+1) F entries on a table of n variables keeps 2^n evaluations at random points
+// uniform in E (the map from its entries to their 2^(n+1) coordinates has full rank), where a
+// corner on the table's own 2^n entries cannot (rank 2^n); the prover's view of it, the corner on
+// the table's variables (corner_values), agrees with the verifier's term at every point.
+TEST(PrivateClaims, ACornerPastItsTableKeepsOneEvaluationPerEntryUniform) {
+  std::mt19937_64 rng(41);
+  for (size_t n = 0; n <= 3; ++n) {
+    const size_t table_size = size_t{1} << n;
+    std::vector<std::vector<E>> points(table_size, std::vector<E>(n));
+    for (auto& z : points)
+      for (E& v : z) v = E::random(rng);
+    EXPECT_EQ(rank_of(corner_evaluation_rows(2 * table_size, points)), 2 * table_size) << n;
+    EXPECT_EQ(rank_of(corner_evaluation_rows(table_size, points)), table_size) << n;
+
+    MaskArena<F, E> arena({MaskShape::corner(2 * table_size)}, rng);
+    const auto ref = arena.take_corner(2 * table_size);
+    ASSERT_TRUE(ref.ok());
+    const std::vector<E> on_table = arena.corner_values(*ref, n);
+    ASSERT_EQ(on_table.size(), table_size);
+    for (const auto& z : points) {
+      const auto term = corner_term<E>(*ref, 2 * table_size, z, E::one());
+      const E expected = term.coefficient * evaluate_multilinear<E, F>(arena.corner_of(ref->index), term.point);
+      EXPECT_EQ((evaluate_multilinear<E, E>(on_table, z)), expected) << n;
+    }
+  }
+}
+
 // ---- Exhaustive zero knowledge over F_13 ----------------------------------------------------
 //
 // n = 1, G = P (one masked table with a one-entry corner), so the randomness is g's constant, U_0's

@@ -209,6 +209,26 @@ struct ProofExtras {
   uint32_t form_limbs() const { return (form_bits + kLimbBits - 1) / kLimbBits; }
 };
 
+// Rows of every per-proof table: the batch padded to a power of two, 2^row_vars rows, the rows
+// past the batch zero. In zero-knowledge mode every table over an example grid (a layer's output,
+// the committed input) has at least 2^kMinPrivateVars entries, so that its corner keeps 8
+// evaluations uniform (protocol.cpp, corner_entries): a small grid takes more rows. Likewise the
+// claims' form values take at least 2^kMinPrivateVars entries over the grid rows x F', F' >= the
+// number of forms.
+inline constexpr uint32_t kMinPrivateVars = 3;
+inline uint32_t row_vars(const ModelSpec& spec, uint32_t batch, bool input_committed) {
+  const uint32_t vars = log2_padded(batch);
+  if (!spec.zero_knowledge) return vars;
+  uint32_t smallest = input_committed ? shape_vars(spec.input) : kMinPrivateVars;
+  for (const auto& layer : spec.layers) smallest = std::min(smallest, shape_vars(layer.out));
+  return std::max(vars, kMinPrivateVars - std::min(smallest, kMinPrivateVars));
+}
+inline uint32_t form_vars(const ModelSpec& spec, uint32_t row_vars, size_t forms) {
+  const uint32_t vars = log2_padded(forms);
+  if (!spec.zero_knowledge) return vars;
+  return std::max(vars, kMinPrivateVars - std::min(row_vars, kMinPrivateVars));
+}
+
 struct ProofLayout {
   struct Block {
     uint32_t first = 0, count = 0;
@@ -268,6 +288,7 @@ inline bool has_range_checks(const ModelSpec& spec, const ProofExtras& extras = 
 inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const ProofExtras& extras = {}) {
   ProofLayout layout;
   layout.range_checked = has_range_checks(spec, extras);
+  const uint32_t batch_vars = row_vars(spec, batch, extras.input);
   struct Pending {
     uint32_t part_vars;
     ProofLayout::Part part;
@@ -281,7 +302,7 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const Pro
   };
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const Layer& layer = spec.layers[l];
-    const uint32_t vars = log2_padded(batch) + shape_vars(layer.out);
+    const uint32_t vars = batch_vars + shape_vars(layer.out);
     layout.first.push_back(static_cast<uint32_t>(layout.vars_of.size()));
     layout.blocks.emplace_back();
     if (layer.requantizes()) {
@@ -307,9 +328,9 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const Pro
     add_block(l, count, vars);
     return static_cast<int32_t>(l);
   };
-  if (extras.input) layout.input_slot = add_extra(1, log2_padded(batch) + shape_vars(spec.input));
+  if (extras.input) layout.input_slot = add_extra(1, batch_vars + shape_vars(spec.input));
   if (extras.forms > 0)
-    layout.forms_slot = add_extra(extras.form_limbs(), log2_padded(batch) + log2_padded(extras.forms));
+    layout.forms_slot = add_extra(extras.form_limbs(), batch_vars + form_vars(spec, batch_vars, extras.forms));
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
   if (layout.range_checked) {
     layout.vars_of.push_back(kLimbBits);

@@ -42,10 +42,11 @@ std::vector<F> to_field(std::span<const int64_t> values) {
   return out;
 }
 
-// Batch rows of row-major C x H x W values placed in the padded B' x (C' H' W') grid (zeros elsewhere).
-std::vector<F> pad_tensor(std::span<const int64_t> values, size_t rows, const TensorShape& shape) {
+// `rows` rows of row-major C x H x W values placed in the padded grid of 2^row_vars rows of
+// C' H' W' entries (zeros elsewhere).
+std::vector<F> pad_tensor(std::span<const int64_t> values, size_t rows, uint32_t row_vars, const TensorShape& shape) {
   const size_t row = padded_size(shape), count = shape.size();
-  std::vector<F> out(padded(rows) * row, F::zero());
+  std::vector<F> out(row << row_vars, F::zero());
   for (size_t b = 0; b < rows; ++b)
     for (size_t j = 0; j < count; ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::from_i64(values[b * count + j]);
   return out;
@@ -120,7 +121,12 @@ E range_group_value(const detail::ProofLayout& layout, const detail::RangeGroup&
 
 // A table layer's lookup: rows (x, y, valid) of its grid in {(offset + i, f_i, 1)} + {(0, 0, 0)};
 // with one function per channel, rows (c, x, y, valid) in {(c, offset + i, f_c(i), 1)} + zeros.
-LookupStatement<F> table_statement(const Layer& layer, uint32_t batch) {
+// Variables of the rows of every per-proof table of a proof of `batch` examples (detail::row_vars).
+uint32_t batch_vars_of(const VerifyingKey& vk, uint32_t batch) {
+  return detail::row_vars(vk.spec, batch, vk.visibility.input_committed());
+}
+
+LookupStatement<F> table_statement(const Layer& layer, uint32_t batch_vars) {
   const bool by_channel = layer.table_channels > 1;
   const size_t range = layer.table.size() / layer.table_channels;
   std::vector<std::vector<F>> columns(by_channel ? 4 : 3);
@@ -132,7 +138,7 @@ LookupStatement<F> table_statement(const Layer& layer, uint32_t batch) {
     columns[k].push_back(F::one());
   }
   for (auto& c : columns) c.push_back(F::zero());
-  return {LookupTable<F>::from_columns(std::move(columns)), {padded(batch) * padded_size(layer.out)}};
+  return {LookupTable<F>::from_columns(std::move(columns)), {padded_size(layer.out) << batch_vars}};
 }
 
 // The statement: the key, the batch, what travels of the input and output (nothing when private),
@@ -414,9 +420,10 @@ void window_accumulators(const Layer& layer, std::span<const int64_t> x, std::sp
 }
 
 // y(b, j) = input k's value i (source map) or the pad value, at every valid position.
-void rewire_witness(const ModelSpec& spec, const Layer& layer, const Witness& w, uint32_t batch, LayerWitness& lw) {
+void rewire_witness(const ModelSpec& spec, const Layer& layer, const Witness& w, uint32_t batch, size_t rows,
+                    LayerWitness& lw) {
   const size_t row = padded_size(layer.out);
-  lw.y.assign(padded(batch) * row, 0);
+  lw.y.assign(rows * row, 0);
   for (size_t b = 0; b < batch; ++b)
     for (size_t j = 0; j < layer.out.size(); ++j) {
       const uint32_t e = layer.source_map[j];
@@ -453,9 +460,9 @@ void elementwise_accumulators(const Layer& layer, const Witness& w, std::span<co
 
 // Max pooling: y = max over the valid window, gap D(k, x) = y - x_k and the pick S(k, x) of the
 // first maximal offset at every valid (b, c, p) and valid k; everything else 0.
-void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+void max_pool_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, size_t rows, LayerWitness& lw) {
   const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
-  const size_t in_row = padded_size(layer.in), out_row = padded_size(layer.out), grid = padded(batch) * out_row;
+  const size_t in_row = padded_size(layer.in), out_row = padded_size(layer.out), grid = rows * out_row;
   const size_t kw_pad = padded(layer.win_w.kernel);
   lw.y.assign(grid, 0);
   lw.gap.assign(grid << detail::kernel_vars(layer), 0);
@@ -510,9 +517,9 @@ int64_t table_row(const Layer& layer, uint64_t c, int64_t v) {
 }
 
 // y = f_c(x) at every valid position (0 on the padding).
-Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, size_t rows, LayerWitness& lw) {
   const size_t row = padded_size(layer.out), count = layer.out.size(), plane = size_t{layer.out.h} * layer.out.w;
-  lw.y.assign(padded(batch) * row, 0);
+  lw.y.assign(rows * row, 0);
   for (size_t b = 0; b < batch; ++b)
     for (size_t j = 0; j < count; ++j) {
       const size_t at = b * row + detail::padded_flat_index(layer.out, j);
@@ -527,10 +534,11 @@ Status table_witness(const Layer& layer, std::span<const int64_t> x, uint32_t ba
 // S = 1 at the first maximum, e_j = E(D_j), s = sum_j e_j, 2 hi e_j + s = y_j 2s + r_j with
 // 0 <= r_j < 2s (the integer engine's rounded division), room_j = 2s - 1 - r_j; everything is 0
 // off the grid, m too on the rows of padding.
-Status softmax_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, LayerWitness& lw) {
+Status softmax_witness(const Layer& layer, std::span<const int64_t> x, uint32_t batch, size_t grid_rows,
+                       LayerWitness& lw) {
   const detail::SoftmaxRows rows = detail::softmax_rows(layer);
   const TensorShape& shape = layer.out;
-  const size_t row = padded_size(shape), grid = padded(batch) * row, span = padded(rows.length) * rows.after;
+  const size_t row = padded_size(shape), grid = grid_rows * row, span = padded(rows.length) * rows.after;
   for (auto* v : {&lw.y, &lw.gap, &lw.pick, &lw.exp, &lw.r, &lw.room}) v->assign(grid, 0);
   lw.row_max.assign(grid >> rows.vars, 0);
   const uint32_t axis = static_cast<uint32_t>(layer.row_axis);
@@ -578,9 +586,10 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
     if (v < -spec.input_bound || v > spec.input_bound) return fail("zkml: quantized input out of range");
   Witness w;
   w.batch = batch;
+  const size_t rows = size_t{1} << batch_vars_of(pk.vk, batch);
   {
     const size_t row = padded_size(spec.input), count = spec.input.size();
-    w.input.assign(padded(batch) * row, 0);
+    w.input.assign(rows * row, 0);
     for (size_t b = 0; b < batch; ++b)
       for (size_t j = 0; j < count; ++j) w.input[b * row + detail::padded_flat_index(spec.input, j)] = input[b * count + j];
   }
@@ -589,15 +598,15 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
     const std::vector<int64_t>* x = &source_values(w, layer.inputs[0]);
     LayerWitness lw;
     if (layer.kind == LayerKind::max_pool) {
-      max_pool_witness(layer, *x, batch, lw);
+      max_pool_witness(layer, *x, batch, rows, lw);
     } else if (layer.kind == LayerKind::table) {
-      ZK_TRY(table_witness(layer, *x, batch, lw));
+      ZK_TRY(table_witness(layer, *x, batch, rows, lw));
     } else if (layer.kind == LayerKind::softmax) {
-      ZK_TRY(softmax_witness(layer, *x, batch, lw));
+      ZK_TRY(softmax_witness(layer, *x, batch, rows, lw));
     } else if (layer.kind == LayerKind::rewire) {
-      rewire_witness(spec, layer, w, batch, lw);
+      rewire_witness(spec, layer, w, batch, rows, lw);
     } else {
-      lw.acc.assign(padded(batch) * padded_size(layer.out), 0);
+      lw.acc.assign(rows * padded_size(layer.out), 0);
       if (layer.kind == LayerKind::dense)
         dense_accumulators(layer, *x, pk.weights[l], pk.biases[l], batch, lw.acc);
       else if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
@@ -644,18 +653,18 @@ std::vector<std::vector<F>> range_group_values(const ModelSpec& spec, const deta
 }
 
 // [b < B, (c, h, w) inside the shape] over the padded B' x (C' H' W') grid.
-std::vector<F> valid_mask(const TensorShape& shape, uint32_t batch) {
+std::vector<F> valid_mask(const TensorShape& shape, uint32_t batch, uint32_t batch_vars) {
   const size_t row = padded_size(shape);
-  std::vector<F> out(padded(batch) * row, F::zero());
+  std::vector<F> out(row << batch_vars, F::zero());
   for (size_t b = 0; b < batch; ++b)
     for (size_t j = 0; j < shape.size(); ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::one();
   return out;
 }
 
 // The channel column: c at every valid (b, c, h, w) of the padded grid, 0 elsewhere.
-std::vector<F> channel_column(const TensorShape& shape, uint32_t batch) {
+std::vector<F> channel_column(const TensorShape& shape, uint32_t batch, uint32_t batch_vars) {
   const size_t row = padded_size(shape), plane = size_t{shape.h} * shape.w;
-  std::vector<F> out(padded(batch) * row, F::zero());
+  std::vector<F> out(row << batch_vars, F::zero());
   for (size_t b = 0; b < batch; ++b)
     for (size_t j = 0; j < shape.size(); ++j) out[b * row + detail::padded_flat_index(shape, j)] = F::from_u64(j / plane);
   return out;
@@ -673,9 +682,9 @@ std::vector<int64_t> outputs_of(const ModelSpec& spec, const Witness& w) {
 
 // The form values f(b, j) = L_j(y of example b) on the padded B' x F' grid (zeros on the padding).
 std::vector<int64_t> form_values(const ModelSpec& spec, std::span<const LinearForm> forms, uint32_t batch,
-                                 std::span<const int64_t> output) {
-  const size_t row = padded(forms.size()), n = spec.output_features();
-  std::vector<int64_t> out(padded(batch) * row, 0);
+                                 uint32_t batch_vars, std::span<const int64_t> output) {
+  const size_t row = size_t{1} << detail::form_vars(spec, batch_vars, forms.size()), n = spec.output_features();
+  std::vector<int64_t> out(row << batch_vars, 0);
   for (size_t b = 0; b < batch; ++b)
     for (size_t j = 0; j < forms.size(); ++j) out[b * row + j] = form_value(forms[j], output.subspan(b * n, n));
   return out;
@@ -899,10 +908,10 @@ std::vector<E> weighted_validity_table(const Layer& layer, detail::SpatialPoint 
 }
 
 // 1 - V(k, p) over the max-pool tables' K' x B' x C' x (H' W') grid.
-std::vector<F> invalid_window_table(const Layer& layer, uint32_t batch) {
+std::vector<F> invalid_window_table(const Layer& layer, uint32_t batch_vars) {
   const Axis ah = detail::axis_h(layer), aw = detail::axis_w(layer);
   const size_t kw_pad = padded(layer.win_w.kernel), h_pad = padded(layer.out.h), w_pad = padded(layer.out.w);
-  const size_t positions = h_pad * w_pad, grid = padded(batch) * padded_size(layer.out);
+  const size_t positions = h_pad * w_pad, grid = padded_size(layer.out) << batch_vars;
   std::vector<F> out(grid << detail::kernel_vars(layer), F::one());
   for (uint32_t kh = 0; kh < layer.win_h.kernel; ++kh)
     for (uint32_t kw = 0; kw < layer.win_w.kernel; ++kw)
@@ -1093,7 +1102,7 @@ void prove_elementwise(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
   const Layer& layer = cx.spec.layers[l];
   const std::span<const E> example_point = rho.subspan(cx.batch_vars);
   if (layer.constant_term) {
-    lp.bias_eval = evaluate_multilinear<E, F>(pad_tensor(in.pk.biases[l], 1, layer.out), example_point);
+    lp.bias_eval = evaluate_multilinear<E, F>(pad_tensor(in.pk.biases[l], 1, 0, layer.out), example_point);
     cx.transcript.absorb("zkml/bias_eval", lp.bias_eval);
     cx.claim_bias(l, example_point, lp.bias_eval);
     claim -= prefix_indicator<E>(cx.batch, rho.first(cx.batch_vars)) * lp.bias_eval;
@@ -1108,7 +1117,7 @@ void prove_elementwise(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
   std::vector<std::vector<E>> tables;
   tables.push_back(eq_table<E>(rho));
   tables.push_back(lift(layer_input_table(cx, in, l, 0)));
-  tables.push_back(layer.constant_factor ? repeat(lift(pad_tensor(in.pk.weights[l], 1, layer.out)), padded(cx.batch))
+  tables.push_back(layer.constant_factor ? repeat(lift(pad_tensor(in.pk.weights[l], 1, 0, layer.out)), size_t{1} << cx.batch_vars)
                                          : lift(layer_input_table(cx, in, l, 1)));
   const E coefficient = layer.constant_factor ? E::one() : E::from_i64(layer.multipliers[0]);
   const std::vector<SumcheckTerm<E>> terms{{coefficient, {0, 1, 2}}};
@@ -1210,7 +1219,7 @@ void prove_max_pool_layer(Context& cx, const ProverInputs& in, uint32_t l, Layer
   zc_tables.push_back(repeat(eq_table<E>(std::span<const E>(tau).subspan(kv)), size_t{1} << kv));
   zc_tables.push_back(lift(polys[2]));
   zc_tables.push_back(lift(polys[1]));
-  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch)));
+  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch_vars)));
   const auto zc_terms = pool_zero_check_terms(gamma);
   auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), zc_terms, E::zero());
   lp.zero_check = std::move(zc.proof);
@@ -1259,10 +1268,10 @@ struct TableLookupWitness {
 
   template <class Cx>
   TableLookupWitness(const Cx& cx, const ProverInputs& in, uint32_t l)
-      : x(layer_input_table(cx, in, l)), valid(valid_mask(cx.spec.layers[l].out, cx.batch)) {
+      : x(layer_input_table(cx, in, l)), valid(valid_mask(cx.spec.layers[l].out, cx.batch, cx.batch_vars)) {
     const Layer& layer = cx.spec.layers[l];
     const auto& polys = in.tables.layer_polys[l];  // y, multiplicities
-    if (layer.table_channels > 1) channel = channel_column(layer.out, cx.batch);
+    if (layer.table_channels > 1) channel = channel_column(layer.out, cx.batch, cx.batch_vars);
     LookupColumns<F> columns;
     if (!channel.empty()) columns.emplace_back(channel);
     columns.emplace_back(x);
@@ -1279,7 +1288,7 @@ void prove_table_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerPro
   const Layer& layer = cx.spec.layers[l];
   lp.kind = layer.kind;
   const TableLookupWitness witness(cx, in, l);
-  auto lookup = prove_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), witness.groups, witness.multiplicities);
+  auto lookup = prove_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars), witness.groups, witness.multiplicities);
   const auto& w = lookup.claims.witness[0];
   const size_t first = witness.channel.empty() ? 0 : 1;
   cx.claim_input(l, 0, w.point, w.values[first]);
@@ -1345,10 +1354,10 @@ void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
   const uint32_t n = detail::polys_per_layer(layer);
   const detail::SoftmaxRows rows = detail::softmax_rows(layer);
   const RowSplit split = row_split(layer, cx.batch_vars);
-  const std::vector<F> valid = valid_mask(layer.out, cx.batch);
+  const std::vector<F> valid = valid_mask(layer.out, cx.batch, cx.batch_vars);
   {
     const std::vector<LookupColumns<F>> groups{{polys[1], polys[3], valid}};
-    auto lookup = prove_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), groups,
+    auto lookup = prove_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars), groups,
                                      std::span<const F>(polys[n + 1]).first(detail::lookup_rows(layer)));
     const auto& w = lookup.claims.witness[0];
     cx.claim_table(l, 1, w.point, w.values[0]);
@@ -1432,7 +1441,7 @@ std::vector<E> claims_selection_table(const ModelSpec& spec, std::span<const Lin
     for (size_t t = 0; t < 2; ++t)
       if (forms[j].coeff[t] != 0)
         example[detail::padded_flat_index(out, forms[j].index[t])] += eq_j[j] * E::from_i64(forms[j].coeff[t]);
-  std::vector<E> table(padded(batch) * row, E::zero());
+  std::vector<E> table(row << rho.b.size(), E::zero());
   for (size_t b = 0; b < batch; ++b)
     for (size_t n = 0; n < row; ++n) table[b * row + n] = eq_b[b] * example[n];
   return table;
@@ -1465,7 +1474,7 @@ E claims_constant(std::span<const LinearForm> forms, uint32_t batch, const Claim
 // S(rho, .) and the last layer's y, ending in a claim on y.
 void prove_claims(Context& cx, const ProverTables& tables, std::span<const LinearForm> forms, Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, forms.size()));
   const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
   {
     const auto eq = eq_table<E>(rho);
@@ -1501,7 +1510,7 @@ void claim_input_link(Context& cx, uint32_t input_commitment, std::span<const E>
 
 Result<pcs::CommittedPolynomials> commit_padded_input(const VerifyingKey& vk, uint32_t batch,
                                                       std::span<const int64_t> input) {
-  const std::vector<F> table = pad_tensor(input, batch, vk.spec.input);
+  const std::vector<F> table = pad_tensor(input, batch, log2_padded(batch), vk.spec.input);
   const std::span<const F> span(table);
   pcs::Params params = vk.params;
   params.hiding = false;  // deterministic: recomputable by anyone holding the input
@@ -1543,9 +1552,10 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   auto witness = compute_witness(pk, batch, input);
   if (!witness) return fail(witness.error());
   if (hooks && hooks->on_witness) hooks->on_witness(*witness);
-  const std::vector<int64_t> form_vals = form_values(spec, proof.forms, batch, outputs_of(spec, *witness));
+  const uint32_t batch_vars = batch_vars_of(pk.vk, batch);
+  const std::vector<int64_t> form_vals = form_values(spec, proof.forms, batch, batch_vars, outputs_of(spec, *witness));
   if (!(hooks && hooks->prove_false_claims)) {
-    const size_t row = padded(proof.forms.size());
+    const size_t row = size_t{1} << detail::form_vars(spec, batch_vars, proof.forms.size());
     for (size_t b = 0; b < batch; ++b)
       for (size_t j = 0; j < proof.forms.size(); ++j)
         if (form_vals[b * row + j] < 0)
@@ -1582,7 +1592,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, pk.vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
-  Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
+  Context cx{transcript, spec, batch, detail::row_vars(spec, batch, extras.input), layout, weight_layout,
              static_cast<uint32_t>(pk.committed.size()), vis.weights_shown(), {}, {}};
   if (vis.input == Visibility::hashed) {
     const auto z = input_link_point(transcript, spec, cx.batch_vars);
@@ -1882,7 +1892,7 @@ Status verify_rewire_layer(Context& cx, const VerifierInputs& vi, uint32_t l, co
 Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
-  auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.lookup);
+  auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars), lp.lookup);
   if (!lookup) return fail(where + "table " + lookup.error());
   const auto& w = lookup->witness[0];
   const GridPoint g = split_grid(w.point, cx.batch_vars, layer.out);
@@ -1908,7 +1918,7 @@ Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
     return fail(where + "wrong number of evaluations");
   const detail::SoftmaxRows rows = detail::softmax_rows(layer);
   const RowSplit split = row_split(layer, cx.batch_vars);
-  auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.lookup);
+  auto lookup = verify_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars), lp.lookup);
   if (!lookup) return fail(where + "softmax exp table " + lookup.error());
   {
     const auto& w = lookup->witness[0];
@@ -1967,7 +1977,7 @@ Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
 Status verify_claims(Context& cx, const Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
   if (proof.form_evals.size() != cx.layout.blocks[slot][0].count) return fail("claims: wrong number of evaluations");
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(proof.forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, proof.forms.size()));
   const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
   cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
   cx.claim_block(slot, 0, rho, proof.form_evals);
@@ -2059,7 +2069,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, vk, proof);
   const auto weight_layout = detail::weight_layout(spec);
-  Context cx{transcript, spec, batch, log2_padded(batch), layout, weight_layout,
+  Context cx{transcript, spec, batch, detail::row_vars(spec, batch, extras.input), layout, weight_layout,
              static_cast<uint32_t>(vk.weight_commitments.size()), vis.weights_shown(), {}, {}};
   if (vis.input == Visibility::hashed) {
     const auto z = input_link_point(transcript, spec, cx.batch_vars);
@@ -2085,8 +2095,8 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
     cx.claims.push_back({{cx.proof_offset, 0}, layout.point(layout.multiplicities, lookup->multiplicity_point),
                          lookup->multiplicity_value});
   }
-  const VerifierInputs vi{proof, vis.input_shown() ? pad_tensor(proof.input, batch, spec.input) : std::vector<F>{},
-                          vis.output_shown() ? pad_tensor(proof.output, batch, spec.layers.back().out) : std::vector<F>{}};
+  const VerifierInputs vi{proof, vis.input_shown() ? pad_tensor(proof.input, batch, cx.batch_vars, spec.input) : std::vector<F>{},
+                          vis.output_shown() ? pad_tensor(proof.output, batch, cx.batch_vars, spec.layers.back().out) : std::vector<F>{}};
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
     const LayerKind kind = spec.layers[l].kind;
     const Status status = spec.layers[l].requantizes()   ? verify_requant_layer(cx, vi, l, proof.layers[l])
@@ -2118,19 +2128,22 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
 // Every sum-check is a private sum-check (sumcheck/private_sumcheck.hpp), the range argument a
 // private LogUp (lookup/private_logup.hpp), and every value sent about a private table P is its
 // selector-randomized extension P^(s, z) = (1 - s) P(z) + s R_P(z), R_P uniform on the first
-// kCornerEntries entries of P's table, drawn per proof: the requantization evaluations at a point
+// kCornerEntries entries of P's table (a table of n < 3 variables: on 2^(n+1) entries, its extra
+// variables fixed at alpha, corner_term), drawn per proof: the requantization evaluations at a point
 // (rho_u, rho) drawn for the purpose, and the sum-checks' own. Everything the verifier needs to
 // know about the private tables is a linear claim (sumcheck/private_claims.hpp) proven by
 // the hiding commitments' zero-knowledge opening (pcs::SumClaim). The masks and corners are one
 // more per-proof commitment M (the mask arena), laid out from the spec before anything is drawn.
 namespace {
 
-constexpr uint32_t kCornerEntries = 16;  // F entries: masks up to 8 evaluations of E per table
+// F entries of a table's corner: it keeps up to 8 evaluations of E uniform; a table of n < 3
+// variables has 2^(n+1) (2^n evaluations: its own entries, each an E value through alpha).
+constexpr uint32_t kCornerEntries = 16;
 // Caller table references of the private protocols: per-proof table t is t, weight table w is
 // kWeightRef + w, range group g is kGroupRef + g.
 constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25;
 
-uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 1u << vars); }
+uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 2u << std::min<uint32_t>(vars, 4)); }
 
 // The variables of a conv layer's channel sum-check: (input channels, kernel offsets); its degree:
 // 3 with the groups' eq factor.
@@ -2145,9 +2158,9 @@ uint32_t share_corner_size(const Layer& layer) {
 
 // The arena segments of a rewire layer (its share corner, then per input the mask of its share's
 // sum-check) or of a table layer (its private LogUp's).
-void data_layer_shapes(const ModelSpec& spec, uint32_t batch, const Layer& layer, std::vector<MaskShape>& shapes) {
+void data_layer_shapes(const ModelSpec& spec, uint32_t batch_vars, const Layer& layer, std::vector<MaskShape>& shapes) {
   if (layer.kind == LayerKind::table) {
-    for (const auto& shape : private_lookup_mask_shapes<F>(table_statement(layer, batch))) shapes.push_back(shape);
+    for (const auto& shape : private_lookup_mask_shapes<F>(table_statement(layer, batch_vars))) shapes.push_back(shape);
     return;
   }
   if (share_corner_size(layer) > 0) shapes.push_back(MaskShape::corner(share_corner_size(layer)));
@@ -2185,10 +2198,10 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
   if (layout.range_checked)
     for (const auto& shape : private_lookup_mask_shapes<F>(lookup_statement(spec, layout, extras)))
       plan.shapes.push_back(shape);
-  const uint32_t batch_vars = log2_padded(batch);
+  const uint32_t batch_vars = detail::row_vars(spec, batch, extras.input);
   for (const auto& layer : spec.layers) {
     if (layer.kind == LayerKind::rewire || layer.kind == LayerKind::table) {
-      data_layer_shapes(spec, batch, layer, plan.shapes);
+      data_layer_shapes(spec, batch_vars, layer, plan.shapes);
       continue;
     }
     if (layer.kind == LayerKind::max_pool) {  // G's corner, over the output, over the input positions, zero-check
@@ -2200,7 +2213,7 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
       continue;
     }
     if (layer.kind == LayerKind::softmax) {  // the exp lookup's, c's corner, the division, the zero-check
-      for (const auto& shape : private_lookup_mask_shapes<F>(table_statement(layer, batch))) plan.shapes.push_back(shape);
+      for (const auto& shape : private_lookup_mask_shapes<F>(table_statement(layer, batch_vars))) plan.shapes.push_back(shape);
       const uint32_t vars = batch_vars + detail::shape_vars(layer.out);
       plan.shapes.push_back(MaskShape::corner(2));
       plan.shapes.push_back(MaskShape::sumcheck(vars - detail::softmax_rows(layer).vars, 3));
@@ -2308,7 +2321,7 @@ E corner_eval(const MaskArena<F, E>& arena, TableRef corner, std::span<const E> 
 // A corner R of a table P whose leading (prefix = true) or trailing variables are bound to
 // `bound`, as the corner of the bound table: entry j of the bound table's corner is
 // sum_i eq(bound, i) R(i, j) (prefix) or sum_i eq(bound, i) R(j, i) (suffix).
-std::vector<E> bind_corner(std::span<const F> corner, std::span<const E> bound, size_t table_vars, bool prefix) {
+std::vector<E> bind_corner(std::span<const E> corner, std::span<const E> bound, size_t table_vars, bool prefix) {
   const auto eq = eq_table<E>(bound);
   const size_t free_vars = table_vars - bound.size(), free_size = size_t{1} << free_vars;
   const size_t out_size = prefix ? std::min(corner.size(), free_size) : std::max<size_t>(1, corner.size() >> bound.size());
@@ -2325,7 +2338,7 @@ std::vector<E> bind_corner(std::span<const F> corner, std::span<const E> bound, 
 // A corner R of a table of table_vars variables whose variables after the first `high` (most
 // significant first) are bound to `bound`, as the corner of the bound table: entry (h, j) of the
 // bound table's corner is sum_i eq(bound, i) R(h, i, j) (high = 0: bind_corner with prefix).
-std::vector<E> bind_inner_corner(std::span<const F> corner, std::span<const E> bound, size_t table_vars, size_t high) {
+std::vector<E> bind_inner_corner(std::span<const E> corner, std::span<const E> bound, size_t table_vars, size_t high) {
   const auto eq = eq_table<E>(bound);
   const size_t low_vars = table_vars - high - bound.size(), low_mask = (size_t{1} << low_vars) - 1;
   const auto bound_index = [&](size_t idx) {
@@ -2380,6 +2393,12 @@ struct PrivateContext {
     return {TableRef::Space::arena, static_cast<uint32_t>(plan.weight_corner[static_cast<size_t>(w)])};
   }
   uint32_t corner_size(TableRef corner) const { return arena.shapes()[corner.index].size; }
+  // The corners of per-proof table t and of weight table w on their tables' variables (for the
+  // prover's masked tables).
+  std::vector<E> table_corner_values(uint32_t t) const { return arena.corner_values(table_corner(t), layout.vars_of[t]); }
+  std::vector<E> weight_corner_values(int32_t w) const {
+    return arena.corner_values(weight_corner(w), weights.vars_of[static_cast<size_t>(w)]);
+  }
   // The public outputs: the last layer's y at rho, a plain claim on T (nothing private in it).
   void claim_output(std::span<const E> rho, const E& value) {
     const uint32_t last = layout.first[spec.layers.size() - 1];
@@ -2523,9 +2542,9 @@ void prove_private_dense(PrivateContext& cx, const ProverInputs& in, uint32_t l,
   std::vector<MaskedTable<E>> masked;
   const uint32_t x_vars = cx.batch_vars + detail::shape_vars(layer.in);
   if (source >= 0)
-    masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), g.b,
+    masked.push_back({0, bind_corner(cx.table_corner_values(static_cast<uint32_t>(source)), g.b,
                                      x_vars, true)});
-  masked.push_back({1, bind_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c,
+  masked.push_back({1, bind_corner(cx.weight_corner_values(weight), g.c,
                                    detail::weight_vars(layer), false)});
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
   auto mm = prove_private_value(cx, detail::shape_vars(layer.in), 2, std::move(tables), terms, masked, acc);
@@ -2619,16 +2638,16 @@ void prove_private_product(PrivateContext& cx, const ProverInputs& in, uint32_t 
   if (layer.constant_factor) {
     tables.push_back(eq_table<E>(example));
     tables.push_back(bind_rows<F>(layer_input_table(cx, in, l, 0), rho_b, padded_size(layer.out)));
-    tables.push_back(lift(pad_tensor(in.pk.weights[l], 1, layer.out)));
+    tables.push_back(lift(pad_tensor(in.pk.weights[l], 1, 0, layer.out)));
     if (s0 >= 0)
-      masked.push_back({1, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(s0)).index), rho_b,
+      masked.push_back({1, bind_corner(cx.table_corner_values(static_cast<uint32_t>(s0)), rho_b,
                                        x_vars, true)});
-    masked.push_back({2, cx.arena.corner_values(cx.weight_corner(cx.weights.weight_table[l]))});
+    masked.push_back({2, cx.weight_corner_values(cx.weights.weight_table[l])});
   } else {
     tables.push_back(eq_table<E>(rho));
     for (size_t i = 0; i < 2; ++i) {
       const int64_t source = cx.input_source(l, i);
-      if (source >= 0) masked.push_back({1 + i, cx.arena.corner_values(cx.table_corner(static_cast<uint32_t>(source)))});
+      if (source >= 0) masked.push_back({1 + i, cx.table_corner_values(static_cast<uint32_t>(source))});
       tables.push_back(lift(layer_input_table(cx, in, l, i)));
     }
   }
@@ -2703,7 +2722,7 @@ PrivateSumcheckProof<E> prove_private_spatial(PrivateContext& cx, const ProverIn
   tables.push_back(std::move(wiring));
   std::vector<MaskedTable<E>> masked;
   if (source >= 0)
-    masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), bc,
+    masked.push_back({0, bind_corner(cx.table_corner_values(static_cast<uint32_t>(source)), bc,
                                      cx.batch_vars + detail::shape_vars(layer.in), true)});
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
   auto ss = prove_private_value(cx, detail::spatial_vars(layer.in), 2, std::move(tables), terms, masked, value);
@@ -2779,8 +2798,8 @@ void prove_private_conv(PrivateContext& cx, const ProverInputs& in, uint32_t l, 
   tables.push_back(gather_windows(layer, xb, g.p));
   tables.push_back(bind_conv_weights(layer, in.pk.weights[l], g.c.subspan(gv)));
   const std::vector<MaskedTable<E>> masked{
-      {0, cx.arena.corner_values(*x_corner)},
-      {1, bind_inner_corner(cx.arena.corner_of(cx.weight_corner(weight).index), g.c.subspan(gv),
+      {0, cx.arena.corner_values(*x_corner, channel_vars)},
+      {1, bind_inner_corner(cx.weight_corner_values(weight), g.c.subspan(gv),
                             detail::weight_vars(layer), gv)}};
   const auto terms = conv_channel_terms(tables, g.c, gv);
   auto mask = cx.arena.take_sumcheck(channel_vars, degree);
@@ -2856,7 +2875,7 @@ PrivateSumcheckProof<E> prove_private_zero_sum(PrivateContext& cx, uint32_t l, s
                                                std::span<const SumcheckTerm<E>> terms) {
   const uint32_t first = cx.layout.first[l];
   std::vector<MaskedTable<E>> corners;
-  for (const auto& m : masked) corners.push_back({m.position, cx.arena.corner_values(cx.table_corner(first + m.table))});
+  for (const auto& m : masked) corners.push_back({m.position, cx.table_corner_values(first + m.table)});
   auto zc = prove_private_value(cx, vars, 3, std::move(tables), terms, corners, {});
   const std::span<const E> point = std::span<const E>(zc.point).subspan(1);
   for (size_t k = 0; k < masked.size(); ++k)
@@ -2975,7 +2994,7 @@ void prove_private_rewire(PrivateContext& cx, const ProverInputs& in, uint32_t l
     const uint32_t vars = detail::shape_vars(input_shape(cx.spec, layer, k));
     std::vector<MaskedTable<E>> masked;
     if (source >= 0)
-      masked.push_back({0, bind_corner(cx.arena.corner_of(cx.table_corner(static_cast<uint32_t>(source)).index), rho_b,
+      masked.push_back({0, bind_corner(cx.table_corner_values(static_cast<uint32_t>(source)), rho_b,
                                        cx.batch_vars + vars, true)});
     auto mask = cx.arena.take_sumcheck(vars, 2);
     if (!mask) throw std::logic_error(mask.error());
@@ -3074,7 +3093,7 @@ void prove_private_table(PrivateContext& cx, const ProverInputs& in, uint32_t l,
   const Layer& layer = cx.spec.layers[l];
   lp.kind = layer.kind;
   const TableLookupWitness witness(cx, in, l);
-  auto lookup = prove_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch),
+  auto lookup = prove_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars),
                                            std::span<const LookupColumns<F>>(witness.groups), witness.multiplicities,
                                            cx.arena, table_lookup_refs(cx, l));
   claim_table_lookup(cx, l, to_field(in.witness.input), std::move(lookup.claims));
@@ -3087,7 +3106,7 @@ void prove_private_table(PrivateContext& cx, const ProverInputs& in, uint32_t l,
 Status verify_private_table(PrivateContext& cx, std::span<const F> input_table, std::span<const F> output_table,
                             uint32_t l, const LayerProof& lp, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
-  auto claims = verify_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.private_table_lookup,
+  auto claims = verify_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars), lp.private_table_lookup,
                                             cx.arena, table_lookup_refs(cx, l));
   if (!claims) return fail(where + "table " + claims.error());
   claim_table_lookup(cx, l, input_table, std::move(*claims));
@@ -3109,11 +3128,12 @@ void encode_private_data_layer(ByteWriter& out, const LayerProof& lp) {
   for (const auto& sum : lp.private_input_sums) sum.encode(out);
 }
 
-Result<LayerProof> decode_private_data_layer(ByteReader& in, const VerifyingKey& vk, uint32_t batch, const Layer& layer) {
+Result<LayerProof> decode_private_data_layer(ByteReader& in, const VerifyingKey& vk, uint32_t batch_vars,
+                                             const Layer& layer) {
   LayerProof lp;
   lp.kind = layer.kind;
   if (layer.kind == LayerKind::table) {
-    auto lookup = PrivateLookupProof<E>::decode(in, table_statement(layer, batch));
+    auto lookup = PrivateLookupProof<E>::decode(in, table_statement(layer, batch_vars));
     if (!lookup) return fail("proof: " + lookup.error());
     lp.private_table_lookup = std::move(*lookup);
     return lp;
@@ -3244,7 +3264,7 @@ void prove_private_max_pool(PrivateContext& cx, const ProverInputs& in, uint32_t
     cx.claim_output(mp.rho_x(), evaluate_multilinear<E, F>(polys[0], mp.rho_x()));
 
   const std::vector<MaskedTable<E>> masked{
-      {0, bind_corner(cx.arena.corner_of(cx.table_corner(first).index), bc, mp.rho.size() - mp.kv, true)}};
+      {0, bind_corner(cx.table_corner_values(first), bc, mp.rho.size() - mp.kv, true)}};
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
   auto os = prove_private_value(cx, detail::spatial_vars(layer.out), 2, std::move(tables), terms, masked, gated);
   cx.claim_masked(cx.table_ref(first), cx.table_corner(first), concat({bc, std::span<const E>(os.point).subspan(1)}),
@@ -3262,7 +3282,7 @@ void prove_private_max_pool(PrivateContext& cx, const ProverInputs& in, uint32_t
   zc_tables.push_back(repeat(eq_table<E>(std::span<const E>(tau).subspan(mp.kv)), size_t{1} << mp.kv));
   zc_tables.push_back(lift(polys[2]));
   zc_tables.push_back(lift(polys[1]));
-  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch)));
+  zc_tables.push_back(lift(invalid_window_table(layer, cx.batch_vars)));
   lp.private_zero_check = prove_private_zero_sum(cx, l, mp.rho.size(), std::move(zc_tables), kMaxPoolMasked,
                                                  pool_zero_check_terms(gamma));
 }
@@ -3401,10 +3421,10 @@ void prove_private_softmax(PrivateContext& cx, const ProverInputs& in, uint32_t 
   const uint32_t first = cx.layout.first[l], n = detail::polys_per_layer(layer);
   const detail::SoftmaxRows rows = detail::softmax_rows(layer);
   const RowSplit split = row_split(layer, cx.batch_vars);
-  const std::vector<F> valid = valid_mask(layer.out, cx.batch), input_table = to_field(in.witness.input);
+  const std::vector<F> valid = valid_mask(layer.out, cx.batch, cx.batch_vars), input_table = to_field(in.witness.input);
   {
     const std::vector<LookupColumns<F>> groups{{polys[1], polys[3], valid}};
-    auto lookup = prove_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), groups,
+    auto lookup = prove_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars), groups,
                                              std::span<const F>(polys[n + 1]).first(detail::lookup_rows(layer)), cx.arena,
                                              softmax_lookup_refs(cx, l));
     claim_table_lookup(cx, l, input_table, std::move(lookup.claims));
@@ -3431,12 +3451,12 @@ void prove_private_softmax(PrivateContext& cx, const ProverInputs& in, uint32_t 
   tables.push_back(eq_table<E>(rest));
   tables.push_back(bind_row<F>(polys[3], rows, std::vector<E>(size_t{1} << rows.vars, E::one())));
   tables.push_back(bind_row<F>(polys[0], rows, eq_table<E>(split.row(rho))));
-  std::vector<E> s_corner = bind_inner_corner(cx.arena.corner_of(cx.table_corner(first + 3).index),
+  std::vector<E> s_corner = bind_inner_corner(cx.table_corner_values(first + 3),
                                               std::span<const E>(halves).subspan(split.at, split.vars), table_vars, split.at);
   for (auto& v : s_corner) v *= scale;
   const std::vector<MaskedTable<E>> masked{
       {1, std::move(s_corner)},
-      {2, bind_inner_corner(cx.arena.corner_of(cx.table_corner(first).index), split.row(rho), table_vars, split.at)}};
+      {2, bind_inner_corner(cx.table_corner_values(first), split.row(rho), table_vars, split.at)}};
   auto ds = prove_private_value(cx, rest.size(), 3, std::move(tables), division_terms(), masked, division);
   claim_softmax_division(cx, l, rho, ds.point, ds.proof.evaluations);
   lp.private_channel_sum = std::move(ds.proof);
@@ -3451,7 +3471,7 @@ Status verify_private_softmax(PrivateContext& cx, std::span<const F> input_table
                               uint32_t l, const LayerProof& lp, const std::string& where) {
   const Layer& layer = cx.spec.layers[l];
   const RowSplit split = row_split(layer, cx.batch_vars);
-  auto claims = verify_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch), lp.private_table_lookup,
+  auto claims = verify_private_lookup<F, E>(cx.transcript, table_statement(layer, cx.batch_vars), lp.private_table_lookup,
                                             cx.arena, softmax_lookup_refs(cx, l));
   if (!claims) return fail(where + "softmax exp table " + claims.error());
   claim_table_lookup(cx, l, input_table, std::move(*claims));
@@ -3514,7 +3534,7 @@ void prove_private_layer(PrivateContext& cx, const ProverInputs& in, uint32_t l,
       bias_table.assign(padded(layer.out.c), F::zero());
       for (size_t n = 0; n < layer.out.c; ++n) bias_table[n] = F::from_i64(in.pk.biases[l][n]);
     } else {
-      bias_table = pad_tensor(in.pk.biases[l], 1, layer.out);
+      bias_table = pad_tensor(in.pk.biases[l], 1, 0, layer.out);
     }
     lp.bias_eval = (E::one() - rho_u) * evaluate_multilinear<E, F>(bias_table, z) +
                    rho_u * corner_eval(cx.arena, cx.weight_corner(bias), z);
@@ -3667,7 +3687,7 @@ PrivateClaimsStart private_claims_start(PrivateContext& cx, std::span<const Line
 void prove_private_claims(PrivateContext& cx, const ProverTables& tables, Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
   const uint32_t first = cx.layout.first[slot];
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(proof.forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, proof.forms.size()));
   const E rho_u = cx.transcript.challenge<E>("zkml/claims_rho_u");
   if (!check_selector(rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
   {
@@ -3684,7 +3704,7 @@ void prove_private_claims(PrivateContext& cx, const ProverTables& tables, Proof&
   std::vector<std::vector<E>> sc_tables;
   sc_tables.push_back(lift(tables.layer_polys[last][0]));
   sc_tables.push_back(claims_selection_table(cx.spec, proof.forms, cx.batch, split_claims_point(rho, cx.batch_vars)));
-  const std::vector<MaskedTable<E>> masked{{0, cx.arena.corner_values(cx.table_corner(y_table))}};
+  const std::vector<MaskedTable<E>> masked{{0, cx.table_corner_values(y_table)}};
   auto mask = cx.arena.take_sumcheck(cx.batch_vars + detail::shape_vars(cx.spec.layers[last].out), 2);
   if (!mask) throw std::logic_error(mask.error());
   const std::vector<SumcheckTerm<E>> terms{{E::one(), {0, 1}}};
@@ -3699,7 +3719,7 @@ void prove_private_claims(PrivateContext& cx, const ProverTables& tables, Proof&
 Status verify_private_claims(PrivateContext& cx, const Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
   if (proof.form_evals.size() != cx.layout.blocks[slot][0].count) return fail("claims: wrong number of evaluations");
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + log2_padded(proof.forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, proof.forms.size()));
   const E rho_u = cx.transcript.challenge<E>("zkml/claims_rho_u");
   ZK_TRY(check_selector(rho_u, "claims: "));
   const auto st = private_claims_start(cx, proof.forms, rho, rho_u, proof.form_evals);
@@ -3763,7 +3783,7 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   }
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, pk.vk, proof);
-  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, combined, arena, {}, {}};
+  PrivateContext cx{transcript, spec, vis, batch, detail::row_vars(spec, batch, extras.input), layout, weight_layout, extras, plan, combined, arena, {}, {}};
   ZK_TRY(take_table_corners(cx));
   try {
     if (layout.range_checked) {
@@ -3817,7 +3837,7 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, vk, proof);
   MaskArena<F, E> arena(plan.shapes);
-  PrivateContext cx{transcript, spec, vis, batch, log2_padded(batch), layout, weight_layout, extras, plan, combined, arena, {}, {}};
+  PrivateContext cx{transcript, spec, vis, batch, detail::row_vars(spec, batch, extras.input), layout, weight_layout, extras, plan, combined, arena, {}, {}};
   if (!take_table_corners(cx)) return fail("proof: mask arena out of order");
   if (layout.range_checked) {
     auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, layout, extras), proof.private_lookup,
@@ -3825,9 +3845,9 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
     if (!claims) return fail("range check: " + claims.error());
     for (auto& c : *claims) cx.claims.push_back(std::move(c));
   }
-  const std::vector<F> input_table = vis.input_shown() ? pad_tensor(proof.input, batch, spec.input) : std::vector<F>{};
+  const std::vector<F> input_table = vis.input_shown() ? pad_tensor(proof.input, batch, cx.batch_vars, spec.input) : std::vector<F>{};
   const std::vector<F> output_table =
-      vis.output_shown() ? pad_tensor(proof.output, batch, spec.layers.back().out) : std::vector<F>{};
+      vis.output_shown() ? pad_tensor(proof.output, batch, cx.batch_vars, spec.layers.back().out) : std::vector<F>{};
   for (uint32_t l = 0; l < spec.layers.size(); ++l)
     ZK_TRY(verify_private_layer(cx, input_table, output_table, l, proof.layers[l]));
   if (!proof.forms.empty()) ZK_TRY(verify_private_claims(cx, proof));
@@ -3996,16 +4016,16 @@ Result<LayerProof> decode_private_max_pool(ByteReader& in, const Layer& layer, u
 
 // A softmax layer's fields in zero-knowledge mode: the exp lookup, c, the division and zero-check
 // private sum-checks (prove_private_softmax).
-Result<LayerProof> decode_private_softmax(ByteReader& in, const Layer& layer, uint32_t batch) {
+Result<LayerProof> decode_private_softmax(ByteReader& in, const Layer& layer, uint32_t batch_vars) {
   LayerProof lp;
   lp.kind = layer.kind;
-  auto lookup = PrivateLookupProof<E>::decode(in, table_statement(layer, batch));
+  auto lookup = PrivateLookupProof<E>::decode(in, table_statement(layer, batch_vars));
   if (!lookup) return fail("proof: " + lookup.error());
   lp.private_table_lookup = std::move(*lookup);
   auto c = decode_element<E>(in, "proof");
   if (!c) return fail(c.error());
   lp.output_sum = *c;
-  const uint32_t vars = log2_padded(batch) + detail::shape_vars(layer.out);
+  const uint32_t vars = batch_vars + detail::shape_vars(layer.out);
   auto division = PrivateSumcheckProof<E>::decode(in, vars - detail::softmax_rows(layer).vars, 3, 2);
   if (!division) return fail("proof: " + division.error());
   lp.private_channel_sum = std::move(*division);
@@ -4086,17 +4106,17 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       if (!lookup) return fail("proof: " + lookup.error());
       proof.private_lookup = std::move(*lookup);
     }
-    const uint32_t batch_vars = log2_padded(proof.batch);
+    const uint32_t batch_vars = batch_vars_of(vk, proof.batch);
     for (uint32_t l = 0; l < spec.layers.size(); ++l) {
       const Layer& layer = spec.layers[l];
       if (layer.kind == LayerKind::rewire || layer.kind == LayerKind::table) {
-        auto data = decode_private_data_layer(in, vk, proof.batch, layer);
+        auto data = decode_private_data_layer(in, vk, batch_vars, layer);
         if (!data) return fail(data.error());
         proof.layers.push_back(std::move(*data));
         continue;
       }
       if (layer.kind == LayerKind::softmax) {
-        auto lp = decode_private_softmax(in, layer, proof.batch);
+        auto lp = decode_private_softmax(in, layer, batch_vars);
         if (!lp) return fail(lp.error());
         proof.layers.push_back(std::move(*lp));
         continue;
@@ -4173,7 +4193,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       proof.range_evals.push_back(std::move(*values));
     }
   }
-  const uint32_t batch_vars = log2_padded(proof.batch);
+  const uint32_t batch_vars = batch_vars_of(vk, proof.batch);
   auto element = [&](E& out) -> Status {
     auto v = decode_element<E>(in, "proof");
     if (!v) return fail(v.error());
@@ -4211,7 +4231,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       continue;
     }
     if (layer.kind == LayerKind::softmax) {
-      auto lookup = LookupProof<E>::decode(in, table_statement(layer, proof.batch));
+      auto lookup = LookupProof<E>::decode(in, table_statement(layer, batch_vars));
       if (!lookup) return fail("proof: " + lookup.error());
       lp.lookup = std::move(*lookup);
       ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
@@ -4226,7 +4246,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       continue;
     }
     if (layer.kind == LayerKind::table) {
-      auto lookup = LookupProof<E>::decode(in, table_statement(layer, proof.batch));
+      auto lookup = LookupProof<E>::decode(in, table_statement(layer, batch_vars));
       if (!lookup) return fail("proof: " + lookup.error());
       lp.lookup = std::move(*lookup);
       proof.layers.push_back(std::move(lp));
@@ -4274,21 +4294,6 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
   auto end = in.expect_end();
   if (!end) return fail("proof: " + end.error());
   return proof;
-}
-
-std::vector<std::string> tables_beyond_hiding(const VerifyingKey& vk, uint32_t batch, size_t forms) {
-  std::vector<std::string> out;
-  if (!vk.spec.zero_knowledge) return out;
-  const auto layout = detail::proof_layout(vk.spec, batch, proof_extras(vk, forms));
-  const auto check = [&](uint32_t slot, const std::string& what) {
-    const uint32_t vars = layout.vars_of[layout.first[slot]];
-    if (corner_entries(vars) < kCornerEntries)
-      out.push_back(what + " (" + std::to_string(size_t{1} << vars) + " padded values)");
-  };
-  for (uint32_t l = 0; l < vk.spec.layers.size(); ++l) check(l, "layer '" + vk.spec.layers[l].name + "'");
-  if (layout.input_slot >= 0) check(static_cast<uint32_t>(layout.input_slot), "the input");
-  if (layout.forms_slot >= 0) check(static_cast<uint32_t>(layout.forms_slot), "the claims' values");
-  return out;
 }
 
 Result<Proof> verify_bytes(const VerifyingKey& vk, std::span<const uint8_t> bytes,

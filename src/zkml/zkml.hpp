@@ -50,7 +50,7 @@ namespace zk::zkml {
 
 constexpr uint32_t kKeyVersion = 6;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag; 6: several inputs and outputs)
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
-constexpr uint32_t kProofVersion = 8;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part
+constexpr uint32_t kProofVersion = 9;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part; 9: zero-knowledge tables of 8+ entries, corners past small tables
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
@@ -257,14 +257,6 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = Par
 // Whether zero-knowledge proofs cover the visibilities (every layer kind has one; committed weights
 // and a public or private input are needed).
 Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& visibility);
-
-// The per-proof tables of a zero-knowledge proof of `batch` examples (and `forms` claim forms) with
-// fewer than 16 padded values: a table's mask (corner) then has as many F entries as the table, and
-// hides at most half as many evaluations per proof; the layers' own proofs, their readers and the
-// claims can evaluate a small table more often (docs/protocol.md, "Hiding budget"), so linear
-// combinations of its values may leak. A larger batch (B' x grid values) removes the shortfall.
-// Empty for plain keys.
-std::vector<std::string> tables_beyond_hiding(const VerifyingKey& vk, uint32_t batch, size_t forms);
 
 // What the proof sends for one layer; which fields are used depends on the layer kind
 // (docs/zkml.md, "Protocol"). Unused fields are empty and not encoded.
