@@ -1705,6 +1705,35 @@ TEST(ZkRewire, ConcatOfOneLayerTwiceAsTheLastLayer) {
   expect_zk_round_trip(m, rng, {Visibility::is_private, Visibility::is_private, Visibility::is_private});
 }
 
+// A tensor read by five input slots is evaluated up to 2 + 5 x 2 times through its corner: the
+// corner grows past 16 entries, and a small tensor (2 values per example) takes enough rows for
+// its table to hold that many evaluations (16 entries: 8 rows at batch 1).
+TEST(ZkRewire, ATensorReadManyTimesGetsCornerAndRowsForEveryEvaluation) {
+  std::mt19937_64 rng(83);
+  for (const bool small : {false, true}) {
+    CnnBuilder b(rng, 1, {1, 2, 3, 3});
+    b.conv(3, 3, 1, 1, 1, 1, false);
+    if (small) {
+      b.flatten();
+      b.dense(2);
+    }
+    const int32_t read = b.last();
+    IntLayer concat = layer_reading(b.m, read, LayerOp::Concat, "concat", "Concat");
+    concat.inputs = {read, read, read, read, read};
+    concat.axis = 1;
+    concat.shape = small ? model::Shape{1, 10} : model::Shape{1, 15, 3, 3};
+    b.m.layers.push_back(concat);
+    const IntModel m = b.finish();
+    auto pk = setup_zk(m);
+    ASSERT_TRUE(pk.ok()) << pk.error();
+    const ModelSpec& spec = pk->vk.spec;
+    const auto reader = static_cast<int32_t>(spec.layers.size() - 2);
+    EXPECT_EQ(detail::corner_evaluations(spec, reader), 12u) << small;
+    EXPECT_EQ(detail::row_vars(spec, 1, false), small ? 3u : 0u);
+    expect_zk_round_trip(m, rng);
+  }
+}
+
 // Sigmoid and Tanh tables (the last one the output layer) and a ReLU table on the model input;
 // per-channel PReLU tables after a conv.
 IntModel zk_table_model(std::mt19937_64& rng) {

@@ -209,19 +209,36 @@ struct ProofExtras {
   uint32_t form_limbs() const { return (form_bits + kLimbBits - 1) / kLimbBits; }
 };
 
+// An upper bound on the evaluations, in a zero-knowledge proof, of the tables of layer `source`
+// (-1: the committed input) through their corners: 2 by the layer's own proof (requantization
+// and zero-check, or a softmax's division and zero-check), 2 per input slot of a later layer
+// reading it (a max pool reads its input twice, the others once or never), 1 more for the last
+// layer (the claims' sum-check). docs/protocol.md, "Hiding budget", counts them exactly.
+inline uint32_t corner_evaluations(const ModelSpec& spec, int32_t source) {
+  uint32_t count = source < 0 ? 0 : 2;
+  for (const auto& layer : spec.layers)
+    for (const int32_t input : layer.inputs) count += input == source ? 2 : 0;
+  if (source + 1 == static_cast<int32_t>(spec.layers.size())) ++count;
+  return count;
+}
+
 // Rows of every per-proof table: the batch padded to a power of two, 2^row_vars rows, the rows
 // past the batch zero. In zero-knowledge mode every table over an example grid (a layer's output,
-// the committed input) has at least 2^kMinPrivateVars entries, so that its corner keeps 8
-// evaluations uniform (protocol.cpp, corner_entries): a small grid takes more rows. Likewise the
-// claims' form values take at least 2^kMinPrivateVars entries over the grid rows x F', F' >= the
-// number of forms.
+// the committed input) has at least 2^kMinPrivateVars entries and at least as many entries as
+// its corner_evaluations, so that its corner (up to twice the table's entries, protocol.cpp,
+// corner_entries) keeps them all uniform: a small grid takes more rows. Likewise the claims' form
+// values take at least 2^kMinPrivateVars entries over the grid rows x F', F' >= the number of forms.
 inline constexpr uint32_t kMinPrivateVars = 3;
 inline uint32_t row_vars(const ModelSpec& spec, uint32_t batch, bool input_committed) {
-  const uint32_t vars = log2_padded(batch);
+  uint32_t vars = log2_padded(batch);
   if (!spec.zero_knowledge) return vars;
-  uint32_t smallest = input_committed ? shape_vars(spec.input) : kMinPrivateVars;
-  for (const auto& layer : spec.layers) smallest = std::min(smallest, shape_vars(layer.out));
-  return std::max(vars, kMinPrivateVars - std::min(smallest, kMinPrivateVars));
+  const auto need = [&](int32_t source, const TensorShape& grid) {
+    const uint32_t wanted = std::max(kMinPrivateVars, log2_padded(corner_evaluations(spec, source)));
+    vars = std::max(vars, wanted - std::min(wanted, shape_vars(grid)));
+  };
+  if (input_committed) need(-1, spec.input);
+  for (size_t l = 0; l < spec.layers.size(); ++l) need(static_cast<int32_t>(l), spec.layers[l].out);
+  return vars;
 }
 inline uint32_t form_vars(const ModelSpec& spec, uint32_t row_vars, size_t forms) {
   const uint32_t vars = log2_padded(forms);

@@ -2145,6 +2145,19 @@ constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25;
 
 uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 2u << std::min<uint32_t>(vars, 4)); }
 
+// The corner of per-proof table t (n variables) of layout block `slot` (a layer, the committed
+// input, the forms): 2 F entries per evaluation bound (detail::corner_evaluations; the forms: 1),
+// at least corner_entries(n), at most 2^(n+1).
+uint32_t table_corner_entries(const ModelSpec& spec, const detail::ProofLayout& layout, uint32_t t) {
+  const auto slot = static_cast<int32_t>(std::upper_bound(layout.first.begin(), layout.first.end(), t) - layout.first.begin() - 1);
+  const uint32_t evaluations = slot == layout.forms_slot   ? 1
+                               : slot == layout.input_slot ? detail::corner_evaluations(spec, -1)
+                                                           : detail::corner_evaluations(spec, slot);
+  const uint32_t vars = layout.vars_of[t];
+  const uint64_t wanted = std::max<uint64_t>(corner_entries(vars), 2 * padded(evaluations));
+  return static_cast<uint32_t>(std::min<uint64_t>(wanted, uint64_t{2} << vars));
+}
+
 // The variables of a conv layer's channel sum-check: (input channels, kernel offsets); its degree:
 // 3 with the groups' eq factor.
 uint32_t conv_channel_vars(const Layer& layer) { return log2_padded(layer.in.c) + detail::kernel_vars(layer); }
@@ -2189,7 +2202,7 @@ PrivatePlan private_plan(const ModelSpec& spec, uint32_t batch, const detail::Pr
   for (uint32_t t = 0; t < layout.vars_of.size(); ++t) {
     if (layout.range_checked && t == layout.multiplicities) continue;
     plan.table_corner[t] = static_cast<int32_t>(plan.shapes.size());
-    plan.shapes.push_back(MaskShape::corner(corner_entries(layout.vars_of[t])));
+    plan.shapes.push_back(MaskShape::corner(table_corner_entries(spec, layout, t)));
   }
   for (uint32_t w = 0; w < weights.vars_of.size(); ++w) {
     plan.weight_corner.push_back(static_cast<int32_t>(plan.shapes.size()));
