@@ -678,6 +678,55 @@ TEST(Visibility, StatementRejectionsNameTheirReason) {
   EXPECT_EQ(reason(hashed->vk, *cheat).rfind("opening: ", 0), 0u) << reason(hashed->vk, *cheat);
 }
 
+// Zero knowledge with public weights: the verifier evaluates the weights from the verifying key
+// (no weight commitment, their terms moved to the claims' values), the input and output stay
+// private and hidden, under every input and output visibility but a hashed input.
+TEST(Visibility, ZeroKnowledgeWithPublicWeights) {
+  const Credit& c = credit();
+  ASSERT_TRUE(c.error.empty()) << c.error;
+  const std::vector<std::string> claims = {"argmax == 0", "y[0] >= 5"};
+  for (Visibility input : {kPublic, kPrivate})
+    for (Visibility output : {kPublic, kPrivate}) {
+      const std::string name = std::to_string(int(input)) + std::to_string(int(output));
+      auto pk = setup(c.model, ParamsPreset::conjectured, {input, output, kPublic}, true);
+      ASSERT_TRUE(pk.ok()) << name << ": " << pk.error();
+      EXPECT_TRUE(pk->vk.weight_commitments.empty() && pk->committed.empty()) << name;
+      auto vk = VerifyingKey::from_bytes(pk->vk.to_bytes());
+      ASSERT_TRUE(vk.ok()) << name << ": " << vk.error();
+      EXPECT_TRUE(vk->spec.zero_knowledge);
+      auto a = prove(*pk, 1, c.input, claims), b = prove(*pk, 1, c.input, claims);
+      ASSERT_TRUE(a.ok() && b.ok()) << name << ": " << (a.ok() ? b.error() : a.error());
+      EXPECT_TRUE(a->zero_knowledge);
+      auto verified = verify_bytes(*vk, a->to_bytes());
+      ASSERT_TRUE(verified.ok()) << name << ": " << verified.error();
+      EXPECT_EQ(verified->claims, claims);
+      EXPECT_EQ(a->output.empty(), output == kPrivate) << name;
+      EXPECT_NE(a->layers[0].private_zero_check.evaluations, b->layers[0].private_zero_check.evaluations) << name;
+      EXPECT_NE(a->to_bytes(), b->to_bytes()) << name;
+      if (input == kPrivate) {
+        // The negative input values (p - |v| is distinctive) do not occur in the proof.
+        const auto bytes = a->to_bytes();
+        for (int64_t v : c.input) {
+          if (v >= 0) continue;
+          const uint64_t word = F::from_i64(v).value();
+          std::array<uint8_t, 8> pattern;
+          for (size_t i = 0; i < 8; ++i) pattern[i] = static_cast<uint8_t>(word >> (8 * i));
+          EXPECT_EQ(std::search(bytes.begin(), bytes.end(), pattern.begin(), pattern.end()), bytes.end()) << v;
+        }
+      }
+    }
+  // A prover computing with another weight than the key's fails the opening: the weights'
+  // terms are the key's own evaluations.
+  auto pk = setup(c.model, ParamsPreset::conjectured, {kPrivate, kPrivate, kPublic}, true);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  pk->weights[1][2] += 1;
+  auto proof = prove(*pk, 1, c.input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  auto verdict = verify(pk->vk, *proof);
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.error().rfind("opening: ", 0), 0u) << verdict.error();
+}
+
 TEST(Visibility, PublicWeightsAreCheckedAgainstTheVerifyingKey) {
   const Credit& c = credit();
   ASSERT_TRUE(c.error.empty()) << c.error;

@@ -1597,6 +1597,20 @@ TEST(ZkConv, ProofsDifferAndHideThePrivateValues) {
   expect_zk_proofs_hide(zk_conv_model(rng, 2), rng, 50);
 }
 
+// Public weights in zero-knowledge proofs: the verifier evaluates every weight and bias table
+// (conv, dense, per-channel requantization, mul by a constant, add of a constant, residual
+// blocks, pools) from the verifying key; the activations stay hidden.
+TEST(ZkConv, PublicWeightsRoundTripAndStayHidden) {
+  std::mt19937_64 rng(74);
+  const Visibilities shown{Visibility::is_public, Visibility::is_public, Visibility::is_public};
+  const Visibilities hidden{Visibility::is_private, Visibility::is_private, Visibility::is_public};
+  for (const IntModel& m : {zk_conv_model(rng, 2), zk_elementwise_model(rng, 1), zk_pool_model(rng, 1), residual_model(rng)}) {
+    expect_zk_round_trip(m, rng, shown);
+    expect_zk_round_trip(m, rng, hidden);
+  }
+  expect_zk_proofs_hide(zk_conv_model(rng, 1), rng, 20, hidden);
+}
+
 // Grouped convolutions: the channel sum-check has the groups' eq factor (degree 3), W' is bound at
 // the inner output channels (its corner likewise).
 TEST(ZkConv, GroupedConvolutionsRoundTripAndRejectCheats) {

@@ -2412,11 +2412,12 @@ struct PrivateContext {
   std::vector<E> weight_corner_values(int32_t w) const {
     return arena.corner_values(weight_corner(w), weights.vars_of[static_cast<size_t>(w)]);
   }
+  // The per-proof commitment's index: after the weight commitments (none for public weights).
+  uint32_t t_commitment() const { return vis.weights_shown() ? 0 : static_cast<uint32_t>(weights.group_vars.size()); }
   // The public outputs: the last layer's y at rho, a plain claim on T (nothing private in it).
   void claim_output(std::span<const E> rho, const E& value) {
     const uint32_t last = layout.first[spec.layers.size() - 1];
-    public_claims.push_back({{static_cast<uint32_t>(weights.group_vars.size()), 0},
-                             combined.t_point(layout.point(last, rho)), value});
+    public_claims.push_back({{t_commitment(), 0}, combined.t_point(layout.point(last, rho)), value});
   }
   // value = (1 - s) P(point) + s R(point): a claim on the private table P and its corner R.
   void claim_masked(TableRef table, TableRef corner, std::span<const E> point, const E& s, const E& value) {
@@ -3611,8 +3612,9 @@ Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, 
 // The linear claims as sum claims on the commitments (weights..., T, M): caller tables map to
 // the weight tables, T's tables and the range groups' columns (affine images of T's tables, whose
 // constants move to the value), arena segments to M (a mask's E table as its two coordinates).
-std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<const LinearClaim<E>> claims) {
-  const uint32_t t_commitment = static_cast<uint32_t>(cx.weights.group_vars.size());
+std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<const LinearClaim<E>> claims,
+                                         std::span<const std::vector<F>> public_weights) {
+  const uint32_t t_commitment = cx.t_commitment();
   const CombinedLayout& masks = cx.combined;
   const E x = E(F::zero(), F::one());
   const auto groups = detail::range_groups(cx.spec, cx.extras);
@@ -3637,6 +3639,8 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
                               t.coefficient * eq[c] * E::from_i64(column.scale)});
           sc.value -= t.coefficient * eq[c] * E::from_i64(column.offset);
         }
+      } else if (i >= kWeightRef && !public_weights.empty()) {
+        sc.value -= t.coefficient * evaluate_multilinear<E, F>(public_weights[i - kWeightRef], t.point);
       } else if (i >= kWeightRef) {
         sc.terms.push_back({cx.weights.ref(i - kWeightRef, 0), cx.weights.point(i - kWeightRef, t.point), t.coefficient});
       } else {
@@ -3651,7 +3655,6 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
 }  // namespace
 
 Status check_zero_knowledge_support(const ModelSpec&, const Visibilities& vis) {
-  if (vis.weights_shown()) return fail("zkml: zero-knowledge proofs need committed weights so far");
   if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
   return {};
 }
@@ -3822,7 +3825,9 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   std::vector<const pcs::CommittedPolynomials*> all;
   for (const auto& c : pk.committed) all.push_back(&c);
   for (const auto& c : committed) all.push_back(&c);
-  const auto sum_claims = to_sum_claims(cx, cx.claims);
+  const auto public_weights =
+      vis.weights_shown() ? detail::weight_tables(spec, pk.vk.weights, pk.vk.biases) : std::vector<std::vector<F>>{};
+  const auto sum_claims = to_sum_claims(cx, cx.claims, public_weights);
   auto opening = pcs::open(pk.vk.params, all, cx.public_claims, sum_claims, transcript);
   if (!opening) return fail("zkml: opening: " + opening.error());
   proof.opening = opening->serialize();
@@ -3866,7 +3871,9 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   if (!proof.forms.empty()) ZK_TRY(verify_private_claims(cx, proof));
   std::vector<pcs::Commitment> commitments = vk.weight_commitments;
   commitments.insert(commitments.end(), proof.commitments.begin(), proof.commitments.end());
-  const auto sum_claims = to_sum_claims(cx, cx.claims);
+  const auto public_weights =
+      vis.weights_shown() ? detail::weight_tables(spec, vk.weights, vk.biases) : std::vector<std::vector<F>>{};
+  const auto sum_claims = to_sum_claims(cx, cx.claims, public_weights);
   auto opening = pcs::OpeningProof::deserialize(proof.opening, vk.params, commitments, cx.public_claims, sum_claims);
   if (!opening) return fail("opening: " + opening.error());
   auto opened = pcs::verify(vk.params, commitments, cx.public_claims, sum_claims, *opening, transcript);

@@ -107,8 +107,15 @@ expect_exit 1 "verify (claim text changed)" "$ZKINFER" verify "$TMP/private/mode
 grep -q "claims: the forms do not match the claims" "$TMP/err" || { echo "FAIL: changed claim: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
 expect_exit 2 "setup (unknown visibility)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/x" --input secret
 
+# Public weights in zero knowledge: the verifying key holds them, the proof hides the rest.
+expect_exit 0 "setup (public weights, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/public_weights" --calibration "$CREDIT/calibration.json" --weights public
+expect_output "setup (public weights, zero-knowledge)" '"zero_knowledge":true'
+expect_exit 0 "prove (public weights, zero-knowledge)" "$ZKINFER" prove "$TMP/public_weights/model.pk" --input "$CREDIT/input.json" -o "$TMP/public_weights.bin" --claim "argmax == 0"
+expect_exit 0 "verify (public weights, zero-knowledge)" "$ZKINFER" verify "$TMP/public_weights/model.vk" "$TMP/public_weights.bin"
+expect_output "verify (public weights, zero-knowledge)" '"claims":\["argmax == 0"\]'
+
 # A hashed input: the proof carries a commitment a second party holding the input recomputes.
-# (zero-knowledge proofs of a hashed input or with public weights are not there yet: plain proofs)
+# (zero-knowledge proofs of a hashed input are not there yet: plain proofs)
 expect_exit 2 "setup (hashed input, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/hashed" --calibration "$CREDIT/calibration.json" --input hashed
 grep -q "setup --no-zk" "$TMP/err" || { echo "FAIL: the zero-knowledge refusal names no way out"; cat "$TMP/err"; failures=$((failures + 1)); }
 expect_exit 0 "setup (hashed input, public weights)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/hashed" --calibration "$CREDIT/calibration.json" --input hashed --weights public --no-zk
