@@ -150,12 +150,21 @@ std::string shape_text(const zkml::TensorShape& s) {
   return std::to_string(s.c) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w);
 }
 
+// How many proofs the key stays zero-knowledge for: a count, or "unbounded" (nothing hiding is
+// opened again: public or no weights), or null for a plain key.
+nlohmann::json proofs_supported(const zkml::VerifyingKey& vk) {
+  if (!vk.spec.zero_knowledge) return nullptr;
+  const auto proofs = zkml::zero_knowledge_proofs(vk);
+  return proofs ? nlohmann::json(*proofs) : nlohmann::json("unbounded");
+}
+
 void print_verifying_key(const zkml::VerifyingKey& vk) {
   const auto& spec = vk.spec;
   std::cout << "model id: " << model_id(vk) << "\n"
             << "pcs parameters: " << (vk.preset == zkml::ParamsPreset::proven ? "proven" : "conjectured")
             << " (" << vk.params.security_bits << "-bit target, rate 1/" << (1u << vk.params.rate_bits) << ")\n"
             << "zero-knowledge proofs: " << (spec.zero_knowledge ? "yes" : "no (plain proofs)") << "\n"
+            << "zero-knowledge proofs supported: " << proofs_supported(vk).dump() << "\n"
             << "quantization: " << spec.bits << " bits\n"
             << "inputs: " << spec.inputs.size() << "\n";
   for (size_t k = 0; k < spec.inputs.size(); ++k)
@@ -186,6 +195,7 @@ struct SetupArgs {
   int bits = 8;
   bool proven = false;
   bool no_zk = false;
+  uint64_t zk_proofs = 1;
 };
 
 int run_setup(const SetupArgs& args) {
@@ -199,7 +209,7 @@ int run_setup(const SetupArgs& args) {
   if (!quantized) return usage_error(quantized.error());
   const zkml::Visibilities visibility{visibility_of(args.input), visibility_of(args.output), visibility_of(args.weights)};
   auto pk = zkml::setup(*quantized, args.proven ? zkml::ParamsPreset::proven : zkml::ParamsPreset::conjectured,
-                        visibility, !args.no_zk);
+                        visibility, !args.no_zk, args.zk_proofs);
   if (!pk) {
     if (!args.no_zk && pk.error().rfind("zkml: ", 0) == 0 && pk.error().find("zero-knowledge") != std::string::npos)
       return usage_error(pk.error() + " (setup --no-zk makes plain proofs, which are not zero-knowledge)");
@@ -216,6 +226,7 @@ int run_setup(const SetupArgs& args) {
   nlohmann::json out{{"proving_key", pk_path}, {"verifying_key", vk_path}, {"vk_bytes", vk_bytes.size()},
                      {"layers", pk->vk.spec.layers.size()}, {"model_id", model_id(pk->vk)},
                      {"zero_knowledge", pk->vk.spec.zero_knowledge},
+                     {"zero_knowledge_proofs", proofs_supported(pk->vk)},
                      {"visibility", {{"input", args.input}, {"output", args.output}, {"weights", args.weights}}}};
   std::cout << out.dump() << "\n";
   return kExitOk;
@@ -354,6 +365,11 @@ void register_proof_commands(CLI::App& app, int& exit_code) {
                         "calibration samples in input.json format (default: activation ranges [-1, 1])");
   setup_cmd->add_option("--bits", setup_args.bits, "quantization bits (2 to 16)")->default_val(8)->check(CLI::Range(2, 16));
   setup_cmd->add_flag("--proven", setup_args.proven, "PCS query counts from proven (not conjectured) soundness");
+  setup_cmd->add_option("--zk-proofs", setup_args.zk_proofs,
+                        "zero-knowledge proofs the key must support: its weight commitments are opened once per "
+                        "proof and stay hiding for a bounded number of openings (setup prints the number; more "
+                        "costs more per proof)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   setup_cmd->add_flag("--no-zk", setup_args.no_zk,
                       "plain proofs: not zero-knowledge (needed so far for the models zero knowledge does not cover: setup names the reason)");
   setup_cmd->add_option("--input", setup_args.input, "input visibility: private (committed), hashed (committed, and a "

@@ -20,7 +20,10 @@ std::vector<E> ood_points(const Commitment& c) {
   t.absorb_u64("num_vars", c.num_vars);
   t.absorb_u64("num_polys", c.num_polys);
   t.absorb_u64("rate_bits", c.rate_bits);
-  if (c.hiding) t.absorb_u64("hiding", 1);
+  if (c.hiding) {
+    t.absorb_u64("hiding", 1);
+    t.absorb_u64("mask_vars", c.mask_vars);
+  }
   return t.challenges<E>("ood", kOodSamples);
 }
 
@@ -34,7 +37,26 @@ Status validate(const Params& p) {
   if (p.pow_bits > kMaxPowBits || p.pow_bits >= p.security_bits) return fail("pcs params: pow_bits out of range");
   if (p.final_max_vars < kFoldingVars - 1 || p.final_max_vars > 16)
     return fail("pcs params: final_max_vars must be in [3, 16]");
+  if (p.hiding_openings < 1) return fail("pcs params: hiding_openings must be at least 1");
   return {};
+}
+
+uint64_t openings_supported(const Params& params, const Commitment& c) {
+  if (!c.hiding) return 0;
+  uint32_t final_vars = 0;
+  const auto rounds = detail::make_schedule(params, detail::opened_vars(c), &final_vars);
+  uint64_t queries = 0;
+  for (const auto& r : rounds) queries += r.queries;
+  const uint64_t phi_points = 16 * uint64_t{rounds[0].queries} + 2;
+  // Sum-check messages (3 coefficients a round), OOD answers and slopes, generously.
+  const uint64_t messages = 4 * uint64_t{detail::opened_vars(c)} + 8 * rounds.size() + 16;
+  const uint64_t mask_functionals = 16 * queries + (uint64_t{1} << final_vars) + messages;
+  const uint64_t mask_points = ((uint64_t{1} << c.mask_vars) - 1) << c.num_vars;
+  if (mask_points < phi_points) return 0;
+  // One opening: the exact argument. More: both budgets, the functionals of S' at half its size.
+  const uint64_t several = std::min(mask_points / phi_points,
+                                    (uint64_t{1} << (c.num_vars + c.mask_vars)) / (2 * mask_functionals));
+  return std::max<uint64_t>(1, several);
 }
 
 namespace detail {

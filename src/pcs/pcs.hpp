@@ -76,6 +76,10 @@ struct Params {
   // commit() makes hiding commitments. A commitment records whether it is hiding and open/verify
   // follow the commitments, so this field is not part of an opening's statement.
   bool hiding = false;
+  // Openings a hiding commitment must stay zero-knowledge for: commit() gives it enough mask
+  // variables (openings_supported); a commitment opened once per proof for many proofs (model
+  // weights) needs many (docs/pcs.md, "Limits of the argument").
+  uint64_t hiding_openings = 1;
 };
 
 // The default, conjectured-security parameter set, and a proven-security one (docs/pcs.md).
@@ -93,9 +97,10 @@ struct Commitment {
   // out-of-domain answers that make the committed polynomials unique (of the masked polynomials
   // when hiding). Every opening checks them.
   std::vector<E> ood;
-  // Hiding: polynomial j is committed as the masked P^_j over 1 + num_vars + mask_vars(num_vars)
+  // Hiding: polynomial j is committed as the masked P^_j over 1 + num_vars + mask_vars
   // variables (docs/pcs.md, "Zero knowledge"); leaves hold 32-point cosets and a salt.
   bool hiding = false;
+  uint32_t mask_vars = 0;  // hiding: k >= detail::min_mask_vars(num_vars); 0 otherwise
 
   void serialize(ByteWriter& out) const;
   static Result<Commitment> deserialize(ByteReader& in);
@@ -154,6 +159,13 @@ std::vector<E> ood_points(const Commitment& commitment);
 
 // Commits to one or more tables of equal size 2^n (n <= kMaxVars).
 Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params);
+
+// The openings a hiding commitment stays zero-knowledge for (docs/pcs.md, "Limits of the
+// argument"): each opening reveals the committed half Phi at <= 16 t_0 + 2 points, and at most
+// 16 sum_i t_i + 2^final_vars + the messages functionals of the mask S'; the count keeps the first
+// within the D = (2^k - 1) 2^m random coefficients of Phi's mask and the second within half of
+// S''s 2^(m+k) entries. 0 for a plain commitment.
+uint64_t openings_supported(const Params& params, const Commitment& commitment);
 
 struct PolyRef {
   uint32_t commitment = 0;  // index into the commitments passed to open/verify

@@ -217,7 +217,7 @@ TEST(PcsHiding, MaskedTableHoldsTheTableAndEvaluatesIt) {
     const std::span<const F> spans[] = {table};
     auto c = commit(spans, params);
     ASSERT_TRUE(c.ok()) << c.error();
-    const uint32_t k = detail::mask_vars(vars);
+    const uint32_t k = detail::min_mask_vars(vars);
     ASSERT_EQ(c->table(0).size(), size_t{1} << (1 + vars + k));
     EXPECT_GE(((size_t{1} << k) - 1) << vars, size_t{1} << 12) << "mask size";
     for (size_t x = 0; x < table.size(); ++x) EXPECT_EQ(c->table(0)[x << k], table[x]);
@@ -932,6 +932,7 @@ TEST_P(PcsStatement, RejectsMalformedClaimsAndParams) {
             "pcs: security target unreachable at this size (folding grinding)");
   huge.num_vars = kMaxVars - 1;  // hiding: 2 more variables, beyond kMaxVars
   huge.hiding = true;
+  huge.mask_vars = detail::min_mask_vars(huge.num_vars);
   const std::vector<Commitment> huge_hiding{huge};
   const std::vector<EvalClaim> huge_hiding_claims{{PolyRef{0, 0}, std::vector<E>(kMaxVars - 1), E::zero()}};
   EXPECT_EQ(verify(p, huge_hiding, huge_hiding_claims, OpeningProof{}, th).error(), "pcs: commitment too large");
@@ -951,7 +952,7 @@ TEST_P(PcsCommitment, SerializationRoundTripAndRejects) {
   const Commitment c = fx.committed[0].commitment();
   ByteWriter w;
   c.serialize(w);
-  EXPECT_EQ(w.size(), 42u + 3 * kOodSamples * E::BYTES);
+  EXPECT_EQ(w.size(), (GetParam() ? 43u : 42u) + 3 * kOodSamples * E::BYTES);  // hiding: the mask variables
   ByteReader r(w.bytes());
   auto back = Commitment::deserialize(r);
   ASSERT_TRUE(back.ok());
@@ -966,6 +967,14 @@ TEST_P(PcsCommitment, SerializationRoundTripAndRejects) {
   EXPECT_EQ(Commitment::deserialize(r3).error(), "pcs commitment: too many variables");
   ByteReader r4(std::span<const uint8_t>(w.bytes()).first(20));
   EXPECT_FALSE(Commitment::deserialize(r4).ok());
+  if (GetParam()) {  // fewer mask variables than one opening needs, or more than fit
+    for (const uint32_t k : {0u, detail::min_mask_vars(6) - 1, kMaxVars + 1}) {
+      bytes = w.bytes();
+      bytes[42] = static_cast<uint8_t>(k);
+      ByteReader r5(bytes);
+      EXPECT_EQ(Commitment::deserialize(r5).error(), "pcs commitment: bad mask variables") << int(k);
+    }
+  }
   std::vector<std::span<const F>> none;
   EXPECT_EQ(commit(none, fx.params).error(), "pcs commit: no tables");
   const std::vector<F> three(3);
@@ -1018,6 +1027,47 @@ TEST(PcsParams, QueryCountsMeetTheSecurityTarget) {
 
 // The mask of the claimed half of a hiding commitment has (2^k - 1) 2^m coefficients; one opening
 // reveals it at 16 t_0 + 2 points (docs/pcs.md, "Zero knowledge"), fewer for every parameter set.
+// A hiding commitment opened once per proof over many proofs gets a larger mask: commit() takes
+// the fewest mask variables whose openings_supported reaches Params::hiding_openings (one
+// opening: the fewest of all), and its openings still verify.
+TEST(PcsParams, HidingMaskGrowsWithTheOpeningsToSupport) {
+  std::mt19937_64 rng(29);
+  for (const uint32_t vars : {4u, 10u, 16u}) {
+    const std::vector<F> table = random_table(rng, vars);
+    const std::span<const F> spans[] = {table};
+    Params params = conjectured_params();
+    params.hiding = true;
+    auto once = commit(spans, params);
+    ASSERT_TRUE(once.ok()) << once.error();
+    EXPECT_EQ(once->commitment().mask_vars, detail::min_mask_vars(vars));
+    EXPECT_GE(openings_supported(params, once->commitment()), 1u);
+    params.hiding_openings = 200;
+    auto many = commit(spans, params);
+    ASSERT_TRUE(many.ok()) << many.error();
+    Commitment c = many->commitment();
+    EXPECT_GE(openings_supported(params, c), 200u) << vars;
+    ASSERT_GT(c.mask_vars, detail::min_mask_vars(vars)) << vars;
+    --c.mask_vars;
+    EXPECT_LT(openings_supported(params, c), 200u) << "the fewest mask variables, " << vars;
+    const auto point = random_point(rng, vars);
+    EXPECT_EQ(evaluate(*many, 0, point), (evaluate_multilinear<E, F>(table, point)));
+  }
+  Fixture fx;
+  fx.params.hiding = true;
+  fx.params.hiding_openings = 64;
+  fx.add_commitment(rng, 9, 2);
+  fx.add_claim(0, 1, random_point(rng, 9));
+  EXPECT_TRUE(fx.check_bytes(fx.prove().serialize()).ok());
+  Params params = conjectured_params();
+  params.hiding = true;
+  params.hiding_openings = uint64_t{1} << 40;
+  const std::vector<F> table = random_table(rng, 4);
+  const std::span<const F> spans[] = {table};
+  EXPECT_EQ(commit(spans, params).error().rfind("pcs commit: no hiding mask within", 0), 0u);
+  params.hiding_openings = 0;
+  EXPECT_EQ(validate(params).error(), "pcs params: hiding_openings must be at least 1");
+}
+
 TEST(PcsParams, HidingMaskCoversAnOpening) {
   for (const Soundness soundness : {Soundness::kConjectured, Soundness::kProven})
     for (uint32_t rate = 1; rate <= 4; ++rate) {
@@ -1028,11 +1078,11 @@ TEST(PcsParams, HidingMaskCoversAnOpening) {
       p.rate_bits = rate;
       ASSERT_TRUE(validate(p).ok());
       for (uint32_t m = 0; m <= kMaxVars; ++m) {
-        const Commitment c{Digest{}, m, 1, rate, {}, true};
+        const Commitment c{Digest{}, m, 1, rate, {}, true, detail::min_mask_vars(m)};
         if (detail::committed_vars(c) > kMaxVars) continue;
         uint32_t final_vars = 0;
         const uint32_t queries = detail::make_schedule(p, detail::opened_vars(c), &final_vars)[0].queries;
-        const uint64_t mask = ((uint64_t{1} << detail::mask_vars(m)) - 1) << m;
+        const uint64_t mask = ((uint64_t{1} << detail::min_mask_vars(m)) - 1) << m;
         EXPECT_LE(16 * uint64_t{queries} + 2, mask) << m << " " << rate;
       }
     }

@@ -23,7 +23,7 @@ namespace zk::pcs {
 
 namespace {
 
-constexpr uint8_t kCommitmentVersion = 1, kHidingCommitmentVersion = 2;
+constexpr uint8_t kCommitmentVersion = 1, kHidingCommitmentVersion = 3;  // 3: the mask variables
 constexpr uint8_t kProofVersion = 1, kHidingProofVersion = 2;
 constexpr uint32_t kMaxPolysPerCommitment = 1u << 16;
 
@@ -123,6 +123,7 @@ void Commitment::serialize(ByteWriter& out) const {
   out.u32(num_vars);
   out.u32(num_polys);
   out.u8(static_cast<uint8_t>(rate_bits));
+  if (hiding) out.u8(static_cast<uint8_t>(mask_vars));
   for (const E& x : ood) put(out, x);
 }
 
@@ -148,6 +149,12 @@ Result<Commitment> Commitment::deserialize(ByteReader& in) {
   c.num_vars = *vars;
   c.num_polys = *polys;
   c.rate_bits = *rate;
+  if (c.hiding) {
+    auto mask = in.u8();
+    if (!mask) return fail(mask.error());
+    if (*mask < detail::min_mask_vars(c.num_vars) || *mask > kMaxVars) return fail("pcs commitment: bad mask variables");
+    c.mask_vars = *mask;
+  }
   if (detail::committed_vars(c) > kMaxVars) return fail("pcs commitment: too many variables");
   auto ood = get_elements<E>(in, size_t{c.num_polys} * kOodSamples);
   if (!ood) return fail(ood.error());

@@ -73,17 +73,18 @@ struct Statement {
 // max(num_vars, kFoldingVars): a smaller table is committed tiled to 16 entries.
 inline uint32_t padded_vars(uint32_t num_vars) { return num_vars < kFoldingVars ? kFoldingVars : num_vars; }
 
-// Mask variables y of a hiding commitment of m variables: at least one, and enough that the mask
-// of the claimed half has (2^k - 1) 2^m >= 2^13 coefficients, more than the 16 t_0 + 2 <= 4,754
-// points an opening reveals it at (docs/pcs.md, "Zero knowledge"; PcsParams.HidingMaskCoversAnOpening).
+// The fewest mask variables y of a hiding commitment of m variables: at least one, and enough that
+// the mask of the claimed half has (2^k - 1) 2^m >= 2^13 coefficients, more than the
+// 16 t_0 + 2 <= 4,754 points one opening reveals it at (docs/pcs.md, "Zero knowledge";
+// PcsParams.HidingMaskCoversAnOpening). More openings take more (Params::hiding_openings).
 constexpr uint32_t kHidingMinVars = 14;
-inline uint32_t mask_vars(uint32_t num_vars) {
+inline uint32_t min_mask_vars(uint32_t num_vars) {
   return num_vars + 1 >= kHidingMinVars ? 1 : kHidingMinVars - num_vars;
 }
 // Variables of the committed polynomial (P^ = (y', x, y) when hiding) and of the polynomial an
 // opening runs on (P^(alpha', x, y) when hiding).
 inline uint32_t committed_vars(const Commitment& c) {
-  return c.hiding ? 1 + c.num_vars + mask_vars(c.num_vars) : padded_vars(c.num_vars);
+  return c.hiding ? 1 + c.num_vars + c.mask_vars : padded_vars(c.num_vars);
 }
 inline uint32_t opened_vars(const Commitment& c) { return c.hiding ? committed_vars(c) - 1 : padded_vars(c.num_vars); }
 // Field elements per Merkle leaf: a 16-point coset per polynomial, or a 32-point coset per

@@ -685,6 +685,15 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   CommittedPolynomials out;
   const size_t polys = tables.size();
   out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits, {}, params.hiding};
+  if (params.hiding) {
+    out.commitment_.mask_vars = detail::min_mask_vars(m);
+    while (openings_supported(params, out.commitment_) < params.hiding_openings &&
+           detail::committed_vars(out.commitment_) < kMaxVars)
+      ++out.commitment_.mask_vars;
+    if (openings_supported(params, out.commitment_) < params.hiding_openings)
+      return fail("pcs commit: no hiding mask within " + std::to_string(kMaxVars) + " variables supports " +
+                  std::to_string(params.hiding_openings) + " openings");
+  }
   const uint32_t vars = detail::committed_vars(out.commitment_);
   const uint32_t log_domain = vars + params.rate_bits;
   if (params.hiding && vars > kMaxVars) return fail("pcs commit: table too large to commit hiding");
@@ -706,7 +715,7 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   if (params.hiding) {
     const Seed seed = os_seed();
     for (size_t j = 0; j < polys; ++j) {
-      const std::vector<F> masked = masked_table(tables[j], detail::mask_vars(m), seed, j + 1);
+      const std::vector<F> masked = masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1);
       buffers->tables.insert(buffers->tables.end(), masked.begin(), masked.end());
       place(j, rs_encode<F>(masked, log_domain));
     }

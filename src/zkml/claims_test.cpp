@@ -479,6 +479,32 @@ TEST_F(ZkClaimCheat, EveryPrivateTableHasEightEntriesOrMore) {
   EXPECT_EQ(detail::form_vars(plain->vk.spec, 0, 2), 1u);
 }
 
+// A zero-knowledge key's weight commitments stay hiding for a bounded number of proofs (one
+// opening each per proof): setup sizes their masks for the proofs asked for, and the key reports
+// how many it supports; nothing bounds plain keys or public weights.
+TEST_F(ZkClaimCheat, TheKeyStatesHowManyProofsItKeepsZeroKnowledge) {
+  const auto fewest = zero_knowledge_proofs(pk->vk);
+  ASSERT_TRUE(fewest.has_value());
+  EXPECT_GE(*fewest, 1u);
+  auto many = setup(credit().model, ParamsPreset::conjectured, {kPrivate, kPrivate, kPrivate}, true, 500);
+  ASSERT_TRUE(many.ok()) << many.error();
+  EXPECT_GE(zero_knowledge_proofs(many->vk).value_or(0), 500u);
+  EXPECT_NE(many->vk.digest(), pk->vk.digest()) << "the masks' size is part of the model id";
+  auto vk = VerifyingKey::from_bytes(many->vk.to_bytes());
+  ASSERT_TRUE(vk.ok()) << vk.error();
+  EXPECT_EQ(zero_knowledge_proofs(*vk), zero_knowledge_proofs(many->vk));
+  auto proof = prove(*many, 1, input, std::vector<std::string>{"argmax == 0"});
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify_bytes(*vk, proof->to_bytes()).ok());
+  auto plain = setup(credit().model, ParamsPreset::conjectured, {kPrivate, kPrivate, kPrivate}, false);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(zero_knowledge_proofs(plain->vk).has_value());
+  auto shown = setup(credit().model, ParamsPreset::conjectured, {kPrivate, kPrivate, kPublic}, true);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_FALSE(zero_knowledge_proofs(shown->vk).has_value());
+  EXPECT_FALSE(setup(credit().model, ParamsPreset::conjectured, {kPrivate, kPrivate, kPrivate}, true, 0).ok());
+}
+
 TEST_F(ZkClaimCheat, TrueClaimsVerifyAndFalseOnesAreRefused) {
   auto proof = prove(*pk, 1, input, std::vector<std::string>{"argmax == 0", "y[0] >= 5"});
   ASSERT_TRUE(proof.ok()) << proof.error();

@@ -845,7 +845,7 @@ std::span<const F> committed_table(const ProvingKey& pk, const detail::PolyLayou
   const size_t size = size_t{1} << layout.vars_of[t], first = layout.offset[t];
   const std::span<const F> table = committed.table(ref.poly);
   if (!committed.commitment().hiding) return table.subspan(first, size);
-  const uint32_t k = pcs::detail::mask_vars(committed.commitment().num_vars);
+  const uint32_t k = committed.commitment().mask_vars;
   owned.resize(size);
   parallel_for(owned.size(), kPolyGrain, [&](size_t begin, size_t end) {
     for (size_t x = begin; x < end; ++x) owned[x] = table[(first + x) << k];
@@ -1391,15 +1391,25 @@ Result<VerifyingKey> VerifyingKey::from_bytes(std::span<const uint8_t> bytes) {
   return vk;
 }
 
+std::optional<uint64_t> zero_knowledge_proofs(const VerifyingKey& vk) {
+  std::optional<uint64_t> fewest;
+  for (const auto& c : vk.weight_commitments)
+    if (c.hiding) fewest = std::min(fewest.value_or(UINT64_MAX), pcs::openings_supported(vk.params, c));
+  return fewest;
+}
+
 pcs::Params params_for(ParamsPreset preset) {
   return preset == ParamsPreset::proven ? pcs::proven_params() : pcs::conjectured_params();
 }
 
 Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, Visibilities visibility,
-                         bool zero_knowledge) {
+                         bool zero_knowledge, uint64_t proofs) {
   pcs::Params params = params_for(preset);
   params.hiding = zero_knowledge;
   ZK_TRY(pcs::validate(params));
+  pcs::Params weight_params = params;  // the per-proof commitments are opened once
+  weight_params.hiding_openings = proofs;
+  ZK_TRY(pcs::validate(weight_params));
   ProvingKey pk;
   auto spec = extract_spec(model, &pk.weights, &pk.biases);
   if (!spec) return fail(spec.error());
@@ -1414,7 +1424,7 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, Visi
     pk.vk.biases = pk.biases;
     return pk;
   }
-  auto committed = commit_weights(pk.vk.spec, params, pk.weights, pk.biases);
+  auto committed = commit_weights(pk.vk.spec, weight_params, pk.weights, pk.biases);
   if (!committed) return fail(committed.error());
   pk.committed = std::move(*committed);
   for (const auto& c : pk.committed) pk.vk.weight_commitments.push_back(c.commitment());

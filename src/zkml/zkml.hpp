@@ -251,8 +251,17 @@ struct ProvingKey {
 Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::vector<int64_t>>* weights,
                                std::vector<std::vector<int64_t>>* biases);
 
+// Zero knowledge: the weight commitments are opened once per proof, and a hiding commitment stays
+// zero-knowledge for a bounded number of openings (pcs::openings_supported); `proofs` is how many
+// the key must support, which sizes their masks (setup cost and each proof's opening grow with it).
 Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = ParamsPreset::conjectured,
-                         Visibilities visibility = {}, bool zero_knowledge = false);
+                         Visibilities visibility = {}, bool zero_knowledge = false, uint64_t proofs = 1);
+
+// The proofs a zero-knowledge key with committed weights stays zero-knowledge for: the fewest
+// openings its weight commitments support (docs/pcs.md, "Limits of the argument"); run setup
+// again (a new model id) before that many. nullopt when nothing bounds them (a plain key, public
+// weights, a model without weights).
+std::optional<uint64_t> zero_knowledge_proofs(const VerifyingKey& vk);
 
 // Whether zero-knowledge proofs cover the visibilities (every layer kind has one; committed weights
 // and a public or private input are needed).

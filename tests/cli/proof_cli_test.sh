@@ -107,9 +107,17 @@ expect_exit 1 "verify (claim text changed)" "$ZKINFER" verify "$TMP/private/mode
 grep -q "claims: the forms do not match the claims" "$TMP/err" || { echo "FAIL: changed claim: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
 expect_exit 2 "setup (unknown visibility)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/x" --input secret
 
+# The proofs a zero-knowledge key stays hiding for: printed by setup and inspect, raised on request.
+expect_exit 0 "setup (--zk-proofs 300)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/many" --calibration "$CREDIT/calibration.json" --zk-proofs 300
+supported=$(grep -o '"zero_knowledge_proofs":[0-9]*' "$TMP/out" | cut -d: -f2)
+[ -n "$supported" ] && [ "$supported" -ge 300 ] || { echo "FAIL: setup --zk-proofs 300 supports '$supported'"; cat "$TMP/out"; failures=$((failures + 1)); }
+expect_exit 0 "inspect (--zk-proofs 300)" "$ZKINFER" inspect "$TMP/many/model.vk"
+expect_output "inspect (--zk-proofs 300)" "zero-knowledge proofs supported: $supported"
+expect_exit 2 "setup (--zk-proofs 0)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/none" --zk-proofs 0
+
 # Public weights in zero knowledge: the verifying key holds them, the proof hides the rest.
 expect_exit 0 "setup (public weights, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/public_weights" --calibration "$CREDIT/calibration.json" --weights public
-expect_output "setup (public weights, zero-knowledge)" '"zero_knowledge":true'
+expect_output "setup (public weights, zero-knowledge)" '"zero_knowledge":true,"zero_knowledge_proofs":"unbounded"'
 expect_exit 0 "prove (public weights, zero-knowledge)" "$ZKINFER" prove "$TMP/public_weights/model.pk" --input "$CREDIT/input.json" -o "$TMP/public_weights.bin" --claim "argmax == 0"
 expect_exit 0 "verify (public weights, zero-knowledge)" "$ZKINFER" verify "$TMP/public_weights/model.vk" "$TMP/public_weights.bin"
 expect_output "verify (public weights, zero-knowledge)" '"claims":\["argmax == 0"\]'
