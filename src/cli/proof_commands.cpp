@@ -210,11 +210,7 @@ int run_setup(const SetupArgs& args) {
   const zkml::Visibilities visibility{visibility_of(args.input), visibility_of(args.output), visibility_of(args.weights)};
   auto pk = zkml::setup(*quantized, args.proven ? zkml::ParamsPreset::proven : zkml::ParamsPreset::conjectured,
                         visibility, !args.no_zk, args.zk_proofs);
-  if (!pk) {
-    if (!args.no_zk && pk.error().rfind("zkml: ", 0) == 0 && pk.error().find("zero-knowledge") != std::string::npos)
-      return usage_error(pk.error() + " (setup --no-zk makes plain proofs, which are not zero-knowledge)");
-    return usage_error(pk.error());
-  }
+  if (!pk) return usage_error(pk.error());
   std::error_code ec;
   std::filesystem::create_directories(args.out_dir, ec);
   if (ec) return usage_error(args.out_dir + ": " + ec.message());
@@ -371,7 +367,7 @@ void register_proof_commands(CLI::App& app, int& exit_code) {
                         "costs more per proof)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   setup_cmd->add_flag("--no-zk", setup_args.no_zk,
-                      "plain proofs: not zero-knowledge (needed so far for the models zero knowledge does not cover: setup names the reason)");
+                      "plain proofs: faster and smaller, but not zero-knowledge (they leak linear information about the private values)");
   setup_cmd->add_option("--input", setup_args.input, "input visibility: private (committed), hashed (committed, and a "
                                                      "commitment anyone holding the input recomputes) or public")
       ->check(CLI::IsMember({"public", "private", "hashed"}));

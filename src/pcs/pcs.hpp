@@ -32,6 +32,7 @@
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
 #include "pcs/merkle.hpp"
+#include "pcs/randomness.hpp"
 
 namespace zk::pcs {
 
@@ -144,7 +145,7 @@ class CommittedPolynomials {
                                                   std::shared_ptr<const void> storage);
 
  private:
-  friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&);
+  friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&, const Seed&);
   Commitment commitment_;
   std::span<const F> tables_;  // num_polys tables as committed (see table())
   std::span<const F> leaves_;  // the Merkle leaves back to back, each as leaf() gives it
@@ -157,8 +158,13 @@ class CommittedPolynomials {
 // absorbs the root and the sizes.
 std::vector<E> ood_points(const Commitment& commitment);
 
-// Commits to one or more tables of equal size 2^n (n <= kMaxVars).
+// Commits to one or more tables of equal size 2^n (n <= kMaxVars); a hiding commitment draws its
+// masks and salts from a fresh os_seed().
 Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params);
+// The same with the hiding randomness drawn from `seed` (ignored when not hiding): a hiding
+// commitment anyone holding the tables and the seed recomputes, hiding while the seed is secret
+// (a seed derived from secret tables by Keccak: hiding while they cannot be guessed).
+Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params, const Seed& seed);
 
 // The openings a hiding commitment stays zero-knowledge for (docs/pcs.md, "Limits of the
 // argument"): each opening reveals the committed half Phi at <= 16 t_0 + 2 points, and at most

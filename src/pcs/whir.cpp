@@ -673,6 +673,10 @@ std::vector<F> masked_table(std::span<const F> table, uint32_t k, const Seed& se
 }  // namespace
 
 Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params) {
+  return commit(tables, params, params.hiding ? os_seed() : Seed{});
+}
+
+Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, const Params& params, const Seed& seed) {
   ZK_TRY(validate(params));
   if (tables.empty()) return fail("pcs commit: no tables");
   const size_t size = tables[0].size();
@@ -713,7 +717,6 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
     });
   };
   if (params.hiding) {
-    const Seed seed = os_seed();
     for (size_t j = 0; j < polys; ++j) {
       const std::vector<F> masked = masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1);
       buffers->tables.insert(buffers->tables.end(), masked.begin(), masked.end());

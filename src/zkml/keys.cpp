@@ -1376,10 +1376,6 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
       return fail("key: weight commitment " + std::to_string(g) + " has the wrong shape");
     vk.weight_commitments.push_back(*c);
   }
-  if (vk.spec.zero_knowledge) {
-    auto supported = check_zero_knowledge_support(vk.spec, vk.visibility);
-    if (!supported) return fail("key: " + supported.error());
-  }
   return vk;
 }
 
@@ -1415,7 +1411,6 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, Visi
   if (!spec) return fail(spec.error());
   pk.vk.spec = std::move(*spec);
   pk.vk.spec.zero_knowledge = zero_knowledge;
-  if (zero_knowledge) ZK_TRY(check_zero_knowledge_support(pk.vk.spec, visibility));
   pk.vk.preset = preset;
   pk.vk.params = params;
   pk.vk.visibility = visibility;

@@ -1508,13 +1508,27 @@ void claim_input_link(Context& cx, uint32_t input_commitment, std::span<const E>
   cx.claims.push_back({{input_commitment, 0}, std::vector<E>(z.begin(), z.end()), value});
 }
 
+// A hashed input's own commitment, recomputable by anyone holding the input: plain for a plain
+// key; for a zero-knowledge key hiding, its masks and salts drawn from the Keccak-256 of the key's
+// digest, the batch and the input (so it hides the input as far as the input cannot be guessed, as
+// any hash of it does), sized for as many openings as the key supports proofs.
 Result<pcs::CommittedPolynomials> commit_padded_input(const VerifyingKey& vk, uint32_t batch,
                                                       std::span<const int64_t> input) {
   const std::vector<F> table = pad_tensor(input, batch, log2_padded(batch), vk.spec.input);
   const std::span<const F> span(table);
   pcs::Params params = vk.params;
-  params.hiding = false;  // deterministic: recomputable by anyone holding the input
-  auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), params);
+  params.hiding = vk.spec.zero_knowledge;
+  params.hiding_openings = zero_knowledge_proofs(vk).value_or(1);
+  pcs::Seed seed{};
+  if (params.hiding) {
+    ByteWriter w;
+    w.u64(0x7a6b2d696e707574);  // "zk-input": the seed's domain
+    w.raw(vk.digest());
+    w.u32(batch);
+    for (int64_t v : input) w.u64(static_cast<uint64_t>(v));
+    seed = keccak256(w.bytes());
+  }
+  auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), params, seed);
   if (!c) return fail("zkml: input commitment: " + c.error());
   return c;
 }
@@ -2140,8 +2154,8 @@ namespace {
 // variables has 2^(n+1) (2^n evaluations: its own entries, each an E value through alpha).
 constexpr uint32_t kCornerEntries = 16;
 // Caller table references of the private protocols: per-proof table t is t, weight table w is
-// kWeightRef + w, range group g is kGroupRef + g.
-constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25;
+// kWeightRef + w, range group g is kGroupRef + g, a hashed input's own commitment kInputRef.
+constexpr uint32_t kWeightRef = 1u << 24, kGroupRef = 1u << 25, kInputRef = 1u << 26;
 
 uint32_t corner_entries(uint32_t vars) { return std::min<uint32_t>(kCornerEntries, 2u << std::min<uint32_t>(vars, 4)); }
 
@@ -3623,7 +3637,9 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
     pcs::SumClaim sc{{}, claim.value};
     for (const auto& t : claim.terms) {
       const uint32_t i = t.table.index;
-      if (t.table.space == TableRef::Space::arena) {
+      if (t.table.space == TableRef::Space::caller && i == kInputRef) {
+        sc.terms.push_back({{t_commitment + 1, 0}, t.point, t.coefficient});
+      } else if (t.table.space == TableRef::Space::arena) {
         sc.terms.push_back({{t_commitment, 0}, masks.mask_point(i, 0, t.point), t.coefficient});
         if (cx.arena.shapes()[i].kind == MaskShape::Kind::sumcheck)
           sc.terms.push_back({{t_commitment, 0}, masks.mask_point(i, 1, t.point), t.coefficient * x});
@@ -3652,14 +3668,6 @@ std::vector<pcs::SumClaim> to_sum_claims(const PrivateContext& cx, std::span<con
   return out;
 }
 
-}  // namespace
-
-Status check_zero_knowledge_support(const ModelSpec&, const Visibilities& vis) {
-  if (vis.input == Visibility::hashed) return fail("zkml: zero-knowledge proofs of a hashed input are not available yet");
-  return {};
-}
-
-namespace {
 
 std::vector<LookupColumns<F>> single_column_groups(const std::vector<std::vector<F>>& values) {
   std::vector<LookupColumns<F>> groups;
@@ -3759,6 +3767,20 @@ Status verify_private_claims(PrivateContext& cx, const Proof& proof) {
   return {};
 }
 
+// A hashed input in zero knowledge: its own commitment C and T's input block agree at a random
+// point z of C's variables, C~(z) - T_in~(0, ..., 0, z) = 0 (T's rows past the padded batch are
+// the leading row variables, zero): a linear claim with the public value 0, nothing sent.
+void claim_private_input_link(PrivateContext& cx) {
+  const uint32_t own_rows = log2_padded(cx.batch);
+  const auto z = input_link_point(cx.transcript, cx.spec, own_rows);
+  std::vector<E> t_point(cx.batch_vars - own_rows, E::zero());
+  t_point.insert(t_point.end(), z.begin(), z.end());
+  const uint32_t input_table = cx.layout.first[static_cast<size_t>(cx.layout.input_slot)];
+  cx.claims.push_back({{{cx.table_ref(input_table), std::move(t_point), E::one()},
+                        {PrivateContext::caller(kInputRef), z, -E::one()}},
+                       E::zero()});
+}
+
 // The corners of every per-proof and weight table are taken first, in table order.
 Status take_table_corners(PrivateContext& cx) {
   for (size_t t = 0; t < cx.plan.table_corner.size(); ++t)
@@ -3774,7 +3796,6 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
                             const Witness& witness, const ProverTables& tables, const detail::ProofExtras& extras) {
   const ModelSpec& spec = pk.vk.spec;
   const Visibilities& vis = pk.vk.visibility;
-  ZK_TRY(check_zero_knowledge_support(spec, vis));
   const auto layout = detail::proof_layout(spec, batch, extras);
   if (layout.num_vars > pcs::kMaxVars) return fail("zkml: batch too large to commit");
   const auto weight_layout = detail::weight_layout(spec);
@@ -3797,10 +3818,17 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
     proof.commitments.push_back(c->commitment());
     committed.push_back(std::move(*c));
   }
+  if (vis.input == Visibility::hashed) {
+    auto c = commit_padded_input(pk.vk, batch, input);
+    if (!c) return fail(c.error());
+    proof.commitments.push_back(c->commitment());
+    committed.push_back(std::move(*c));
+  }
   Transcript transcript(kTranscriptLabel);
   absorb_statement(transcript, pk.vk, proof);
   PrivateContext cx{transcript, spec, vis, batch, detail::row_vars(spec, batch, extras.input), layout, weight_layout, extras, plan, combined, arena, {}, {}};
   ZK_TRY(take_table_corners(cx));
+  if (vis.input == Visibility::hashed) claim_private_input_link(cx);
   try {
     if (layout.range_checked) {
       const auto values = range_group_values(spec, extras, tables);
@@ -3838,18 +3866,24 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   const ModelSpec& spec = vk.spec;
   const Visibilities& vis = vk.visibility;
   const uint32_t batch = proof.batch;
-  ZK_TRY(check_zero_knowledge_support(spec, vis));
   const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
   const auto layout = detail::proof_layout(spec, batch, extras);
   const auto weight_layout = detail::weight_layout(spec);
   const PrivatePlan plan = private_plan(spec, batch, layout, extras, weight_layout);
   const CombinedLayout combined = combined_layout(plan.shapes, layout);
-  if (proof.commitments.size() != 1) return fail("proof: wrong number of commitments");
+  if (proof.commitments.size() != (vis.input == Visibility::hashed ? 2u : 1u))
+    return fail("proof: wrong number of commitments");
   {
     const auto& c = proof.commitments[0];
     if (c.num_vars != combined.num_vars || c.num_polys != 1 || c.rate_bits != vk.params.rate_bits ||
         c.num_vars > pcs::kMaxVars || !c.hiding)
       return fail("proof: commitment 0 has the wrong shape");
+  }
+  if (vis.input == Visibility::hashed) {
+    const auto& c = proof.commitments[1];
+    if (c.num_vars != log2_padded(batch) + detail::shape_vars(spec.input) || c.num_polys != 1 ||
+        c.rate_bits != vk.params.rate_bits || !c.hiding)
+      return fail("proof: the input commitment has the wrong shape");
   }
   if (proof.layers.size() != spec.layers.size()) return fail("proof: wrong number of layers");
   Transcript transcript(kTranscriptLabel);
@@ -3857,6 +3891,7 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   MaskArena<F, E> arena(plan.shapes);
   PrivateContext cx{transcript, spec, vis, batch, detail::row_vars(spec, batch, extras.input), layout, weight_layout, extras, plan, combined, arena, {}, {}};
   if (!take_table_corners(cx)) return fail("proof: mask arena out of order");
+  if (vis.input == Visibility::hashed) claim_private_input_link(cx);
   if (layout.range_checked) {
     auto claims = verify_private_lookup<F, E>(transcript, lookup_statement(spec, layout, extras), proof.private_lookup,
                                               arena, PrivateLookupRefs{range_group_refs(spec, extras), cx.table_ref(layout.multiplicities)});
@@ -3907,7 +3942,7 @@ std::vector<uint8_t> Proof::to_bytes() const {
   }
   out.u32(static_cast<uint32_t>(commitments.size()));
   for (const auto& c : commitments) c.serialize(out);
-  if (commitments.size() == 2) encode_element(out, input_link);  // hashed input
+  if (commitments.size() == 2 && !zero_knowledge) encode_element(out, input_link);  // hashed input, plain
   if (zero_knowledge) {
     if (!private_lookup.layers.empty()) private_lookup.encode(out);
     for (const LayerProof& lp : layers) {  // the fields its kind uses, in transcript order
@@ -4114,13 +4149,12 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
     if (!c) return fail("proof: " + c.error());
     proof.commitments.push_back(*c);
   }
-  if (vk.visibility.input == Visibility::hashed) {
+  if (vk.visibility.input == Visibility::hashed && !spec.zero_knowledge) {
     auto link = decode_element<E>(in, "proof");
     if (!link) return fail(link.error());
     proof.input_link = *link;
   }
   if (spec.zero_knowledge) {
-    ZK_TRY(check_zero_knowledge_support(spec, vk.visibility));
     if (detail::has_range_checks(spec, extras)) {
       auto lookup = PrivateLookupProof<E>::decode(in, lookup_statement(spec, layout, extras));
       if (!lookup) return fail("proof: " + lookup.error());

@@ -263,10 +263,6 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset = Par
 // weights, a model without weights).
 std::optional<uint64_t> zero_knowledge_proofs(const VerifyingKey& vk);
 
-// Whether zero-knowledge proofs cover the visibilities (every layer kind has one; committed weights
-// and a public or private input are needed).
-Status check_zero_knowledge_support(const ModelSpec& spec, const Visibilities& visibility);
-
 // What the proof sends for one layer; which fields are used depends on the layer kind
 // (docs/zkml.md, "Protocol"). Unused fields are empty and not encoded.
 struct LayerProof {

@@ -122,10 +122,15 @@ expect_exit 0 "prove (public weights, zero-knowledge)" "$ZKINFER" prove "$TMP/pu
 expect_exit 0 "verify (public weights, zero-knowledge)" "$ZKINFER" verify "$TMP/public_weights/model.vk" "$TMP/public_weights.bin"
 expect_output "verify (public weights, zero-knowledge)" '"claims":\["argmax == 0"\]'
 
-# A hashed input: the proof carries a commitment a second party holding the input recomputes.
-# (zero-knowledge proofs of a hashed input are not there yet: plain proofs)
-expect_exit 2 "setup (hashed input, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/hashed" --calibration "$CREDIT/calibration.json" --input hashed
-grep -q "setup --no-zk" "$TMP/err" || { echo "FAIL: the zero-knowledge refusal names no way out"; cat "$TMP/err"; failures=$((failures + 1)); }
+# A hashed input: the proof carries a commitment a second party holding the input recomputes
+# (zero knowledge: a hiding one, randomized from the key and the input).
+expect_exit 0 "setup (hashed input, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/zk_hashed" --calibration "$CREDIT/calibration.json" --input hashed
+expect_exit 0 "commit-input (zero-knowledge)" "$ZKINFER" commit-input "$TMP/zk_hashed/model.vk" --input "$CREDIT/input.json"
+zk_root=$(grep -o '"input_commitment":"0x[0-9a-f]\{64\}"' "$TMP/out" | cut -d'"' -f4)
+expect_exit 0 "prove (hashed, zero-knowledge)" "$ZKINFER" prove "$TMP/zk_hashed/model.pk" --input "$CREDIT/input.json" -o "$TMP/zk_hashed.bin" --claim "argmax == 0"
+expect_exit 0 "verify (hashed, zero-knowledge)" "$ZKINFER" verify "$TMP/zk_hashed/model.vk" "$TMP/zk_hashed.bin" --input "$CREDIT/input.json"
+expect_output "verify (hashed, zero-knowledge)" "\"input_commitment\":\"$zk_root\""
+expect_exit 1 "verify --input (hashed, zero-knowledge, another input)" "$ZKINFER" verify "$TMP/zk_hashed/model.vk" "$TMP/zk_hashed.bin" --input "$TMP/other_input.json"
 expect_exit 0 "setup (hashed input, public weights)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/hashed" --calibration "$CREDIT/calibration.json" --input hashed --weights public --no-zk
 expect_exit 0 "commit-input" "$ZKINFER" commit-input "$TMP/hashed/model.vk" --input "$CREDIT/input.json"
 root=$(grep -o '"input_commitment":"0x[0-9a-f]\{64\}"' "$TMP/out" | cut -d'"' -f4)
