@@ -21,7 +21,8 @@
 //
 // Layers. Layer k (k = 0..m-1, 2^k nodes, children of x are (0, x) and (1, x) of layer k + 1)
 // is ONE private sum-check over k variables on the tables p_L, p_R, q_L, q_R (the halves of layer
-// k + 1, each masked with its own corner of min(2, 2^k) entries) and, for k >= 1, the public eq(z_k, .):
+// k + 1, each masked with its own corner of 2 entries: at k = 0, past its one-entry table, at alpha,
+// private_claims.hpp) and, for k >= 1, the public eq(z_k, .):
 //   k = 0:   0 = p_L q_R + p_R q_L                                     (degree 2),
 //   k >= 1:  lambda_k p_k(z_k) + q_k(z_k) = sum_x eq(z_k, x) [lambda_k (p_L q_R + p_R q_L) + q_L q_R](x)  (degree 3).
 // It ends at (r_u, rho) with the four masked children e = (1 - r_u) child(rho) + r_u R_child(rho)
@@ -51,7 +52,7 @@
 // schedule), mu_k = challenge "private_logup/mu".
 //
 // Arena (private_lookup_mask_shapes): for each layer k, the Libra mask (k variables, degree 2
-// for k = 0, else 3), then the corners of p_L, p_R, q_L, q_R (min(2, 2^k) entries each).
+// for k = 0, else 3), then the corners of p_L, p_R, q_L, q_R (kPrivateLookupCorner entries each).
 //
 // Claims returned (prover and verifier alike, in this order): the claim on w of each layer,
 // then the leaf claims on p and on q. The caller proves them against its hiding commitments.
@@ -141,7 +142,8 @@ E segment_selector(const PrivateLookupSegment& segment, std::span<const E> z) {
 }
 
 inline size_t private_lookup_degree(size_t layer) { return layer == 0 ? 2 : 3; }
-inline size_t private_lookup_corner_size(size_t layer) { return std::min<size_t>(2, size_t{1} << layer); }
+// A child's corner: 2 F entries, so that its one evaluation e is uniform in E (at k = 0 too).
+inline constexpr size_t kPrivateLookupCorner = 2;
 
 // The arena segments the protocol takes, in order (see the header). Throws on an invalid statement.
 template <class F>
@@ -151,7 +153,7 @@ std::vector<MaskShape> private_lookup_mask_shapes(const LookupStatement<F>& stat
   std::vector<MaskShape> shapes;
   for (size_t k = 0; k < layout->num_vars; ++k) {
     shapes.push_back(MaskShape::sumcheck(k, private_lookup_degree(k)));
-    for (size_t i = 0; i < kPrivateLookupChildren; ++i) shapes.push_back(MaskShape::corner(private_lookup_corner_size(k)));
+    for (size_t i = 0; i < kPrivateLookupChildren; ++i) shapes.push_back(MaskShape::corner(kPrivateLookupCorner));
   }
   return shapes;
 }
@@ -249,7 +251,7 @@ Result<PrivateLookupLayerRefs> take_private_lookup_layer(MaskArena<F, E>& arena,
   if (!mask) return fail(mask.error());
   refs.mask = *mask;
   for (auto& corner : refs.corners) {
-    auto ref = arena.take_corner(private_lookup_corner_size(layer));
+    auto ref = arena.take_corner(kPrivateLookupCorner);
     if (!ref) return fail(ref.error());
     corner = *ref;
   }
@@ -264,17 +266,15 @@ struct PrivateLookupLayerEnd {
   std::vector<E> rho;                                // the sum-check's point after r_u
   std::array<E, kPrivateLookupChildren> evaluations;  // e of p_L, p_R, q_L, q_R
   PrivateLookupLayerRefs refs;
-  size_t corner_size = 1;
 
   // The end of layer k's sum-check at (r_u, rho) (mu is drawn after).
-  static PrivateLookupLayerEnd after(size_t layer, std::span<const E> point, std::span<const E> evaluations,
+  static PrivateLookupLayerEnd after(std::span<const E> point, std::span<const E> evaluations,
                                      const PrivateLookupLayerRefs& refs) {
     PrivateLookupLayerEnd end;
     end.r_u = point[0];
     end.rho.assign(point.begin() + 1, point.end());
     std::copy(evaluations.begin(), evaluations.end(), end.evaluations.begin());
     end.refs = refs;
-    end.corner_size = private_lookup_corner_size(layer);
     return end;
   }
   std::vector<E> next_point() const {
@@ -286,8 +286,8 @@ struct PrivateLookupLayerEnd {
   E line(size_t first) const { return evaluations[first] + mu * (evaluations[first + 1] - evaluations[first]); }
   // c R_p(z_{k+1}) (first = 0) or c R_q(z_{k+1}) (first = 2) as two corner terms.
   void corner_line_terms(size_t first, const E& c, std::vector<LinearTerm<E>>& out) const {
-    out.push_back(corner_term<E>(refs.corners[first], corner_size, rho, c * (E::one() - mu)));
-    out.push_back(corner_term<E>(refs.corners[first + 1], corner_size, rho, c * mu));
+    out.push_back(corner_term<E>(refs.corners[first], kPrivateLookupCorner, rho, c * (E::one() - mu)));
+    out.push_back(corner_term<E>(refs.corners[first + 1], kPrivateLookupCorner, rho, c * mu));
   }
 };
 
@@ -409,7 +409,7 @@ PrivateLookupProverOutput<E> prove_private_lookup(Challenger& ch, const LookupSt
     }
     std::vector<MaskedTable<E>> masked;
     for (size_t i = 0; i < kPrivateLookupChildren; ++i)
-      masked.push_back({(k == 0 ? 0 : 1) + i, arena.corner_values(layer_refs->corners[i])});
+      masked.push_back({(k == 0 ? 0 : 1) + i, arena.corner_values(layer_refs->corners[i], k)});
     const auto terms = private_lookup_terms<E>(k, lambda);
     auto sc = prove_private_sumcheck<E>(ch, std::move(tables), std::span<const SumcheckTerm<E>>(terms),
                                         std::span<const MaskedTable<E>>(masked), public_claim, offset,
@@ -417,7 +417,7 @@ PrivateLookupProverOutput<E> prove_private_lookup(Challenger& ch, const LookupSt
     if (sc.point[0] == E::one()) throw std::runtime_error("private lookup: selector challenge r_u = 1");
     out.claims.push_back(masked_value_claim<E>(layer_refs->mask, private_lookup_degree(k), sc.point, sc.rho,
                                                offset_terms, sc.proof.masked_value));
-    end = PrivateLookupLayerEnd<E>::after(k, sc.point, sc.proof.evaluations, *layer_refs);
+    end = PrivateLookupLayerEnd<E>::after(sc.point, sc.proof.evaluations, *layer_refs);
     end.mu = ch.template challenge<E>("private_logup/mu");
     out.proof.layers.push_back(std::move(sc.proof));
   }
@@ -464,7 +464,7 @@ Result<std::vector<LinearClaim<E>>> verify_private_lookup(Challenger& ch, const 
       return fail(where + "final value mismatch");
     claims.push_back(masked_value_claim<E>(layer_refs->mask, private_lookup_degree(k), sc->point, sc->rho,
                                            offset_terms, layer.masked_value));
-    end = PrivateLookupLayerEnd<E>::after(k, sc->point, layer.evaluations, *layer_refs);
+    end = PrivateLookupLayerEnd<E>::after(sc->point, layer.evaluations, *layer_refs);
     end.mu = ch.template challenge<E>("private_logup/mu");
   }
   for (auto& claim : private_lookup_leaf_claims<F, E>(statement, *layout, challenges, end, refs))

@@ -194,7 +194,7 @@ TEST(PrivateLogupLayout, SegmentsAlignedBySize) {
   const auto shapes = private_lookup_mask_shapes(statement);
   ASSERT_EQ(shapes.size(), 5 * 6u);
   EXPECT_EQ(shapes[0], MaskShape::sumcheck(0, 2));
-  EXPECT_EQ(shapes[1], MaskShape::corner(1));
+  EXPECT_EQ(shapes[1], MaskShape::corner(2));  // past the one-entry tables of layer 0, at alpha
   EXPECT_EQ(shapes[5], MaskShape::sumcheck(1, 3));
   EXPECT_EQ(shapes[6], MaskShape::corner(2));
 }
