@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <random>
 #include <span>
@@ -25,6 +27,29 @@ inline void expect_flips_and_truncations_rejected(const VerifyingKey& vk, std::s
     EXPECT_FALSE(verify_bytes(vk, changed).ok()) << "offset " << i;
   }
   for (size_t n = 0; n < bytes.size(); n += step) EXPECT_FALSE(verify_bytes(vk, bytes.first(n)).ok()) << n;
+}
+
+// The 8-byte encodings, as field elements, of the values among `values` whose encoding is
+// distinctive: negative ones of magnitude >= 2^16 (p - |v|) and positive ones from 2^20 (a smaller
+// positive value shares its encoding with the openings' grinding nonces, u64 values of about 2^16
+// that pass 2^20 with probability e^-16, and with length and shape fields).
+inline std::vector<std::array<uint8_t, 8>> distinctive_encodings(std::span<const int64_t> values) {
+  std::vector<std::array<uint8_t, 8>> out;
+  for (int64_t v : values) {
+    if (v > -65536 && v < (int64_t{1} << 20)) continue;
+    const uint64_t word = F::from_i64(v).value();
+    std::array<uint8_t, 8> p;
+    for (size_t i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(word >> (8 * i));
+    out.push_back(p);
+  }
+  return out;
+}
+
+// How many of `patterns` occur in `bytes`.
+inline size_t occurrences(std::span<const uint8_t> bytes, const std::vector<std::array<uint8_t, 8>>& patterns) {
+  size_t found = 0;
+  for (const auto& p : patterns) found += std::search(bytes.begin(), bytes.end(), p.begin(), p.end()) != bytes.end();
+  return found;
 }
 
 // The verifier rejects `proof` with a reason starting with `prefix`.
