@@ -27,9 +27,11 @@ print("risk tier:", ["LOW", "MEDIUM", "HIGH"][max(range(3), key=lambda i: logits
 step "setup: quantize to 8-bit fixed point, commit to the weights; input, weights and output private"
 t0=$(ms)
 "$cli" setup "$dir/model.onnx" -o "$work/keys" --calibration "$dir/calibration.json" \
-  --input private --weights private --output private
+  --input private --weights private --output private --zk-proofs 100 | tee "$work/setup.json"
 t1=$(ms)
 echo "setup: $((t1 - t0)) ms; verifying key $(stat -c %s "$work/keys/model.vk") bytes"
+proofs=$(grep -o '"zero_knowledge_proofs":[0-9]*' "$work/setup.json" | cut -d: -f2)
+echo "the weight commitment stays zero-knowledge for $proofs proofs (asked: 100); setup again before they run out"
 
 claims=(--claim "argmax == 0" --claim "y[0] >= 5")
 step "prove: the risk tier is LOW (argmax == 0) and the LOW score is at least 5"
