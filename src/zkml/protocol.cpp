@@ -1427,6 +1427,10 @@ detail::ProofExtras proof_extras(const VerifyingKey& vk, size_t forms) {
 struct ClaimsPoint {
   std::span<const E> b, j;
 };
+// Variables of the form values' grid (rows x F'): their table's in the layout.
+uint32_t forms_grid_vars(const detail::ProofLayout& layout) {
+  return layout.vars_of[layout.first[static_cast<size_t>(layout.forms_slot)]];
+}
 ClaimsPoint split_claims_point(std::span<const E> rho, uint32_t batch_vars) {
   return {rho.first(batch_vars), rho.subspan(batch_vars)};
 }
@@ -1474,7 +1478,7 @@ E claims_constant(std::span<const LinearForm> forms, uint32_t batch, const Claim
 // S(rho, .) and the last layer's y, ending in a claim on y.
 void prove_claims(Context& cx, const ProverTables& tables, std::span<const LinearForm> forms, Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", forms_grid_vars(cx.layout));
   const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
   {
     const auto eq = eq_table<E>(rho);
@@ -1991,7 +1995,7 @@ Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
 Status verify_claims(Context& cx, const Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
   if (proof.form_evals.size() != cx.layout.blocks[slot][0].count) return fail("claims: wrong number of evaluations");
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, proof.forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", forms_grid_vars(cx.layout));
   const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
   cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
   cx.claim_block(slot, 0, rho, proof.form_evals);
@@ -3711,7 +3715,7 @@ PrivateClaimsStart private_claims_start(PrivateContext& cx, std::span<const Line
 void prove_private_claims(PrivateContext& cx, const ProverTables& tables, Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
   const uint32_t first = cx.layout.first[slot];
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, proof.forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", forms_grid_vars(cx.layout));
   const E rho_u = cx.transcript.challenge<E>("zkml/claims_rho_u");
   if (!check_selector(rho_u, "")) throw std::runtime_error("zkml: degenerate selector challenge, prove again");
   {
@@ -3743,7 +3747,7 @@ void prove_private_claims(PrivateContext& cx, const ProverTables& tables, Proof&
 Status verify_private_claims(PrivateContext& cx, const Proof& proof) {
   const auto slot = static_cast<uint32_t>(cx.layout.forms_slot);
   if (proof.form_evals.size() != cx.layout.blocks[slot][0].count) return fail("claims: wrong number of evaluations");
-  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", cx.batch_vars + detail::form_vars(cx.spec, cx.batch_vars, proof.forms.size()));
+  const auto rho = cx.transcript.challenges<E>("zkml/claims_rho", forms_grid_vars(cx.layout));
   const E rho_u = cx.transcript.challenge<E>("zkml/claims_rho_u");
   ZK_TRY(check_selector(rho_u, "claims: "));
   const auto st = private_claims_start(cx, proof.forms, rho, rho_u, proof.form_evals);
