@@ -164,7 +164,7 @@ void print_verifying_key(const zkml::VerifyingKey& vk) {
             << "pcs parameters: " << (vk.preset == zkml::ParamsPreset::proven ? "proven" : "conjectured")
             << " (" << vk.params.security_bits << "-bit target, rate 1/" << (1u << vk.params.rate_bits) << ")\n"
             << "zero-knowledge proofs: " << (spec.zero_knowledge ? "yes" : "no (plain proofs)") << "\n"
-            << "zero-knowledge proofs supported: " << proofs_supported(vk).dump() << "\n"
+            << "zero-knowledge proofs supported: " << proofs_supported(vk).dump() << " (set up for " << vk.proofs << ")\n"
             << "quantization: " << spec.bits << " bits\n"
             << "inputs: " << spec.inputs.size() << "\n";
   for (size_t k = 0; k < spec.inputs.size(); ++k)
@@ -365,7 +365,7 @@ void register_proof_commands(CLI::App& app, int& exit_code) {
                         "zero-knowledge proofs the key must support: its weight commitments are opened once per "
                         "proof and stay hiding for a bounded number of openings (setup prints the number; more "
                         "costs more per proof)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+      ->check(CLI::Range(uint64_t{1}, zkml::kMaxZeroKnowledgeProofs));
   setup_cmd->add_flag("--no-zk", setup_args.no_zk,
                       "plain proofs: faster and smaller, but not zero-knowledge (they leak linear information about the private values)");
   setup_cmd->add_option("--input", setup_args.input, "input visibility: private (committed), hashed (committed, and a "

@@ -304,14 +304,15 @@ TEST(Visibility, EncodingsAndTheModelIdDependOnTheVisibility) {
   const auto vk_bytes = w->vk.to_bytes();
   for (size_t n = 0; n < vk_bytes.size(); n += sanitized() ? 7 : 1)
     EXPECT_FALSE(VerifyingKey::from_bytes(std::span(vk_bytes).first(n)).ok()) << n;
-  // The visibility bytes follow the magic, the version, the PCS preset and the zero-knowledge flag.
+  // The visibility bytes follow the magic, the version, the PCS preset, the zero-knowledge flag
+  // and the proof count (u64).
   auto altered = vk_bytes;
-  altered[12] = 3;
+  altered[20] = 3;
   auto r1 = VerifyingKey::from_bytes(altered);
   ASSERT_FALSE(r1.ok());
   EXPECT_EQ(r1.error(), "key: unknown visibility");
   altered = vk_bytes;
-  altered[14] = 1;  // weights private: the public weights are read as commitments
+  altered[22] = 1;  // weights private: the public weights are read as commitments
   EXPECT_FALSE(VerifyingKey::from_bytes(altered).ok());
   // A public weight out of range, or one value too few.
   VerifyingKey big = w->vk;
@@ -800,6 +801,16 @@ TEST(Visibility, ZeroKnowledgeWithAHashedInput) {
   auto shape = verify(*vk, reshaped);
   ASSERT_FALSE(shape.ok());
   EXPECT_EQ(shape.error(), "proof: the input commitment has the wrong shape");
+  // The input commitment is sized for the proofs the key was set up for, public weights too.
+  auto shown = setup(c.model, ParamsPreset::conjectured, {kHashed, kPrivate, kPublic}, true, 50);
+  ASSERT_TRUE(shown.ok()) << shown.error();
+  EXPECT_EQ(shown->vk.proofs, 50u);
+  auto input_commitment = commit_input(shown->vk, 1, c.input);
+  ASSERT_TRUE(input_commitment.ok()) << input_commitment.error();
+  EXPECT_GE(pcs::openings_supported(shown->vk.params, *input_commitment), 50u);
+  auto proof = prove(*shown, 1, c.input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  EXPECT_TRUE(verify(shown->vk, *proof, c.input).ok());
 }
 
 TEST(Visibility, PublicWeightsAreCheckedAgainstTheVerifyingKey) {

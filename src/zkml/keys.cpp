@@ -1103,6 +1103,7 @@ void VerifyingKey::serialize(ByteWriter& out) const {
   out.u32(kKeyVersion);
   out.u8(static_cast<uint8_t>(preset));
   out.u8(spec.zero_knowledge ? 1 : 0);
+  out.u64(proofs);
   out.u8(static_cast<uint8_t>(visibility.input));
   out.u8(static_cast<uint8_t>(visibility.output));
   out.u8(static_cast<uint8_t>(visibility.weights));
@@ -1188,6 +1189,10 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
   if (zero_knowledge > 1) return fail("key: bad zero-knowledge flag");
   vk.spec.zero_knowledge = zero_knowledge == 1;
   vk.params.hiding = vk.spec.zero_knowledge;
+  ZK_GET(proofs, in.u64());
+  if (proofs < 1 || proofs > kMaxZeroKnowledgeProofs || (!vk.spec.zero_knowledge && proofs != 1))
+    return fail("key: bad proof count");
+  vk.proofs = proofs;
   ZK_GET(input_visibility, in.u8());
   ZK_GET(output_visibility, in.u8());
   ZK_GET(weight_visibility, in.u8());
@@ -1403,14 +1408,16 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, Visi
   pcs::Params params = params_for(preset);
   params.hiding = zero_knowledge;
   ZK_TRY(pcs::validate(params));
+  if (proofs < 1 || proofs > kMaxZeroKnowledgeProofs || (!zero_knowledge && proofs != 1))
+    return fail("zkml: setup: the proofs to support must be in [1, 2^40] (1 for plain proofs)");
   pcs::Params weight_params = params;  // the per-proof commitments are opened once
   weight_params.hiding_openings = proofs;
-  ZK_TRY(pcs::validate(weight_params));
   ProvingKey pk;
   auto spec = extract_spec(model, &pk.weights, &pk.biases);
   if (!spec) return fail(spec.error());
   pk.vk.spec = std::move(*spec);
   pk.vk.spec.zero_knowledge = zero_knowledge;
+  pk.vk.proofs = proofs;
   pk.vk.preset = preset;
   pk.vk.params = params;
   pk.vk.visibility = visibility;

@@ -1515,14 +1515,14 @@ void claim_input_link(Context& cx, uint32_t input_commitment, std::span<const E>
 // A hashed input's own commitment, recomputable by anyone holding the input: plain for a plain
 // key; for a zero-knowledge key hiding, its masks and salts drawn from the Keccak-256 of the key's
 // digest, the batch and the input (so it hides the input as far as the input cannot be guessed, as
-// any hash of it does), sized for as many openings as the key supports proofs.
+// any hash of it does), sized for as many openings as the key was set up for proofs.
 Result<pcs::CommittedPolynomials> commit_padded_input(const VerifyingKey& vk, uint32_t batch,
                                                       std::span<const int64_t> input) {
   const std::vector<F> table = pad_tensor(input, batch, log2_padded(batch), vk.spec.input);
   const std::span<const F> span(table);
   pcs::Params params = vk.params;
   params.hiding = vk.spec.zero_knowledge;
-  params.hiding_openings = zero_knowledge_proofs(vk).value_or(1);
+  params.hiding_openings = vk.proofs;
   pcs::Seed seed{};
   if (params.hiding) {
     ByteWriter w;

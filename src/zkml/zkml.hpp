@@ -48,7 +48,8 @@
 
 namespace zk::zkml {
 
-constexpr uint32_t kKeyVersion = 6;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag; 6: several inputs and outputs)
+constexpr uint32_t kKeyVersion = 7;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag; 6: several inputs and outputs; 7: the proofs a zero-knowledge key is set up for)
+constexpr uint64_t kMaxZeroKnowledgeProofs = uint64_t{1} << 40;  // setup's `proofs`
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
 constexpr uint32_t kProofVersion = 9;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part; 9: zero-knowledge tables of 8+ entries, corners past small tables
 constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
@@ -216,6 +217,9 @@ struct VerifyingKey {
   pcs::Params params;  // params_for(preset)
   Visibilities visibility;
   std::vector<pcs::Commitment> weight_commitments;  // private weights: one per table size, ascending num_vars
+  // Zero knowledge: the proofs the key was set up for (setup's `proofs`): its weight commitments'
+  // and a hashed input's commitment's masks are sized for that many openings. 1 for a plain key.
+  uint64_t proofs = 1;
   // Public weights: per layer W' and b' as in ProvingKey::weights / biases (empty when private).
   std::vector<std::vector<int64_t>> weights, biases;
 

@@ -752,6 +752,17 @@ TEST(ZeroKnowledge, ModesDoNotMix) {
   EXPECT_EQ(vk.error(), "key: weight commitment 0 has the wrong shape");
   bytes[11] = 2;
   EXPECT_EQ(VerifyingKey::from_bytes(bytes).error(), "key: bad zero-knowledge flag");
+  // The proofs the key was set up for (u64 after the flag): at least 1, and 1 for a plain key.
+  bytes = zk->vk.to_bytes();
+  ASSERT_EQ(bytes[12], 1);
+  bytes[12] = 0;
+  EXPECT_EQ(VerifyingKey::from_bytes(bytes).error(), "key: bad proof count");
+  bytes[12] = 5;
+  bytes[11] = 0;
+  EXPECT_EQ(VerifyingKey::from_bytes(bytes).error(), "key: bad proof count");
+  bytes[11] = 1;
+  bytes[19] = 1;  // 2^56 + 5
+  EXPECT_EQ(VerifyingKey::from_bytes(bytes).error(), "key: bad proof count");
 }
 
 TEST(ZeroKnowledge, TableLayersHaveZeroKnowledgeProofs) {
