@@ -266,26 +266,24 @@ struct FractionLayerOutput {
   std::array<E, 4> children;  // (p_L, p_R, q_L, q_R)(rho)
 };
 
-// Proves lambda p_k(r) + q_k(r) = claim, where layer k + 1 is (numerators, denominators), each of
-// size 2^{k+1}, k = |r| (numerators empty: all 1). Consumes the tables (folded in place).
+// Proves claim = coefficient * sum_x eq(r, x) [lambda (p_L q_R + p_R q_L) + q_L q_R](x) on the four
+// tables p_L, p_R, q_L, q_R of size 2^|r| each (p_L = p_R = nullptr: unit numerators, all 1),
+// folded in place; the round polynomials are those of prove_sumcheck on the same terms (with the
+// coefficient in front). Gruen's factoring of eq (ePrint 2024/108, section 3): round i sends
+// c_i eq(r_i, t) s(t) with s of degree 2 from the sums of fraction_round_sums.
 template <class E, class Challenger>
-FractionLayerOutput<E> prove_fraction_layer(Challenger& ch, std::vector<E> numerators,
-                                            std::vector<E> denominators, std::span<const E> r,
-                                            const E& lambda, const E& claim) {
+FractionLayerOutput<E> prove_fraction_layer_tables(Challenger& ch, const std::array<E*, 4>& tables,
+                                                   std::span<const E> r, const E& lambda, const E& claim,
+                                                   const E& coefficient) {
   const size_t num_vars = r.size();
-  const bool unit = numerators.empty();
-  if (denominators.size() != (size_t{2} << num_vars) ||
-      (!unit && numerators.size() != denominators.size()))
-    throw std::invalid_argument("gkr: layer tables do not match the point");
+  const bool unit = tables[0] == nullptr;
   absorb_statement(ch, num_vars, kFractionLayerDegree, claim);
   size_t half = size_t{1} << num_vars;  // current size of each of p_L, p_R, q_L, q_R
-  const std::array<E*, 4> tables = {numerators.data(), unit ? nullptr : numerators.data() + half,
-                                    denominators.data(), denominators.data() + half};
   const size_t first_folded = unit ? 2 : 0;  // unit numerators stay 1 and are not folded
   std::vector<E> eq = num_vars > 0 ? eq_table<E>(r.subspan(1)) : std::vector<E>{};
   FractionLayerOutput<E> out;
-  E sigma = claim;      // claim_i / c_i
-  E scale = E::one();   // c_i
+  E sigma = claim * coefficient.inverse();  // claim_i / c_i
+  E scale = coefficient;                    // c_i
   for (size_t i = 0; i < num_vars; ++i) {
     half /= 2;  // pairs in this round
     const E& ri = r[i];
@@ -326,6 +324,21 @@ FractionLayerOutput<E> prove_fraction_layer(Challenger& ch, std::vector<E> numer
   }
   for (size_t i = 0; i < 4; ++i) out.children[i] = i < first_folded ? E::one() : tables[i][0];
   return out;
+}
+
+// Proves lambda p_k(r) + q_k(r) = claim, where layer k + 1 is (numerators, denominators), each of
+// size 2^{k+1}, k = |r| (numerators empty: all 1). Consumes the tables (folded in place).
+template <class E, class Challenger>
+FractionLayerOutput<E> prove_fraction_layer(Challenger& ch, std::vector<E> numerators,
+                                            std::vector<E> denominators, std::span<const E> r,
+                                            const E& lambda, const E& claim) {
+  const size_t half = size_t{1} << r.size();
+  const bool unit = numerators.empty();
+  if (denominators.size() != 2 * half || (!unit && numerators.size() != denominators.size()))
+    throw std::invalid_argument("gkr: layer tables do not match the point");
+  return prove_fraction_layer_tables<E>(ch, {unit ? nullptr : numerators.data(), unit ? nullptr : numerators.data() + half,
+                                             denominators.data(), denominators.data() + half},
+                                        r, lambda, claim, E::one());
 }
 
 template <class E, class Challenger>

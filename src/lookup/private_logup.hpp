@@ -238,6 +238,33 @@ std::vector<SumcheckTerm<E>> private_lookup_terms(size_t layer, const E& lambda)
   return {{lambda, {0, 1, 4}}, {lambda, {0, 2, 3}}, {E::one(), {0, 3, 4}}};
 }
 
+// Rounds 1..k of layer k >= 1 (after the selector round) on fraction_round_sums' kernel: the
+// rescaled terms are private_lookup_terms' times s = (1 - r_u)^3, i.e. (lambda s, lambda s, s) on
+// (eq, p_L, q_R), (eq, p_R, q_L), (eq, q_L, q_R), so the rounds are those of
+// prove_fraction_layer_tables with coefficient s (the same polynomials as prove_sumcheck's; the
+// table eq(z_k, .) is not read). Other terms (s = 0 when r_u = 1) take the generic prover.
+template <class E>
+struct PrivateFractionLayerRounds {
+  std::span<const E> point;  // z_k
+
+  template <class Challenger>
+  SumcheckProverOutput<E> operator()(Challenger& ch, std::vector<std::vector<E>> tables,
+                                     std::span<const SumcheckTerm<E>> terms, const E& claim) const {
+    if (terms.size() != 3 || tables.size() != 5 || terms[2].coefficient.is_zero() ||
+        terms[0].coefficient != terms[1].coefficient)
+      return GenericSumcheckRounds{}(ch, std::move(tables), terms, claim);
+    const E s = terms[2].coefficient;
+    auto layer = prove_fraction_layer_tables<E>(ch, {tables[1].data(), tables[2].data(), tables[3].data(), tables[4].data()},
+                                                point, terms[0].coefficient * s.inverse(), claim, s);
+    SumcheckProverOutput<E> out;
+    out.table_evaluations = {eq_eval<E>(point, std::span<const E>(layer.point)), layer.children[0], layer.children[1],
+                             layer.children[2], layer.children[3]};
+    out.point = std::move(layer.point);
+    out.proof = std::move(layer.sumcheck);
+    return out;
+  }
+};
+
 // The arena segments of one layer.
 struct PrivateLookupLayerRefs {
   TableRef mask;
@@ -395,11 +422,12 @@ PrivateLookupProverOutput<E> prove_private_lookup(Challenger& ch, const LookupSt
     E public_claim = E::zero(), offset = E::zero();
     std::vector<LinearTerm<E>> offset_terms;
     std::vector<std::vector<E>> tables;
+    const std::vector<E> point = k > 0 ? end.next_point() : std::vector<E>{};  // z_k
     if (k > 0) {
       std::tie(public_claim, offset_terms) = private_lookup_next_claim(end, lambda);
       for (const auto& t : offset_terms)
         offset += t.coefficient * evaluate_multilinear<E, F>(arena.corner_of(t.table.index), t.point);
-      tables.push_back(eq_table<E>(end.next_point()));
+      tables.push_back(eq_table<E>(point));
     }
     const size_t half = size_t{1} << k;
     for (auto* layer : {&tree.numerators[k + 1], &tree.denominators[k + 1]}) {
@@ -413,7 +441,8 @@ PrivateLookupProverOutput<E> prove_private_lookup(Challenger& ch, const LookupSt
     const auto terms = private_lookup_terms<E>(k, lambda);
     auto sc = prove_private_sumcheck<E>(ch, std::move(tables), std::span<const SumcheckTerm<E>>(terms),
                                         std::span<const MaskedTable<E>>(masked), public_claim, offset,
-                                        arena.mask(layer_refs->mask));
+                                        arena.mask(layer_refs->mask),
+                                        PrivateFractionLayerRounds<E>{std::span<const E>(point)});
     if (sc.point[0] == E::one()) throw std::runtime_error("private lookup: selector challenge r_u = 1");
     out.claims.push_back(masked_value_claim<E>(layer_refs->mask, private_lookup_degree(k), sc.point, sc.rho,
                                                offset_terms, sc.proof.masked_value));

@@ -64,6 +64,7 @@
 #include <vector>
 
 #include "base/bytes.hpp"
+#include "base/parallel.hpp"
 #include "base/result.hpp"
 #include "sumcheck/sumcheck.hpp"
 #include "sumcheck/zk_sumcheck.hpp"
@@ -253,16 +254,65 @@ class PrivateRoundsChallenger {
 
 }  // namespace detail
 
+// The prover of rounds 1..n of a private sum-check by default: prove_sumcheck on the tables P'_k
+// with the rescaled coefficients. A caller whose terms have a structure a specialized prover
+// exploits passes its own (same interface, same round polynomials).
+struct GenericSumcheckRounds {
+  template <class E, class Challenger>
+  SumcheckProverOutput<E> operator()(Challenger& ch, std::vector<std::vector<E>> tables,
+                                     std::span<const SumcheckTerm<E>> terms, const E& claim) const {
+    return prove_sumcheck<E, E>(ch, std::move(tables), terms, claim);
+  }
+};
+
+namespace detail {
+
+// Round 0's sums outside the corner, grouped by the number m of masked factors of each term:
+//   outside[m] = sum_{j : m_j = m} c_j sum_{x >= corner_size} prod_{k in T_j} P_k(x).
+// When every term has the same m, this is the true claim less the corner's part (no pass over the
+// tables: the caller's claim is true by contract); otherwise one parallel pass.
+template <class E>
+std::vector<E> private_round0_outside(const std::vector<std::vector<E>>& tables, std::span<const SumcheckTerm<E>> terms,
+                                      std::span<const size_t> masked_factors, size_t corner_size, const E& true_sum) {
+  const size_t most = terms.empty() ? 0 : *std::max_element(masked_factors.begin(), masked_factors.end());
+  std::vector<E> outside(most + 1, E::zero());
+  const auto product_at = [&](const SumcheckTerm<E>& term, size_t x) {
+    E prod = E::one();
+    for (size_t k : term.factors) prod *= tables[k][x];
+    return prod;
+  };
+  const bool uniform = std::all_of(masked_factors.begin(), masked_factors.end(), [&](size_t m) { return m == most; });
+  if (uniform) {
+    E corner = E::zero();
+    for (const auto& term : terms)
+      for (size_t x = 0; x < corner_size; ++x) corner += term.coefficient * product_at(term, x);
+    outside[most] = true_sum - corner;
+    return outside;
+  }
+  const size_t size = tables[0].size(), rest = size - corner_size;
+  std::vector<std::vector<E>> partial(chunk_count(rest, kPolyGrain), std::vector<E>(terms.size(), E::zero()));
+  parallel_chunks(rest, kPolyGrain, [&](size_t c, size_t begin, size_t end) {
+    for (size_t j = 0; j < terms.size(); ++j)
+      for (size_t x = corner_size + begin; x < corner_size + end; ++x) partial[c][j] += product_at(terms[j], x);
+  });
+  for (const auto& sums : partial)
+    for (size_t j = 0; j < terms.size(); ++j) outside[masked_factors[j]] += terms[j].coefficient * sums[j];
+  return outside;
+}
+
+}  // namespace detail
+
 // Proves public_claim = sum_x G(x) + offset in zero knowledge, with the Libra mask `mask`
 // (sample_private_sumcheck_mask; committed and absorbed by the caller beforehand) and the masked
 // tables `masked` (ascending table indices; their corners committed likewise). Tables (all of size
-// 2^n, n >= 0) are consumed; the claim must be true.
-template <class E, class Challenger>
+// 2^n, n >= 0) are consumed; the claim must be true. Rounds 1..n are `inner_rounds`'s.
+template <class E, class Challenger, class InnerRounds = GenericSumcheckRounds>
 PrivateSumcheckProverOutput<E> prove_private_sumcheck(Challenger& ch, std::vector<std::vector<E>> tables,
                                                       std::span<const SumcheckTerm<E>> terms,
                                                       std::span<const MaskedTable<E>> masked,
                                                       const E& public_claim, const E& offset,
-                                                      const SumcheckMask<E>& mask) {
+                                                      const SumcheckMask<E>& mask,
+                                                      const InnerRounds& inner_rounds = {}) {
   if (tables.empty()) throw std::invalid_argument("private sumcheck: no tables");
   const size_t n = log2_exact(tables[0].size()), d = sumcheck_degree(terms), size = tables[0].size();
   if (mask.num_vars != n + 1 || mask.degree != d + 1)
@@ -286,25 +336,12 @@ PrivateSumcheckProverOutput<E> prove_private_sumcheck(Challenger& ch, std::vecto
   out.rho = rho;
   detail::PrivateRoundMasker<E> masker(mask, rho, offset);
 
-  // Round 0 (u): h(t) = sum_j c_j [(1 - t)^(1 + m_j) (S_j - S_j^corner) + sum_{x in corner} (1 - t) prod_k f_k(t, x)].
+  // Round 0 (u): h(t) = sum_m (1 - t)^(1 + m) outside[m] + sum_j c_j sum_{x in corner} (1 - t) prod_k f_k(t, x).
   std::vector<size_t> masked_factors(terms.size(), 0);
-  std::vector<E> outside(terms.size(), E::zero());
-  for (size_t j = 0; j < terms.size(); ++j) {
+  for (size_t j = 0; j < terms.size(); ++j)
     for (size_t k : terms[j].factors) masked_factors[j] += masked_index[k] >= 0 ? 1 : 0;
-    const auto product_at = [&](size_t x) {
-      E prod = E::one();
-      for (size_t k : terms[j].factors) prod *= tables[k][x];
-      return prod;
-    };
-    E all = E::zero(), corner = E::zero();
-    if (terms.size() == 1 && terms[0].coefficient != E::zero()) {
-      all = (public_claim - offset) * terms[0].coefficient.inverse();
-    } else {
-      for (size_t x = corner_size; x < size; ++x) all += product_at(x);
-    }
-    for (size_t x = 0; x < corner_size; ++x) corner += product_at(x);
-    outside[j] = terms.size() == 1 && terms[0].coefficient != E::zero() ? all - corner : all;
-  }
+  const std::vector<E> outside = detail::private_round0_outside<E>(
+      tables, terms, std::span<const size_t>(masked_factors), corner_size, public_claim - offset);
   const auto corner_value = [&](size_t k, size_t x) {
     const int m = masked_index[k];
     return m >= 0 && x < masked[static_cast<size_t>(m)].corner.size() ? masked[static_cast<size_t>(m)].corner[x] : E::zero();
@@ -312,10 +349,13 @@ PrivateSumcheckProverOutput<E> prove_private_sumcheck(Challenger& ch, std::vecto
   std::vector<E> h(d + 2, E::zero());
   for (size_t t = 0; t < d + 2; ++t) {
     const E tt = E::from_u64(t), one_minus = E::one() - tt;
+    E power = E::one();
+    for (const E& sum : outside) {
+      power *= one_minus;
+      h[t] += power * sum;
+    }
     for (size_t j = 0; j < terms.size(); ++j) {
-      E power = one_minus;
-      for (size_t i = 0; i < masked_factors[j]; ++i) power *= one_minus;
-      E sum = power * outside[j];
+      E sum = E::zero();
       for (size_t x = 0; x < corner_size; ++x) {
         E prod = one_minus;
         for (size_t k : terms[j].factors)
@@ -354,8 +394,7 @@ PrivateSumcheckProverOutput<E> prove_private_sumcheck(Challenger& ch, std::vecto
       for (size_t i = 0; i <= masked_factors[j]; ++i) rescaled[j].coefficient *= one_minus;
   }
   detail::PrivateRoundsChallenger<E, Challenger> rounds(ch, masker, out.proof, challenges);
-  SumcheckProverOutput<E> inner =
-      prove_sumcheck<E, E>(rounds, std::move(tables), std::span<const SumcheckTerm<E>>(rescaled), claim);
+  SumcheckProverOutput<E> inner = inner_rounds(rounds, std::move(tables), std::span<const SumcheckTerm<E>>(rescaled), claim);
   out.point = std::move(challenges);
   out.table_evaluations = std::move(inner.table_evaluations);
   for (const auto& m : masked) {

@@ -1848,8 +1848,9 @@ TEST_F(ZkTableCheat, AlteredActivationIsRejected) {
   ASSERT_TRUE(proof.ok()) << proof.error();
   EXPECT_TRUE(verify(pk->vk, *proof).ok());
   // An output off the table, a nonzero padding row, a multiplicity off by one: the LogUp's sum is
-  // not 0, so its first layer's claim 0 is false.
-  const std::string not_zero = "table private lookup: layer 0: private sumcheck: round 0: g(0) + g(1) != claim";
+  // not 0, so its first layer's claim 0 is false (the prover's selector round takes its sum from
+  // that claim: the layer's final value breaks).
+  const std::string not_zero = "table private lookup: layer 0: final value mismatch";
   EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[1] += 1; }, {}}), "layer 2 (sigmoid): " + not_zero);
   EXPECT_EQ(reject({[](Witness& w) { w.layers[2].y[5] = 3; }, {}}), "layer 2 (sigmoid): " + not_zero);
   EXPECT_EQ(reject({{}, [](ProverTables& t) { t.layer_polys[0][1][3] += F::one(); }}), "layer 0 (relu_in): " + not_zero);
