@@ -1,6 +1,9 @@
 // Parameter sets, query counts and the public shape of an opening (see docs/pcs.md).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
 
 #include "pcs/schedule.hpp"
 
@@ -121,6 +124,21 @@ std::vector<RoundShape> make_schedule(const Params& p, uint32_t num_vars, uint32
 
 namespace {
 
+// A hash of a point's coordinates (splitmix64's finalizer over the words): for the index of
+// distinct claim points only, equal points compare exactly.
+struct PointHash {
+  static uint64_t mix(uint64_t h) {
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+  }
+  size_t operator()(const std::vector<E>& point) const {
+    uint64_t h = point.size();
+    for (const E& x : point) h = mix(mix(h ^ x.c0().value()) ^ x.c1().value());
+    return static_cast<size_t>(h);
+  }
+};
+
 // Grid: one value for every (polynomial, point) pair; repeated claims must agree. Sum claims
 // never form a grid (their terms have no public value).
 Status fill_grid(Statement& st, bool has_sum_claims) {
@@ -202,12 +220,14 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
       group_mask_at.push_back(z[s]);
     }
   }
+  // Distinct points in order of first use (a hash index: statements carry thousands of claims).
+  std::unordered_map<std::vector<E>, size_t, PointHash> point_index;
   for (const EvalClaim& c : st.claims) {
     std::vector<E> point(st.num_vars - c.point.size(), E::zero());
     point.insert(point.end(), c.point.begin(), c.point.end());
-    auto it = std::find(st.points.begin(), st.points.end(), point);
-    st.claim_point.push_back(static_cast<size_t>(it - st.points.begin()));
-    if (it == st.points.end()) st.points.push_back(std::move(point));
+    const auto [it, added] = point_index.try_emplace(point, st.points.size());
+    st.claim_point.push_back(it->second);
+    if (added) st.points.push_back(std::move(point));
   }
   ZK_TRY(fill_grid(st, !sum_claims.empty()));
   st.rounds = make_schedule(params, st.num_vars, &st.final_vars);

@@ -897,6 +897,35 @@ TEST(PcsBatching, DenseLargeClaimsGiveTheReferenceProofBytes) {
   zk::set_threads(saved);
 }
 
+// The statement's distinct points (in order of first use, padded to the opened size) and each
+// claim's index among them, over polynomials of two sizes and repeated points.
+TEST_P(PcsStatement, DistinctPointsInOrderOfFirstUse) {
+  std::mt19937_64 rng(26);
+  Fixture fx;
+  fx.params.hiding = GetParam();
+  fx.add_commitment(rng, 5, 2);
+  fx.add_commitment(rng, 3, 1);
+  const std::vector<E> a = random_point(rng, 5), b = random_point(rng, 5), c = random_point(rng, 3);
+  const std::vector<std::pair<size_t, std::vector<E>>> order{{0, a}, {1, c}, {0, b}, {0, a}, {1, c}, {0, b}, {0, a}};
+  for (size_t i = 0; i < order.size(); ++i)
+    fx.add_claim(static_cast<uint32_t>(order[i].first), order[i].first == 0 ? static_cast<uint32_t>(i % 2) : 0,
+                 order[i].second);
+  auto st = detail::analyze(fx.params, fx.commitments(), fx.claims, {});
+  ASSERT_TRUE(st.ok()) << st.error();
+  const std::vector<size_t> expected_index{0, 1, 2, 0, 1, 2, 0};
+  EXPECT_EQ(std::vector<size_t>(st->claim_point.begin(), st->claim_point.begin() + 7), expected_index);
+  ASSERT_GE(st->points.size(), 3u);
+  for (size_t i : {0, 1, 2}) {
+    const std::vector<E>& claimed = st->claims[i].point;
+    const std::vector<E>& padded = st->points[i];
+    ASSERT_EQ(padded.size(), st->num_vars);
+    EXPECT_TRUE(std::equal(claimed.begin(), claimed.end(), padded.end() - static_cast<std::ptrdiff_t>(claimed.size())));
+    EXPECT_TRUE(std::all_of(padded.begin(), padded.end() - static_cast<std::ptrdiff_t>(claimed.size()),
+                            [](const E& x) { return x == E::zero(); }));
+  }
+  for (size_t i = 0; i < st->claims.size(); ++i) EXPECT_EQ(st->points[st->claim_point[i]].size(), st->num_vars);
+}
+
 TEST_P(PcsStatement, RejectsMalformedClaimsAndParams) {
   std::mt19937_64 rng(25);
   Fixture fx;

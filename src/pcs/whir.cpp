@@ -663,11 +663,12 @@ constexpr uint64_t kSaltStream = 0;
 // The masked table P^ of a hiding commitment (docs/pcs.md, "Zero knowledge"): over the variables
 // (y', x, y) of 1 + m + k bits, index y' 2^(m+k) + x 2^k + y; P^(0, x, 0) = P(x), every other
 // entry uniform (so P^(0, x, y) - P(x) for y != 0 and P^(1, ., .) - P^(0, ., .) are uniform masks).
-std::vector<F> masked_table(std::span<const F> table, uint32_t k, const Seed& seed, uint64_t stream) {
-  std::vector<F> out(table.size() << (k + 1));
+// Written into `out` (2^(1+m+k) entries).
+void masked_table(std::span<const F> table, uint32_t k, const Seed& seed, uint64_t stream, std::span<F> out) {
   fill_uniform(out, seed, stream);
-  for (size_t x = 0; x < table.size(); ++x) out[x << k] = table[x];
-  return out;
+  parallel_for(table.size(), 1 << 14, [&](size_t begin, size_t end) {
+    for (size_t x = begin; x < end; ++x) out[x << k] = table[x];
+  });
 }
 
 }  // namespace
@@ -717,9 +718,11 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
     });
   };
   if (params.hiding) {
+    const size_t masked_size = size_t{1} << vars;
+    buffers->tables.resize(polys * masked_size);
     for (size_t j = 0; j < polys; ++j) {
-      const std::vector<F> masked = masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1);
-      buffers->tables.insert(buffers->tables.end(), masked.begin(), masked.end());
+      const std::span<F> masked(buffers->tables.data() + j * masked_size, masked_size);
+      masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1, masked);
       place(j, rs_encode<F>(masked, log_domain));
     }
     std::vector<F> salts(kSaltElements * rows);
@@ -819,6 +822,8 @@ PointSupport point_support(std::span<const E> z, uint32_t max_suffix) {
   return out;
 }
 
+constexpr size_t kNoPoint = ~size_t{0};
+
 // The claims on one polynomial as W_j = sum_t coefs[t] eq(points[t], .): its distinct claim
 // points (its own m_j coordinates), with the claims' coefficients coef_c added at each.
 struct ClaimWeight {
@@ -828,15 +833,15 @@ struct ClaimWeight {
 
 ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids, const std::vector<E>& coef) {
   ClaimWeight out;
-  std::vector<size_t> point_ids;  // into st.points
+  std::vector<size_t> local(st.points.size(), kNoPoint);  // st.points index -> index in out.points
   for (size_t c : claim_ids) {
-    const auto it = std::find(point_ids.begin(), point_ids.end(), st.claim_point[c]);
-    if (it == point_ids.end()) {
-      point_ids.push_back(st.claim_point[c]);
+    size_t& at = local[st.claim_point[c]];
+    if (at == kNoPoint) {
+      at = out.points.size();
       out.points.push_back(st.claims[c].point);
       out.coefs.push_back(coef[c]);
     } else {
-      out.coefs[static_cast<size_t>(it - point_ids.begin())] += coef[c];
+      out.coefs[at] += coef[c];
     }
   }
   return out;
@@ -969,14 +974,16 @@ ClaimsOf claims_of(const Statement& st) {
   ClaimsOf out;
   out.ids.resize(st.polys.size());
   out.point_index.resize(st.polys.size());
-  std::vector<std::vector<size_t>> point_ids(st.polys.size());  // into st.points
+  // Per polynomial: st.points index -> index among its distinct points, and their count.
+  std::vector<std::vector<size_t>> local(st.polys.size());
+  std::vector<size_t> distinct(st.polys.size(), 0);
   for (size_t c = 0; c < st.claims.size(); ++c) {
     const size_t j = index_of(st.polys, st.claims[c].poly);
     out.ids[j].push_back(c);
-    auto& seen = point_ids[j];
-    const auto it = std::find(seen.begin(), seen.end(), st.claim_point[c]);
-    out.point_index[j].push_back(static_cast<size_t>(it - seen.begin()));
-    if (it == seen.end()) seen.push_back(st.claim_point[c]);
+    if (local[j].empty()) local[j].assign(st.points.size(), kNoPoint);
+    size_t& at = local[j][st.claim_point[c]];
+    if (at == kNoPoint) at = distinct[j]++;
+    out.point_index[j].push_back(at);
   }
   return out;
 }
