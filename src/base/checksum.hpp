@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 
 namespace zk {
@@ -17,5 +18,7 @@ namespace zk {
 constexpr size_t kChecksumChunk = size_t{1} << 20;
 
 uint64_t checksum(std::span<const uint8_t> bytes);
+// The same, calling chunk_done(chunk) after each chunk is hashed (from the hashing thread).
+uint64_t checksum(std::span<const uint8_t> bytes, const std::function<void(std::span<const uint8_t>)>& chunk_done);
 
 }  // namespace zk

@@ -46,9 +46,18 @@ Result<SharedBytes> SharedBytes::map_file(const std::string& path, size_t max_by
     auto mapping = std::make_shared<const Mapping>(data, size);
     out.span_ = {static_cast<const uint8_t*>(data), size};
     out.owner_ = std::move(mapping);
+    out.mapped_ = true;
   }
   ::close(fd);
   return out;
+}
+
+void SharedBytes::release_resident(std::span<const uint8_t> part) const {
+  if (!mapped_ || part.empty()) return;
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<uintptr_t>(part.data()) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<uintptr_t>(part.data()) + part.size()) / page * page;
+  if (begin < end) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 }  // namespace zk

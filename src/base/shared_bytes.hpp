@@ -29,9 +29,16 @@ class SharedBytes {
   // Keeps the memory alive as long as it is held.
   const std::shared_ptr<const void>& owner() const { return owner_; }
 
+  // For a mapped file: unmaps the whole pages inside `part` (a range of span()) from this
+  // process's resident memory (madvise MADV_DONTNEED; the page cache keeps them, a later read maps
+  // them again with the same bytes). For a buffer: nothing. Lets a pass over a large key (its
+  // checksum) leave behind only the pages the prover goes on to use.
+  void release_resident(std::span<const uint8_t> part) const;
+
  private:
   std::shared_ptr<const void> owner_;
   std::span<const uint8_t> span_;
+  bool mapped_ = false;
 };
 
 }  // namespace zk

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <numeric>
 #include <string>
 
 namespace zk {
@@ -27,6 +28,43 @@ TEST(SharedBytes, BufferOutlivesTheOriginalHolder) {
   }
   ASSERT_EQ(view.size(), 3u);
   EXPECT_EQ(view[2], 3);
+}
+
+// This process's resident file-backed memory in KiB (RssFile of /proc/self/status).
+size_t resident_file_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  size_t value = 0;
+  while (status >> key) {
+    if (key == "RssFile:") {
+      status >> value;
+      return value;
+    }
+    status.ignore(1 << 10, '\n');
+  }
+  return 0;
+}
+
+// Releasing a mapped range drops its pages from the resident set and leaves the bytes readable
+// as they were; inside a buffer it changes nothing.
+TEST(SharedBytes, ReleasedPagesLeaveTheResidentSetNotTheContent) {
+  std::vector<uint8_t> content(size_t{32} << 20);
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
+  const std::string path = temp_file("shared_bytes_release.bin", content);
+  auto mapped = SharedBytes::map_file(path, content.size());
+  ASSERT_TRUE(mapped.ok()) << mapped.error();
+  const auto sum = [](std::span<const uint8_t> bytes) { return std::accumulate(bytes.begin(), bytes.end(), uint64_t{0}); };
+  const uint64_t expected = sum(content);
+  EXPECT_EQ(sum(mapped->span()), expected);  // every page touched
+  const size_t before = resident_file_kib();
+  mapped->release_resident(mapped->span().subspan(100, content.size() - 200));
+  const size_t after = resident_file_kib();
+  EXPECT_GE(before, after + (size_t{28} << 10)) << before << " KiB before, " << after << " KiB after";
+  EXPECT_EQ(sum(mapped->span()), expected);
+  SharedBytes buffer(content);
+  buffer.release_resident(buffer.span());
+  EXPECT_EQ(sum(buffer.span()), expected);
+  std::remove(path.c_str());
 }
 
 TEST(SharedBytes, MapsAFileAndRefusesMissingOrLargeFiles) {

@@ -1471,7 +1471,9 @@ Result<ProvingKey> ProvingKey::from_bytes(const SharedBytes& bytes) {
   if (length != bytes.size())
     return fail("key: the file has " + std::to_string(bytes.size()) + " bytes, its header says " +
                 std::to_string(length) + (length > bytes.size() ? " (truncated)" : ""));
-  if (checksum(bytes.span().subspan(kProvingKeyHeader)) != stored_checksum)
+  // Pages stay resident only where the prover reads them later (tables, queried leaves).
+  if (checksum(bytes.span().subspan(kProvingKeyHeader),
+               [&bytes](std::span<const uint8_t> chunk) { bytes.release_resident(chunk); }) != stored_checksum)
     return fail("key: checksum mismatch: the file is corrupted");
   auto vk = VerifyingKey::deserialize(in);
   if (!vk) return fail(vk.error());
