@@ -3,6 +3,7 @@
 // encodings, roots of unity); batch inversion; and the known-answer vectors written by the
 // independent Python reference tests/ref/field_ref.py into tests/ref/vectors.txt.
 #include "field/field.hpp"
+#include "field/goldilocks_avx2.hpp"
 
 #include <gtest/gtest.h>
 
@@ -398,6 +399,46 @@ TEST(ProductAccumulator, MoreWrapsThanReduce129Takes) {
     expect += expect;
     ASSERT_EQ(acc.reduce(), expect) << "after " << doubling + 1 << " doublings";
   }
+}
+
+// The AVX2 lanes (where the target has AVX2) compute the scalar operations bit for bit: every
+// pair of a set of edge values (around 0, 2^32, 2^63 and p) and random pairs, in all four lanes.
+TEST(GoldilocksAvx2, LanesMatchTheScalarOperations) {
+#if defined(ZK_HAVE_AVX2)
+  using G = Goldilocks;
+  std::vector<G> values;
+  for (uint64_t v : {uint64_t{0}, uint64_t{1}, uint64_t{2}, G::EPSILON - 1, G::EPSILON, G::EPSILON + 1,
+                     uint64_t{1} << 32, (uint64_t{1} << 63) - 1, uint64_t{1} << 63, (uint64_t{1} << 63) + 1,
+                     G::MODULUS - G::EPSILON, G::MODULUS - 2, G::MODULUS - 1})
+    values.push_back(G::from_canonical(v));
+  std::mt19937_64 rng(9);
+  for (int i = 0; i < 4000; ++i) values.push_back(G::random(rng));
+  std::vector<std::pair<G, G>> pairs;
+  for (size_t i = 0; i < 13; ++i)
+    for (size_t j = 0; j < 13; ++j) pairs.emplace_back(values[i], values[j]);
+  for (size_t i = 13; i + 1 < values.size(); i += 2) pairs.emplace_back(values[i], values[i + 1]);
+  while (pairs.size() % 4) pairs.emplace_back(values[0], values[1]);
+  for (size_t k = 0; k < pairs.size(); k += 4) {
+    std::array<G, 4> a, b, sum, difference, product, lo, hi, twiddle;
+    for (size_t l = 0; l < 4; ++l) std::tie(a[l], b[l]) = pairs[k + l];
+    avx2::store(sum.data(), avx2::add(avx2::load(a.data()), avx2::load(b.data())));
+    avx2::store(difference.data(), avx2::sub(avx2::load(a.data()), avx2::load(b.data())));
+    avx2::store(product.data(), avx2::mul(avx2::load(a.data()), avx2::load(b.data())));
+    lo = a;
+    hi = b;
+    twiddle = {b[3], a[2], b[1], a[0]};
+    avx2::butterfly(lo.data(), hi.data(), twiddle.data());
+    for (size_t l = 0; l < 4; ++l) {
+      EXPECT_EQ(sum[l], a[l] + b[l]) << a[l] << " + " << b[l];
+      EXPECT_EQ(difference[l], a[l] - b[l]) << a[l] << " - " << b[l];
+      EXPECT_EQ(product[l], a[l] * b[l]) << a[l] << " * " << b[l];
+      EXPECT_EQ(lo[l], a[l] + twiddle[l] * b[l]);
+      EXPECT_EQ(hi[l], a[l] - twiddle[l] * b[l]);
+    }
+  }
+#else
+  GTEST_SKIP() << "the target has no AVX2";
+#endif
 }
 
 TEST(Goldilocks, FromU64ReducesNonCanonicalWords) {

@@ -25,10 +25,12 @@
 #include <mutex>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "base/parallel.hpp"
 #include "field/field.hpp"
+#include "field/goldilocks_avx2.hpp"
 
 namespace zk {
 
@@ -65,11 +67,24 @@ constexpr size_t kBaseLog = 12;
 // Independent sub-arrays handed to threads: at most 2^kSplitLog of them.
 constexpr size_t kSplitLog = 6;
 
+// An op that also takes runs of consecutive butterflies: op.run(lo, hi, h, j0, count) does
+// op(lo[i], hi[i], h, j0 + i) for every i < count (a vectorized kernel).
+template <class Op, class T>
+concept RunOp = requires(const Op& op, T* p, size_t n) { op.run(p, p, n, n, n); };
+
+template <class T, class Op>
+void butterfly_run(const Op& op, T* lo, T* hi, size_t h, size_t j0, size_t count) {
+  if constexpr (RunOp<Op, T>) {
+    op.run(lo, hi, h, j0, count);
+  } else {
+    for (size_t i = 0; i < count; ++i) op(lo[i], hi[i], h, j0 + i);
+  }
+}
+
 // One stage with half-size h over a[0, 2h * blocks): op(lo, hi, h, j).
 template <class T, class Op>
 void stage(T* a, size_t size, size_t h, const Op& op) {
-  for (size_t start = 0; start < size; start += 2 * h)
-    for (size_t j = 0; j < h; ++j) op(a[start + j], a[start + j + h], h, j);
+  for (size_t start = 0; start < size; start += 2 * h) butterfly_run(op, a + start, a + start + h, h, 0, h);
 }
 
 // Depth first: both halves completely, then the stage joining them, so that every stage of a
@@ -106,23 +121,26 @@ void run_stages(std::span<T> a, size_t first_log_h, const Op& op) {
     const size_t h = size_t{1} << s;
     if (s + 1 < log_n) {
       // Stages h and 2h on each quadruple (j, j + h, j + 2h, j + 3h) of a block of 4h.
+      // Runs of consecutive t share a block (j = t mod h consecutive): each op over the run.
       parallel_for(n / 4, 1 << 12, [&](size_t begin, size_t end) {
-        for (size_t t = begin; t < end; ++t) {
-          const size_t j = t & (h - 1);
+        for (size_t t = begin; t < end;) {
+          const size_t j = t & (h - 1), count = std::min(end - t, h - j);
           T* x = a.data() + ((t - j) << 2) + j;
-          op(x[0], x[h], h, j);
-          op(x[2 * h], x[3 * h], h, j);
-          op(x[0], x[2 * h], 2 * h, j);
-          op(x[h], x[3 * h], 2 * h, j + h);
+          butterfly_run(op, x, x + h, h, j, count);
+          butterfly_run(op, x + 2 * h, x + 3 * h, h, j, count);
+          butterfly_run(op, x, x + 2 * h, 2 * h, j, count);
+          butterfly_run(op, x + h, x + 3 * h, 2 * h, j + h, count);
+          t += count;
         }
       });
       s += 2;
     } else {
       parallel_for(n / 2, 1 << 12, [&](size_t begin, size_t end) {
-        for (size_t t = begin; t < end; ++t) {
-          const size_t j = t & (h - 1);
+        for (size_t t = begin; t < end;) {
+          const size_t j = t & (h - 1), count = std::min(end - t, h - j);
           T* x = a.data() + ((t - j) << 1) + j;
-          op(x[0], x[h], h, j);
+          butterfly_run(op, x, x + h, h, j, count);
+          t += count;
         }
       });
       s += 1;
@@ -155,6 +173,8 @@ class Twiddles {
       large_.push_back(std::move(low));
     }
   }
+  // The twiddles w_{2h}^j, j >= j0, as consecutive table entries, or nullptr for a large stage.
+  const F* consecutive(size_t h, size_t j0) const { return h <= kTableHalf ? data_ + h + j0 : nullptr; }
   F operator()(size_t h, size_t j) const {
     if (h <= kTableHalf) return data_[h + j];
     const auto& low = large_[static_cast<size_t>(std::countr_zero(h)) - kTwiddleTableLog];
@@ -171,15 +191,45 @@ class Twiddles {
 
 // In-place DIT NTT (see header comment); T is F or E (twiddles are in F). The first
 // `skip_stages` stages are skipped: valid only for inputs made of constant blocks of that size.
+namespace ntt_detail {
+
+// The NTT butterfly (lo, hi) -> (lo + t hi, lo - t hi), t = w_{2h}^j; runs of four F words (four
+// elements of F, two of E) go through the AVX2 kernel where the target has it (the same values as
+// the scalar code).
+template <class T>
+struct NttButterfly {
+  const Twiddles& twiddles;
+
+  void operator()(T& lo, T& hi, size_t h, size_t j) const {
+    const T v = hi * twiddles(h, j);
+    hi = lo - v;
+    lo = lo + v;
+  }
+  void run(T* lo, T* hi, size_t h, size_t j0, size_t count) const {
+    size_t i = 0;
+#if defined(ZK_HAVE_AVX2)
+    if (const F* tw = twiddles.consecutive(h, j0)) {
+      if constexpr (std::is_same_v<T, F>) {
+        for (; i + 4 <= count; i += 4) avx2::butterfly(lo + i, hi + i, tw + i);
+      } else if constexpr (std::is_same_v<T, E>) {
+        static_assert(sizeof(E) == 2 * sizeof(F), "E is its two coordinates in F");
+        F* lo_words = reinterpret_cast<F*>(lo);
+        F* hi_words = reinterpret_cast<F*>(hi);
+        for (; i + 2 <= count; i += 2) avx2::butterfly_pairs(lo_words + 2 * i, hi_words + 2 * i, tw + i);
+      }
+    }
+#endif
+    for (; i < count; ++i) (*this)(lo[i], hi[i], h, j0 + i);
+  }
+};
+
+}  // namespace ntt_detail
+
 template <class T>
 void ntt_bitrev_to_natural(std::span<T> a, size_t skip_stages = 0) {
   if (a.size() <= 1) return;
   const Twiddles twiddles(static_cast<size_t>(std::countr_zero(a.size())));
-  ntt_detail::run_stages(a, skip_stages, [&twiddles](T& lo, T& hi, size_t h, size_t j) {
-    const T v = hi * twiddles(h, j);
-    hi = lo - v;
-    lo = lo + v;
-  });
+  ntt_detail::run_stages(a, skip_stages, ntt_detail::NttButterfly<T>{twiddles});
 }
 
 // In-place Moebius transform: evaluations on the hypercube -> multilinear monomial coefficients.
