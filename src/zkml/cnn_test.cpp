@@ -1419,15 +1419,20 @@ TEST(ZkPool, ProofsDifferAndHideThePrivateValues) {
                         {Visibility::is_private, Visibility::is_public, Visibility::is_private});
 }
 
-struct ZkElementwiseCheat : ::testing::Test {
-  std::mt19937_64 rng{65};
-  IntModel m = zk_elementwise_model(rng, 1);
+// The cheating-prover fixture of a zero-knowledge model: make(rng) from the seed, its key, an input
+// of `inputs` values drawn next, and the rejection reason of a hooked prover at batch 1.
+template <auto make, uint64_t seed, size_t inputs>
+struct ZkModelCheat : ::testing::Test {
+  std::mt19937_64 rng{seed};
+  IntModel m = make(rng);
   Result<ProvingKey> pk = setup_zk(m);
-  std::vector<int64_t> input = random_input(rng, 6);
+  std::vector<int64_t> input = random_input(rng, inputs);
 
   void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
   std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
 };
+
+using ZkElementwiseCheat = ZkModelCheat<[](std::mt19937_64& r) { return zk_elementwise_model(r, 1); }, 65, 6>;
 
 TEST_F(ZkElementwiseCheat, HonestProofVerifies) {
   auto proof = prove(*pk, 1, input);
@@ -1502,15 +1507,7 @@ TEST_F(ZkElementwiseCheat, TamperedSentValuesAreRejectedWithReason) {
   testing::expect_flips_and_truncations_rejected(pk->vk, proof->to_bytes(), sanitized() ? 20 : 100);
 }
 
-struct ZkPoolCheat : ::testing::Test {
-  std::mt19937_64 rng{66};
-  IntModel m = zk_pool_model(rng, 1);
-  Result<ProvingKey> pk = setup_zk(m);
-  std::vector<int64_t> input = random_input(rng, 50);
-
-  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
-  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
-};
+using ZkPoolCheat = ZkModelCheat<[](std::mt19937_64& r) { return zk_pool_model(r, 1); }, 66, 50>;
 
 TEST_F(ZkPoolCheat, AlteredActivationsAreRejected) {
   auto proof = prove(*pk, 1, input);
@@ -1628,15 +1625,7 @@ TEST(ZkConv, GroupedConvolutionsRoundTripAndRejectCheats) {
   }
 }
 
-struct ZkConvCheat : ::testing::Test {
-  std::mt19937_64 rng{74};
-  IntModel m = zk_conv_model(rng, 1);
-  Result<ProvingKey> pk = setup_zk(m);
-  std::vector<int64_t> input = random_input(rng, 72);
-
-  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
-  std::string reject(const ProverHooks& hooks) { return rejection(*pk, 1, input, hooks); }
-};
+using ZkConvCheat = ZkModelCheat<[](std::mt19937_64& r) { return zk_conv_model(r, 1); }, 74, 72>;
 
 TEST_F(ZkConvCheat, AlteredActivationOrWeightIsRejected) {
   auto proof = prove(*pk, 1, input);
@@ -1783,14 +1772,7 @@ TEST(ZkTable, ProofsDifferAndHideThePrivateValues) {
                         {Visibility::is_public, Visibility::is_private, Visibility::is_private});
 }
 
-struct ZkRewireCheat : ::testing::Test {
-  std::mt19937_64 rng{86};
-  IntModel m = rewiring_model(rng);
-  Result<ProvingKey> pk = setup_zk(m);
-  std::vector<int64_t> input = random_input(rng, 24);
-
-  void SetUp() override { ASSERT_TRUE(pk.ok()) << pk.error(); }
-};
+using ZkRewireCheat = ZkModelCheat<[](std::mt19937_64& r) { return rewiring_model(r); }, 86, 24>;
 
 TEST_F(ZkRewireCheat, MovedValueIsRejected) {
   for (size_t l = 1; l <= (sanitized() ? 3u : 6u); ++l) {  // Concat, Pad, Transpose, Slice, Gather, Pad
