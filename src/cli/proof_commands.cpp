@@ -11,11 +11,13 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "base/shared_bytes.hpp"
 #include "cli/commands.hpp"
+#include "cli/proof_ledger.hpp"
 #include "model/io.hpp"
 #include "zkml/claims.hpp"
 #include "zkml/model_bench.hpp"
@@ -231,7 +233,46 @@ int run_setup(const SetupArgs& args) {
 struct ProveArgs {
   std::string pk_path, input_path, proof_path;
   std::vector<std::string> claims;
-  bool timings = false;
+  bool timings = false, uncounted = false;
+};
+
+// A proof made under the key's ledger of zero-knowledge proofs (proof_ledger.hpp): a slot is
+// taken before proving and given back if no proof comes out.
+class CountedProof {
+ public:
+  CountedProof(const ProveArgs& args, const zkml::VerifyingKey& vk)
+      : ledger_(args.pk_path + ".proofs"), model_id_(model_id(vk)),
+        budget_(vk.spec.zero_knowledge && !args.uncounted ? zkml::zero_knowledge_proofs(vk) : std::nullopt) {}
+
+  // The slot, or the exit code of a refusal (budget spent: 1; ledger unusable: 2).
+  std::optional<int> take() {
+    if (!budget_) return std::nullopt;
+    auto slot = take_proof_slot(ledger_, model_id_, *budget_);
+    if (!slot) {
+      std::cerr << (slot.error().starts_with(kBudgetSpent) ? "refused: " : "error: ") << slot.error() << "\n";
+      return slot.error().starts_with(kBudgetSpent) ? kExitInvalid : kExitUsage;
+    }
+    made_ = *slot;
+    taken_ = true;
+    return std::nullopt;
+  }
+  void give_back() {
+    if (!taken_) return;
+    taken_ = false;
+    if (auto back = return_proof_slot(ledger_, model_id_); !back) std::cerr << "warning: " << back.error() << "\n";
+  }
+  // Once the proof is out: a note when a tenth of the budget or less is left.
+  void report() const {
+    if (taken_ && (*budget_ - made_) * 10 <= *budget_)
+      std::cerr << "note: " << made_ << " of the " << *budget_ << " zero-knowledge proofs this key supports are made ("
+                << ledger_ << ")\n";
+  }
+
+ private:
+  std::string ledger_, model_id_;
+  std::optional<uint64_t> budget_;
+  uint64_t made_ = 0;
+  bool taken_ = false;
 };
 
 int run_prove(const ProveArgs& args) {
@@ -246,8 +287,11 @@ int run_prove(const ProveArgs& args) {
   uint32_t batch = 0;
   auto input = read_quantized_input(pk->vk.spec, args.input_path, batch);
   if (!input) return usage_error(input.error());
+  CountedProof counted(args, pk->vk);
+  if (const auto refused = counted.take()) return *refused;
   start = std::chrono::steady_clock::now();
   auto proof = zkml::prove(*pk, batch, *input, args.claims);
+  if (!proof) counted.give_back();
   if (!proof && proof.error().starts_with(zkml::kClaimRefused)) {
     std::cerr << "refused: " << proof.error() << "\n";
     return kExitInvalid;
@@ -256,7 +300,11 @@ int run_prove(const ProveArgs& args) {
   const double prove_ms = ms_since(start);
   const auto proof_bytes = proof->to_bytes();
   auto written = write_file(args.proof_path, proof_bytes);
-  if (!written) return usage_error(written.error());
+  if (!written) {
+    counted.give_back();
+    return usage_error(written.error());
+  }
+  counted.report();
   std::cout << statement_json(pk->vk, *proof) << "\n";
   if (args.timings)
     std::cerr << nlohmann::json{{"load_key_ms", load_ms}, {"prove_ms", prove_ms}, {"proof_bytes", proof_bytes.size()}}.dump()
@@ -381,7 +429,8 @@ void register_proof_commands(CLI::App& app, int& exit_code) {
   static ProveArgs prove_args;
   auto* prove_cmd = app.add_subcommand("prove", "Run the model on an input and prove it; writes the proof and "
                                                 "prints what it states (claims, public outputs); exits 1 if a "
-                                                "claim does not hold");
+                                                "claim does not hold or the key's zero-knowledge proof budget "
+                                                "is spent");
   prove_cmd->add_option("pk", prove_args.pk_path, "proving key (DIR/model.pk)")->required();
   prove_cmd->add_option("--input,-i", prove_args.input_path, "input.json (one array: batch rows back to back)")
       ->required();
@@ -390,6 +439,10 @@ void register_proof_commands(CLI::App& app, int& exit_code) {
                         "a claim about every example's outputs, proven without revealing them (repeatable): "
                         "\"argmax == K\", \"y[I] >= V\" (also >, <=, <, ==), \"V1 <= y[I] < V2\"");
   prove_cmd->add_flag("--timings", prove_args.timings, "print timings as JSON on stderr");
+  prove_cmd->add_flag("--uncounted", prove_args.uncounted,
+                      "do not count this proof in the key's ledger of zero-knowledge proofs (DIR/model.pk.proofs), "
+                      "nor refuse when its budget is spent: for keys whose proofs are counted elsewhere (past the "
+                      "budget the weights are no longer covered by the zero-knowledge argument)");
   prove_cmd->callback([&exit_code] { exit_code = run_prove(prove_args); });
 
   static VerifyArgs verify_args;

@@ -115,10 +115,45 @@ expect_exit 0 "inspect (--zk-proofs 300)" "$ZKINFER" inspect "$TMP/many/model.vk
 expect_output "inspect (--zk-proofs 300)" "zero-knowledge proofs supported: $supported"
 expect_exit 2 "setup (--zk-proofs 0)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/none" --zk-proofs 0
 
+# The key's ledger of zero-knowledge proofs (DIR/model.pk.proofs): the credit model's default key
+# supports 3; a fourth proof is refused (exit 1) unless --uncounted; a refused claim takes no
+# slot; concurrent provers count every proof; a key set up again in place counts from 0; an
+# unreadable ledger is a usage error. Plain keys and public weights keep no ledger.
+expect_exit 0 "setup (budget)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/budget" --calibration "$CREDIT/calibration.json"
+budget=$(grep -o '"zero_knowledge_proofs":[0-9]*' "$TMP/out" | cut -d: -f2)
+[ "$budget" = 3 ] || { echo "FAIL: the credit model's default key supports '$budget' proofs, expected 3"; failures=$((failures + 1)); }
+ledger="$TMP/budget/model.pk.proofs"
+expect_exit 0 "prove (budget: proof 1)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b1.bin"
+grep -q '"proofs":1}' "$ledger" || { echo "FAIL: ledger after one proof:"; cat "$ledger"; failures=$((failures + 1)); }
+expect_exit 1 "prove (budget: a false claim)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin" --claim "argmax == 2"
+grep -q '"proofs":1}' "$ledger" || { echo "FAIL: a refused claim took a slot:"; cat "$ledger"; failures=$((failures + 1)); }
+codes=()
+for i in 1 2 3; do
+  "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/c$i.bin" >/dev/null 2>"$TMP/c$i.err" &
+  pids[$i]=$!
+done
+for i in 1 2 3; do wait "${pids[$i]}"; codes+=($?); done
+sorted=$(printf '%s\n' "${codes[@]}" | sort | tr '\n' ' ')
+checks=$((checks + 1))
+[ "$sorted" = "0 0 1 " ] || { echo "FAIL: three concurrent proofs with 2 left exited $sorted, expected 0 0 1"; failures=$((failures + 1)); }
+grep -q '"proofs":3}' "$ledger" || { echo "FAIL: ledger after the budget:"; cat "$ledger"; failures=$((failures + 1)); }
+expect_exit 1 "prove (budget spent)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
+grep -q "zero-knowledge proof budget spent: 3 proofs recorded" "$TMP/err" || { echo "FAIL: budget spent: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+expect_exit 0 "prove (budget spent, --uncounted)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin" --uncounted
+expect_exit 0 "verify (proof beyond the budget)" "$ZKINFER" verify "$TMP/budget/model.vk" "$TMP/b.bin"
+expect_exit 0 "setup (budget, again in place)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/budget" --calibration "$CREDIT/calibration.json"
+expect_exit 0 "prove (budget: fresh key, old ledger)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
+grep -q '"proofs":1}' "$ledger" || { echo "FAIL: ledger of a fresh key:"; cat "$ledger"; failures=$((failures + 1)); }
+echo 'not a ledger' > "$ledger"
+expect_exit 2 "prove (unreadable ledger)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
+grep -q "not a proof ledger" "$TMP/err" || { echo "FAIL: unreadable ledger: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+
 # Public weights in zero knowledge: the verifying key holds them, the proof hides the rest.
 expect_exit 0 "setup (public weights, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/public_weights" --calibration "$CREDIT/calibration.json" --weights public
 expect_output "setup (public weights, zero-knowledge)" '"zero_knowledge":true,"zero_knowledge_proofs":"unbounded"'
 expect_exit 0 "prove (public weights, zero-knowledge)" "$ZKINFER" prove "$TMP/public_weights/model.pk" --input "$CREDIT/input.json" -o "$TMP/public_weights.bin" --claim "argmax == 0"
+checks=$((checks + 1))
+[ ! -e "$TMP/public_weights/model.pk.proofs" ] || { echo "FAIL: a key with public weights has a ledger"; failures=$((failures + 1)); }
 expect_exit 0 "verify (public weights, zero-knowledge)" "$ZKINFER" verify "$TMP/public_weights/model.vk" "$TMP/public_weights.bin"
 expect_output "verify (public weights, zero-knowledge)" '"claims":\["argmax == 0"\]'
 
@@ -136,6 +171,8 @@ expect_exit 0 "commit-input" "$ZKINFER" commit-input "$TMP/hashed/model.vk" --in
 root=$(grep -o '"input_commitment":"0x[0-9a-f]\{64\}"' "$TMP/out" | cut -d'"' -f4)
 [ -n "$root" ] || { echo "FAIL: commit-input printed no commitment"; cat "$TMP/out"; failures=$((failures + 1)); }
 expect_exit 0 "prove (hashed)" "$ZKINFER" prove "$TMP/hashed/model.pk" --input "$CREDIT/input.json" -o "$TMP/hashed.bin" --claim "argmax == 0"
+checks=$((checks + 1))
+[ ! -e "$TMP/hashed/model.pk.proofs" ] || { echo "FAIL: a plain key has a ledger"; failures=$((failures + 1)); }
 expect_exit 0 "verify (hashed)" "$ZKINFER" verify "$TMP/hashed/model.vk" "$TMP/hashed.bin"
 expect_output "verify (hashed)" "\"input_commitment\":\"$root\""
 expect_output "verify (hashed)" '"output_data":\[\['
