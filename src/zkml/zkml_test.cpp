@@ -289,7 +289,8 @@ TEST_F(KeyFile, ResealedLevelPaddingAndTablesAreRefusedWithReason) {
 
 // A key whose tables and commitments were replaced consistently (recommitted) passes the
 // commitment checks; the weights read back must still lie within the setup bounds, with zero
-// padding (layer 0: W' is 40 x 24 padded to 64 x 32, b' is 24 padded to 32).
+// padding (layer 0: W' is 40 x 24 padded to 64 x 32, b' is 24 padded to 32). Plain and zero
+// knowledge: a hiding commitment holds the caller's table at stride 2^k of its masked table.
 TEST_F(KeyFile, RecommittedTablesOutsideTheSetupBoundsAreRefused) {
   const auto layout = detail::weight_layout(pk->vk.spec);
   const std::vector<std::tuple<size_t, size_t, F, std::string>> cases = {
@@ -298,24 +299,33 @@ TEST_F(KeyFile, RecommittedTablesOutsideTheSetupBoundsAreRefused) {
       {0, 5, F::from_i64(-(int64_t{1} << 60)), "key: a weight is out of range"},
       {1, 30, F::one(), "key: nonzero bias padding"},
       {1, 3, F::from_i64(int64_t{1} << 62), "key: a bias is out of range"}};
-  for (const auto& [table, index, value, reason] : cases) {
-    ProvingKey forged;
-    forged.vk = pk->vk;
-    for (size_t g = 0; g < layout.members.size(); ++g) {
-      std::vector<std::vector<F>> tables;
-      for (size_t i = 0; i < layout.polys(static_cast<uint32_t>(g)); ++i) {
-        const auto t = pk->committed[g].table(i);
-        tables.emplace_back(t.begin(), t.end());
+  auto zk = setup(m, ParamsPreset::conjectured, {}, true);
+  ASSERT_TRUE(zk.ok()) << zk.error();
+  for (const ProvingKey* key : {&*pk, &*zk}) {
+    for (const auto& [table, index, value, reason] : cases) {
+      ProvingKey forged;
+      forged.vk = key->vk;
+      for (size_t g = 0; g < layout.members.size(); ++g) {
+        const pcs::Commitment& c = key->committed[g].commitment();
+        const size_t stride = c.hiding ? size_t{1} << c.mask_vars : 1;
+        std::vector<std::vector<F>> tables;
+        for (size_t i = 0; i < layout.polys(static_cast<uint32_t>(g)); ++i) {
+          const auto t = key->committed[g].table(i);
+          tables.emplace_back(size_t{1} << c.num_vars);
+          for (size_t x = 0; x < tables.back().size(); ++x) tables.back()[x] = t[x * stride];
+        }
+        const pcs::PolyRef ref = layout.refs[table];
+        if (ref.commitment == g) tables[ref.poly][layout.offset[table] + index] = value;
+        const std::vector<std::span<const F>> spans(tables.begin(), tables.end());
+        pcs::Params params = key->vk.params;
+        params.hiding = c.hiding;
+        auto committed = pcs::commit(spans, params);
+        ASSERT_TRUE(committed.ok()) << committed.error();
+        forged.vk.weight_commitments[g] = committed->commitment();
+        forged.committed.push_back(std::move(*committed));
       }
-      const pcs::PolyRef ref = layout.refs[table];
-      if (ref.commitment == g) tables[ref.poly][layout.offset[table] + index] = value;
-      const std::vector<std::span<const F>> spans(tables.begin(), tables.end());
-      auto committed = pcs::commit(spans, pk->vk.params);
-      ASSERT_TRUE(committed.ok()) << committed.error();
-      forged.vk.weight_commitments[g] = committed->commitment();
-      forged.committed.push_back(std::move(*committed));
+      EXPECT_EQ(load_error(forged.to_bytes()), reason) << (key == &*zk ? "zk " : "plain ") << table << " " << index;
     }
-    EXPECT_EQ(load_error(forged.to_bytes()), reason) << table << " " << index;
   }
 }
 
