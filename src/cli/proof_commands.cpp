@@ -396,6 +396,11 @@ int inspect_key(const std::string& path) {
   if (!pk) return usage_error(path + ": " + pk.error());
   std::cout << "proving key: " << path << " (" << bytes->size() << " bytes, checks passed)\n";
   print_verifying_key(pk->vk);
+  if (pk->vk.spec.zero_knowledge && zkml::zero_knowledge_proofs(pk->vk)) {
+    auto made = recorded_proofs(path + ".proofs", model_id(pk->vk));
+    if (!made) return usage_error(made.error());
+    std::cout << "zero-knowledge proofs made: " << *made << " (" << path << ".proofs)\n";
+  }
   return kExitOk;
 }
 

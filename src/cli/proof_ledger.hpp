@@ -22,6 +22,9 @@ namespace zk::cli {
 // be read or written.
 Result<uint64_t> take_proof_slot(const std::string& ledger_path, const std::string& model_id, uint64_t budget);
 
+// The number of proofs the ledger records for model_id (0 without a ledger).
+Result<uint64_t> recorded_proofs(const std::string& ledger_path, const std::string& model_id);
+
 // Gives back a slot taken for a proof that was not made.
 Status return_proof_slot(const std::string& ledger_path, const std::string& model_id);
 

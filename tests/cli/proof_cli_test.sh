@@ -121,6 +121,8 @@ expect_exit 2 "setup (--zk-proofs 0)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "
 # unreadable ledger is a usage error. Plain keys and public weights keep no ledger.
 expect_exit 0 "setup (budget)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/budget" --calibration "$CREDIT/calibration.json"
 budget=$(grep -o '"zero_knowledge_proofs":[0-9]*' "$TMP/out" | cut -d: -f2)
+expect_exit 0 "inspect (budget, no proof yet)" "$ZKINFER" inspect "$TMP/budget/model.pk"
+expect_output "inspect (budget, no proof yet)" "^zero-knowledge proofs made: 0 ("
 [ "$budget" = 3 ] || { echo "FAIL: the credit model's default key supports '$budget' proofs, expected 3"; failures=$((failures + 1)); }
 ledger="$TMP/budget/model.pk.proofs"
 expect_exit 0 "prove (budget: proof 1)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b1.bin"
@@ -137,6 +139,8 @@ sorted=$(printf '%s\n' "${codes[@]}" | sort | tr '\n' ' ')
 checks=$((checks + 1))
 [ "$sorted" = "0 0 1 " ] || { echo "FAIL: three concurrent proofs with 2 left exited $sorted, expected 0 0 1"; failures=$((failures + 1)); }
 grep -q '"proofs":3}' "$ledger" || { echo "FAIL: ledger after the budget:"; cat "$ledger"; failures=$((failures + 1)); }
+expect_exit 0 "inspect (budget spent)" "$ZKINFER" inspect "$TMP/budget/model.pk"
+expect_output "inspect (budget spent)" "^zero-knowledge proofs made: 3 ("
 expect_exit 1 "prove (budget spent)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
 grep -q "zero-knowledge proof budget spent: 3 proofs recorded" "$TMP/err" || { echo "FAIL: budget spent: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
 expect_exit 0 "prove (budget spent, --uncounted)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin" --uncounted
