@@ -44,7 +44,9 @@ Result<uint64_t> read_count(int fd, const std::string& path, const std::string& 
 Result<uint64_t> update_ledger(const std::string& path, const std::string& model_id,
                                const std::function<Result<uint64_t>(uint64_t)>& update) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(path + ": cannot open the proof ledger: " + std::strerror(errno));
+  if (fd < 0)
+    return fail(path + ": cannot open the proof ledger: " + std::strerror(errno) +
+                " (prove --uncounted proves without counting)");
   const Closer closer{fd};
   if (::flock(fd, LOCK_EX) != 0) return fail(path + ": cannot lock the proof ledger: " + std::strerror(errno));
   auto count = read_count(fd, path, model_id);

@@ -148,6 +148,13 @@ expect_exit 0 "verify (proof beyond the budget)" "$ZKINFER" verify "$TMP/budget/
 expect_exit 0 "setup (budget, again in place)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/budget" --calibration "$CREDIT/calibration.json"
 expect_exit 0 "prove (budget: fresh key, old ledger)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
 grep -q '"proofs":1}' "$ledger" || { echo "FAIL: ledger of a fresh key:"; cat "$ledger"; failures=$((failures + 1)); }
+chmod a-w "$TMP/budget"
+if [ ! -w "$TMP/budget" ]; then  # (root ignores the mode)
+  mv "$ledger" "$ledger.kept" 2>/dev/null
+  expect_exit 2 "prove (ledger not writable)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
+  grep -q "prove --uncounted" "$TMP/err" || { echo "FAIL: ledger not writable: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+fi
+chmod u+w "$TMP/budget"
 echo 'not a ledger' > "$ledger"
 expect_exit 2 "prove (unreadable ledger)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
 grep -q "not a proof ledger" "$TMP/err" || { echo "FAIL: unreadable ledger: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
