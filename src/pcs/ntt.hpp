@@ -45,15 +45,23 @@ inline std::shared_ptr<const std::vector<F>> ntt_twiddles(size_t log_n) {
   if (table->size() >= n) return table;
   auto grown = std::make_shared<std::vector<F>>(n);
   std::copy(table->begin(), table->end(), grown->begin());
-  for (size_t h = table->size(); h < n; h *= 2) {
-    const F w = F::root_of_unity(std::countr_zero(2 * h));
-    F* out = grown->data() + h;
-    parallel_for(h, 1 << 12, [&](size_t begin, size_t end) {
-      F cur = w.pow(begin);
-      for (size_t j = begin; j < end; ++j) {
-        out[j] = cur;
-        cur *= w;
-      }
+  // The top level by running products, each lower new level from the one above it:
+  // w_{2h}^j = w_{4h}^{2j}, i.e. tw[h + j] = tw[2h + 2j].
+  const size_t top = n / 2;
+  const F w = F::root_of_unity(std::countr_zero(n));
+  F* out = grown->data() + top;
+  parallel_for(top, 1 << 12, [&](size_t begin, size_t end) {
+    F cur = w.pow(begin);
+    for (size_t j = begin; j < end; ++j) {
+      out[j] = cur;
+      cur *= w;
+    }
+  });
+  for (size_t h = top / 2; h >= table->size(); h /= 2) {
+    F* level = grown->data() + h;
+    const F* above = grown->data() + 2 * h;
+    parallel_for(h, 1 << 14, [&](size_t begin, size_t end) {
+      for (size_t j = begin; j < end; ++j) level[j] = above[2 * j];
     });
   }
   table = std::move(grown);
