@@ -299,12 +299,13 @@ Digest pow_seed(Transcript& t) {
   return t.state();
 }
 
-// Smallest valid nonce, searched in fixed batches (the answer does not depend on thread count).
+// Smallest valid nonce, searched in batches of about twice the expected 2^bits tries (the answer
+// is the smallest valid nonce whatever the batch size or thread count).
 uint64_t grind(const Digest& seed, uint32_t bits) {
-  constexpr uint64_t kBatch = 1 << 13;
-  for (uint64_t base = 0;; base += kBatch) {
-    std::vector<uint64_t> found(chunk_count(kBatch, 512), UINT64_MAX);
-    parallel_chunks(kBatch, 512, [&](size_t c, size_t begin, size_t end) {
+  const uint64_t batch = uint64_t{1} << std::clamp<uint32_t>(bits + 1, 10, 16);
+  for (uint64_t base = 0;; base += batch) {
+    std::vector<uint64_t> found(chunk_count(batch, 512), UINT64_MAX);
+    parallel_chunks(batch, 512, [&](size_t c, size_t begin, size_t end) {
       std::vector<Digest> digests(end - begin);
       hash_messages(end - begin, 5, [&](size_t i, uint64_t* words) { pow_message(seed, base + begin + i, words); },
                     digests.data());
