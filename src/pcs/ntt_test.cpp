@@ -126,7 +126,7 @@ TEST(Ntt, RunsMatchTheScalarButterflies) {
       ntt_bitrev_to_natural<F>(a, skip);
       scalar_ntt<F>(b, skip);
       EXPECT_EQ(a, b) << "F, log_n = " << log_n << ", skip " << skip;
-      if (log_n > 15) continue;
+      if (log_n > 15 && log_n <= kTwiddleTableLog) continue;
       std::vector<E> c(size_t{1} << log_n);
       for (E& x : c) x = E(edge_or_random(rng), edge_or_random(rng));
       std::vector<E> d = c;
