@@ -18,6 +18,12 @@ CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -D
 cmake --build "$BUILD" -j "$JOBS" --target fuzz_onnx_loader fuzz_verify zkinfer
 mkdir -p "$BUILD/crashes"
 
+# A 256 KB ONNX file may make a tensor of up to 2^24 elements (128 MB of doubles: the loader's
+# limit), so iterations allocate and free large blocks; ASan's default quarantine (256 MB) and
+# allocator caches then let the loader target's RSS climb towards libFuzzer's 2 GB limit (1.5 GB
+# in 61 s seen in CI). A smaller quarantine and memory released to the OS keep it near 0.5 GB.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64:allocator_release_to_os_interval_ms=1000}
+
 run() {  # target corpus
   "$BUILD/bin/$1" "$2" -max_total_time="$SECONDS_PER_TARGET" -max_len=262144 -rss_limit_mb=2048 \
     -timeout=10 -artifact_prefix="$BUILD/crashes/$1-" -print_final_stats=1
