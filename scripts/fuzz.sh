@@ -21,7 +21,7 @@ mkdir -p "$BUILD/crashes"
 # A 256 KB ONNX file may make a tensor of up to 2^24 elements (128 MB of doubles: the loader's
 # limit), so iterations allocate and free large blocks; ASan's default quarantine (256 MB) and
 # allocator caches then let the loader target's RSS climb towards libFuzzer's 2 GB limit (1.5 GB
-# in 61 s seen in CI). A smaller quarantine and memory released to the OS keep it near 0.5 GB.
+# in 61 s seen in CI). A smaller quarantine and memory released to the OS kept it at 0.4-0.9 GB.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64:allocator_release_to_os_interval_ms=1000}
 
 run() {  # target corpus
