@@ -155,9 +155,11 @@ if [ ! -w "$TMP/budget" ]; then  # (root ignores the mode)
   grep -q "prove --uncounted" "$TMP/err" || { echo "FAIL: ledger not writable: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
 fi
 chmod u+w "$TMP/budget"
-echo 'not a ledger' > "$ledger"
-expect_exit 2 "prove (unreadable ledger)" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
-grep -q "not a proof ledger" "$TMP/err" || { echo "FAIL: unreadable ledger: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+for damaged in 'not a ledger' '{"model_id":"0x' '{"model_id":"0x1","proofs":-1}' "$(head -c 5000 /dev/zero | tr '\0' ' ')"; do
+  printf '%s' "$damaged" > "$ledger"
+  expect_exit 2 "prove (damaged ledger '${damaged:0:20}')" "$ZKINFER" prove "$TMP/budget/model.pk" --input "$CREDIT/input.json" -o "$TMP/b.bin"
+  grep -q "not a proof ledger" "$TMP/err" || { echo "FAIL: damaged ledger: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+done
 
 # Public weights in zero knowledge: the verifying key holds them, the proof hides the rest.
 expect_exit 0 "setup (public weights, zero-knowledge)" "$ZKINFER" setup "$CREDIT/model.onnx" -o "$TMP/public_weights" --calibration "$CREDIT/calibration.json" --weights public
