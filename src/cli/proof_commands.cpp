@@ -241,7 +241,7 @@ struct ProveArgs {
 class CountedProof {
  public:
   CountedProof(const ProveArgs& args, const zkml::VerifyingKey& vk)
-      : ledger_(args.pk_path + ".proofs"), model_id_(model_id(vk)),
+      : ledger_(ledger_path_of(args.pk_path)), model_id_(model_id(vk)),
         budget_(vk.spec.zero_knowledge && !args.uncounted ? zkml::zero_knowledge_proofs(vk) : std::nullopt) {}
 
   // The slot, or the exit code of a refusal (budget spent: 1; ledger unusable: 2).
@@ -249,8 +249,9 @@ class CountedProof {
     if (!budget_) return std::nullopt;
     auto slot = take_proof_slot(ledger_, model_id_, *budget_);
     if (!slot) {
-      std::cerr << (slot.error().starts_with(kBudgetSpent) ? "refused: " : "error: ") << slot.error() << "\n";
-      return slot.error().starts_with(kBudgetSpent) ? kExitInvalid : kExitUsage;
+      const bool spent = slot.error().starts_with(kBudgetSpent);
+      std::cerr << (spent ? "refused: " : "error: ") << slot.error() << "\n";
+      return spent ? kExitInvalid : kExitUsage;
     }
     made_ = *slot;
     taken_ = true;
@@ -397,9 +398,10 @@ int inspect_key(const std::string& path) {
   std::cout << "proving key: " << path << " (" << bytes->size() << " bytes, checks passed)\n";
   print_verifying_key(pk->vk);
   if (pk->vk.spec.zero_knowledge && zkml::zero_knowledge_proofs(pk->vk)) {
-    auto made = recorded_proofs(path + ".proofs", model_id(pk->vk));
+    const std::string ledger = ledger_path_of(path);
+    auto made = recorded_proofs(ledger, model_id(pk->vk));
     if (!made) return usage_error(made.error());
-    std::cout << "zero-knowledge proofs made: " << *made << " (" << path << ".proofs)\n";
+    std::cout << "zero-knowledge proofs made: " << *made << " (" << ledger << ")\n";
   }
   return kExitOk;
 }

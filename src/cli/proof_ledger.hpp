@@ -17,6 +17,9 @@
 
 namespace zk::cli {
 
+// Where the ledger of the proving key at key_path lives.
+inline std::string ledger_path_of(const std::string& key_path) { return key_path + ".proofs"; }
+
 // Takes one proof slot of the key's ledger: the number of proofs it records after this one, or
 // an error if `budget` proofs are recorded already (starts with kBudgetSpent) or the ledger cannot
 // be read or written.
