@@ -372,6 +372,16 @@ struct ClaimCheat : ::testing::Test {
     input = credit().input;
   }
   uint32_t forms_slot() const { return static_cast<uint32_t>(pk->vk.spec.layers.size() + 1); }
+  // Range columns reading the form values of false_claim (two forms over the three classes) in a
+  // proof of one example: their one limb (form_bits = 8), and 2^(w - 8) times it when the proof's
+  // range table is w > 8 bits wide.
+  uint64_t form_limb_columns() const {
+    detail::ProofExtras extras{pk->vk.visibility.input_committed(), 2, form_bits(pk->vk.spec)};
+    extras.limb_bits = detail::range_limb_bits(pk->vk.spec, 1, extras);
+    uint64_t columns = 0;
+    for (const auto& c : detail::range_columns(pk->vk.spec, extras)) columns += c.layer == forms_slot();
+    return columns;
+  }
   // The reason the verifier rejects a proof of `claims` made with `hooks` (as an object and bytes).
   std::string reject(const std::vector<std::string>& claims, const ProverHooks& hooks) {
     auto proof = prove(*pk, 1, input, claims, &hooks);
@@ -438,13 +448,13 @@ TEST_F(ClaimCheat, InRangeFormValuesThatAreNotTheFormsFailTheClaimsSumCheck) {
   ProverHooks hooks;
   hooks.prove_false_claims = true;
   hooks.on_tables = [this](ProverTables& t) {
-    // "Every form is 0": in range. The range columns of the one limb (form_bits = 8) are the limb
-    // and 2^8 times it; the old (negative) values were outside the table and not counted.
+    // "Every form is 0": in range, counted once per column reading the limb; the old (negative)
+    // values were outside the table and not counted.
     ASSERT_EQ(form_bits(pk->vk.spec), 8u);
     for (F& v : t.layer_polys[forms_slot()][0]) {
       ASSERT_GE(v.value(), uint64_t{1} << 16);
       v = F::zero();
-      t.multiplicities[0] += F::from_u64(2);
+      t.multiplicities[0] += F::from_u64(form_limb_columns());
     }
   };
   EXPECT_EQ(reject(false_claim, hooks),
@@ -489,7 +499,9 @@ TEST_F(ZkClaimCheat, EveryPrivateTableHasEightEntriesOrMore) {
   EXPECT_EQ(detail::form_vars(spec, 1, 2), 2u);
   EXPECT_EQ(detail::form_vars(spec, 3, 2), 1u);
   for (const uint32_t batch : {1u, 2u, 5u}) {
-    const auto layout = detail::proof_layout(spec, batch, {true, 2, 8});
+    detail::ProofExtras extras{true, 2, 8};
+    extras.limb_bits = detail::range_limb_bits(spec, batch, extras);
+    const auto layout = detail::proof_layout(spec, batch, extras);
     for (size_t l = 0; l < layout.blocks.size(); ++l)
       EXPECT_GE(layout.vars_of[layout.first[l]], detail::kMinPrivateVars) << "batch " << batch << ", block " << l;
   }
@@ -555,7 +567,7 @@ TEST_F(ZkClaimCheat, InRangeFormValuesThatAreNotTheFormsFailTheClaimsSumCheck) {
     for (F& v : t.layer_polys[forms_slot()][0]) {
       if (v.is_zero()) continue;  // the padding of the rows x F' grid: zeros, counted already
       v = F::zero();
-      t.multiplicities[0] += F::from_u64(2);
+      t.multiplicities[0] += F::from_u64(form_limb_columns());
     }
   };
   EXPECT_EQ(reject(false_claim, hooks),

@@ -299,7 +299,7 @@ Result<ExtractedLayer> elementwise_layer(const IntLayer& layer, const ModelSpec&
   out.out = *shape;
   const auto& rq = layer.requant;
   if (!layer.requantizes || rq.per_element || rq.multipliers.size() != 1 || rq.shift < 1 || rq.shift > 62 ||
-      rq.lo >= rq.hi || rq.lo > 0 || rq.hi < 0 || rq.hi - rq.lo >= (int64_t{1} << kLimbBits))
+      rq.lo >= rq.hi || rq.lo > 0 || rq.hi < 0 || rq.hi - rq.lo >= (int64_t{1} << kMaxLimbBits))
     return not_provable(layer, "unsupported requantization parameters");
   const int64_t m = rq.multipliers[0];
   if (m == 0 || m <= -(int64_t{1} << 40) || m >= (int64_t{1} << 40)) return not_provable(layer, "requantization multiplier out of range");
@@ -633,7 +633,7 @@ Result<ModelSpec> extract_spec(const model::IntModel& model, std::vector<std::ve
       const auto& rq = layer.requant;
       if (rq.shift < 1 || rq.shift > 62 || rq.lo >= rq.hi || rq.lo > 0 || rq.hi < 0)
         return not_provable(layer, "unsupported requantization parameters");
-      if (rq.hi - rq.lo >= (int64_t{1} << kLimbBits)) return not_provable(layer, "clamp range wider than 16 bits");
+      if (rq.hi - rq.lo >= (int64_t{1} << kMaxLimbBits)) return not_provable(layer, "clamp range wider than 16 bits");
       spec_layer.shift = static_cast<uint32_t>(rq.shift);
       spec_layer.lo = rq.lo;
       spec_layer.hi = rq.hi;
@@ -1351,7 +1351,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     }
     ZK_GET(layer_lo, get_i64(in));
     ZK_GET(layer_hi, get_i64(in));
-    if (layer_lo > 0 || layer_hi < 0 || layer_lo >= layer_hi || layer_hi - layer_lo >= (int64_t{1} << kLimbBits) ||
+    if (layer_lo > 0 || layer_hi < 0 || layer_lo >= layer_hi || layer_hi - layer_lo >= (int64_t{1} << kMaxLimbBits) ||
         -layer_lo > vk.spec.input_bound || layer_hi > vk.spec.input_bound)
       return fail("key: clamp bounds out of range");
     layer.lo = layer_lo;

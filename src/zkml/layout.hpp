@@ -167,13 +167,16 @@ inline uint32_t softmax_bits(const Layer& layer) {
   const auto bound = static_cast<uint64_t>(2) * softmax_rows(layer).length * static_cast<uint64_t>(e_max);
   return std::max<uint32_t>(1, static_cast<uint32_t>(std::bit_width(bound)));
 }
-inline uint32_t softmax_limbs(const Layer& layer) { return (softmax_bits(layer) + kLimbBits - 1) / kLimbBits; }
+inline uint32_t softmax_limbs(const Layer& layer, uint32_t limb_bits) {
+  return (softmax_bits(layer) + limb_bits - 1) / limb_bits;
+}
 
-inline uint32_t polys_per_layer(const Layer& layer) {
-  if (layer.kind == LayerKind::softmax) return 4 + 2 * softmax_limbs(layer);  // y, D, S, e, r, room
+// Tables of the layer's first block (limbs of limb_bits bits).
+inline uint32_t polys_per_layer(const Layer& layer, uint32_t limb_bits) {
+  if (layer.kind == LayerKind::softmax) return 4 + 2 * softmax_limbs(layer, limb_bits);  // y, D, S, e, r, room
   if (layer.kind == LayerKind::table) return 2;
   if (layer.kind == LayerKind::rewire) return 1;
-  return layer.requantizes() ? 1 + layer.remainder_limbs() + 2 * layer.slack_limbs() : 3;
+  return layer.requantizes() ? 1 + layer.remainder_limbs(limb_bits) + 2 * layer.slack_limbs(limb_bits) : 3;
 }
 
 // Rows of a table layer's lookup table: (offset + i, f_i, 1) for every entry, then (0, 0, 0) for
@@ -185,7 +188,7 @@ inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
 // output grid and the gap D and pick S over K' x output grid (kernel offset first); a softmax
 // layer has y, D, S, e, r limbs, room limbs over its output grid, m over the grid without the row
 // variables and its exp lookup's multiplicities; a table layer y and its multiplicities. The range
-// multiplicities come last (16 vars). All of them are packed into ONE committed polynomial T of
+// multiplicities come last (limb_bits vars). All of them are packed into ONE committed polynomial T of
 // num_vars variables. Blocks: a block holds same-size tables claimed at the same points (all of a
 // requantizing layer's tables; max_pool: {y} and {D, S}; softmax: {y, D, S, e, r, room}, {m} and
 // {multiplicities}); the multiplicities are a block of their own. A block of c tables is placed
@@ -202,11 +205,14 @@ inline size_t lookup_rows(const Layer& layer) { return layer.table.size() + 1; }
 // claims' form values (limbs of f(b, j) over the grid B' x F', index b F' + j, range-checked as r's
 // limbs). They are placed as extra "layers" after the model's: input at index #layers, then the
 // forms, each a block of its own.
+// The range table's width is part of the extras too (the one choice every range column and the
+// layout depend on; range_limb_bits picks it per proof).
 struct ProofExtras {
   bool input = false;
   uint32_t forms = 0;      // linear forms per example (0: no claims)
   uint32_t form_bits = 0;  // a true form value lies in [0, 2^form_bits)
-  uint32_t form_limbs() const { return (form_bits + kLimbBits - 1) / kLimbBits; }
+  uint32_t limb_bits = kMaxLimbBits;  // range table [0, 2^limb_bits), limbs of that many bits
+  uint32_t form_limbs() const { return (form_bits + limb_bits - 1) / limb_bits; }
 };
 
 // An upper bound on the evaluations, in a zero-knowledge proof, of the tables of layer `source`
@@ -254,6 +260,7 @@ struct ProofLayout {
     uint32_t first = 0, slot_vars = 0;  // tables first .. first + 2^slot_vars - 1
   };
   uint32_t num_vars = 0;                   // of the packed table T
+  uint32_t limb_bits = kMaxLimbBits;       // of the range table and the limbs (ProofExtras)
   std::vector<uint32_t> vars_of;           // per table
   std::vector<uint64_t> offset;            // per table: start index in T
   std::vector<uint32_t> first;             // per layer: its first table (y)
@@ -304,6 +311,7 @@ inline bool has_range_checks(const ModelSpec& spec, const ProofExtras& extras = 
 
 inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const ProofExtras& extras = {}) {
   ProofLayout layout;
+  layout.limb_bits = extras.limb_bits;
   layout.range_checked = has_range_checks(spec, extras);
   const uint32_t batch_vars = row_vars(spec, batch, extras.input);
   struct Pending {
@@ -323,7 +331,7 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const Pro
     layout.first.push_back(static_cast<uint32_t>(layout.vars_of.size()));
     layout.blocks.emplace_back();
     if (layer.requantizes()) {
-      add_block(l, polys_per_layer(layer), vars);
+      add_block(l, polys_per_layer(layer, extras.limb_bits), vars);
     } else if (layer.kind == LayerKind::max_pool) {
       add_block(l, 1, vars);
       add_block(l, 2, kernel_vars(layer) + vars);
@@ -331,7 +339,7 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const Pro
       add_block(l, 1, vars);
       add_block(l, 1, log2_padded(lookup_rows(layer)));
     } else if (layer.kind == LayerKind::softmax) {
-      add_block(l, polys_per_layer(layer), vars);
+      add_block(l, polys_per_layer(layer, extras.limb_bits), vars);
       add_block(l, 1, vars - softmax_rows(layer).vars);  // m, one per row
       add_block(l, 1, log2_padded(lookup_rows(layer)));
     } else {
@@ -350,8 +358,8 @@ inline ProofLayout proof_layout(const ModelSpec& spec, uint32_t batch, const Pro
     layout.forms_slot = add_extra(extras.form_limbs(), batch_vars + form_vars(spec, batch_vars, extras.forms));
   layout.multiplicities = static_cast<uint32_t>(layout.vars_of.size());
   if (layout.range_checked) {
-    layout.vars_of.push_back(kLimbBits);
-    pending.push_back({kLimbBits, {layout.multiplicities, 0}});
+    layout.vars_of.push_back(extras.limb_bits);
+    pending.push_back({extras.limb_bits, {layout.multiplicities, 0}});
   }
   std::stable_sort(pending.begin(), pending.end(),
                    [](const Pending& a, const Pending& b) { return a.part_vars > b.part_vars; });
@@ -375,19 +383,21 @@ struct RangeColumn {
   int64_t offset = 0;  // c
 };
 
-// The lookup groups in order: per requantizing layer y - lo, hi - y, then for r, d+, d- in turn
-// each limb and, if the top limb is narrower than 16 bits, 2^(16 - w) times the top limb; per
-// max_pool layer its gap D (a difference of two values in [-Q, Q], so below 2^16); per softmax
+// The lookup groups in order, every column checked in the range table [0, 2^w), w = limb_bits:
+// per requantizing layer y - lo, hi - y, then for r, d+, d- in turn each limb and, if the top limb
+// is narrower than w bits, 2^(w - top) times the top limb; per max_pool layer its gap D (in
+// [0, hi - lo], the input's clamp range, below 2^w by range_limb_bits); per softmax
 // layer y, hi - y and the limbs of r and of its room 2s - 1 - r (its gaps are bounded by its
 // exp lookup); none for a table layer (its lookup bounds its output). Then the extras: the
 // committed input x + Q, Q - x, and each limb of the form values (with the top limb shifted as for r).
 inline std::vector<RangeColumn> range_columns(const ModelSpec& spec, const ProofExtras& extras = {}) {
   std::vector<RangeColumn> columns;
+  const uint32_t w = extras.limb_bits;
   auto limbs = [&](uint32_t l, uint32_t first, uint32_t bits) {
-    const uint32_t count = (bits + kLimbBits - 1) / kLimbBits;
+    const uint32_t count = (bits + w - 1) / w;
     for (uint32_t i = 0; i < count; ++i) columns.push_back({l, first + i, 1, 0});
-    const uint32_t top = bits - kLimbBits * (count - 1);
-    if (top < kLimbBits) columns.push_back({l, first + count - 1, int64_t{1} << (kLimbBits - top), 0});
+    const uint32_t top = bits - w * (count - 1);
+    if (top < w) columns.push_back({l, first + count - 1, int64_t{1} << (w - top), 0});
     return first + count;
   };
   for (uint32_t l = 0; l < spec.layers.size(); ++l) {
@@ -433,6 +443,45 @@ inline std::vector<RangeGroup> range_groups(const ModelSpec& spec, const ProofEx
     groups.back().columns.push_back(c);
   }
   return groups;
+}
+
+// The narrowest range table every single-column check fits: y - lo and hi - y (requantizing and
+// softmax layers), a max_pool gap (the input's hi - lo) and the committed input's x + Q, Q - x
+// (2Q) must lie below 2^w for an honest prover. Limbs fit any width.
+inline uint32_t min_limb_bits(const ModelSpec& spec, const ProofExtras& extras) {
+  uint32_t bits = 1;
+  for (const auto& layer : spec.layers)
+    if (layer.kind != LayerKind::table && layer.kind != LayerKind::rewire)
+      bits = std::max(bits, static_cast<uint32_t>(std::bit_width(static_cast<uint64_t>(layer.hi - layer.lo))));
+  if (extras.input) bits = std::max(bits, static_cast<uint32_t>(std::bit_width(2 * static_cast<uint64_t>(spec.input_bound))));
+  return bits;
+}
+
+// The range table's width w for one proof: among min_limb_bits .. kMaxLimbBits, the one whose
+// layout commits the fewest variables, then looks up the fewest entries (each group's columns
+// back to back, padded to a power of two, plus the table's 2^w). A wide table costs 2^w committed
+// multiplicities and table-side LogUp leaves whatever the model; a narrow one more limbs per
+// value: a small model (a few thousand range-checked values per layer) is cheapest with 8 to 12
+// bits, a large one with 16. Prover and verifier compute it from the key and the batch alone.
+inline uint32_t range_limb_bits(const ModelSpec& spec, uint32_t batch, ProofExtras extras) {
+  if (!has_range_checks(spec, extras)) return kMaxLimbBits;
+  uint32_t best = kMaxLimbBits, best_vars = 0;
+  uint64_t best_entries = 0;
+  const uint32_t narrowest = std::min(min_limb_bits(spec, extras), kMaxLimbBits);
+  for (uint32_t w = narrowest; w <= kMaxLimbBits; ++w) {
+    extras.limb_bits = w;
+    const ProofLayout layout = proof_layout(spec, batch, extras);
+    uint64_t entries = uint64_t{1} << w;
+    for (const RangeGroup& g : range_groups(spec, extras))
+      entries += uint64_t{1} << (log2_padded(g.columns.size()) + layout.vars_of[layout.blocks[g.layer][g.block].first]);
+    if (w == narrowest || layout.num_vars < best_vars ||
+        (layout.num_vars == best_vars && entries < best_entries)) {
+      best = w;
+      best_vars = layout.num_vars;
+      best_entries = entries;
+    }
+  }
+  return best;
 }
 
 }  // namespace zk::zkml::detail

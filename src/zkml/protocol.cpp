@@ -1,6 +1,6 @@
 // The zkml prover and verifier (docs/zkml.md, "Protocol"). Both follow one transcript schedule:
 //   absorb vk digest, batch, input, output, the per-proof commitments;
-//   LogUp range argument over [0, 2^16) for every range column;
+//   LogUp range argument over [0, 2^w) for every range column (w: the layout's limb width);
 //   per layer l, requantizing: rho; requant evaluations; the linear part (dense: bias, sum-check
 //     over the input features; conv: bias, sum-check over (channels, kernel), sum-check over the
 //     input positions; sum_pool: sum-check over the input positions); tau, gamma; zero-check;
@@ -54,30 +54,30 @@ std::vector<F> pad_tensor(std::span<const int64_t> values, size_t rows, uint32_t
 
 E pow2(uint32_t e) { return E(F::from_u64(uint64_t{1} << e)); }
 
-// sum_i 2^(16 i) limbs[i]
-E recombine(std::span<const E> limbs) {
+// sum_i 2^(w i) limbs[i], w = limb_bits
+E recombine(std::span<const E> limbs, uint32_t limb_bits) {
   E acc = E::zero();
-  for (size_t i = limbs.size(); i-- > 0;) acc = acc * pow2(kLimbBits) + limbs[i];
+  for (size_t i = limbs.size(); i-- > 0;) acc = acc * pow2(limb_bits) + limbs[i];
   return acc;
 }
 
 // acc'(rho) = 2^k (y + d+ - d-) + r - 2^(k-1) from the evaluations y, r limbs, d+ limbs, d- limbs.
-E accumulator_from_requant(const Layer& layer, std::span<const E> evals) {
-  const size_t lr = layer.remainder_limbs(), ld = layer.slack_limbs();
+E accumulator_from_requant(const Layer& layer, std::span<const E> evals, uint32_t limb_bits) {
+  const size_t lr = layer.remainder_limbs(limb_bits), ld = layer.slack_limbs(limb_bits);
   const E y = evals[0];
-  const E r = recombine(evals.subspan(1, lr));
-  const E d_plus = recombine(evals.subspan(1 + lr, ld));
-  const E d_minus = recombine(evals.subspan(1 + lr + ld, ld));
+  const E r = recombine(evals.subspan(1, lr), limb_bits);
+  const E d_plus = recombine(evals.subspan(1 + lr, ld), limb_bits);
+  const E d_minus = recombine(evals.subspan(1 + lr + ld, ld), limb_bits);
   return pow2(layer.shift) * (y + d_plus - d_minus) + r - pow2(layer.shift - 1);
 }
 
 // Zero-check terms over tables (eq, y, d+ limbs, d- limbs):
 //   sum_x eq(tau, x) [d+(x) (hi - y(x)) + gamma d-(x) (y(x) - lo)] = 0.
-std::vector<SumcheckTerm<E>> zero_check_terms(const Layer& layer, const E& gamma) {
-  const size_t ld = layer.slack_limbs();
+std::vector<SumcheckTerm<E>> zero_check_terms(const Layer& layer, const E& gamma, uint32_t limb_bits) {
+  const size_t ld = layer.slack_limbs(limb_bits);
   std::vector<SumcheckTerm<E>> terms;
   for (size_t i = 0; i < ld; ++i) {
-    const E weight = pow2(static_cast<uint32_t>(kLimbBits * i));
+    const E weight = pow2(static_cast<uint32_t>(limb_bits * i));
     const size_t plus = 2 + i, minus = 2 + ld + i;
     terms.push_back({weight * E::from_i64(layer.hi), {0, plus}});
     terms.push_back({-weight, {0, plus, 1}});
@@ -98,7 +98,7 @@ std::vector<SumcheckTerm<E>> pool_zero_check_terms(const E& gamma) {
 // One LogUp group per range group: its columns back to back, each the size of the table it reads.
 LookupStatement<F> lookup_statement(const ModelSpec& spec, const detail::ProofLayout& layout,
                                     const detail::ProofExtras& extras) {
-  LookupStatement<F> statement{LookupTable<F>::range(kLimbBits), {}};
+  LookupStatement<F> statement{LookupTable<F>::range(layout.limb_bits), {}};
   for (const auto& group : detail::range_groups(spec, extras))
     statement.group_sizes.push_back(group.columns.size()
                                     << layout.vars_of[layout.first[group.layer] + group.columns[0].table]);
@@ -176,10 +176,10 @@ std::vector<E> concat(std::initializer_list<std::span<const E>> parts) {
 }
 
 // Indices (within a layer's tables) of y and the slack limbs: the zero-check's committed tables.
-std::vector<uint32_t> zero_check_tables(const Layer& layer) {
+std::vector<uint32_t> zero_check_tables(const Layer& layer, uint32_t limb_bits) {
   std::vector<uint32_t> out{0};
-  const uint32_t first = 1 + layer.remainder_limbs();
-  for (uint32_t i = 0; i < 2 * layer.slack_limbs(); ++i) out.push_back(first + i);
+  const uint32_t first = 1 + layer.remainder_limbs(limb_bits);
+  for (uint32_t i = 0; i < 2 * layer.slack_limbs(limb_bits); ++i) out.push_back(first + i);
   return out;
 }
 
@@ -322,9 +322,9 @@ std::vector<SumcheckTerm<E>> softmax_zero_check_terms(const E& gamma) {
 }
 
 // The softmax block's values at rho (y, D, S, e, r limbs, room limbs): r and the room 2s - 1 - r.
-std::pair<E, E> softmax_remainders(const Layer& layer, std::span<const E> block) {
-  const size_t limbs = detail::softmax_limbs(layer);
-  return {recombine(block.subspan(4, limbs)), recombine(block.subspan(4 + limbs, limbs))};
+std::pair<E, E> softmax_remainders(const Layer& layer, std::span<const E> block, uint32_t limb_bits) {
+  const size_t limbs = detail::softmax_limbs(layer, limb_bits);
+  return {recombine(block.subspan(4, limbs), limb_bits), recombine(block.subspan(4 + limbs, limbs), limb_bits)};
 }
 
 }  // namespace
@@ -622,15 +622,17 @@ Result<Witness> compute_witness(const ProvingKey& pk, uint32_t batch, std::span<
 
 namespace {
 
-// Limbs of v in base 2^16; the top limb keeps every remaining bit (so the limbs recombine to v
-// exactly, and an out-of-range v shows up as an out-of-range top limb).
-void append_limbs(std::vector<std::vector<F>>& polys, const std::vector<int64_t>& values, uint32_t bits) {
-  const uint32_t count = (bits + kLimbBits - 1) / kLimbBits;
+// Limbs of v in base 2^w (w = limb_bits); the top limb keeps every remaining bit (so the limbs
+// recombine to v exactly, and an out-of-range v shows up as an out-of-range top limb).
+void append_limbs(std::vector<std::vector<F>>& polys, const std::vector<int64_t>& values, uint32_t bits,
+                  uint32_t limb_bits) {
+  const uint32_t count = (bits + limb_bits - 1) / limb_bits;
+  const int64_t low_mask = (int64_t{1} << limb_bits) - 1;
   for (uint32_t i = 0; i < count; ++i) {
     std::vector<F> limb(values.size());
     for (size_t x = 0; x < values.size(); ++x) {
-      const int64_t shifted = values[x] >> (kLimbBits * i);
-      limb[x] = F::from_i64(i + 1 == count ? shifted : (shifted & 0xffff));
+      const int64_t shifted = values[x] >> (limb_bits * i);
+      limb[x] = F::from_i64(i + 1 == count ? shifted : (shifted & low_mask));
     }
     polys.push_back(std::move(limb));
   }
@@ -701,17 +703,17 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w, const detail
     std::vector<std::vector<F>> polys;
     polys.push_back(to_field(lw.y));
     if (layer.requantizes()) {
-      append_limbs(polys, lw.r, layer.shift);
-      append_limbs(polys, lw.d_plus, layer.slack_bits);
-      append_limbs(polys, lw.d_minus, layer.slack_bits);
+      append_limbs(polys, lw.r, layer.shift, extras.limb_bits);
+      append_limbs(polys, lw.d_plus, layer.slack_bits, extras.limb_bits);
+      append_limbs(polys, lw.d_minus, layer.slack_bits, extras.limb_bits);
     } else if (layer.kind == LayerKind::max_pool) {
       polys.push_back(to_field(lw.gap));
       polys.push_back(to_field(lw.pick));
     } else if (layer.kind == LayerKind::softmax) {
       // Multiplicities of the rows (D, E(D), 1) at valid positions and of the zero row elsewhere.
       for (const auto* v : {&lw.gap, &lw.pick, &lw.exp}) polys.push_back(to_field(*v));
-      append_limbs(polys, lw.r, detail::softmax_bits(layer));
-      append_limbs(polys, lw.room, detail::softmax_bits(layer));
+      append_limbs(polys, lw.r, detail::softmax_bits(layer), extras.limb_bits);
+      append_limbs(polys, lw.room, detail::softmax_bits(layer), extras.limb_bits);
       polys.push_back(to_field(lw.row_max));
       const size_t row = padded_size(layer.out);
       std::vector<uint64_t> counts(detail::lookup_rows(layer), 0);
@@ -745,12 +747,12 @@ ProverTables derive_tables(const ModelSpec& spec, const Witness& w, const detail
   if (extras.input) tables.layer_polys.push_back({to_field(w.input)});
   if (extras.forms > 0) {
     tables.layer_polys.emplace_back();
-    append_limbs(tables.layer_polys.back(), forms, extras.form_bits);
+    append_limbs(tables.layer_polys.back(), forms, extras.form_bits, extras.limb_bits);
   }
   if (!detail::has_range_checks(spec, extras)) return tables;
-  // Multiplicities of the values inside [0, 2^16); values outside (only in a tampered witness)
+  // Multiplicities of the values inside [0, 2^w); values outside (only in a tampered witness)
   // are not counted, and the verifier rejects the lookup.
-  std::vector<uint64_t> counts(size_t{1} << kLimbBits, 0);
+  std::vector<uint64_t> counts(size_t{1} << extras.limb_bits, 0);
   for (const auto& column : range_group_values(spec, extras, tables))
     for (const F& v : column)
       if (v.value() < counts.size()) ++counts[v.value()];
@@ -1145,7 +1147,7 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
   }
   cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
   cx.claim_block(l, 0, rho, lp.requant_evals);
-  const E claim = accumulator_from_requant(layer, lp.requant_evals);
+  const E claim = accumulator_from_requant(layer, lp.requant_evals, cx.layout.limb_bits);
   if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
     prove_elementwise(cx, in, l, lp, rho, claim);
   else
@@ -1156,8 +1158,8 @@ void prove_requant_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
   std::vector<std::vector<E>> zc_tables;
   zc_tables.push_back(eq_table<E>(tau));
-  for (uint32_t i : zero_check_tables(layer)) zc_tables.push_back(lift(polys[i]));
-  const auto zc_terms = zero_check_terms(layer, gamma);
+  for (uint32_t i : zero_check_tables(layer, cx.layout.limb_bits)) zc_tables.push_back(lift(polys[i]));
+  const auto zc_terms = zero_check_terms(layer, gamma, cx.layout.limb_bits);
   auto zc = prove_sumcheck<E, E>(cx.transcript, std::move(zc_tables), zc_terms, E::zero());
   lp.zero_check = std::move(zc.proof);
   {
@@ -1313,8 +1315,9 @@ std::vector<E> bind_row(std::span<const T> table, const detail::SoftmaxRows& row
 // The division identity 2 y s + r = 2 hi e + [j < L] s at rho, its product part as the claim
 // sum_{x'} 2 eq(rho', x') s(x') y(x', rho_row) = 2 hi e(rho) + I_L(rho_row) s(rho') - r(rho)
 // with s(rho') = 2^vars e(rho', 1/2, ..., 1/2).
-E softmax_division_claim(const Layer& layer, std::span<const E> block, const E& in_row, const E& row_sum) {
-  return E::from_i64(2 * layer.hi) * block[3] + in_row * row_sum - softmax_remainders(layer, block).first;
+E softmax_division_claim(const Layer& layer, std::span<const E> block, const E& in_row, const E& row_sum,
+                         uint32_t limb_bits) {
+  return E::from_i64(2 * layer.hi) * block[3] + in_row * row_sum - softmax_remainders(layer, block, limb_bits).first;
 }
 
 // The softmax values sent at rho (absorbed in this order) and their claims: the block at rho, m at
@@ -1328,7 +1331,7 @@ void claim_softmax_values(Context& cx, uint32_t l, const LayerProof& lp, std::sp
   cx.transcript.absorb("zkml/input_eval", lp.input_eval);
   cx.transcript.absorb_all("zkml/row_evals", std::span<const E>(lp.row_evals));
   cx.claim_block(l, 0, rho, lp.requant_evals);
-  cx.claim_table(l, detail::polys_per_layer(layer), rest, lp.row_max_eval);
+  cx.claim_table(l, detail::polys_per_layer(layer, cx.layout.limb_bits), rest, lp.row_max_eval);
   cx.claim_table(l, 3, halves, lp.row_evals[0]);
   cx.claim_table(l, 2, halves, lp.row_evals[1]);
 }
@@ -1351,7 +1354,7 @@ void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
   const Layer& layer = cx.spec.layers[l];
   lp.kind = layer.kind;
   const auto& polys = in.tables.layer_polys[l];  // y, D, S, e, r limbs, room limbs, m, multiplicities
-  const uint32_t n = detail::polys_per_layer(layer);
+  const uint32_t n = detail::polys_per_layer(layer, cx.layout.limb_bits);
   const detail::SoftmaxRows rows = detail::softmax_rows(layer);
   const RowSplit split = row_split(layer, cx.batch_vars);
   const std::vector<F> valid = valid_mask(layer.out, cx.batch, cx.batch_vars);
@@ -1385,7 +1388,7 @@ void prove_softmax_layer(Context& cx, const ProverInputs& in, uint32_t l, LayerP
   tables.push_back(bind_row<F>(polys[0], rows, eq_table<E>(split.row(rho))));
   const std::vector<SumcheckTerm<E>> terms{{E::from_i64(2), {0, 1, 2}}};
   auto product = prove_sumcheck<E, E>(cx.transcript, std::move(tables), terms,
-                                      softmax_division_claim(layer, lp.requant_evals, in_row, row_sum));
+                                      softmax_division_claim(layer, lp.requant_evals, in_row, row_sum, cx.layout.limb_bits));
   lp.channel_sum = std::move(product.proof);
   const std::vector<E> y_point = split.with_row(product.point, split.row(rho)), e_point = split.with_halves(product.point);
   lp.operand_evals = {product.table_evaluations[2], evaluate_multilinear<E, F>(polys[3], e_point)};
@@ -1415,8 +1418,12 @@ namespace {
 // proof sends (sum-check messages, evaluations at random points) is not masked yet.
 bool hiding_table(const Visibilities& vis) { return vis.input_committed() || !vis.output_shown(); }
 
-detail::ProofExtras proof_extras(const VerifyingKey& vk, size_t forms) {
-  return {vk.visibility.input_committed(), static_cast<uint32_t>(forms), forms > 0 ? form_bits(vk.spec) : 0};
+// The extras of a proof of `batch` examples with `forms` linear forms, and its range table's width.
+detail::ProofExtras proof_extras(const VerifyingKey& vk, size_t forms, uint32_t batch) {
+  detail::ProofExtras extras{vk.visibility.input_committed(), static_cast<uint32_t>(forms),
+                             forms > 0 ? form_bits(vk.spec) : 0};
+  extras.limb_bits = detail::range_limb_bits(vk.spec, batch, extras);
+  return extras;
 }
 
 // Claims, over the last layer's grid x = (b, n) and the forms' grid (b, j):
@@ -1486,7 +1493,7 @@ void prove_claims(Context& cx, const ProverTables& tables, std::span<const Linea
   }
   cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
   cx.claim_block(slot, 0, rho, proof.form_evals);
-  const E claim = recombine(proof.form_evals) - claims_constant(forms, cx.batch, point);
+  const E claim = recombine(proof.form_evals, cx.layout.limb_bits) - claims_constant(forms, cx.batch, point);
   const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
   std::vector<std::vector<E>> sc_tables;
   sc_tables.push_back(lift(tables.layer_polys[last][0]));
@@ -1580,7 +1587,7 @@ Result<Proof> prove(const ProvingKey& pk, uint32_t batch, std::span<const int64_
           return fail(std::string(kClaimRefused) + "'" + proof.claims[claim_of[j]] + "' is false for example " +
                       std::to_string(b));
   }
-  const detail::ProofExtras extras = proof_extras(pk.vk, proof.forms.size());
+  const detail::ProofExtras extras = proof_extras(pk.vk, proof.forms.size(), batch);
   ProverTables tables = derive_tables(spec, *witness, extras, form_vals);
   if (hooks && hooks->on_tables) hooks->on_tables(tables);
   if (spec.zero_knowledge) return prove_private(pk, batch, input, std::move(proof), *witness, tables, extras);
@@ -1798,14 +1805,14 @@ Status verify_elementwise(Context& cx, const VerifierInputs& vi, uint32_t l, con
 Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
-  if (lp.requant_evals.size() != detail::polys_per_layer(layer) || lp.zero_check_evals.size() != detail::polys_per_layer(layer))
+  if (lp.requant_evals.size() != detail::polys_per_layer(layer, cx.layout.limb_bits) || lp.zero_check_evals.size() != detail::polys_per_layer(layer, cx.layout.limb_bits))
     return fail(where + "wrong number of evaluations");
   const auto rho = cx.transcript.challenges<E>("zkml/rho", cx.batch_vars + detail::shape_vars(layer.out));
   const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
   cx.transcript.absorb_all("zkml/requant_evals", std::span<const E>(lp.requant_evals));
   cx.claim_block(l, 0, rho, lp.requant_evals);
   ZK_TRY(vi.check_output(cx.spec, l, rho, lp.requant_evals[0], where));
-  const E claim = accumulator_from_requant(layer, lp.requant_evals);
+  const E claim = accumulator_from_requant(layer, lp.requant_evals, cx.layout.limb_bits);
   if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul)
     ZK_TRY(verify_elementwise(cx, vi, l, lp, rho, claim, where));
   else
@@ -1817,8 +1824,8 @@ Status verify_requant_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
   if (!zc) return fail(where + "zero-check " + zc.error());
   cx.transcript.absorb_all("zkml/zero_check_evals", std::span<const E>(lp.zero_check_evals));
   std::vector<E> evals{eq_eval<E>(tau, zc->point)};
-  for (uint32_t i : zero_check_tables(layer)) evals.push_back(lp.zero_check_evals[i]);
-  const auto terms = zero_check_terms(layer, gamma);
+  for (uint32_t i : zero_check_tables(layer, cx.layout.limb_bits)) evals.push_back(lp.zero_check_evals[i]);
+  const auto terms = zero_check_terms(layer, gamma, cx.layout.limb_bits);
   if (!check_final_evaluation<E>(*zc, terms, evals))
     return fail(where + "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
   cx.claim_block(l, 0, zc->point, lp.zero_check_evals);
@@ -1930,7 +1937,7 @@ Status verify_table_layer(Context& cx, const VerifierInputs& vi, uint32_t l, con
 Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, const LayerProof& lp) {
   const Layer& layer = cx.spec.layers[l];
   const std::string where = "layer " + std::to_string(l) + " (" + layer.name + "): ";
-  const uint32_t n = detail::polys_per_layer(layer);
+  const uint32_t n = detail::polys_per_layer(layer, cx.layout.limb_bits);
   if (lp.requant_evals.size() != n || lp.zero_check_evals.size() != n || lp.row_evals.size() != 2 ||
       lp.operand_evals.size() != 2)
     return fail(where + "wrong number of evaluations");
@@ -1962,13 +1969,13 @@ Status verify_softmax_layer(Context& cx, const VerifierInputs& vi, uint32_t l, c
   if (scale * lp.row_evals[1] != valid_indicator(split_grid(row_zero, cx.batch_vars, layer.out), cx.batch, layer.out))
     return fail(where + "softmax: the picks do not sum to one per row");
   const E row_sum = scale * lp.row_evals[0];
-  const auto [r, room] = softmax_remainders(layer, lp.requant_evals);
+  const auto [r, room] = softmax_remainders(layer, lp.requant_evals, cx.layout.limb_bits);
   const E valid = valid_indicator(split_grid(rho, cx.batch_vars, layer.out), cx.batch, layer.out);
   if (room + r + valid != E::from_i64(2) * in_row * row_sum)
     return fail(where + "softmax: the remainder bounds do not match the row sums");
 
   auto product = verify_sumcheck<E>(cx.transcript, static_cast<uint32_t>(rest.size()), 3,
-                                    softmax_division_claim(layer, lp.requant_evals, in_row, row_sum), lp.channel_sum);
+                                    softmax_division_claim(layer, lp.requant_evals, in_row, row_sum, cx.layout.limb_bits), lp.channel_sum);
   if (!product) return fail(where + "softmax division " + product.error());
   cx.transcript.absorb_all("zkml/operand_evals", std::span<const E>(lp.operand_evals));
   if (E::from_i64(2) * eq_eval<E>(rest, product->point) * scale * lp.operand_evals[1] * lp.operand_evals[0] !=
@@ -1999,7 +2006,7 @@ Status verify_claims(Context& cx, const Proof& proof) {
   const ClaimsPoint point = split_claims_point(rho, cx.batch_vars);
   cx.transcript.absorb_all("zkml/form_evals", std::span<const E>(proof.form_evals));
   cx.claim_block(slot, 0, rho, proof.form_evals);
-  const E claim = recombine(proof.form_evals) - claims_constant(proof.forms, cx.batch, point);
+  const E claim = recombine(proof.form_evals, cx.layout.limb_bits) - claims_constant(proof.forms, cx.batch, point);
   const auto last = static_cast<uint32_t>(cx.spec.layers.size() - 1);
   const uint32_t vars = cx.batch_vars + detail::shape_vars(cx.spec.layers[last].out);
   auto sc = verify_sumcheck<E>(cx.transcript, vars, 2, claim, proof.claims_sum);
@@ -2066,7 +2073,7 @@ Result<std::vector<int64_t>> verify(const VerifyingKey& vk, const Proof& proof,
   const uint32_t batch = proof.batch;
   ZK_TRY(check_statement(vk, proof, expected_input, expected_output));
   if (spec.zero_knowledge) return verify_private(vk, proof);
-  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size(), proof.batch);
   const auto layout = detail::proof_layout(spec, batch, extras);
   if (proof.commitments.size() != (vis.input == Visibility::hashed ? 2u : 1u))
     return fail("proof: wrong number of commitments");
@@ -2383,12 +2390,12 @@ std::vector<E> bind_inner_corner(std::span<const E> corner, std::span<const E> b
 
 // The coefficients a_i, a_0 of acc'(z) = sum_i a_i P_i(z) + a_0 over a requantizing layer's tables
 // (y, r limbs, d+ limbs, d- limbs): accumulator_from_requant as a linear form.
-std::pair<std::vector<E>, E> accumulator_form(const Layer& layer) {
-  const size_t lr = layer.remainder_limbs(), ld = layer.slack_limbs();
+std::pair<std::vector<E>, E> accumulator_form(const Layer& layer, uint32_t limb_bits) {
+  const size_t lr = layer.remainder_limbs(limb_bits), ld = layer.slack_limbs(limb_bits);
   std::vector<E> a{pow2(layer.shift)};
-  for (size_t i = 0; i < lr; ++i) a.push_back(pow2(static_cast<uint32_t>(kLimbBits * i)));
-  for (size_t i = 0; i < ld; ++i) a.push_back(pow2(layer.shift) * pow2(static_cast<uint32_t>(kLimbBits * i)));
-  for (size_t i = 0; i < ld; ++i) a.push_back(-(pow2(layer.shift) * pow2(static_cast<uint32_t>(kLimbBits * i))));
+  for (size_t i = 0; i < lr; ++i) a.push_back(pow2(static_cast<uint32_t>(limb_bits * i)));
+  for (size_t i = 0; i < ld; ++i) a.push_back(pow2(layer.shift) * pow2(static_cast<uint32_t>(limb_bits * i)));
+  for (size_t i = 0; i < ld; ++i) a.push_back(-(pow2(layer.shift) * pow2(static_cast<uint32_t>(limb_bits * i))));
   return {a, -pow2(layer.shift - 1)};
 }
 
@@ -2520,7 +2527,7 @@ PrivateValue private_requant(PrivateContext& cx, uint32_t l, std::span<const E> 
   const Layer& layer = cx.spec.layers[l];
   const uint32_t first = cx.layout.first[l];
   cx.transcript.absorb_all("zkml/requant_evals", evals);
-  const auto [a, a0] = accumulator_form(layer);
+  const auto [a, a0] = accumulator_form(layer, cx.layout.limb_bits);
   PrivateValue acc{a0, {}};
   for (uint32_t i = 0; i < evals.size(); ++i) {
     cx.claim_masked(cx.table_ref(first + i), cx.table_corner(first + i), rho, rho_u, evals[i]);
@@ -3188,9 +3195,9 @@ Result<LayerProof> decode_private_data_layer(ByteReader& in, const VerifyingKey&
 // ---- every requantizing layer ---------------------------------------------------------------------
 // The clamp zero-check sum_x eq(tau, x) [d+ (hi - y) + gamma d- (y - lo)] = 0 (zero_check_terms),
 // y and the d+/d- limbs masked.
-std::vector<ZeroCheckTable> requant_zero_check_tables(const Layer& layer) {
+std::vector<ZeroCheckTable> requant_zero_check_tables(const Layer& layer, uint32_t limb_bits) {
   std::vector<ZeroCheckTable> out;
-  for (uint32_t i : zero_check_tables(layer)) out.push_back({out.size() + 1, i});
+  for (uint32_t i : zero_check_tables(layer, limb_bits)) out.push_back({out.size() + 1, i});
   return out;
 }
 
@@ -3200,9 +3207,9 @@ void prove_private_zero_check(PrivateContext& cx, const ProverInputs& in, uint32
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
   std::vector<std::vector<E>> tables;
   tables.push_back(eq_table<E>(tau));
-  for (uint32_t i : zero_check_tables(layer)) tables.push_back(lift(in.tables.layer_polys[l][i]));
-  lp.private_zero_check = prove_private_zero_sum(cx, l, vars, std::move(tables), requant_zero_check_tables(layer),
-                                                 zero_check_terms(layer, gamma));
+  for (uint32_t i : zero_check_tables(layer, cx.layout.limb_bits)) tables.push_back(lift(in.tables.layer_polys[l][i]));
+  lp.private_zero_check = prove_private_zero_sum(cx, l, vars, std::move(tables), requant_zero_check_tables(layer, cx.layout.limb_bits),
+                                                 zero_check_terms(layer, gamma, cx.layout.limb_bits));
 }
 
 Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, const LayerProof& lp,
@@ -3210,13 +3217,13 @@ Status verify_private_zero_check(PrivateContext& cx, uint32_t l, size_t vars, co
   const Layer& layer = cx.spec.layers[l];
   const auto tau = cx.transcript.challenges<E>("zkml/tau", vars);
   const E gamma = cx.transcript.challenge<E>("zkml/gamma");
-  const auto masked = requant_zero_check_tables(layer);
+  const auto masked = requant_zero_check_tables(layer, cx.layout.limb_bits);
   const auto public_values = [&](std::span<const E> r) {
     std::vector<E> evals(masked.size() + 1, E::zero());
     evals[0] = eq_eval<E>(tau, r);
     return evals;
   };
-  return verify_private_zero_sum(cx, l, vars, masked, zero_check_terms(layer, gamma), lp.private_zero_check,
+  return verify_private_zero_sum(cx, l, vars, masked, zero_check_terms(layer, gamma, cx.layout.limb_bits), lp.private_zero_check,
                                  public_values, where,
                                  "zero-check: final evaluation mismatch (a clamp slack is nonzero off the bound)");
 }
@@ -3387,7 +3394,7 @@ Status verify_private_max_pool(PrivateContext& cx, std::span<const F> input_tabl
 PrivateLookupRefs softmax_lookup_refs(const PrivateContext& cx, uint32_t l) {
   const uint32_t first = cx.layout.first[l];
   return {{{cx.table_ref(first + 1), cx.table_ref(first + 3), PrivateContext::caller(kPublicColumnRef + valid_column_ref)}},
-          cx.table_ref(first + detail::polys_per_layer(cx.spec.layers[l]) + 1)};
+          cx.table_ref(first + detail::polys_per_layer(cx.spec.layers[l], cx.layout.limb_bits) + 1)};
 }
 
 // The linear claims at rho with public values, then c absorbed and claimed; returns the division
@@ -3395,7 +3402,7 @@ PrivateLookupRefs softmax_lookup_refs(const PrivateContext& cx, uint32_t l) {
 PrivateValue private_softmax_identities(PrivateContext& cx, std::span<const F> input_table, uint32_t l,
                                         std::span<const E> rho, TableRef c_corner, const E& c) {
   const Layer& layer = cx.spec.layers[l];
-  const uint32_t first = cx.layout.first[l], n = detail::polys_per_layer(layer);
+  const uint32_t first = cx.layout.first[l], n = detail::polys_per_layer(layer, cx.layout.limb_bits);
   const detail::SoftmaxRows rows = detail::softmax_rows(layer);
   const RowSplit split = row_split(layer, cx.batch_vars);
   const std::vector<E> rho_v(rho.begin(), rho.end()), rest = split.rest(rho), halves = split.with_halves(rest);
@@ -3410,14 +3417,14 @@ PrivateValue private_softmax_identities(PrivateContext& cx, std::span<const F> i
   cx.claims.push_back(std::move(gaps));
   cx.claims.push_back({{{cx.table_ref(first + 2), halves, scale}},
                        valid_at(split.with_row(rest, std::vector<E>(rows.vars, E::zero())))});
-  const size_t limbs = detail::softmax_limbs(layer);
+  const size_t limbs = detail::softmax_limbs(layer, cx.layout.limb_bits);
   LinearClaim<E> bounds{{{cx.table_ref(first + 3), halves, -E::from_i64(2) * in_row * scale}}, -valid_at(rho)};
   LinearClaim<E> division{{{cx.table_ref(first + 3), rho_v, E::from_i64(2 * layer.hi)},
                            {cx.table_ref(first + 3), halves, in_row * scale},
                            share_mask_term(cx, c_corner, 0, E::one())},
                           c};
   for (uint32_t i = 0; i < limbs; ++i) {
-    const E weight = pow2(kLimbBits * i);
+    const E weight = pow2(cx.layout.limb_bits * i);
     bounds.terms.push_back({cx.table_ref(first + 4 + i), rho_v, weight});
     bounds.terms.push_back({cx.table_ref(first + 4 + static_cast<uint32_t>(limbs) + i), rho_v, weight});
     division.terms.push_back({cx.table_ref(first + 4 + i), rho_v, -weight});
@@ -3450,7 +3457,7 @@ void prove_private_softmax(PrivateContext& cx, const ProverInputs& in, uint32_t 
   const Layer& layer = cx.spec.layers[l];
   lp.kind = layer.kind;
   const auto& polys = in.tables.layer_polys[l];
-  const uint32_t first = cx.layout.first[l], n = detail::polys_per_layer(layer);
+  const uint32_t first = cx.layout.first[l], n = detail::polys_per_layer(layer, cx.layout.limb_bits);
   const detail::SoftmaxRows rows = detail::softmax_rows(layer);
   const RowSplit split = row_split(layer, cx.batch_vars);
   const std::vector<F> valid = valid_mask(layer.out, cx.batch, cx.batch_vars), input_table = to_field(in.witness.input);
@@ -3471,7 +3478,7 @@ void prove_private_softmax(PrivateContext& cx, const ProverInputs& in, uint32_t 
     const auto eq = eq_table<E>(rho);
     std::vector<E> block;
     for (uint32_t i = 0; i < n; ++i) block.push_back(inner_product<E, F>(eq, polys[i]));
-    lp.output_sum = softmax_division_claim(layer, block, in_row, scale * evaluate_multilinear<E, F>(polys[3], halves)) +
+    lp.output_sum = softmax_division_claim(layer, block, in_row, scale * evaluate_multilinear<E, F>(polys[3], halves), cx.layout.limb_bits) +
                     offset_of(cx, {E::zero(), {share_mask_term(cx, *c_corner, 0, E::one())}});
   }
   const PrivateValue division = private_softmax_identities(cx, input_table, l, rho, *c_corner, lp.output_sum);
@@ -3598,7 +3605,7 @@ Status verify_private_layer(PrivateContext& cx, std::span<const F> input_table, 
   if (layer.kind == LayerKind::rewire) return verify_private_rewire(cx, input_table, output_table, l, lp, where);
   if (layer.kind == LayerKind::table) return verify_private_table(cx, input_table, output_table, l, lp, where);
   if (layer.kind == LayerKind::softmax) return verify_private_softmax(cx, input_table, output_table, l, lp, where);
-  if (lp.requant_evals.size() != detail::polys_per_layer(layer)) return fail(where + "wrong number of evaluations");
+  if (lp.requant_evals.size() != detail::polys_per_layer(layer, cx.layout.limb_bits)) return fail(where + "wrong number of evaluations");
   const auto [rho, rho_u] = private_requant_point(cx, layer);
   ZK_TRY(check_selector(rho_u, where));
   const GridPoint g = split_grid(rho, cx.batch_vars, layer.out);
@@ -3706,9 +3713,9 @@ PrivateClaimsStart private_claims_start(PrivateContext& cx, std::span<const Line
   for (uint32_t i = 0; i < form_evals.size(); ++i) {
     const TableRef corner = cx.table_corner(first + i);
     cx.claim_masked(cx.table_ref(first + i), corner, rho, rho_u, form_evals[i]);
-    st.offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), rho, pow2(kLimbBits * i) * rho_u * inv));
+    st.offset_terms.push_back(corner_term<E>(corner, cx.corner_size(corner), rho, pow2(cx.layout.limb_bits * i) * rho_u * inv));
   }
-  st.public_claim = recombine(form_evals) * inv - claims_constant(forms, cx.batch, split_claims_point(rho, cx.batch_vars));
+  st.public_claim = recombine(form_evals, cx.layout.limb_bits) * inv - claims_constant(forms, cx.batch, split_claims_point(rho, cx.batch_vars));
   return st;
 }
 
@@ -3870,7 +3877,7 @@ Result<std::vector<int64_t>> verify_private(const VerifyingKey& vk, const Proof&
   const ModelSpec& spec = vk.spec;
   const Visibilities& vis = vk.visibility;
   const uint32_t batch = proof.batch;
-  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size(), proof.batch);
   const auto layout = detail::proof_layout(spec, batch, extras);
   const auto weight_layout = detail::weight_layout(spec);
   const PrivatePlan plan = private_plan(spec, batch, layout, extras, weight_layout);
@@ -4142,7 +4149,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
     f.constant = static_cast<int64_t>(*constant);
     proof.forms.push_back(f);
   }
-  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size());
+  const detail::ProofExtras extras = proof_extras(vk, proof.forms.size(), proof.batch);
   const auto layout = detail::proof_layout(spec, proof.batch, extras);
   if (layout.num_vars > pcs::kMaxVars) return fail("proof: batch size out of bounds");
   auto count = in.u32();
@@ -4188,7 +4195,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       LayerProof lp;
       lp.kind = layer.kind;
       lp.constant_term = layer.constant_term;
-      auto evals = decode_elements(in, detail::polys_per_layer(layer));
+      auto evals = decode_elements(in, detail::polys_per_layer(layer, layout.limb_bits));
       if (!evals) return fail(evals.error());
       lp.requant_evals = std::move(*evals);
       if (layer.has_weights() || layer.constant_term) {
@@ -4219,7 +4226,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
         lp.private_spatial_sum = std::move(*spatial);
       }
       auto zc = PrivateSumcheckProof<E>::decode(in, batch_vars + detail::shape_vars(layer.out), 3,
-                                                zero_check_tables(layer).size());
+                                                zero_check_tables(layer, layout.limb_bits).size());
       if (!zc) return fail("proof: " + zc.error());
       lp.private_zero_check = std::move(*zc);
       proof.layers.push_back(std::move(lp));
@@ -4292,14 +4299,14 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       auto lookup = LookupProof<E>::decode(in, table_statement(layer, batch_vars));
       if (!lookup) return fail("proof: " + lookup.error());
       lp.lookup = std::move(*lookup);
-      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer, layout.limb_bits)));
       ZK_TRY(element(lp.row_max_eval));
       ZK_TRY(element(lp.input_eval));
       ZK_TRY(elements(lp.row_evals, 2));
       ZK_TRY(sumcheck(lp.channel_sum, out_vars - detail::softmax_rows(layer).vars, 3));
       ZK_TRY(elements(lp.operand_evals, 2));
       ZK_TRY(sumcheck(lp.zero_check, out_vars, 3));
-      ZK_TRY(elements(lp.zero_check_evals, detail::polys_per_layer(layer)));
+      ZK_TRY(elements(lp.zero_check_evals, detail::polys_per_layer(layer, layout.limb_bits)));
       proof.layers.push_back(std::move(lp));
       continue;
     }
@@ -4317,12 +4324,12 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
       ZK_TRY(sumcheck(lp.output_check, detail::spatial_vars(layer.out), 2));
       ZK_TRY(element(lp.output_eval));
     } else if (layer.kind == LayerKind::add || layer.kind == LayerKind::mul) {
-      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer, layout.limb_bits)));
       if (layer.constant_term) ZK_TRY(element(lp.bias_eval));
       if (layer.kind == LayerKind::mul) ZK_TRY(sumcheck(lp.channel_sum, out_vars, 3));
       ZK_TRY(elements(lp.operand_evals, layer.kind == LayerKind::mul ? 2 : layer.inputs.size()));
     } else {
-      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer)));
+      ZK_TRY(elements(lp.requant_evals, detail::polys_per_layer(layer, layout.limb_bits)));
       if (layer.has_weights()) {
         ZK_TRY(element(lp.bias_eval));
         const bool conv = layer.kind == LayerKind::conv;
@@ -4338,7 +4345,7 @@ Result<Proof> Proof::from_bytes(const VerifyingKey& vk, std::span<const uint8_t>
     }
     const bool pool = layer.kind == LayerKind::max_pool;
     ZK_TRY(sumcheck(lp.zero_check, pool ? kv + out_vars : out_vars, 3));
-    ZK_TRY(elements(lp.zero_check_evals, pool ? 2 : detail::polys_per_layer(layer)));
+    ZK_TRY(elements(lp.zero_check_evals, pool ? 2 : detail::polys_per_layer(layer, layout.limb_bits)));
     proof.layers.push_back(std::move(lp));
   }
   if (!proof.forms.empty()) {

@@ -11,9 +11,10 @@
 //           that commitment is the model's identity and part of the verifying key.
 //   prove   commits, per layer, y, the limbs of r and of the clamp slacks d+ = max(t - hi, 0),
 //           d- = max(lo - t, 0) (t = y + d+ - d-), and the multiplicities of one LogUp range
-//           argument over [0, 2^16); then proves per layer, at random points, the requantization
-//           identity, the zero-checks d+ (hi - y) = 0 and d- (y - lo) = 0, and the matrix-vector
-//           sum-check acc'(rho) = sum_j x(rho_b, j) W'(j, rho_n) + I_B(rho_b) b'(rho_n); every
+//           argument over [0, 2^w) (w <= 16, chosen per proof); then proves per layer, at random
+//           points, the requantization identity, the zero-checks d+ (hi - y) = 0 and
+//           d- (y - lo) = 0, and the matrix-vector sum-check
+//           acc'(rho) = sum_j x(rho_b, j) W'(j, rho_n) + I_B(rho_b) b'(rho_n); every
 //           evaluation claim on a committed table is proven by one batched PCS opening at the end.
 //   verify  replays the transcript; the public input and the outputs travel in the proof and
 //           are absorbed first, so the verifier evaluates their multilinear extensions itself.
@@ -51,8 +52,8 @@ namespace zk::zkml {
 constexpr uint32_t kKeyVersion = 7;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag; 6: several inputs and outputs; 7: the proofs a zero-knowledge key is set up for)
 constexpr uint64_t kMaxZeroKnowledgeProofs = uint64_t{1} << 40;  // setup's `proofs`
 constexpr uint32_t kProvingKeyVersion = 3;   // proving key encoding (3: checksum, stored Merkle level, aligned data)
-constexpr uint32_t kProofVersion = 9;        // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part; 9: zero-knowledge tables of 8+ entries, corners past small tables
-constexpr uint32_t kLimbBits = 16;            // range table [0, 2^16)
+constexpr uint32_t kProofVersion = 10;       // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part; 9: zero-knowledge tables of 8+ entries, corners past small tables; 10: range limbs of the width the layout chooses
+constexpr uint32_t kMaxLimbBits = 16;        // widest range table [0, 2^16); a proof's is detail::range_limb_bits
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
 constexpr uint32_t kMaxFeatures = 1u << 24;
@@ -163,8 +164,9 @@ struct Layer {
   bool has_bias_table() const { return has_weights() || constant_term; }
   uint64_t in_features() const { return in.size(); }
   uint64_t out_features() const { return out.size(); }
-  uint32_t remainder_limbs() const { return (shift + kLimbBits - 1) / kLimbBits; }
-  uint32_t slack_limbs() const { return (slack_bits + kLimbBits - 1) / kLimbBits; }
+  // Limbs of limb_bits bits that hold the remainder r (shift bits) and the slacks d+, d-.
+  uint32_t remainder_limbs(uint32_t limb_bits) const { return (shift + limb_bits - 1) / limb_bits; }
+  uint32_t slack_limbs(uint32_t limb_bits) const { return (slack_bits + limb_bits - 1) / limb_bits; }
   int64_t multiplier(size_t i) const { return multipliers.size() == 1 ? multipliers[0] : multipliers[i]; }
 };
 
@@ -361,7 +363,7 @@ struct ProverTables {
   // softmax: y, D, S, e, r limbs, room limbs, m, multiplicities); then the extras of
   // detail::ProofExtras: the committed input {x} (private, hashed input) and the form value limbs (claims)
   std::vector<std::vector<std::vector<F>>> layer_polys;
-  std::vector<F> multiplicities;                         // of the range table [0, 2^16)
+  std::vector<F> multiplicities;                         // of the range table [0, 2^limb_bits)
   std::vector<int64_t> output;                           // claimed outputs (B x N_L)
 };
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
+#include <map>
 #include <random>
 #include <tuple>
 
@@ -384,6 +386,34 @@ struct Cheat : ::testing::Test {
   }
 };
 
+// A limb past the range table the layout chose (narrower than 16 bits for this small model):
+// layer 0's lowest limb of r raised by 2^w with one borrowed from the next limb, so r, and with it
+// every identity, is unchanged, and a 16-bit table would hold the limb. The multiplicities are
+// recounted for every value the table holds; only the raised limb stays outside.
+ProverHooks limb_past_the_range_table(const ModelSpec& spec, uint32_t batch) {
+  detail::ProofExtras extras;
+  extras.limb_bits = detail::range_limb_bits(spec, batch, extras);
+  const uint32_t w = extras.limb_bits;
+  EXPECT_LT(w, kMaxLimbBits);
+  EXPECT_GE(spec.layers[0].remainder_limbs(w), 2u);
+  return {{}, [spec, extras, w](ProverTables& t) {
+            std::vector<F>& low = t.layer_polys[0][1];
+            std::vector<F>& next = t.layer_polys[0][2];
+            const auto x = static_cast<size_t>(
+                std::find_if(next.begin(), next.end(), [](F v) { return !v.is_zero(); }) - next.begin());
+            ASSERT_LT(x, next.size());
+            low[x] = low[x] + F::from_u64(uint64_t{1} << w);
+            next[x] = next[x] - F::one();
+            std::vector<uint64_t> counts(size_t{1} << w, 0);
+            for (const auto& c : detail::range_columns(spec, extras))
+              for (const F& v : t.layer_polys[c.layer][c.table]) {
+                const F u = F::from_i64(c.scale) * v + F::from_i64(c.offset);
+                if (u.value() < counts.size()) ++counts[u.value()];
+              }
+            for (size_t i = 0; i < counts.size(); ++i) t.multiplicities[i] = F::from_u64(counts[i]);
+          }};
+}
+
 TEST_F(Cheat, HonestProofVerifies) {
   auto proof = prove(*pk, 2, input);
   ASSERT_TRUE(proof.ok());
@@ -437,6 +467,11 @@ TEST_F(Cheat, AlteredMultiplicityFailsTheRangeCheck) {
                                        t.multiplicities[5] += F::one();
                                      }});
   EXPECT_EQ(reason, "range check: lookup: fractional sums differ (a row is not in the table, or the multiplicities are wrong)");
+}
+
+TEST_F(Cheat, LimbPastTheRangeTableFailsTheRangeCheck) {
+  EXPECT_EQ(reject(limb_past_the_range_table(pk->vk.spec, 2)),
+            "range check: lookup: fractional sums differ (a row is not in the table, or the multiplicities are wrong)");
 }
 
 TEST_F(Cheat, AlteredOutputFailsTheOutputCheck) {
@@ -583,8 +618,40 @@ TEST(Zkml, PackedProofTablePointsEvaluateEachTable) {
       const E from_packed = evaluate_multilinear<E, F>(packed, layout.part_point(part, s, z));
       EXPECT_TRUE(from_packed == combined) << l;
     }
-    EXPECT_EQ(covered, detail::polys_per_layer(spec->layers[l])) << l;
+    EXPECT_EQ(covered, detail::polys_per_layer(spec->layers[l], layout.limb_bits)) << l;
   }
+}
+
+// The range table's width (detail::range_limb_bits): every single-column check fits (y - lo and
+// hi - y below 2^w), it is at most 16 bits, and its layout is never larger than the 16-bit one.
+// One example of a small MLP takes a narrow table (more limbs, but 2^w multiplicities instead of
+// 2^16); a large batch takes a table wide enough for as few limbs as 16 bits give.
+TEST(Zkml, RangeTableWidthFitsEveryCheckAndShrinksTheLayout) {
+  std::mt19937_64 rng(7);
+  const IntModel m = random_mlp(rng, {33, 40, 17, 3}, 3, 10, true);
+  std::vector<std::vector<int64_t>> weights, biases;
+  auto spec = extract_spec(m, &weights, &biases);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  std::map<uint32_t, uint32_t> width;
+  for (const uint32_t batch : {1u, 3u, 64u, 4096u}) {
+    detail::ProofExtras extras;
+    const uint32_t w = detail::range_limb_bits(*spec, batch, extras);
+    width[batch] = w;
+    EXPECT_GE(w, detail::min_limb_bits(*spec, extras));
+    EXPECT_LE(w, kMaxLimbBits);
+    for (const auto& layer : spec->layers) EXPECT_LT(layer.hi - layer.lo, int64_t{1} << w) << layer.name;
+    const uint32_t widest = detail::proof_layout(*spec, batch, extras).num_vars;
+    extras.limb_bits = w;
+    EXPECT_LE(detail::proof_layout(*spec, batch, extras).num_vars, widest) << "batch " << batch;
+  }
+  EXPECT_LT(width[1], kMaxLimbBits);
+  for (const auto& layer : spec->layers) {
+    EXPECT_GT(layer.remainder_limbs(width[1]), layer.remainder_limbs(kMaxLimbBits)) << layer.name;
+    EXPECT_EQ(layer.remainder_limbs(width[4096]), layer.remainder_limbs(kMaxLimbBits)) << layer.name;
+  }
+  std::cout << "range table widths (batch: bits):";
+  for (const auto& [batch, w] : width) std::cout << " " << batch << ": " << w;
+  std::cout << "\n";
 }
 
 // The proof carries exactly one per-proof commitment of the packed table's shape.
@@ -850,6 +917,11 @@ TEST_F(ZkCheat, SlackOffTheBoundFailsTheZeroCheck) {
 
 TEST_F(ZkCheat, AlteredMultiplicityFailsTheRangeCheck) {
   const std::string reason = reject({{}, [](ProverTables& t) { t.multiplicities[5] += F::one(); }});
+  EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
+}
+
+TEST_F(ZkCheat, LimbPastTheRangeTableFailsTheRangeCheck) {
+  const std::string reason = reject(limb_past_the_range_table(pk->vk.spec, 2));
   EXPECT_EQ(reason.rfind("range check: ", 0), 0u) << reason;
 }
 
