@@ -38,6 +38,7 @@
 // (masked_coset) and whose claims are the lines at alpha'.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -300,18 +301,25 @@ Digest pow_seed(Transcript& t) {
 }
 
 // Smallest valid nonce, searched in batches of about twice the expected 2^bits tries (the answer
-// is the smallest valid nonce whatever the batch size or thread count).
+// is the smallest valid nonce whatever the batch size or thread count). Chunks are claimed in
+// increasing order; once one holds a valid nonce, the chunks after it are skipped (the smallest
+// valid nonce lies in the first such chunk, which is never skipped).
 uint64_t grind(const Digest& seed, uint32_t bits) {
   const uint64_t batch = uint64_t{1} << std::clamp<uint32_t>(bits + 1, 10, 16);
   for (uint64_t base = 0;; base += batch) {
     std::vector<uint64_t> found(chunk_count(batch, 512), UINT64_MAX);
+    std::atomic<size_t> first_found{SIZE_MAX};
     parallel_chunks(batch, 512, [&](size_t c, size_t begin, size_t end) {
+      if (c > first_found.load(std::memory_order_relaxed)) return;
       std::vector<Digest> digests(end - begin);
       hash_messages(end - begin, 5, [&](size_t i, uint64_t* words) { pow_message(seed, base + begin + i, words); },
                     digests.data());
       for (size_t i = 0; i < digests.size(); ++i)
         if (pow_digest_ok(digests[i], bits)) {
           found[c] = base + begin + i;
+          size_t seen = first_found.load(std::memory_order_relaxed);
+          while (c < seen && !first_found.compare_exchange_weak(seen, c, std::memory_order_relaxed)) {
+          }
           return;
         }
     });
