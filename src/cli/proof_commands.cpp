@@ -395,6 +395,11 @@ int inspect_key(const std::string& path) {
   }
   auto pk = zkml::ProvingKey::from_bytes(*bytes);  // every load-time check of `prove`
   if (!pk) return usage_error(path + ": " + pk.error());
+  // and the codewords in full, which `prove` checks only where it opens them
+  for (size_t c = 0; c < pk->committed.size(); ++c)
+    if (auto checked = pk->committed[c].check_codewords(); !checked)
+      return usage_error(path + ": key: the file is corrupted: weight commitment " + std::to_string(c) + ": " +
+                         checked.error());
   std::cout << "proving key: " << path << " (" << bytes->size() << " bytes, checks passed)\n";
   print_verifying_key(pk->vk);
   if (pk->vk.spec.zero_knowledge && zkml::zero_knowledge_proofs(pk->vk)) {

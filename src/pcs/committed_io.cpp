@@ -19,8 +19,10 @@
 // (3) every table element to be canonical; (4) the tables to give the commitment's out-of-domain
 // answers P_j(pow(z_s)), which binds them to the committed polynomials (a different table not
 // chosen after seeing z_s passes with probability <= 2^vars/|E|). The codewords and salts are not
-// hashed (that was most of the load): a changed leaf is not noticed here, and the openings made
-// with it fail to verify. docs/zkml.md, "Keys", says what the proving key adds (a checksum).
+// read (that was most of the load): a changed leaf is not noticed here; the opening checks each
+// leaf it opens (check_leaves: its subtree against the stored level) and refuses a changed one,
+// and check_codewords checks them all. docs/zkml.md, "Keys", says what the proving key adds (a
+// checksum of everything but the codewords).
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -80,6 +82,32 @@ void CommittedPolynomials::serialize(ByteWriter& out) const {
   out.extend(padding_at(out.size()));
   write_elements(out, tables_);
   write_elements(out, leaves_);
+}
+
+Result<CommittedPolynomials::Extent> CommittedPolynomials::extent(const Commitment& expected, size_t offset) {
+  // Below 2^24 polynomials (and 2^28 entries, rate <= 1/16) no size below overflows 64 bits.
+  if (expected.num_vars > kMaxVars || detail::committed_vars(expected) > kMaxVars || expected.num_polys == 0 ||
+      expected.num_polys >= (uint32_t{1} << 24) || expected.rate_bits > 4)
+    return fail("pcs prover data: the expected commitment is malformed");
+  const Shape shape(expected);
+  const size_t tables_at = offset + 4 * sizeof(uint32_t) + shape.level_nodes * sizeof(Digest);
+  Extent out;
+  out.codewords = tables_at + padding_at(tables_at) + shape.polys * shape.table_size * kWordBytes;
+  out.end = out.codewords + (shape.leaf_words << shape.depth) * kWordBytes;
+  return out;
+}
+
+Status CommittedPolynomials::check_codewords() const {
+  if (const auto leaf = tree_.first_mismatch([this](size_t q, uint64_t* words) { leaf_words(q, words); }))
+    return fail("pcs prover data: leaf " + std::to_string(*leaf) + " does not hash to the stored Merkle level");
+  return {};
+}
+
+Status CommittedPolynomials::check_leaves(std::span<const uint64_t> leaves) const {
+  const std::vector<size_t> indices(leaves.begin(), leaves.end());
+  if (const auto leaf = tree_.first_mismatch(indices, [this](size_t q, uint64_t* words) { leaf_words(q, words); }))
+    return fail("pcs prover data: leaf " + std::to_string(*leaf) + " does not hash to the stored Merkle level");
+  return {};
 }
 
 Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, const Commitment& expected,

@@ -41,7 +41,8 @@ Result<CommittedPolynomials> decode(std::span<const uint8_t> bytes, const Commit
   return loaded;
 }
 
-// The opening proof of every polynomial at one random point and its verification.
+// The opening proof of every polynomial at one random point and its verification (or the
+// prover's error, and no proof).
 struct Opened {
   std::vector<uint8_t> proof;
   Status verified;
@@ -57,7 +58,7 @@ Opened open_all(const CommittedPolynomials& committed, const Params& params, uin
   const CommittedPolynomials* ptrs[] = {&committed};
   Transcript prover("committed-io");
   auto proof = open(params, ptrs, claims, prover);
-  EXPECT_TRUE(proof.ok()) << proof.error();
+  if (!proof) return {{}, fail(proof.error())};
   Opened out{proof->serialize(), {}};
   Transcript verifier("committed-io");
   const Commitment commitments[] = {committed.commitment()};
@@ -101,10 +102,10 @@ TEST(CommittedIo, RoundTripOpensIdentically) {
   }
 }
 
-// Every byte of the header, the stored Merkle level, the padding and the tables is checked; the
-// codewords are not, but an opening made with an altered one is rejected (here every leaf is
-// opened: the tree has 4 leaves; one byte of every fourth codeword element is altered, as each
-// opening grinds).
+// Every byte of the header, the stored Merkle level, the padding and the tables is checked at
+// load; the codewords are not, but the opening checks the leaves it opens against the stored
+// level and refuses an altered one (here every leaf is opened: the tree has 4 leaves; one byte of
+// every fourth codeword element is altered, as each opening grinds).
 TEST(CommittedIo, EveryAlteredByteIsRefusedOrFailsTheOpening) {
   std::mt19937_64 rng(71);
   const Params params = conjectured_params();
@@ -119,7 +120,10 @@ TEST(CommittedIo, EveryAlteredByteIsRefusedOrFailsTheOpening) {
       EXPECT_FALSE(loaded.ok()) << "byte " << i;
     } else {
       ASSERT_TRUE(loaded.ok()) << "byte " << i << ": " << loaded.error();
-      EXPECT_FALSE(open_all(*loaded, params, i).verified.ok()) << "byte " << i;
+      const Opened opened = open_all(*loaded, params, i);
+      EXPECT_TRUE(opened.proof.empty()) << "byte " << i;
+      EXPECT_NE(opened.verified.error().find("does not hash to the stored Merkle level"), std::string::npos)
+          << "byte " << i << ": " << opened.verified.error();
     }
   }
 }
@@ -143,7 +147,7 @@ TEST(CommittedIo, AlteredLevelTablePaddingOfALargerCommitmentAreRefusedWithReaso
 }
 
 // Hiding commitments (masked tables, 32-value cosets and a salt per leaf) round-trip too; their
-// salts, like the codewords, are not checked at load, and openings with altered ones fail.
+// salts, like the codewords, are not checked at load, and the opening refuses altered ones.
 TEST(CommittedIo, HidingRoundTripOpensIdenticallyAndAlteredSaltsFailTheOpening) {
   std::mt19937_64 rng(76);
   Params params = conjectured_params();
@@ -165,8 +169,44 @@ TEST(CommittedIo, HidingRoundTripOpensIdenticallyAndAlteredSaltsFailTheOpening) 
     for (size_t q = 0; q < leaves; ++q) altered[bytes.size() - q * leaf_bytes - 3] ^= 0x10;
     auto salted = decode(altered, original.commitment(), params);
     ASSERT_TRUE(salted.ok()) << salted.error();
-    EXPECT_FALSE(open_all(*salted, params, vars).verified.ok()) << vars;
+    const Opened opened = open_all(*salted, params, vars);
+    EXPECT_TRUE(opened.proof.empty()) << vars;
+    EXPECT_NE(opened.verified.error().find("does not hash to the stored Merkle level"), std::string::npos)
+        << vars << ": " << opened.verified.error();
   }
+}
+
+// extent() places the codewords and the end where serialize writes them, from any stream offset
+// (the padding before the tables depends on it), plain and hiding; a malformed commitment fails.
+TEST(CommittedIo, ExtentLocatesTheCodewordsOfTheEncoding) {
+  std::mt19937_64 rng(77);
+  for (const bool hiding : {false, true}) {
+    Params params = conjectured_params();
+    params.hiding = hiding;
+    for (auto [vars, polys] : {std::pair<size_t, size_t>{0, 1}, {5, 2}, {9, 3}}) {
+      const CommittedPolynomials committed = commit_random(rng, vars, polys, params);
+      const std::vector<uint8_t> bytes = encode(committed);
+      const size_t leaf_bytes = 8 * detail::leaf_size(committed.commitment());
+      const size_t codeword_bytes = leaf_bytes << committed.tree().depth();
+      for (const size_t prefix : {size_t{0}, size_t{5}, size_t{63}}) {
+        ByteWriter out;
+        out.extend(prefix);
+        committed.serialize(out);
+        const auto extent = CommittedPolynomials::extent(committed.commitment(), prefix);
+        ASSERT_TRUE(extent.ok()) << extent.error();
+        EXPECT_EQ(extent->end, out.size()) << vars << " " << prefix;
+        EXPECT_EQ(extent->end - extent->codewords, codeword_bytes) << vars << " " << prefix;
+      }
+      EXPECT_EQ(CommittedPolynomials::extent(committed.commitment(), 0)->end, bytes.size());
+    }
+  }
+  Commitment malformed;
+  malformed.num_vars = kMaxVars + 1;
+  malformed.num_polys = 1;
+  EXPECT_FALSE(CommittedPolynomials::extent(malformed, 0).ok());
+  malformed.num_vars = 4;
+  malformed.num_polys = 0;
+  EXPECT_FALSE(CommittedPolynomials::extent(malformed, 0).ok());
 }
 
 TEST(CommittedIo, TruncatedOrMisalignedInputIsRefused) {

@@ -84,6 +84,29 @@ Digest MerkleTree::node(size_t level, size_t index, const MessageFn& leaf_words)
   return hash_node(node(level - 1, 2 * index, leaf_words), node(level - 1, 2 * index + 1, leaf_words));
 }
 
+Digest MerkleTree::recomputed_node(size_t level, size_t index, const MessageFn& leaf_words) const {
+  if (level == 0) return leaf_hash(index, leaf_words);
+  return hash_node(recomputed_node(level - 1, 2 * index, leaf_words), recomputed_node(level - 1, 2 * index + 1, leaf_words));
+}
+
+std::optional<size_t> MerkleTree::first_mismatch(std::span<const size_t> leaves, const MessageFn& leaf_words) const {
+  std::vector<size_t> subtrees;
+  for (size_t leaf : leaves) subtrees.push_back(leaf >> stored_from_);
+  std::sort(subtrees.begin(), subtrees.end());
+  subtrees.erase(std::unique(subtrees.begin(), subtrees.end()), subtrees.end());
+  for (size_t t : subtrees)
+    if (recomputed_node(stored_from_, t, leaf_words) != levels_[0][t]) return t << stored_from_;
+  return std::nullopt;
+}
+
+std::optional<size_t> MerkleTree::first_mismatch(const MessageFn& leaf_words) const {
+  const MerkleTree rebuilt = build(depth_, words_per_leaf_, leaf_words, stored_from_);
+  const auto stored = lowest_stored_level(), hashed = rebuilt.lowest_stored_level();
+  const auto at = std::mismatch(stored.begin(), stored.end(), hashed.begin()).first;
+  if (at == stored.end()) return std::nullopt;
+  return static_cast<size_t>(at - stored.begin()) << stored_from_;
+}
+
 MerkleTree MerkleTree::build(size_t depth, size_t words_per_leaf, const MessageFn& leaf_words,
                              size_t dropped_levels) {
   MerkleTree tree;

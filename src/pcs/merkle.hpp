@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -78,10 +79,17 @@ class MerkleTree {
   // verify_multiproof consumes them; leaf_words (as in build) recomputes dropped levels.
   std::vector<Digest> prove(std::span<const size_t> leaves, const MessageFn& leaf_words) const;
 
+  // Whether the leaves under the stored-level nodes above `leaves` (any order, repeats allowed)
+  // hash to those nodes: the index of the first subtree's first leaf that does not, if any.
+  std::optional<size_t> first_mismatch(std::span<const size_t> leaves, const MessageFn& leaf_words) const;
+  // The same for every leaf (hashes them all, in parallel).
+  std::optional<size_t> first_mismatch(const MessageFn& leaf_words) const;
+
  private:
   void hash_upper_levels();
   Digest leaf_hash(size_t leaf, const MessageFn& leaf_words) const;
   Digest node(size_t level, size_t index, const MessageFn& leaf_words) const;
+  Digest recomputed_node(size_t level, size_t index, const MessageFn& leaf_words) const;
 
   size_t depth_ = 0;
   size_t words_per_leaf_ = 0;

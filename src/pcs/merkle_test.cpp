@@ -22,6 +22,32 @@ Digest leaf_of(size_t i) {
   return hash_words(words);
 }
 
+// A tree kept from its stored level (4 levels dropped) finds a changed leaf: through the
+// subtrees of the leaves asked about, or through all of them; the result is the changed subtree's
+// first leaf.
+TEST(Merkle, FirstMismatchFindsTheChangedSubtree) {
+  const MerkleTree built = MerkleTree::build(8, kWords, leaf_words, 4);
+  const MerkleTree tree = MerkleTree::from_stored_level(
+      8, kWords, 4, std::vector<Digest>(built.lowest_stored_level().begin(), built.lowest_stored_level().end()));
+  EXPECT_EQ(tree.first_mismatch(leaf_words), std::nullopt);
+  EXPECT_EQ(tree.first_mismatch(std::vector<size_t>{200, 3, 37, 3}, leaf_words), std::nullopt);
+  const auto changed = [](size_t i, uint64_t* words) {
+    leaf_words(i, words);
+    if (i == 37) words[2] ^= 1;
+  };
+  EXPECT_EQ(tree.first_mismatch(changed), 32u);
+  EXPECT_EQ(tree.first_mismatch(std::vector<size_t>{200, 3, 37}, changed), 32u);
+  EXPECT_EQ(tree.first_mismatch(std::vector<size_t>{47}, changed), 32u) << "a leaf of the same subtree";
+  EXPECT_EQ(tree.first_mismatch(std::vector<size_t>{200, 3, 48}, changed), std::nullopt);
+  const MerkleTree small = MerkleTree::build(3, kWords, leaf_words, 4);  // nothing dropped below 2^4 leaves
+  EXPECT_EQ(small.first_mismatch(changed), std::nullopt);
+  EXPECT_EQ(small.first_mismatch([](size_t i, uint64_t* words) {
+    leaf_words(i, words);
+    words[0] += i == 5;
+  }),
+            0u);
+}
+
 TEST(Merkle, NodeHashMatchesCrypto) {
   const Digest l = leaf_of(1), r = leaf_of(2);
   EXPECT_EQ(hash_node(l, r), keccak256_pair(l, r));

@@ -138,11 +138,23 @@ class CommittedPolynomials {
   // the tables and the codewords, the latter two 8-byte aligned so that they are used in place.
   // deserialize takes every size from `expected` and `params`, rebuilds the tree from the stored
   // level and refuses data whose Merkle root or out-of-domain answers differ from `expected`; it
-  // does not hash the codewords (a container checksum is the caller's; docs/zkml.md, "Keys").
+  // does not read the codewords (the caller checks them: check_leaves, check_codewords, and a
+  // container checksum of the rest; docs/zkml.md, "Keys").
   // The result points into the bytes `in` reads, which `storage` must keep alive.
   void serialize(ByteWriter& out) const;
   static Result<CommittedPolynomials> deserialize(ByteReader& in, const Commitment& expected, const Params& params,
                                                   std::shared_ptr<const void> storage);
+  // Where the encoding of `expected`'s prover data starting at stream offset `offset` keeps its
+  // codewords, [codewords, end), end being the end of the data: from the sizes alone, no byte read
+  // (a container checksums everything else and leaves the codewords to the two checks below).
+  struct Extent {
+    size_t codewords = 0, end = 0;
+  };
+  static Result<Extent> extent(const Commitment& expected, size_t offset);
+  // Every leaf hashes to the stored Merkle level (hashes all codewords: the full check).
+  Status check_codewords() const;
+  // The same for the subtrees holding `leaves` only (an opening checks the leaves it opens).
+  Status check_leaves(std::span<const uint64_t> leaves) const;
 
  private:
   friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&, const Seed&);

@@ -1283,6 +1283,9 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
       for (uint32_t c : st.opened) {
         const CommittedPolynomials& com = *committed[c];
         const auto leaves = small_leaves(queries, uint64_t{1} << com.tree().depth());
+        // Loaded prover data is not hashed in full (docs/zkml.md, "Keys"): the opened leaves are.
+        if (auto checked = com.check_leaves(leaves); !checked)
+          return fail("pcs open: commitment " + std::to_string(c) + ": " + checked.error());
         LeafOpenings<F> o;
         for (uint64_t q : leaves) {
           const auto leaf = com.leaf(q);

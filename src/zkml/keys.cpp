@@ -1430,12 +1430,40 @@ Result<ProvingKey> setup(const model::IntModel& model, ParamsPreset preset, Visi
 
 namespace {
 
-// "ZKMLPK" ‖ u32 version ‖ u64 length of the whole key ‖ u64 checksum of every byte after it.
+// "ZKMLPK" ‖ u32 version ‖ u64 length of the whole key ‖ u64 checksum ‖ the verifying key ‖ each
+// weight commitment's prover data. The checksum covers every byte after the header except the
+// prover data's codewords (80% of a key): those are checked where they are used, each opened
+// leaf against the stored Merkle level (pcs::open), and in full by `zkinfer inspect`.
 constexpr std::string_view kProvingKeyMagic = "ZKMLPK";
 constexpr size_t kLengthAt = 10, kChecksumAt = 18, kProvingKeyHeader = 26;
 
 void write_le64(uint8_t* bytes, uint64_t v) {
   for (size_t i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// The parts of a key the checksum covers, in file order: from the header to the first
+// codewords, between the codewords of consecutive commitments, and after the last ones (the
+// prover data starts at vk_end).
+Result<std::vector<std::span<const uint8_t>>> checksummed_parts(std::span<const uint8_t> bytes, size_t vk_end,
+                                                                 const std::vector<pcs::Commitment>& commitments) {
+  std::vector<std::span<const uint8_t>> parts;
+  size_t from = kProvingKeyHeader, offset = vk_end;
+  for (const auto& c : commitments) {
+    ZK_GET(extent, pcs::CommittedPolynomials::extent(c, offset));
+    if (extent.end > bytes.size()) return fail("key: truncated (the weight commitments need more bytes)");
+    parts.push_back(bytes.subspan(from, extent.codewords - from));
+    from = offset = extent.end;
+  }
+  parts.push_back(bytes.subspan(from));
+  return parts;
+}
+
+// checksum of the little-endian checksums of the parts.
+uint64_t parts_checksum(std::span<const std::span<const uint8_t>> parts,
+                        const std::function<void(std::span<const uint8_t>)>& chunk_done = {}) {
+  std::vector<uint8_t> digests(8 * parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) write_le64(digests.data() + 8 * i, checksum(parts[i], chunk_done));
+  return checksum(digests);
 }
 
 }  // namespace
@@ -1447,10 +1475,13 @@ std::vector<uint8_t> ProvingKey::to_bytes() const {
   out.u64(0);  // length and checksum, written last
   out.u64(0);
   vk.serialize(out);
+  const size_t vk_end = out.size();
   for (const auto& c : committed) c.serialize(out);
   std::vector<uint8_t> bytes = std::move(out).take();
   write_le64(bytes.data() + kLengthAt, bytes.size());
-  write_le64(bytes.data() + kChecksumAt, checksum(std::span(bytes).subspan(kProvingKeyHeader)));
+  auto parts = checksummed_parts(bytes, vk_end, vk.weight_commitments);
+  if (!parts) throw std::logic_error("zkml: " + parts.error());  // the key's own commitments
+  write_le64(bytes.data() + kChecksumAt, parts_checksum(*parts));
   return bytes;
 }
 
@@ -1466,12 +1497,13 @@ Result<ProvingKey> ProvingKey::from_bytes(const SharedBytes& bytes) {
   if (length != bytes.size())
     return fail("key: the file has " + std::to_string(bytes.size()) + " bytes, its header says " +
                 std::to_string(length) + (length > bytes.size() ? " (truncated)" : ""));
-  // Pages stay resident only where the prover reads them later (tables, queried leaves).
-  if (checksum(bytes.span().subspan(kProvingKeyHeader),
-               [&bytes](std::span<const uint8_t> chunk) { bytes.release_resident(chunk); }) != stored_checksum)
-    return fail("key: checksum mismatch: the file is corrupted");
   auto vk = VerifyingKey::deserialize(in);
-  if (!vk) return fail(vk.error());
+  if (!vk) return fail(vk.error() + " (the file is corrupted)");
+  ZK_GET(parts, checksummed_parts(bytes.span(), in.position(), vk->weight_commitments));
+  // Pages stay resident only where the prover reads them later (the tables).
+  if (parts_checksum(parts, [&bytes](std::span<const uint8_t> chunk) { bytes.release_resident(chunk); }) !=
+      stored_checksum)
+    return fail("key: checksum mismatch: the file is corrupted");
   ProvingKey pk;
   pk.vk = std::move(*vk);
   for (const auto& commitment : pk.vk.weight_commitments) {

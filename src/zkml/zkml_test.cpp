@@ -160,17 +160,29 @@ TEST(Zkml, CreditModelFromOnnxAndKeyEncodings) {
 
 constexpr size_t kKeyHeader = 26;  // "ZKMLPK", version, length, checksum
 
-// The key with its checksum recomputed, as a writer would seal altered bytes.
-std::vector<uint8_t> resealed(std::vector<uint8_t> bytes) {
-  const uint64_t sum = checksum(std::span(bytes).subspan(kKeyHeader));
-  for (size_t i = 0; i < 8; ++i) bytes[18 + i] = static_cast<uint8_t>(sum >> (8 * i));
-  return bytes;
-}
-
 // Byte offsets of one weight commitment's prover data in a proving key (pcs/committed_io.cpp).
 struct KeyRegion {
   size_t level, level_end, tables, codewords, end;
 };
+
+// The key with its checksum recomputed, as a writer would seal altered bytes: the checksum of the
+// little-endian checksums of the parts between the codewords (zkml/keys.cpp).
+std::vector<uint8_t> resealed(std::vector<uint8_t> bytes, const std::vector<KeyRegion>& regions) {
+  std::vector<uint8_t> digests;
+  size_t from = kKeyHeader;
+  auto add = [&](size_t to) {
+    const uint64_t part = checksum(std::span(bytes).subspan(from, to - from));
+    for (size_t i = 0; i < 8; ++i) digests.push_back(static_cast<uint8_t>(part >> (8 * i)));
+  };
+  for (const KeyRegion& r : regions) {
+    add(r.codewords);
+    from = r.end;
+  }
+  add(bytes.size());
+  const uint64_t sum = checksum(digests);
+  for (size_t i = 0; i < 8; ++i) bytes[18 + i] = static_cast<uint8_t>(sum >> (8 * i));
+  return bytes;
+}
 
 std::vector<KeyRegion> key_regions(const ProvingKey& pk) {
   std::vector<KeyRegion> out;
@@ -247,11 +259,12 @@ TEST_F(KeyFile, HeaderTruncationAndTrailingBytesAreRefused) {
   EXPECT_NE(load_error(altered).find("its header says"), std::string::npos);
 }
 
-TEST_F(KeyFile, AnyAlteredByteFailsTheChecksum) {
-  std::vector<size_t> offsets = {kKeyHeader, kKeyHeader + 40, regions[0].level - 1};
+// Every byte but the codewords: a verifying key that no longer decodes says so, any other change
+// fails the checksum.
+TEST_F(KeyFile, AnyAlteredByteOutsideTheCodewordsFailsTheLoad) {
+  std::vector<size_t> offsets = {regions[0].level - 1};
   for (const auto& r : regions)
-    for (size_t at : {r.level, r.tables - 1, r.tables + 9, r.codewords, (r.codewords + r.end) / 2, r.end - 1})
-      offsets.push_back(at);
+    for (size_t at : {r.level, r.tables - 1, r.tables + 9, r.codewords - 1}) offsets.push_back(at);
   for (size_t at : offsets) {
     std::vector<uint8_t> altered = bytes;
     altered[at] ^= 0x40;
@@ -260,6 +273,48 @@ TEST_F(KeyFile, AnyAlteredByteFailsTheChecksum) {
   std::vector<uint8_t> altered = bytes;
   altered[kKeyHeader - 1] ^= 1;  // the checksum itself
   EXPECT_EQ(load_error(altered), "key: checksum mismatch: the file is corrupted");
+  for (size_t at : {kKeyHeader, kKeyHeader + 40}) {  // the verifying key's magic, a layer
+    altered = bytes;
+    altered[at] ^= 0x40;
+    const std::string error = load_error(altered);
+    EXPECT_EQ(error.rfind("key: ", 0), 0u) << at << ": " << error;
+    EXPECT_NE(error.find("corrupted"), std::string::npos) << at << ": " << error;
+  }
+}
+
+// The codewords (most of a key) are checked where they are used: a prove that opens an altered
+// leaf fails naming it (here one value of every leaf of the largest commitment is altered), and
+// the full check (`zkinfer inspect`) finds any altered leaf.
+TEST_F(KeyFile, AlteredCodewordsFailTheProveAndTheFullCheck) {
+  const KeyRegion& r = regions.back();
+  const auto& c = pk->vk.weight_commitments.back();
+  const size_t leaf_bytes = size_t{8} * c.num_polys * 16;
+  std::vector<uint8_t> altered = bytes;
+  for (size_t at = r.codewords; at < r.end; at += leaf_bytes) altered[at] ^= 1;
+  auto loaded = ProvingKey::from_bytes(SharedBytes(std::move(altered)));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  auto proof = prove(*loaded, 1, input);
+  ASSERT_FALSE(proof.ok());
+  EXPECT_EQ(proof.error().rfind("zkml: opening: pcs open: commitment " + std::to_string(regions.size() - 1) +
+                                    ": pcs prover data: leaf ",
+                                0),
+            0u)
+      << proof.error();
+  EXPECT_NE(proof.error().find("does not hash to the stored Merkle level"), std::string::npos) << proof.error();
+  EXPECT_FALSE(loaded->committed.back().check_codewords().ok());
+  EXPECT_TRUE(ProvingKey::from_bytes(SharedBytes(bytes))->committed.back().check_codewords().ok());
+  for (const size_t at : {r.codewords, (r.codewords + r.end) / 2, r.end - 1}) {  // one byte of one leaf
+    altered = bytes;
+    altered[at] ^= 0x40;
+    auto one = ProvingKey::from_bytes(SharedBytes(std::move(altered)));
+    ASSERT_TRUE(one.ok()) << one.error();
+    const auto checked = one->committed.back().check_codewords();
+    ASSERT_FALSE(checked.ok()) << at;
+    const size_t leaf = (at - r.codewords) / leaf_bytes;
+    EXPECT_EQ(checked.error(), "pcs prover data: leaf " + std::to_string(leaf / 16 * 16) +
+                                   " does not hash to the stored Merkle level")
+        << at;
+  }
 }
 
 // Past the checksum (resealed keys): the stored Merkle level, the padding and the tables are
@@ -268,7 +323,7 @@ TEST_F(KeyFile, ResealedLevelPaddingAndTablesAreRefusedWithReason) {
   auto error_with = [&](size_t at, std::vector<uint8_t> replacement) {
     std::vector<uint8_t> altered = bytes;
     std::copy(replacement.begin(), replacement.end(), altered.begin() + static_cast<std::ptrdiff_t>(at));
-    return load_error(resealed(std::move(altered)));
+    return load_error(resealed(std::move(altered), regions));
   };
   size_t paddings = 0;
   for (size_t c = 0; c < regions.size(); ++c) {
@@ -331,23 +386,16 @@ TEST_F(KeyFile, RecommittedTablesOutsideTheSetupBoundsAreRefused) {
   }
 }
 
-// What the load does not catch, and the verifier does: codewords altered and resealed (here one
-// value of every leaf of the largest commitment, so that whichever leaf the proof opens is
-// altered), and a verifying key inside the proving key that differs outside the commitments.
-TEST_F(KeyFile, ResealedCodewordsOrVerifyingKeyLoadButTheProofsFail) {
+// What the load does not catch, and the verifier does: a verifying key inside the proving key
+// that differs outside the commitments, resealed.
+TEST_F(KeyFile, ResealedVerifyingKeyLoadsButTheProofsFail) {
   EXPECT_TRUE(proof_verifies(bytes));
-  const KeyRegion& r = regions.back();
-  const auto& c = pk->vk.weight_commitments.back();
-  const size_t leaf_bytes = size_t{8} * c.num_polys * 16;
   std::vector<uint8_t> altered = bytes;
-  for (size_t at = r.codewords; at < r.end; at += leaf_bytes) altered[at] ^= 1;
-  EXPECT_FALSE(proof_verifies(resealed(altered)));
-  altered = bytes;
   const std::string& name = pk->vk.spec.layers[0].name;  // the first layer's name, changed
   const auto at = std::search(altered.begin(), altered.end(), name.begin(), name.end());
   ASSERT_NE(at, altered.end());
   *at ^= 1;
-  EXPECT_FALSE(proof_verifies(resealed(altered)));
+  EXPECT_FALSE(proof_verifies(resealed(altered, regions)));
 }
 
 TEST(Zkml, UnsupportedLayerIsNamedAtSetup) {

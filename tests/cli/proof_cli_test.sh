@@ -230,11 +230,20 @@ pk_size=$(stat -c %s "$TMP/keys/model.pk")
 head -c $((pk_size - 1000)) "$TMP/keys/model.pk" > "$TMP/truncated.pk"
 expect_exit 2 "prove (truncated key)" "$ZKINFER" prove "$TMP/truncated.pk" --input "$CREDIT/input.json" -o "$TMP/p.bin"
 grep -q "truncated" "$TMP/err" || { echo "FAIL: truncated key: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
+# A byte of the first commitment's stored Merkle level (after the 26-byte header, the verifying
+# key and the prover data's 16-byte header): the checksum.
 cp "$TMP/keys/model.pk" "$TMP/flipped.pk"
-printf '\x5a' | dd of="$TMP/flipped.pk" bs=1 seek=$((pk_size - 100)) conv=notrunc status=none
+printf '\x5a' | dd of="$TMP/flipped.pk" bs=1 seek=$((26 + vk_bytes + 20)) conv=notrunc status=none
 expect_exit 2 "prove (corrupted key)" "$ZKINFER" prove "$TMP/flipped.pk" --input "$CREDIT/input.json" -o "$TMP/p.bin"
 grep -q "checksum mismatch" "$TMP/err" || { echo "FAIL: corrupted key: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
 expect_exit 2 "inspect (corrupted key)" "$ZKINFER" inspect "$TMP/flipped.pk"
+# A byte of the last codewords: outside the checksum; `inspect` hashes every leaf, `prove` the
+# leaves it opens.
+cp "$TMP/keys/model.pk" "$TMP/flipped.pk"
+printf '\x5a' | dd of="$TMP/flipped.pk" bs=1 seek=$((pk_size - 100)) conv=notrunc status=none
+expect_exit 2 "inspect (corrupted codewords)" "$ZKINFER" inspect "$TMP/flipped.pk"
+grep -q "does not hash to the stored Merkle level" "$TMP/err" ||
+  { echo "FAIL: corrupted codewords: reason"; cat "$TMP/err"; failures=$((failures + 1)); }
 cp "$TMP/keys/model.pk" "$TMP/version.pk"
 printf '\x02' | dd of="$TMP/version.pk" bs=1 seek=6 conv=notrunc status=none
 expect_exit 2 "prove (other key version)" "$ZKINFER" prove "$TMP/version.pk" --input "$CREDIT/input.json" -o "$TMP/p.bin"
