@@ -27,6 +27,7 @@
 #include <atomic>
 #include <bit>
 #include <cstring>
+#include <optional>
 #include <type_traits>
 
 #include "base/parallel.hpp"
@@ -97,17 +98,22 @@ Result<CommittedPolynomials::Extent> CommittedPolynomials::extent(const Commitme
   return out;
 }
 
+namespace {
+
+Status unchanged(std::optional<size_t> first_changed_leaf) {
+  if (!first_changed_leaf) return {};
+  return fail("pcs prover data: leaf " + std::to_string(*first_changed_leaf) + " does not hash to the stored Merkle level");
+}
+
+}  // namespace
+
 Status CommittedPolynomials::check_codewords() const {
-  if (const auto leaf = tree_.first_mismatch([this](size_t q, uint64_t* words) { leaf_words(q, words); }))
-    return fail("pcs prover data: leaf " + std::to_string(*leaf) + " does not hash to the stored Merkle level");
-  return {};
+  return unchanged(tree_.first_mismatch([this](size_t q, uint64_t* words) { leaf_words(q, words); }));
 }
 
 Status CommittedPolynomials::check_leaves(std::span<const uint64_t> leaves) const {
   const std::vector<size_t> indices(leaves.begin(), leaves.end());
-  if (const auto leaf = tree_.first_mismatch(indices, [this](size_t q, uint64_t* words) { leaf_words(q, words); }))
-    return fail("pcs prover data: leaf " + std::to_string(*leaf) + " does not hash to the stored Merkle level");
-  return {};
+  return unchanged(tree_.first_mismatch(indices, [this](size_t q, uint64_t* words) { leaf_words(q, words); }));
 }
 
 Result<CommittedPolynomials> CommittedPolynomials::deserialize(ByteReader& in, const Commitment& expected,
