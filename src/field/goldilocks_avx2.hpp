@@ -71,21 +71,23 @@ inline __m256i mul(__m256i a, __m256i b) {
 inline __m256i load(const Goldilocks* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 inline void store(Goldilocks* p, __m256i v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
 
-// Four butterflies (lo_i, hi_i) -> (lo_i + t_i hi_i, lo_i - t_i hi_i).
-inline void butterfly(Goldilocks* lo, Goldilocks* hi, const Goldilocks* twiddles) {
-  const __m256i a = load(lo), v = mul(load(hi), load(twiddles));
+// Four butterflies (lo_i, hi_i) -> (lo_i + t_i hi_i, lo_i - t_i hi_i), t_i in lane i of `twiddles`.
+inline void butterfly(Goldilocks* lo, Goldilocks* hi, __m256i twiddles) {
+  const __m256i a = load(lo), v = mul(load(hi), twiddles);
   store(hi, sub(a, v));
   store(lo, add(a, v));
 }
+inline void butterfly(Goldilocks* lo, Goldilocks* hi, const Goldilocks* twiddles) { butterfly(lo, hi, load(twiddles)); }
 
 // The same on two elements of the quadratic extension (c0, c1 in consecutive words), twiddles in
 // the base field: words 0-1 and 2-3 take twiddles[0] and twiddles[1].
-inline void butterfly_pairs(Goldilocks* lo, Goldilocks* hi, const Goldilocks* twiddles) {
+// (t0, t1) -> the lanes (t0, t0, t1, t1) that butterfly_pairs multiplies by.
+inline __m256i pair_lanes(const Goldilocks* twiddles) {
   const __m128i two = _mm_loadu_si128(reinterpret_cast<const __m128i*>(twiddles));
-  const __m256i t = _mm256_permute4x64_epi64(_mm256_castsi128_si256(two), 0b01010000);
-  const __m256i a = load(lo), v = mul(load(hi), t);
-  store(hi, sub(a, v));
-  store(lo, add(a, v));
+  return _mm256_permute4x64_epi64(_mm256_castsi128_si256(two), 0b01010000);
+}
+inline void butterfly_pairs(Goldilocks* lo, Goldilocks* hi, const Goldilocks* twiddles) {
+  butterfly(lo, hi, pair_lanes(twiddles));
 }
 
 static_assert(sizeof(Goldilocks) == sizeof(uint64_t), "Goldilocks is one 64-bit word");

@@ -203,7 +203,9 @@ namespace ntt_detail {
 
 // The NTT butterfly (lo, hi) -> (lo + t hi, lo - t hi), t = w_{2h}^j; runs of four F words (four
 // elements of F, two of E) go through the AVX2 kernel where the target has it (the same values as
-// the scalar code).
+// the scalar code). A stage past the shared table takes its twiddles as running products: the
+// lanes start at w_{2h}^(j0 + l) and are multiplied by w_{2h}^lanes per step (exact arithmetic,
+// so the very values the table would hold).
 template <class T>
 struct NttButterfly {
   const Twiddles& twiddles;
@@ -216,14 +218,27 @@ struct NttButterfly {
   void run(T* lo, T* hi, size_t h, size_t j0, size_t count) const {
     size_t i = 0;
 #if defined(ZK_HAVE_AVX2)
-    if (const F* tw = twiddles.consecutive(h, j0)) {
-      if constexpr (std::is_same_v<T, F>) {
+    if constexpr (std::is_same_v<T, F>) {
+      if (const F* tw = twiddles.consecutive(h, j0)) {
         for (; i + 4 <= count; i += 4) avx2::butterfly(lo + i, hi + i, tw + i);
-      } else if constexpr (std::is_same_v<T, E>) {
-        static_assert(sizeof(E) == 2 * sizeof(F), "E is its two coordinates in F");
-        F* lo_words = reinterpret_cast<F*>(lo);
-        F* hi_words = reinterpret_cast<F*>(hi);
+      } else if (count >= 4) {
+        const F start[4] = {twiddles(h, j0), twiddles(h, j0 + 1), twiddles(h, j0 + 2), twiddles(h, j0 + 3)};
+        __m256i running = avx2::load(start);
+        const __m256i step = _mm256_set1_epi64x(static_cast<int64_t>(twiddles(h, 4).value()));
+        for (; i + 4 <= count; i += 4, running = avx2::mul(running, step)) avx2::butterfly(lo + i, hi + i, running);
+      }
+    } else if constexpr (std::is_same_v<T, E>) {
+      static_assert(sizeof(E) == 2 * sizeof(F), "E is its two coordinates in F");
+      F* lo_words = reinterpret_cast<F*>(lo);
+      F* hi_words = reinterpret_cast<F*>(hi);
+      if (const F* tw = twiddles.consecutive(h, j0)) {
         for (; i + 2 <= count; i += 2) avx2::butterfly_pairs(lo_words + 2 * i, hi_words + 2 * i, tw + i);
+      } else if (count >= 2) {
+        const F start[2] = {twiddles(h, j0), twiddles(h, j0 + 1)};
+        __m256i running = avx2::pair_lanes(start);
+        const __m256i step = _mm256_set1_epi64x(static_cast<int64_t>(twiddles(h, 2).value()));
+        for (; i + 2 <= count; i += 2, running = avx2::mul(running, step))
+          avx2::butterfly(lo_words + 2 * i, hi_words + 2 * i, running);
       }
     }
 #endif
