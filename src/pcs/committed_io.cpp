@@ -9,8 +9,8 @@
 //   zero bytes up to the next multiple of 64 of the stream offset
 //   tables:    num_polys tables as committed, polynomial after polynomial: 2^num_vars field
 //              elements, or for a hiding commitment the masked tables (2^committed_vars)
-//   codewords: the 2^depth Merkle leaves, each as leaf() holds it: per polynomial its 16 coset
-//              values (hiding: 32, then the leaf's salt)
+//   codewords: the 2^depth Merkle leaves, each as leaf() gives it: per polynomial its 16 coset
+//              values (hiding: 32, then the leaf's salt); leaf-major, however the object held them
 //
 // Field elements are canonical little-endian u64, which is also their in-memory form: the loaded
 // object views the tables and codewords where they lie in the input. Loading requires (1) the
@@ -82,7 +82,19 @@ void CommittedPolynomials::serialize(ByteWriter& out) const {
   for (const Digest& node : tree_.lowest_stored_level()) out.raw(node);
   out.extend(padding_at(out.size()));
   write_elements(out, tables_);
-  write_elements(out, leaves_);
+  if (!leaves_.empty()) {
+    write_elements(out, leaves_);
+    return;
+  }
+  const size_t width = detail::leaf_size(commitment_), leaves = size_t{1} << tree_.depth();
+  uint8_t* dst = out.extend(leaves * width * kWordBytes);
+  parallel_for(leaves, 1 << 10, [&](size_t begin, size_t end) {
+    std::vector<uint64_t> words(width);
+    for (size_t q = begin; q < end; ++q) {
+      leaf_words(q, words.data());
+      std::memcpy(dst + q * width * kWordBytes, words.data(), width * kWordBytes);
+    }
+  });
 }
 
 Result<CommittedPolynomials::Extent> CommittedPolynomials::extent(const Commitment& expected, size_t offset) {

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "base/shared_bytes.hpp"
+#include "pcs/ntt.hpp"
 #include "pcs/pcs.hpp"
 #include "pcs/schedule.hpp"
 
@@ -20,6 +21,19 @@ CommittedPolynomials commit_random(std::mt19937_64& rng, size_t vars, size_t pol
   auto committed = commit(spans, params);
   EXPECT_TRUE(committed.ok()) << committed.error();
   return std::move(*committed);
+}
+
+std::vector<F> leaf_values(const CommittedPolynomials& committed, size_t q) {
+  std::vector<F> out(detail::leaf_size(committed.commitment()));
+  committed.leaf(q, out.data());
+  return out;
+}
+
+// A fresh commitment keeps its codewords in natural order and gathers each leaf, a loaded one
+// views them leaf-major: the two give the same leaves.
+void expect_same_leaves(const CommittedPolynomials& a, const CommittedPolynomials& b) {
+  ASSERT_EQ(a.tree().depth(), b.tree().depth());
+  for (size_t q = 0; q < (size_t{1} << a.tree().depth()); ++q) EXPECT_EQ(leaf_values(a, q), leaf_values(b, q)) << q;
 }
 
 std::vector<uint8_t> encode(const CommittedPolynomials& committed) {
@@ -96,9 +110,26 @@ TEST(CommittedIo, RoundTripOpensIdentically) {
       EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << vars << " table " << j;
     }
     EXPECT_EQ(encode(*loaded), bytes) << vars;
+    expect_same_leaves(original, *loaded);
     const Opened from_loaded = open_all(*loaded, params, vars), from_original = open_all(original, params, vars);
     EXPECT_TRUE(from_loaded.verified.ok()) << from_loaded.verified.error();
     EXPECT_EQ(from_loaded.proof, from_original.proof) << vars;
+  }
+}
+
+// Leaf q holds, per polynomial, the values q + k N/16 of its Reed-Solomon codeword (N its length).
+TEST(CommittedIo, LeavesAreTheCosetsOfTheCodewords) {
+  std::mt19937_64 rng(77);
+  const Params params = conjectured_params();
+  const CommittedPolynomials committed = commit_random(rng, 9, 2, params);
+  const size_t log_domain = 9 + params.rate_bits, rows = size_t{1} << (log_domain - kFoldingVars);
+  ASSERT_EQ(rows, size_t{1} << committed.tree().depth());
+  for (size_t j = 0; j < 2; ++j) {
+    const std::vector<F> codeword = rs_encode<F>(committed.table(j), log_domain);
+    for (size_t q = 0; q < rows; q += 7) {
+      const std::vector<F> leaf = leaf_values(committed, q);
+      for (size_t k = 0; k < kLeafWidth; ++k) EXPECT_EQ(leaf[j * kLeafWidth + k], codeword[q + k * rows]) << q;
+    }
   }
 }
 
@@ -158,6 +189,7 @@ TEST(CommittedIo, HidingRoundTripOpensIdenticallyAndAlteredSaltsFailTheOpening) 
     auto loaded = decode(bytes, original.commitment(), params);
     ASSERT_TRUE(loaded.ok()) << vars << ": " << loaded.error();
     EXPECT_EQ(encode(*loaded), bytes) << vars;
+    expect_same_leaves(original, *loaded);
     const Opened from_loaded = open_all(*loaded, params, vars);
     EXPECT_TRUE(from_loaded.verified.ok()) << from_loaded.verified.error();
     EXPECT_EQ(from_loaded.proof, open_all(original, params, vars).proof) << vars;

@@ -265,27 +265,45 @@ void moebius_transform(std::span<T> a) {
 }
 
 // Reed-Solomon encoding used by the PCS. Given the evaluation table t of a multilinear P in m
-// variables, returns the values of the univariate
+// variables, writes the values of the univariate
 //   P^(X) = sum_i m_i X^{brev_m(i)}       (m_i the monomial coefficients of P)
-// on the subgroup <w>, w = root_of_unity(log_domain), in natural order: out[q] = P^(w^q).
-// With this map variable k of P (index bit m-1-k) carries X^{2^k}, so P^(z) = P(z, z^2, z^4, ...).
-// In bit-reversed order over log_domain bits, m_i sits at i * 2^(log_domain - m): the input is the
-// coefficient vector with each entry replicated 2^(log_domain - m) times, and those stages skip.
+// on the subgroup <w>, w = root_of_unity(log_domain), to out (2^log_domain entries) in natural
+// order: out[q] = P^(w^q). With this map variable k of P (index bit m-1-k) carries X^{2^k}, so
+// P^(z) = P(z, z^2, z^4, ...). In bit-reversed order over log_domain bits, m_i sits at
+// i * 2^(log_domain - m): the input is the coefficient vector with each entry replicated
+// 2^(log_domain - m) times, and those stages skip. Everything happens in `out`: the coefficients
+// are computed in its first 2^m entries and spread from the top down (entries [n/2^(l+1), n/2^l)
+// go to [e n/2^(l+1), e n/2^l), e >= 2, which lies above every entry not yet spread).
+template <class T>
+void rs_encode_into(std::span<const T> table, std::span<T> out) {
+  const size_t m = static_cast<size_t>(std::countr_zero(table.size()));
+  if (!std::has_single_bit(table.size()) || !std::has_single_bit(out.size()) || out.size() < table.size())
+    throw std::invalid_argument("rs_encode: bad sizes");
+  const size_t expansion_log = static_cast<size_t>(std::countr_zero(out.size())) - m;
+  const size_t expansion = size_t{1} << expansion_log;
+  const std::span<T> coeffs = out.first(table.size());
+  parallel_for(table.size(), 1 << 14, [&](size_t begin, size_t end) {
+    std::copy(table.begin() + static_cast<std::ptrdiff_t>(begin), table.begin() + static_cast<std::ptrdiff_t>(end),
+              coeffs.begin() + static_cast<std::ptrdiff_t>(begin));
+  });
+  moebius_transform<T>(coeffs);
+  if (expansion > 1) {
+    for (size_t top = table.size(); top > 0; top /= 2) {
+      const size_t bottom = top / 2;
+      parallel_for(top - bottom, 1 << 12, [&](size_t begin, size_t end) {
+        for (size_t i = bottom + begin; i < bottom + end; ++i) std::fill_n(out.data() + i * expansion, expansion, out[i]);
+      });
+    }
+  }
+  ntt_bitrev_to_natural<T>(out, expansion_log);
+}
+
 template <class T>
 std::vector<T> rs_encode(std::span<const T> table, size_t log_domain) {
-  const size_t m = static_cast<size_t>(std::countr_zero(table.size()));
-  if (!std::has_single_bit(table.size()) || log_domain < m)
+  if (!std::has_single_bit(table.size()) || log_domain < static_cast<size_t>(std::countr_zero(table.size())))
     throw std::invalid_argument("rs_encode: bad sizes");
-  std::vector<T> coeffs(table.begin(), table.end());
-  moebius_transform<T>(coeffs);
-  const size_t expansion_log = log_domain - m;
-  const size_t expansion = size_t{1} << expansion_log;
   std::vector<T> out(size_t{1} << log_domain);
-  parallel_for(coeffs.size(), 1 << 12, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) std::fill_n(out.data() + i * expansion, expansion, coeffs[i]);
-  });
-  coeffs = {};
-  ntt_bitrev_to_natural<T>(out, expansion_log);
+  rs_encode_into<T>(table, out);
   return out;
 }
 

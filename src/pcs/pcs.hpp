@@ -125,8 +125,9 @@ class CommittedPolynomials {
   // is P^_j(0, x, 0)).
   std::span<const F> table(size_t j) const;
   // Merkle leaf q: for each polynomial, its codeword on the coset {w_N^{q + k N/16} : k < 16}
-  // (hiding: on {w_N^{q + k N/32} : k < 32}, then the leaf's kSaltElements salt).
-  std::span<const F> leaf(size_t q) const;
+  // (hiding: on {w_N^{q + k N/32} : k < 32}, then the leaf's kSaltElements salt), written to
+  // out[0, detail::leaf_size(commitment())).
+  void leaf(size_t q, F* out) const;
   void leaf_words(size_t q, uint64_t* words) const;  // the same as 64-bit words
   const MerkleTree& tree() const { return tree_; }
   // Polynomial j's table as committed, contracted at its out-of-domain point pow(z_s) over its
@@ -159,9 +160,17 @@ class CommittedPolynomials {
  private:
   friend Result<CommittedPolynomials> commit(std::span<const std::span<const F>>, const Params&, const Seed&);
   Commitment commitment_;
+  template <class Word, class Convert>
+  void gather_leaf(size_t q, Word* out, Convert convert) const;
+
   std::span<const F> tables_;  // num_polys tables as committed (see table())
-  std::span<const F> leaves_;  // the Merkle leaves back to back, each as leaf() gives it
-  std::shared_ptr<const void> storage_;  // keeps tables_ and leaves_ alive
+  // The codewords in one of two layouts. Leaf-major (leaves_: the Merkle leaves back to back, each
+  // as leaf() gives it), as the encoding stores them, so that a loaded object views them in place;
+  // or, after commit, natural order (codewords_: polynomial after polynomial, value q of the
+  // codeword at q; salts_: the leaves' salts back to back), a leaf being gathered from its coset's
+  // positions, which spares commit a transposed copy of every codeword.
+  std::span<const F> leaves_, codewords_, salts_;
+  std::shared_ptr<const void> storage_;  // keeps the spans above alive
   MerkleTree tree_;
   std::vector<std::vector<E>> ood_contractions_;  // [j * kOodSamples + s], see ood_contraction()
 };

@@ -655,13 +655,31 @@ std::span<const F> CommittedPolynomials::table(size_t j) const {
   return {tables_.data() + j * size, size};
 }
 
-std::span<const F> CommittedPolynomials::leaf(size_t q) const {
+template <class Word, class Convert>
+void CommittedPolynomials::gather_leaf(size_t q, Word* out, Convert convert) const {
   const size_t width = detail::leaf_size(commitment_);
-  return leaves_.subspan(q * width, width);
+  if (!leaves_.empty()) {
+    for (size_t i = 0; i < width; ++i) out[i] = convert(leaves_[q * width + i]);
+    return;
+  }
+  // Natural order: leaf q holds value q + k rows of each codeword (rows = the number of leaves).
+  const size_t coset = commitment_.hiding ? 2 * kLeafWidth : kLeafWidth;
+  const size_t rows = size_t{1} << (detail::opened_vars(commitment_) + commitment_.rate_bits - kFoldingVars);
+  const size_t length = rows * coset;
+  for (size_t j = 0; j < commitment_.num_polys; ++j) {
+    const F* codeword = codewords_.data() + j * length + q;
+    for (size_t k = 0; k < coset; ++k) *out++ = convert(codeword[k * rows]);
+  }
+  if (commitment_.hiding)
+    for (size_t i = 0; i < kSaltElements; ++i) *out++ = convert(salts_[q * kSaltElements + i]);
+}
+
+void CommittedPolynomials::leaf(size_t q, F* out) const {
+  gather_leaf(q, out, [](F v) { return v; });
 }
 
 void CommittedPolynomials::leaf_words(size_t q, uint64_t* words) const {
-  for (const F& v : leaf(q)) *words++ = v.value();
+  gather_leaf(q, words, [](F v) { return v.value(); });
 }
 
 namespace {
@@ -712,48 +730,40 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   const uint32_t log_domain = vars + params.rate_bits;
   if (params.hiding && vars > kMaxVars) return fail("pcs commit: table too large to commit hiding");
   struct Buffers {
-    std::vector<F> tables, leaves;
+    std::vector<F> tables, codewords, salts;
   };
   auto buffers = std::make_shared<Buffers>();
-  // Codeword j (natural order) is spread over the leaves: value q + k N/c of polynomial j goes to
-  // leaf q, slot j c + k (coset c = 16, or 32 when hiding); a hiding leaf ends with its salt.
-  const size_t coset = params.hiding ? 2 * kLeafWidth : kLeafWidth;
-  const size_t rows = (size_t{1} << log_domain) / coset, width = detail::leaf_size(out.commitment_);
-  buffers->leaves.resize(rows * width);
-  auto place = [&](size_t j, const std::vector<F>& codeword) {
-    parallel_for(rows, 1 << 12, [&](size_t begin, size_t end) {
-      for (size_t q = begin; q < end; ++q)
-        for (size_t k = 0; k < coset; ++k) buffers->leaves[q * width + j * coset + k] = codeword[q + k * rows];
-    });
-  };
+  // Codeword j in natural order at [j N, (j + 1) N); leaf q gathers value q + k N/c of each (coset
+  // c = 16, or 32 when hiding, then its salt).
+  const size_t length = size_t{1} << log_domain;
+  buffers->codewords.resize(polys * length);
+  const auto codeword = [&](size_t j) { return std::span<F>(buffers->codewords).subspan(j * length, length); };
   if (params.hiding) {
     const size_t masked_size = size_t{1} << vars;
     buffers->tables.resize(polys * masked_size);
     for (size_t j = 0; j < polys; ++j) {
       const std::span<F> masked(buffers->tables.data() + j * masked_size, masked_size);
       masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1, masked);
-      place(j, rs_encode<F>(masked, log_domain));
+      rs_encode_into<F>(masked, codeword(j));
     }
-    std::vector<F> salts(kSaltElements * rows);
-    fill_uniform(salts, seed, kSaltStream);
-    for (size_t q = 0; q < rows; ++q)
-      std::copy_n(salts.begin() + static_cast<std::ptrdiff_t>(q * kSaltElements), kSaltElements,
-                  buffers->leaves.begin() + static_cast<std::ptrdiff_t>(q * width + polys * coset));
+    buffers->salts.resize(kSaltElements * (length / (2 * kLeafWidth)));
+    fill_uniform(buffers->salts, seed, kSaltStream);
   } else {
     buffers->tables.reserve(polys * size);
     for (const auto& t : tables) buffers->tables.insert(buffers->tables.end(), t.begin(), t.end());
     for (size_t j = 0; j < polys; ++j) {
       if (vars == m) {
-        place(j, rs_encode<F>(tables[j], log_domain));
+        rs_encode_into<F>(tables[j], codeword(j));
       } else {
         std::vector<F> tiled(size_t{1} << vars);
         for (size_t i = 0; i < tiled.size(); ++i) tiled[i] = tables[j][i % size];
-        place(j, rs_encode<F>(tiled, log_domain));
+        rs_encode_into<F>(tiled, codeword(j));
       }
     }
   }
   out.tables_ = buffers->tables;
-  out.leaves_ = buffers->leaves;
+  out.codewords_ = buffers->codewords;
+  out.salts_ = buffers->salts;
   out.storage_ = std::move(buffers);
   out.tree_ = MerkleTree::build(detail::opened_vars(out.commitment_) + params.rate_bits - kFoldingVars,
                                 detail::leaf_size(out.commitment_),
@@ -1287,10 +1297,9 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
         if (auto checked = com.check_leaves(leaves); !checked)
           return fail("pcs open: commitment " + std::to_string(c) + ": " + checked.error());
         LeafOpenings<F> o;
-        for (uint64_t q : leaves) {
-          const auto leaf = com.leaf(q);
-          o.values.insert(o.values.end(), leaf.begin(), leaf.end());
-        }
+        const size_t width = detail::leaf_size(com.commitment());
+        o.values.resize(leaves.size() * width);
+        for (size_t l = 0; l < leaves.size(); ++l) com.leaf(leaves[l], o.values.data() + l * width);
         o.nodes = com.tree().prove(as_sizes(leaves), [&](size_t q, uint64_t* words) { com.leaf_words(q, words); });
         rp.base_openings.push_back(std::move(o));
       }
