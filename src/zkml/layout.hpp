@@ -428,19 +428,34 @@ inline std::vector<RangeColumn> range_columns(const ModelSpec& spec, const Proof
 // The range columns of one layer looked up as ONE LogUp group: the columns back to back (column
 // c at rows c·grid + x). They all read tables of one block of the layer (requantizing and
 // softmax: block 0, max_pool: block 1), so the group's claim at (u, z) is checked from the block's table values at z.
+// Zero-knowledge proofs put every group into one fraction tree, a segment of 2^ceil(log2 rows)
+// leaves each, the tree the next power of two above their sum (lookup/private_logup.hpp): there
+// a layer's columns form one group per part of the binary expansion of their count (12 columns:
+// 8, then 4), so that no segment holds padding and the tree is the least power of two above the
+// columns' entries (the zero-knowledge CIFAR CNN's: 2^19 instead of 2^20).
 struct RangeGroup {
   uint32_t layer = 0, block = 0;
   std::vector<RangeColumn> columns;
 };
 
 inline std::vector<RangeGroup> range_groups(const ModelSpec& spec, const ProofExtras& extras = {}) {
-  std::vector<RangeGroup> groups;
+  std::vector<RangeGroup> layers;
   for (const RangeColumn& c : range_columns(spec, extras)) {
-    if (groups.empty() || groups.back().layer != c.layer) {
+    if (layers.empty() || layers.back().layer != c.layer) {
       const bool pool = c.layer < spec.layers.size() && spec.layers[c.layer].kind == LayerKind::max_pool;
-      groups.push_back({c.layer, pool ? 1u : 0u, {}});
+      layers.push_back({c.layer, pool ? 1u : 0u, {}});
     }
-    groups.back().columns.push_back(c);
+    layers.back().columns.push_back(c);
+  }
+  if (!spec.zero_knowledge) return layers;
+  std::vector<RangeGroup> groups;
+  for (const RangeGroup& layer : layers) {
+    auto next = layer.columns.begin();
+    for (const auto& part : ProofLayout::parts({0, static_cast<uint32_t>(layer.columns.size())})) {
+      const auto end = next + (std::ptrdiff_t{1} << part.slot_vars);
+      groups.push_back({layer.layer, layer.block, std::vector<RangeColumn>(next, end)});
+      next = end;
+    }
   }
   return groups;
 }

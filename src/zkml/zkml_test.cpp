@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -700,6 +701,48 @@ TEST(Zkml, RangeTableWidthFitsEveryCheckAndShrinksTheLayout) {
   std::cout << "range table widths (batch: bits):";
   for (const auto& [batch, w] : width) std::cout << " " << batch << ": " << w;
   std::cout << "\n";
+}
+
+// Zero-knowledge proofs split a layer's range columns into groups of a power of two (the parts of
+// the binary expansion of their count, largest first), so that the one fraction tree of the
+// private lookup holds no padding segment; plain proofs keep one group per layer.
+TEST(Zkml, ZeroKnowledgeRangeGroupsArePowerOfTwoPartsOfALayersColumns) {
+  std::mt19937_64 rng(7);
+  const IntModel m = random_mlp(rng, {33, 40, 17, 3}, 3, 10, true);
+  std::vector<std::vector<int64_t>> weights, biases;
+  auto spec = extract_spec(m, &weights, &biases);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  for (const uint32_t w : {8u, 10u, 13u, 16u}) {
+    detail::ProofExtras extras;
+    extras.limb_bits = w;
+    spec->zero_knowledge = false;
+    const auto per_layer = detail::range_groups(*spec, extras);
+    spec->zero_knowledge = true;
+    const auto parts = detail::range_groups(*spec, extras);
+    size_t next = 0;
+    for (const auto& layer : per_layer) {
+      const size_t count = layer.columns.size();
+      size_t taken = 0, previous = count + 1;
+      for (size_t p = 0; p < static_cast<size_t>(std::popcount(count)); ++p, ++next) {
+        ASSERT_LT(next, parts.size());
+        const auto& part = parts[next];
+        EXPECT_EQ(part.layer, layer.layer);
+        EXPECT_EQ(part.block, layer.block);
+        EXPECT_TRUE(std::has_single_bit(part.columns.size())) << "layer " << layer.layer << ", w " << w;
+        EXPECT_LT(part.columns.size(), previous);
+        previous = part.columns.size();
+        for (const auto& column : part.columns) {
+          const auto& expected = layer.columns[taken++];
+          EXPECT_EQ(column.table, expected.table);
+          EXPECT_EQ(column.scale, expected.scale);
+          EXPECT_EQ(column.offset, expected.offset);
+        }
+      }
+      EXPECT_EQ(taken, count);
+    }
+    EXPECT_EQ(next, parts.size());
+    EXPECT_GT(parts.size(), per_layer.size()) << "w " << w;
+  }
 }
 
 // The proof carries exactly one per-proof commitment of the packed table's shape.
