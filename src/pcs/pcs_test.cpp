@@ -840,6 +840,7 @@ TEST_P(PcsBinding, ProofIndependentOfThreadCount) {
 TEST(PcsBatching, BlockClaimsGiveTheReferenceProofBytes) {
   std::mt19937_64 rng(31);
   Fixture fx;
+  fx.params.pow_bits = 16;  // the parameters the reference digest was produced with
   fx.add_commitment(rng, 13, 2);
   fx.add_commitment(rng, 9, 3);
   fx.add_commitment(rng, 2, 1);
@@ -880,6 +881,7 @@ TEST(PcsBatching, BlockClaimsGiveTheReferenceProofBytes) {
 TEST(PcsBatching, DenseLargeClaimsGiveTheReferenceProofBytes) {
   std::mt19937_64 rng(32);
   Fixture fx;
+  fx.params.pow_bits = 16;  // the parameters the reference digest was produced with
   fx.add_commitment(rng, 18, 2);
   fx.add_commitment(rng, 9, 1);
   const auto shared = random_point(rng, 18);

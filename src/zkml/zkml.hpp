@@ -52,7 +52,7 @@ namespace zk::zkml {
 constexpr uint32_t kKeyVersion = 7;          // verifying key encoding (3: softmax; 4: visibility, public weights; 5: zero-knowledge flag; 6: several inputs and outputs; 7: the proofs a zero-knowledge key is set up for)
 constexpr uint64_t kMaxZeroKnowledgeProofs = uint64_t{1} << 40;  // setup's `proofs`
 constexpr uint32_t kProvingKeyVersion = 4;   // proving key encoding (3: checksum, stored Merkle level, aligned data; 4: codewords outside the checksum)
-constexpr uint32_t kProofVersion = 11;       // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part; 9: zero-knowledge tables of 8+ entries, corners past small tables; 10: range limbs of the width the layout chooses; 11: zero-knowledge range groups per power-of-two part of a layer's columns
+constexpr uint32_t kProofVersion = 11;       // 5: softmax layers; 6: visibility-dependent statement, claims; 7: zero-knowledge proofs; 8: a block claimed per power-of-two part; 9: zero-knowledge tables of 8+ entries, corners past small tables; 10: range limbs of the width the layout chooses; 11: zero-knowledge range groups per power-of-two part of a layer's columns, 14-bit query grinding
 constexpr uint32_t kMaxLimbBits = 16;        // widest range table [0, 2^16); a proof's is detail::range_limb_bits
 constexpr uint32_t kMaxLayers = 64;
 constexpr uint32_t kMaxBatch = 1u << 16;
