@@ -11,6 +11,7 @@
 #include <random>
 
 #include "base/parallel.hpp"
+#include "base/process_memory.hpp"
 #include "bench/bench_util.hpp"
 #include "crypto/transcript.hpp"
 #include "field/field.hpp"
@@ -105,6 +106,7 @@ void bench_sumcheck(size_t log_size, size_t degree, int reps) {
 }  // namespace zk::bench
 
 int main(int argc, char** argv) {
+  zk::keep_freed_memory();  // as zkinfer does (base/process_memory.hpp)
   CLI::App app{"zkinfer-bench: benchmark driver (one JSON object per line)"};
   app.require_subcommand(1);
   int thread_count = 0;

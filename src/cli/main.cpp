@@ -1,10 +1,12 @@
 #include <exception>
 #include <iostream>
 
+#include "base/process_memory.hpp"
 #include "cli/commands.hpp"
 #include "cli/proof_commands.hpp"
 
 int main(int argc, char** argv) {
+  zk::keep_freed_memory();  // one command per process: reuse freed pages (base/process_memory.hpp)
   CLI::App app{"zkinfer: prove neural-network inference in zero knowledge"};
   app.require_subcommand(1);
   int exit_code = zk::cli::kExitOk;
