@@ -31,6 +31,7 @@
 #include "base/parallel.hpp"
 #include "field/field.hpp"
 #include "field/goldilocks_avx2.hpp"
+#include "pcs/ntt_avx512.hpp"
 
 namespace zk {
 
@@ -219,10 +220,25 @@ struct NttButterfly {
     size_t i = 0;
 #if defined(ZK_HAVE_AVX2)
     if constexpr (std::is_same_v<T, F>) {
-      if (const F* tw = twiddles.consecutive(h, j0)) {
+      const F* tw = twiddles.consecutive(h, j0);
+#if defined(ZK_HAVE_NTT_AVX512)
+      // Runs of 16 and more (a call per run) through the eight-lane kernel, the rest below.
+      if (count >= 16) {
+        i = count & ~size_t{7};
+        if (tw) {
+          ntt_avx512::butterflies(lo, hi, tw, i);
+        } else {
+          F start[8];
+          for (size_t l = 0; l < 8; ++l) start[l] = twiddles(h, j0 + l);
+          ntt_avx512::butterflies_running(lo, hi, start, twiddles(h, 8), i);
+        }
+      }
+#endif
+      if (tw) {
         for (; i + 4 <= count; i += 4) avx2::butterfly(lo + i, hi + i, tw + i);
-      } else if (count >= 4) {
-        const F start[4] = {twiddles(h, j0), twiddles(h, j0 + 1), twiddles(h, j0 + 2), twiddles(h, j0 + 3)};
+      } else if (i + 4 <= count) {
+        const F start[4] = {twiddles(h, j0 + i), twiddles(h, j0 + i + 1), twiddles(h, j0 + i + 2),
+                            twiddles(h, j0 + i + 3)};
         __m256i running = avx2::load(start);
         const __m256i step = _mm256_set1_epi64x(static_cast<int64_t>(twiddles(h, 4).value()));
         for (; i + 4 <= count; i += 4, running = avx2::mul(running, step)) avx2::butterfly(lo + i, hi + i, running);

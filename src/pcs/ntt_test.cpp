@@ -1,4 +1,5 @@
 #include "pcs/ntt.hpp"
+#include "pcs/ntt_avx512.hpp"
 
 #include <gtest/gtest.h>
 
@@ -136,6 +137,42 @@ TEST(Ntt, RunsMatchTheScalarButterflies) {
       EXPECT_EQ(c, d) << "E, log_n = " << log_n << ", skip " << skip;
     }
   }
+}
+
+// The eight-lane kernels give the scalar butterflies' values, edge values included, with table
+// twiddles and with running-product twiddles.
+TEST(Ntt, Avx512KernelsMatchTheScalarButterflies) {
+#if defined(ZK_HAVE_NTT_AVX512)
+  std::mt19937_64 rng(6);
+  for (size_t count = 8; count <= 64; count += 8) {
+    std::vector<F> lo(count), hi(count), tw(count);
+    for (size_t i = 0; i < count; ++i) {
+      lo[i] = edge_or_random(rng);
+      hi[i] = edge_or_random(rng);
+      tw[i] = edge_or_random(rng);
+    }
+    F start[8];
+    for (F& x : start) x = edge_or_random(rng);
+    const F step = edge_or_random(rng);
+    auto scalar = [&](std::vector<F> a, std::vector<F> b, auto twiddle) {
+      for (size_t i = 0; i < count; ++i) {
+        const F v = b[i] * twiddle(i);
+        b[i] = a[i] - v;
+        a[i] = a[i] + v;
+      }
+      return std::pair{a, b};
+    };
+    std::vector<F> a = lo, b = hi;
+    ntt_avx512::butterflies(a.data(), b.data(), tw.data(), count);
+    EXPECT_EQ(std::pair(a, b), scalar(lo, hi, [&](size_t i) { return tw[i]; })) << count;
+    a = lo;
+    b = hi;
+    ntt_avx512::butterflies_running(a.data(), b.data(), start, step, count);
+    EXPECT_EQ(std::pair(a, b), scalar(lo, hi, [&](size_t i) { return start[i % 8] * step.pow(i / 8); })) << count;
+  }
+#else
+  GTEST_SKIP() << "built without AVX-512F (the kernels exist only where the build machine has it)";
+#endif
 }
 
 TEST(Moebius, CoefficientsReproduceEvaluations) {
