@@ -274,10 +274,28 @@ void ntt_bitrev_to_natural(std::span<T> a, size_t skip_stages = 0) {
 // In-place Moebius transform: evaluations on the hypercube -> multilinear monomial coefficients.
 // With index bit b standing for variable n-1-b, coefficient m[i] belongs to the monomial of the
 // variables whose bits are set in i.
+namespace ntt_detail {
+
+// The Moebius butterfly hi -= lo; runs of F through the AVX2 lanes where the target has them.
+template <class T>
+struct MoebiusButterfly {
+  void operator()(T& lo, T& hi, size_t, size_t) const { hi = hi - lo; }
+  void run(T* lo, T* hi, size_t, size_t, size_t count) const {
+    size_t i = 0;
+#if defined(ZK_HAVE_AVX2)
+    if constexpr (std::is_same_v<T, F>)
+      for (; i + 4 <= count; i += 4) avx2::store(hi + i, avx2::sub(avx2::load(hi + i), avx2::load(lo + i)));
+#endif
+    for (; i < count; ++i) hi[i] = hi[i] - lo[i];
+  }
+};
+
+}  // namespace ntt_detail
+
 template <class T>
 void moebius_transform(std::span<T> a) {
   if (a.size() <= 1) return;
-  ntt_detail::run_stages(a, 0, [](T& lo, T& hi, size_t, size_t) { hi = hi - lo; });
+  ntt_detail::run_stages(a, 0, ntt_detail::MoebiusButterfly<T>{});
 }
 
 // Reed-Solomon encoding used by the PCS. Given the evaluation table t of a multilinear P in m

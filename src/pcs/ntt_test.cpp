@@ -175,6 +175,20 @@ TEST(Ntt, Avx512KernelsMatchTheScalarButterflies) {
 #endif
 }
 
+// The Moebius transform's runs (vectorized where the target has AVX2) give the one-at-a-time
+// network's values, edge values included, at sizes that take every schedule.
+TEST(Moebius, RunsMatchTheScalarButterflies) {
+  std::mt19937_64 rng(7);
+  for (size_t log_n : {1, 3, 5, 13, 15}) {
+    std::vector<F> a(size_t{1} << log_n);
+    for (F& x : a) x = edge_or_random(rng);
+    std::vector<F> b = a;
+    moebius_transform<F>(a);
+    ntt_detail::run_stages(std::span<F>(b), 0, [](F& lo, F& hi, size_t, size_t) { hi = hi - lo; });
+    EXPECT_EQ(a, b) << "log_n = " << log_n;
+  }
+}
+
 TEST(Moebius, CoefficientsReproduceEvaluations) {
   std::mt19937_64 rng(4);
   const size_t n = 5;
