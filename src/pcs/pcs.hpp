@@ -72,7 +72,7 @@ struct Params {
   uint32_t shrink_bits = 2;
   // Grinding before each round's queries (verified); reduces that round's query count. 2^pow_bits
   // hashes expected: at 14 bits 0.3-1 ms a round on 2 cores, a quarter of 16 bits' cost, for one
-  // more query at rates 1/4 and 1/16 (docs/benchmarks.md, "Commitment memory ...").
+  // more query at rates 1/4 and 1/16 (docs/benchmarks.md, "Commitment memory, NTT kernels, ...").
   uint32_t pow_bits = 14;
   // Rounds continue while more than this many variables remain; the rest is sent in the clear.
   uint32_t final_max_vars = 8;
