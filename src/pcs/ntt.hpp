@@ -271,9 +271,6 @@ void ntt_bitrev_to_natural(std::span<T> a, size_t skip_stages = 0) {
   ntt_detail::run_stages(a, skip_stages, ntt_detail::NttButterfly<T>{twiddles});
 }
 
-// In-place Moebius transform: evaluations on the hypercube -> multilinear monomial coefficients.
-// With index bit b standing for variable n-1-b, coefficient m[i] belongs to the monomial of the
-// variables whose bits are set in i.
 namespace ntt_detail {
 
 // The Moebius butterfly hi -= lo; runs of F through the AVX2 lanes where the target has them.
@@ -292,6 +289,9 @@ struct MoebiusButterfly {
 
 }  // namespace ntt_detail
 
+// In-place Moebius transform: evaluations on the hypercube -> multilinear monomial coefficients.
+// With index bit b standing for variable n-1-b, coefficient m[i] belongs to the monomial of the
+// variables whose bits are set in i.
 template <class T>
 void moebius_transform(std::span<T> a) {
   if (a.size() <= 1) return;
