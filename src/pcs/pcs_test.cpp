@@ -680,6 +680,22 @@ TEST_P(PcsGrinding, ProofOfWork) {
   EXPECT_EQ(fx.check(p).error(), "pcs: proof of work invalid");
 }
 
+// grind hashes eight nonces at once (keccak_f1600_x8); every nonce below its answer fails the
+// scalar check the verifier runs, and its answer passes it.
+TEST(PcsGrinding, GrindFindsTheSmallestNonceTheVerifierAccepts) {
+  std::mt19937_64 rng(29);
+  for (uint32_t bits = 1; bits <= 12; ++bits) {
+    for (int trial = 0; trial < 3; ++trial) {
+      Digest seed;
+      for (auto& b : seed) b = static_cast<uint8_t>(rng());
+      const uint64_t nonce = detail::grind(seed, bits);
+      EXPECT_TRUE(detail::pow_valid(seed, bits, nonce)) << bits;
+      for (uint64_t smaller = 0; smaller < nonce; ++smaller)
+        ASSERT_FALSE(detail::pow_valid(seed, bits, smaller)) << bits << " " << smaller;
+    }
+  }
+}
+
 TEST_P(Tamper, ProofShape) {
   OpeningProof p = proof;
   p.rounds.pop_back();

@@ -119,6 +119,13 @@ OodContractions ood_contractions(const Commitment& c, std::span<const F> table);
 Status fold_mask_claims(Statement& st, std::span<const E> lines, const E& alpha);
 
 std::vector<RoundShape> make_schedule(const Params& params, uint32_t num_vars, uint32_t* final_vars);
+
+// Proof of work: nonce is valid for `bits` when keccak256(seed || nonce) (the 32 bytes, then the
+// nonce as one little-endian word) begins with `bits` zero bits (its first word, little-endian,
+// is 0 mod 2^bits); grind returns the smallest valid nonce (bits >= 1).
+bool pow_valid(const Digest& seed, uint32_t bits, uint64_t nonce);
+uint64_t grind(const Digest& seed, uint32_t bits);
+
 Result<Statement> analyze(const Params& params, std::span<const Commitment> commitments,
                           std::span<const EvalClaim> claims, std::span<const SumClaim> sum_claims);
 

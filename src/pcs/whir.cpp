@@ -46,6 +46,7 @@
 #include <type_traits>
 
 #include "field/accumulator.hpp"
+#include "pcs/keccak_x8.hpp"
 #include "pcs/ntt.hpp"
 #include "pcs/pcs.hpp"
 #include "pcs/randomness.hpp"
@@ -54,7 +55,9 @@
 
 namespace zk::pcs {
 
+using detail::grind;
 using detail::kDroppedLevels;
+using detail::pow_valid;
 using detail::power_point;
 using detail::RoundShape;
 using detail::Statement;
@@ -276,8 +279,8 @@ std::vector<uint64_t> draw_queries(Transcript& t, const RoundShape& shape) {
   return q;
 }
 
-// Proof of work: a nonce with keccak256(seed || nonce) having `bits` low zero bits in its first
-// little-endian word, seed the transcript state after a "pcs/pow" challenge.
+// Proof of work (detail::pow_valid, detail::grind): the seed is the transcript state after a
+// "pcs/pow" challenge.
 void pow_message(const Digest& seed, uint64_t nonce, uint64_t* words) {
   std::memcpy(words, seed.data(), 32);
   words[4] = nonce;
@@ -289,43 +292,68 @@ bool pow_digest_ok(const Digest& d, uint32_t bits) {
   return bits == 0 || (first & ((uint64_t{1} << bits) - 1)) == 0;
 }
 
-bool pow_valid(const Digest& seed, uint32_t bits, uint64_t nonce) {
+// The nonces nonce0 + k (k < 8) whose pow message hashes to a valid digest, as bit k of the
+// result: eight Keccak-f[1600] states in the lanes of keccak_f1600_x8, each absorbing the seed's
+// four words, its nonce and the keccak256 padding of a 40-byte message (as hash_words does for
+// pow_message), one permutation, then the digest's first word (state lane 0) against the mask.
+uint32_t valid_nonces_x8(const Digest& seed, uint64_t nonce0, uint32_t bits) {
+  uint64_t seed_words[4];
+  std::memcpy(seed_words, seed.data(), 32);
+  uint64_t lanes[25][8] = {};
+  for (size_t k = 0; k < 8; ++k) {
+    for (size_t i = 0; i < 4; ++i) lanes[i][k] = seed_words[i];
+    lanes[4][k] = nonce0 + k;
+    lanes[5][k] = 0x01;
+    lanes[16][k] = 0x80ull << 56;
+  }
+  keccak_f1600_x8(lanes);
+  const uint64_t mask = (uint64_t{1} << bits) - 1;
+  uint32_t valid = 0;
+  for (size_t k = 0; k < 8; ++k)
+    if ((lanes[0][k] & mask) == 0) valid |= 1u << k;
+  return valid;
+}
+
+}  // namespace
+
+bool detail::pow_valid(const Digest& seed, uint32_t bits, uint64_t nonce) {
   uint64_t words[5];
   pow_message(seed, nonce, words);
   return pow_digest_ok(hash_words(words), bits);
 }
 
-Digest pow_seed(Transcript& t) {
-  (void)t.challenge<F>("pcs/pow");
-  return t.state();
-}
-
-// Smallest valid nonce, searched in batches of about twice the expected 2^bits tries (the answer
-// is the smallest valid nonce whatever the batch size or thread count). Chunks are claimed in
-// increasing order; once one holds a valid nonce, the chunks after it are skipped (the smallest
-// valid nonce lies in the first such chunk, which is never skipped).
-uint64_t grind(const Digest& seed, uint32_t bits) {
+// Searched in batches of about twice the expected 2^bits tries (the answer is the smallest valid
+// nonce whatever the batch size or thread count). Chunks are claimed in increasing order; once one
+// holds a valid nonce, the chunks after it are skipped (the smallest valid nonce lies in the first
+// such chunk, which is never skipped).
+uint64_t detail::grind(const Digest& seed, uint32_t bits) {
+  constexpr size_t kChunk = 512;  // chunks are batch / chunk_count: powers of two, multiples of 8
   const uint64_t batch = uint64_t{1} << std::clamp<uint32_t>(bits + 1, 10, 16);
   for (uint64_t base = 0;; base += batch) {
-    std::vector<uint64_t> found(chunk_count(batch, 512), UINT64_MAX);
+    std::vector<uint64_t> found(chunk_count(batch, kChunk), UINT64_MAX);
     std::atomic<size_t> first_found{SIZE_MAX};
-    parallel_chunks(batch, 512, [&](size_t c, size_t begin, size_t end) {
+    parallel_chunks(batch, kChunk, [&](size_t c, size_t begin, size_t end) {
       if (c > first_found.load(std::memory_order_relaxed)) return;
-      std::vector<Digest> digests(end - begin);
-      hash_messages(end - begin, 5, [&](size_t i, uint64_t* words) { pow_message(seed, base + begin + i, words); },
-                    digests.data());
-      for (size_t i = 0; i < digests.size(); ++i)
-        if (pow_digest_ok(digests[i], bits)) {
-          found[c] = base + begin + i;
-          size_t seen = first_found.load(std::memory_order_relaxed);
-          while (c < seen && !first_found.compare_exchange_weak(seen, c, std::memory_order_relaxed)) {
-          }
-          return;
+      for (size_t i = begin; i < end; i += 8) {
+        const uint32_t valid = valid_nonces_x8(seed, base + i, bits);
+        if (valid == 0) continue;
+        found[c] = base + i + static_cast<size_t>(std::countr_zero(valid));
+        size_t seen = first_found.load(std::memory_order_relaxed);
+        while (c < seen && !first_found.compare_exchange_weak(seen, c, std::memory_order_relaxed)) {
         }
+        return;
+      }
     });
     const uint64_t best = *std::min_element(found.begin(), found.end());
     if (best != UINT64_MAX) return best;
   }
+}
+
+namespace {
+
+Digest pow_seed(Transcript& t) {
+  (void)t.challenge<F>("pcs/pow");
+  return t.state();
 }
 
 Digest hash_ext_leaf(std::span<const E> values) {
