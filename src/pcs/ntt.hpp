@@ -46,17 +46,25 @@ inline std::shared_ptr<const std::vector<F>> ntt_twiddles(size_t log_n) {
   if (table->size() >= n) return table;
   auto grown = std::make_shared<std::vector<F>>(n);
   std::copy(table->begin(), table->end(), grown->begin());
-  // The top level by running products, each lower new level from the one above it:
+  // The top level by running products, eight independent ones per chunk (w^(j + k), k < 8, each
+  // times w^8) so that the multiplications overlap; each lower new level from the one above it:
   // w_{2h}^j = w_{4h}^{2j}, i.e. tw[h + j] = tw[2h + 2j].
   const size_t top = n / 2;
   const F w = F::root_of_unity(std::countr_zero(n));
   F* out = grown->data() + top;
   parallel_for(top, 1 << 12, [&](size_t begin, size_t end) {
-    F cur = w.pow(begin);
-    for (size_t j = begin; j < end; ++j) {
-      out[j] = cur;
-      cur *= w;
-    }
+    constexpr size_t kChains = 8;
+    F cur[kChains];
+    cur[0] = w.pow(begin);
+    for (size_t k = 1; k < kChains; ++k) cur[k] = cur[k - 1] * w;
+    const F step = w.pow(kChains);
+    size_t j = begin;
+    for (; j + kChains <= end; j += kChains)
+      for (size_t k = 0; k < kChains; ++k) {
+        out[j + k] = cur[k];
+        cur[k] *= step;
+      }
+    for (size_t k = 0; j < end; ++j, ++k) out[j] = cur[k];
   });
   for (size_t h = top / 2; h >= table->size(); h /= 2) {
     F* level = grown->data() + h;
