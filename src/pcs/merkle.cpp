@@ -65,9 +65,20 @@ void hash_messages(size_t count, size_t words, const MessageFn& message, Digest*
 
 namespace {
 
-// Parents of a level: out[i] = hash_node(level[2i], level[2i + 1]), eight at a time.
+// Parents of a level: out[i] = hash_node(level[2i], level[2i + 1]), eight at a time (out may be
+// below itself: each group of eight children pairs is copied before its parents are written).
+static_assert(sizeof(Digest) == 32, "digests are packed 32-byte arrays");
+
 void hash_level(const Digest* below, size_t parents, Digest* out) {
-  hash_messages(parents, 8, [below](size_t i, uint64_t* words) { std::memcpy(words, below + 2 * i, 64); }, out);
+  uint64_t words[8][8];
+  const uint64_t* messages[8];
+  for (size_t k = 0; k < 8; ++k) messages[k] = words[k];
+  size_t i = 0;
+  for (; i + 8 <= parents; i += 8) {
+    std::memcpy(words, below + 2 * i, sizeof(words));
+    keccak256_x8(messages, 8, out + i);
+  }
+  for (; i < parents; ++i) out[i] = hash_node(below[2 * i], below[2 * i + 1]);
 }
 
 }  // namespace
