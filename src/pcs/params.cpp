@@ -26,6 +26,7 @@ std::vector<E> ood_points(const Commitment& c) {
   if (c.hiding) {
     t.absorb_u64("hiding", 1);
     t.absorb_u64("mask_vars", c.mask_vars);
+    if (c.mask_vars == 0) t.absorb_u64("tail_vars", c.tail_vars);
   }
   return t.challenges<E>("ood", kOodSamples);
 }
@@ -54,7 +55,9 @@ uint64_t openings_supported(const Params& params, const Commitment& c) {
   // Sum-check messages (3 coefficients a round), OOD answers and slopes, generously.
   const uint64_t messages = 4 * uint64_t{detail::opened_vars(c)} + 8 * rounds.size() + 16;
   const uint64_t mask_functionals = 16 * queries + (uint64_t{1} << final_vars) + messages;
-  const uint64_t mask_points = ((uint64_t{1} << c.mask_vars) - 1) << c.num_vars;
+  // Phi's mask: the (2^k - 1) 2^m coefficients above P's, or the 2^c top ones of P's own.
+  const uint64_t mask_points =
+      c.mask_vars > 0 ? ((uint64_t{1} << c.mask_vars) - 1) << c.num_vars : uint64_t{1} << c.tail_vars;
   if (mask_points < phi_points) return 0;
   // One opening: the exact argument. More: both budgets, the functionals of S' at half its size.
   const uint64_t several = std::min(mask_points / phi_points,
@@ -167,7 +170,8 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
   if (claims.empty() && sum_claims.empty()) return fail("pcs: no claims");
   Statement st;
   std::vector<E> group_mask_at;  // per group: the mask coordinate y' of its claims on a hiding P^
-  // Claim points are on the opened polynomial: (z, 0^k) for a hiding commitment (P(z) = P^(0, z, 0)).
+  // Claim points are on the opened polynomial: (z, 0^k) for a hiding commitment (P(z) = P^(0, z, 0)),
+  // z reversed for one with the mask in its tail (P(z) = P^(0, reverse(z))).
   auto add_term = [&](const PolyRef& ref, std::vector<E> point, const E& value, const E& coef) {
     const Commitment& com = commitments[ref.commitment];
     if (com.hiding && point.size() == com.num_vars) point.resize(opened_vars(com), E::zero());
@@ -186,7 +190,9 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
     st.num_vars = std::max(st.num_vars, opened_vars(com));
     st.polys.push_back(ref);
     st.opened.push_back(ref.commitment);
-    add_term(ref, {point.begin(), point.end()}, value, coef);
+    std::vector<E> opened(point.begin(), point.end());
+    if (com.hiding && com.mask_vars == 0) std::reverse(opened.begin(), opened.end());
+    add_term(ref, std::move(opened), value, coef);
     return {};
   };
   for (const EvalClaim& c : claims) {

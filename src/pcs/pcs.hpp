@@ -83,6 +83,12 @@ struct Params {
   // variables (openings_supported); a commitment opened once per proof for many proofs (model
   // weights) needs many (docs/pcs.md, "Limits of the argument").
   uint64_t hiding_openings = 1;
+  // Hiding, when the caller's tables leave their last 2^hiding_tail_vars entries free (zero, and
+  // in no claim's support): commit() may use those entries as the leaf mask instead of mask
+  // variables, with the table's variables in reverse order, which makes the free tail the
+  // polynomial's top-degree coefficients (half the committed size; docs/pcs.md, "Mask in a free
+  // tail"). It does when the tail covers the openings asked for; 0: never.
+  uint32_t hiding_tail_vars = 0;
 };
 
 // The default, conjectured-security parameter set, and a proven-security one (docs/pcs.md).
@@ -103,7 +109,11 @@ struct Commitment {
   // Hiding: polynomial j is committed as the masked P^_j over 1 + num_vars + mask_vars
   // variables (docs/pcs.md, "Zero knowledge"); leaves hold 32-point cosets and a salt.
   bool hiding = false;
-  uint32_t mask_vars = 0;  // hiding: k >= detail::min_mask_vars(num_vars); 0 otherwise
+  // Hiding: k >= detail::min_mask_vars(num_vars) mask variables, or k = 0 and the mask in the
+  // table's free tail of 2^tail_vars entries, the table committed with its variables reversed
+  // (claims on it are taken at the reversed point); 0 otherwise.
+  uint32_t mask_vars = 0;
+  uint32_t tail_vars = 0;
 
   void serialize(ByteWriter& out) const;
   static Result<Commitment> deserialize(ByteReader& in);

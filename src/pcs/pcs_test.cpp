@@ -309,6 +309,143 @@ TEST(PcsHiding, NoRevealedElementIsATableEntry) {
   }
 }
 
+// Tables with a free tail of 2^c entries (zero), the rest random.
+std::vector<F> table_with_free_tail(std::mt19937_64& rng, uint32_t vars, uint32_t c) {
+  std::vector<F> t = random_table(rng, vars);
+  std::fill(t.end() - (std::ptrdiff_t{1} << c), t.end(), F::zero());
+  return t;
+}
+
+// A claim point on the table outside its last 2^c entries: a block whose first coordinate is 0.
+std::vector<E> point_off_the_tail(std::mt19937_64& rng, uint32_t vars) {
+  std::vector<E> z = random_point(rng, vars);
+  z[0] = E::zero();
+  return z;
+}
+
+// With a free tail covering the opening, the mask lives there: no mask variables (half the
+// committed size of the smallest masked one), the table's variables reversed outside the tail,
+// the tail's 2^c entries and the second half uniform (none equal to zero), and evaluate() still
+// gives the caller's table.
+TEST(PcsHidingTail, MaskedTableIsTheReversedTableWithAUniformTail) {
+  std::mt19937_64 rng(60);
+  const uint32_t vars = 16, c = 13;
+  const std::vector<F> table = table_with_free_tail(rng, vars, c);
+  Params params = conjectured_params();
+  params.hiding = true;
+  params.hiding_tail_vars = c;
+  const std::span<const F> spans[] = {table};
+  auto tail = commit(spans, params);
+  ASSERT_TRUE(tail.ok()) << tail.error();
+  EXPECT_EQ(tail->commitment().mask_vars, 0u);
+  EXPECT_EQ(tail->commitment().tail_vars, c);
+  params.hiding_tail_vars = 0;
+  auto masked = commit(spans, params);
+  ASSERT_TRUE(masked.ok());
+  EXPECT_EQ(2 * tail->table(0).size(), masked->table(0).size());
+  const std::span<const F> t = tail->table(0);
+  ASSERT_EQ(t.size(), size_t{2} << vars);
+  size_t tail_entries = 0;
+  for (size_t i = 0; i < table.size(); ++i) {
+    size_t x = 0;
+    for (uint32_t b = 0; b < vars; ++b) x |= ((i >> b) & 1) << (vars - 1 - b);
+    if (x >= table.size() - (size_t{1} << c)) {
+      ++tail_entries;
+      EXPECT_EQ((i & ((size_t{1} << (vars - c)) - 1)), (size_t{1} << (vars - c)) - 1) << "top-degree slots";
+      EXPECT_NE(t[i], F::zero());
+    } else {
+      EXPECT_EQ(t[i], table[x]);
+    }
+  }
+  EXPECT_EQ(tail_entries, size_t{1} << c);
+  for (size_t i = table.size(); i < t.size(); ++i) ASSERT_NE(t[i], F::zero());
+  const auto z = point_off_the_tail(rng, vars);
+  EXPECT_EQ(evaluate(*tail, 0, z), (evaluate_multilinear<E, F>(table, z)));
+}
+
+// The tail is used only when it is free and covers the openings asked for; otherwise commit()
+// masks with variables, or refuses a tail holding data.
+TEST(PcsHidingTail, FallsBackOrRefuses) {
+  std::mt19937_64 rng(61);
+  Params params = conjectured_params();
+  params.hiding = true;
+  params.hiding_tail_vars = 3;  // 8 entries cover no opening
+  std::vector<F> table = table_with_free_tail(rng, 14, 13);
+  const std::span<const F> spans[] = {table};
+  auto small = commit(spans, params);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->commitment().tail_vars, 0u);
+  EXPECT_EQ(small->commitment().mask_vars, detail::min_mask_vars(14));
+  params.hiding_tail_vars = 13;
+  params.hiding_openings = 100;  // more than 2^13 points of Phi cover
+  auto many = commit(spans, params);
+  ASSERT_TRUE(many.ok());
+  EXPECT_EQ(many->commitment().tail_vars, 0u);
+  params.hiding_openings = 1;
+  table.back() = F::one();
+  EXPECT_EQ(commit(spans, params).error(), "pcs commit: the hiding tail of a table is not free");
+}
+
+// Openings of tail-masked commitments (with other commitments, block, dense and sum claims, both
+// parameter sets) verify from their bytes; the commitment's encoding round-trips; no revealed
+// element is an entry of a structured table; tampering with a claim or the tail flag fails.
+TEST(PcsHidingTail, OpeningsVerifyAndRevealNoEntry) {
+  std::mt19937_64 rng(62);
+  for (const Params base : {conjectured_params(), proven_params()}) {
+    Fixture fx;
+    fx.params = base;
+    fx.params.hiding = true;
+    fx.params.hiding_tail_vars = 13;
+    std::vector<F> structured(size_t{1} << 15, F::zero());
+    for (size_t i = 0; i + (size_t{1} << 13) < structured.size(); ++i) structured[i] = F::from_u64(rng() % 16);
+    const std::vector<F> other = table_with_free_tail(rng, 15, 13);
+    const std::span<const F> spans[] = {structured, other};
+    fx.add_tables(spans);
+    fx.params.hiding_tail_vars = 0;
+    fx.add_commitment(rng, 10, 1);  // masked with a variable, in the same opening
+    ASSERT_EQ(fx.committed[0].commitment().tail_vars, 13u);
+    ASSERT_EQ(fx.committed[1].commitment().tail_vars, 0u);
+    const auto shared = point_off_the_tail(rng, 15);
+    fx.add_claim(0, 0, shared);
+    fx.add_claim(0, 1, shared);
+    auto block = point_off_the_tail(rng, 15);
+    block[1] = E::one();
+    block[2] = E::zero();
+    fx.add_claim(0, 1, block);
+    fx.add_claim(1, 0, random_point(rng, 10));
+    fx.add_sum_claim({{PolyRef{0, 0}, point_off_the_tail(rng, 15), E::random(rng)},
+                      {PolyRef{1, 0}, random_point(rng, 10), E::one()}});
+    const OpeningProof proof = fx.prove();
+    const Status s = fx.check_bytes(proof.serialize());
+    EXPECT_TRUE(s.ok()) << s.error();
+
+    std::set<uint64_t> entries;
+    for (const F& x : structured) {
+      entries.insert(x.value());
+      entries.insert((-x).value());
+    }
+    size_t hits = 0;
+    for (const F& x : revealed_elements(proof, fx.committed[0].commitment())) hits += entries.count(x.value());
+    EXPECT_EQ(hits, 0u);
+
+    ByteWriter w;
+    fx.committed[0].commitment().serialize(w);
+    ByteReader r(w.bytes());
+    auto back = Commitment::deserialize(r);
+    ASSERT_TRUE(back.ok()) << back.error();
+    EXPECT_EQ(*back, fx.committed[0].commitment());
+
+    std::vector<EvalClaim> wrong = fx.claims;
+    wrong[2].value += E::one();
+    Transcript t1("test");
+    EXPECT_FALSE(verify(fx.params, fx.commitments(), wrong, fx.sum_claims, proof, t1).ok());
+    std::vector<Commitment> flags = fx.commitments();
+    flags[0].tail_vars = 12;  // another tail: other OOD points
+    Transcript t2("test");
+    EXPECT_FALSE(verify(fx.params, flags, fx.claims, fx.sum_claims, proof, t2).ok());
+  }
+}
+
 struct HidingTamper : ::testing::Test {
   Fixture fx;
   OpeningProof proof;
@@ -1018,11 +1155,19 @@ TEST_P(PcsCommitment, SerializationRoundTripAndRejects) {
   ByteReader r4(std::span<const uint8_t>(w.bytes()).first(20));
   EXPECT_FALSE(Commitment::deserialize(r4).ok());
   if (GetParam()) {  // fewer mask variables than one opening needs, or more than fit
-    for (const uint32_t k : {0u, detail::min_mask_vars(6) - 1, kMaxVars + 1}) {
+    for (const uint32_t k : {detail::min_mask_vars(6) - 1, kMaxVars + 1}) {
       bytes = w.bytes();
       bytes[42] = static_cast<uint8_t>(k);
       ByteReader r5(bytes);
       EXPECT_EQ(Commitment::deserialize(r5).error(), "pcs commitment: bad mask variables") << int(k);
+    }
+    // No mask variables: a tail byte follows, of 1 to num_vars - 1 variables.
+    for (const uint8_t tail : {uint8_t{0}, uint8_t{6}}) {
+      bytes = w.bytes();
+      bytes[42] = 0;
+      bytes.insert(bytes.begin() + 43, tail);
+      ByteReader r6(bytes);
+      EXPECT_EQ(Commitment::deserialize(r6).error(), "pcs commitment: bad mask tail") << int(tail);
     }
   }
   std::vector<std::span<const F>> none;

@@ -124,6 +124,7 @@ void Commitment::serialize(ByteWriter& out) const {
   out.u32(num_polys);
   out.u8(static_cast<uint8_t>(rate_bits));
   if (hiding) out.u8(static_cast<uint8_t>(mask_vars));
+  if (hiding && mask_vars == 0) out.u8(static_cast<uint8_t>(tail_vars));
   for (const E& x : ood) put(out, x);
 }
 
@@ -152,7 +153,14 @@ Result<Commitment> Commitment::deserialize(ByteReader& in) {
   if (c.hiding) {
     auto mask = in.u8();
     if (!mask) return fail(mask.error());
-    if (*mask < detail::min_mask_vars(c.num_vars) || *mask > kMaxVars) return fail("pcs commitment: bad mask variables");
+    if (*mask == 0) {
+      auto tail = in.u8();
+      if (!tail) return fail(tail.error());
+      if (*tail == 0 || *tail >= c.num_vars) return fail("pcs commitment: bad mask tail");
+      c.tail_vars = *tail;
+    } else if (*mask < detail::min_mask_vars(c.num_vars) || *mask > kMaxVars) {
+      return fail("pcs commitment: bad mask variables");
+    }
     c.mask_vars = *mask;
   }
   if (detail::committed_vars(c) > kMaxVars) return fail("pcs commitment: too many variables");

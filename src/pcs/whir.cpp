@@ -712,8 +712,21 @@ void CommittedPolynomials::leaf_words(size_t q, uint64_t* words) const {
 
 namespace {
 
-// Seed streams of a hiding commitment: the leaves' salts, then polynomial j's masks (j + 1).
+// Seed streams of a hiding commitment: the leaves' salts, then polynomial j's masks (j + 1); with
+// the mask in the free tail, the tail's values from kTailMaskDomain + j + 1.
 constexpr uint64_t kSaltStream = 0;
+constexpr uint64_t kTailMaskDomain = uint64_t{1} << 63;
+
+// i with its low `bits` bits in reverse order (bits <= 32).
+size_t reverse_bits(size_t i, uint32_t bits) {
+  uint32_t x = static_cast<uint32_t>(i);
+  x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
+  x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+  x = ((x >> 4) & 0x0f0f0f0fu) | ((x & 0x0f0f0f0fu) << 4);
+  x = ((x >> 8) & 0x00ff00ffu) | ((x & 0x00ff00ffu) << 8);
+  x = (x >> 16) | (x << 16);
+  return bits == 0 ? 0 : size_t{x} >> (32 - bits);
+}
 
 // The masked table P^ of a hiding commitment (docs/pcs.md, "Zero knowledge"): over the variables
 // (y', x, y) of 1 + m + k bits, index y' 2^(m+k) + x 2^k + y; P^(0, x, 0) = P(x), every other
@@ -724,6 +737,29 @@ void masked_table(std::span<const F> table, uint32_t k, const Seed& seed, uint64
   parallel_for(table.size(), 1 << 14, [&](size_t begin, size_t end) {
     for (size_t x = begin; x < end; ++x) out[x << k] = table[x];
   });
+}
+
+// The masked table P^ of a hiding commitment with its mask in P's free tail of 2^c entries
+// (docs/pcs.md, "Mask in a free tail"): over (y', x), index y' 2^m + i, P^(0, i) = P(reverse_m(i))
+// except where reverse_m(i) lies in the tail (the 2^c indices i whose low m - c bits are all one:
+// the top-degree coefficients' positions), which are uniform, as is every entry of P^(1, .).
+// Fails unless the tail is zero.
+Status masked_table_in_tail(std::span<const F> table, uint32_t c, const Seed& seed, uint64_t stream,
+                            std::span<F> out) {
+  const size_t n = table.size(), tail = size_t{1} << c, start = n - tail;
+  const auto m = static_cast<uint32_t>(std::countr_zero(n));
+  if (!std::all_of(table.begin() + static_cast<std::ptrdiff_t>(start), table.end(), [](F v) { return v == F::zero(); }))
+    return fail("pcs commit: the hiding tail of a table is not free");
+  fill_uniform(out.subspan(n), seed, stream);
+  std::vector<F> tail_mask(tail);
+  fill_uniform(tail_mask, seed, kTailMaskDomain + stream);
+  parallel_for(n, 1 << 14, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const size_t x = reverse_bits(i, m);
+      out[i] = x >= start ? tail_mask[x - start] : table[x];
+    }
+  });
+  return {};
 }
 
 }  // namespace
@@ -745,7 +781,11 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   CommittedPolynomials out;
   const size_t polys = tables.size();
   out.commitment_ = Commitment{Digest{}, m, static_cast<uint32_t>(polys), params.rate_bits, {}, params.hiding};
-  if (params.hiding) {
+  if (params.hiding && params.hiding_tail_vars > 0 && params.hiding_tail_vars < m) {
+    out.commitment_.tail_vars = params.hiding_tail_vars;
+    if (openings_supported(params, out.commitment_) < params.hiding_openings) out.commitment_.tail_vars = 0;
+  }
+  if (params.hiding && out.commitment_.tail_vars == 0) {
     out.commitment_.mask_vars = detail::min_mask_vars(m);
     while (openings_supported(params, out.commitment_) < params.hiding_openings &&
            detail::committed_vars(out.commitment_) < kMaxVars)
@@ -771,7 +811,11 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
     buffers->tables.resize(polys * masked_size);
     for (size_t j = 0; j < polys; ++j) {
       const std::span<F> masked(buffers->tables.data() + j * masked_size, masked_size);
-      masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1, masked);
+      if (out.commitment_.tail_vars > 0) {
+        ZK_TRY(masked_table_in_tail(tables[j], out.commitment_.tail_vars, seed, j + 1, masked));
+      } else {
+        masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1, masked);
+      }
       rs_encode_into<F>(masked, codeword(j));
     }
     buffers->salts.resize(kSaltElements * (length / (2 * kLeafWidth)));
@@ -823,9 +867,10 @@ detail::OodContractions detail::ood_contractions(const Commitment& c, std::span<
 E evaluate(const CommittedPolynomials& committed, size_t poly, std::span<const E> point) {
   const Commitment& c = committed.commitment();
   if (!c.hiding) return evaluate_multilinear<E, F>(committed.table(poly), point);
-  // P(z) = P^(0, z, 0^k).
+  // P(z) = P^(0, z, 0^k), or P^(0, reverse(z)) with the mask in the tail.
   std::vector<E> masked_point{E::zero()};
   masked_point.insert(masked_point.end(), point.begin(), point.end());
+  if (c.mask_vars == 0) std::reverse(masked_point.begin() + 1, masked_point.end());
   masked_point.resize(detail::committed_vars(c), E::zero());
   return evaluate_multilinear<E, F>(committed.table(poly), masked_point);
 }
@@ -894,29 +939,45 @@ ClaimWeight merged_claims(const Statement& st, std::span<const size_t> claim_ids
   return out;
 }
 
-// W_j as a table: each point's eq term is added on its block only, so the cost is the sum over
-// blocks of 2^{m_j - prefix} instead of 2^{m_j} per claim.
+// W_j as a table: each point's eq term is added on its support only (point_support: a block, or
+// a strided set when its last coordinates are 0/1, as for a table committed with its variables
+// reversed), so the cost is the sum over supports of 2^{m_j - prefix - suffix} instead of 2^{m_j}
+// per claim.
 std::vector<E> weight_table(size_t table_size, const ClaimWeight& claims) {
-  std::map<ClaimBlock, ClaimWeight> blocks;
+  const auto m = static_cast<uint32_t>(std::countr_zero(table_size));
+  std::map<PointSupport, ClaimWeight> supports;
   for (size_t i = 0; i < claims.points.size(); ++i) {
     const std::span<const E> z(claims.points[i]);
-    const ClaimBlock block = claim_block(z);
-    ClaimWeight& in_block = blocks[block];
-    in_block.points.emplace_back(z.begin() + static_cast<std::ptrdiff_t>(block.prefix), z.end());
-    in_block.coefs.push_back(claims.coefs[i]);
+    const PointSupport support = point_support(z, m);
+    ClaimWeight& on_support = supports[support];
+    on_support.points.emplace_back(z.begin() + static_cast<std::ptrdiff_t>(support.prefix),
+                                   z.end() - static_cast<std::ptrdiff_t>(support.suffix));
+    on_support.coefs.push_back(claims.coefs[i]);
   }
   std::vector<E> weight(table_size);
-  for (const auto& [block, in_block] : blocks) {
-    const size_t size = size_t{1} << (std::countr_zero(table_size) - block.prefix);
-    add_eq_sum<E>(std::span<E>(weight).subspan(block.offset, size), in_block.points, in_block.coefs);
+  for (const auto& [support, on_support] : supports) {
+    const size_t size = size_t{1} << (m - support.prefix - support.suffix);
+    if (support.suffix == 0) {
+      add_eq_sum<E>(std::span<E>(weight).subspan(support.offset, size), on_support.points, on_support.coefs);
+      continue;
+    }
+    std::vector<E> dense(size);
+    add_eq_sum<E>(dense, on_support.points, on_support.coefs);
+    E* strided = weight.data() + support.offset;
+    parallel_for(size, kGrain, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) strided[i << support.suffix] += dense[i];
+    });
   }
   return weight;
 }
 
 // Head variables bound on contractions (HeadContraction) before P_j and W_j are built:
-// detail::dense_head_vars(m_j) for a polynomial whose claim points have no 0/1 leading
-// coordinate, 0 (tables from the start) otherwise.
+// detail::dense_head_vars(m_j) for a polynomial claimed at a few points (its folded weight holds
+// a table of 2^(m_j - H) per point) none of which has a 0/1 leading coordinate, 0 (tables from
+// the start: each point's eq on its support only) otherwise.
 uint32_t batching_head_vars(uint32_t m, const ClaimWeight& claims) {
+  constexpr size_t kMaxHeadPoints = 16;
+  if (claims.points.size() > kMaxHeadPoints) return 0;
   for (const auto& z : claims.points)
     if (claim_block(z).prefix > 0) return 0;
   return detail::dense_head_vars(m);

@@ -1372,7 +1372,7 @@ Result<VerifyingKey> VerifyingKey::deserialize(ByteReader& in) {
     auto c = pcs::Commitment::deserialize(in);
     if (!c) return fail("key: " + c.error());
     if (c->num_vars != layout.group_vars[g] || c->num_polys != layout.polys(g) ||
-        c->rate_bits != vk.params.rate_bits || c->hiding != vk.spec.zero_knowledge)
+        c->rate_bits != vk.params.rate_bits || c->hiding != vk.spec.zero_knowledge || (c->hiding && c->mask_vars == 0))
       return fail("key: weight commitment " + std::to_string(g) + " has the wrong shape");
     vk.weight_commitments.push_back(*c);
   }

@@ -2299,6 +2299,15 @@ struct CombinedLayout {
   }
   // A point of T (layout.num_vars variables) in the combined table.
   std::vector<E> t_point(std::span<const E> point) const { return with_prefix(0, num_vars - t_vars, point); }
+  // The largest aligned block at the end of the combined table that holds nothing (zero, in no
+  // claim's support), as its number of variables (0: none, or the whole table): the hiding
+  // commitment may keep its mask there (pcs::Params::hiding_tail_vars).
+  uint32_t free_tail_vars() const {
+    const uint64_t free = (uint64_t{1} << num_vars) - (base + (uint64_t{1} << mask_vars));
+    if (free == 0) return 0;
+    const auto c = static_cast<uint32_t>(std::bit_width(free) - 1);
+    return c < num_vars ? c : 0;
+  }
 };
 
 CombinedLayout combined_layout(std::span<const MaskShape> shapes, const detail::ProofLayout& t) {
@@ -3824,7 +3833,9 @@ Result<Proof> prove_private(const ProvingKey& pk, uint32_t batch, std::span<cons
   {
     const std::vector<F> packed = pack_combined(combined, pack_tables(layout, tables), arena);
     const std::span<const F> span(packed);
-    auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), pk.vk.params);
+    pcs::Params params = pk.vk.params;
+    params.hiding_tail_vars = combined.free_tail_vars();
+    auto c = pcs::commit(std::span<const std::span<const F>>(&span, 1), params);
     if (!c) return fail("zkml: commitment: " + c.error());
     proof.commitments.push_back(c->commitment());
     committed.push_back(std::move(*c));

@@ -880,6 +880,43 @@ TEST(ZeroKnowledge, NoPrivateValueAppearsInTheProof) {
   EXPECT_NE(std::search(bytes.begin(), bytes.end(), public_value.begin(), public_value.end()), bytes.end());
 }
 
+// Where the per-proof table leaves a free tail large enough for one opening, the hiding
+// commitment keeps its mask there (no mask variables, half the committed size); a small model's
+// table has none and takes a mask variable. Both verify; with the tail, no private value appears
+// in the proof bytes and flipped or truncated bytes are rejected.
+TEST(ZeroKnowledge, PerProofCommitmentMasksInItsFreeTailWhereThereIsOne) {
+  std::mt19937_64 rng(48);
+  const IntModel wide = random_mlp(rng, {200, 150, 10}, 2);
+  auto pk = setup_zk(wide);
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  const auto input = random_input(rng, 400, 127);
+  auto proof = prove(*pk, 2, input);
+  ASSERT_TRUE(proof.ok()) << proof.error();
+  const pcs::Commitment& c = proof->commitments[0];
+  EXPECT_EQ(c.mask_vars, 0u);
+  EXPECT_GT(c.tail_vars, 0u);
+  const auto bytes = proof->to_bytes();
+  ASSERT_TRUE(verify_bytes(pk->vk, bytes).ok());
+  auto witness = compute_witness(*pk, 2, input);
+  ASSERT_TRUE(witness.ok());
+  std::vector<int64_t> secrets;
+  for (const auto& w : pk->weights) secrets.insert(secrets.end(), w.begin(), w.end());
+  for (const auto& lw : witness->layers)
+    for (const auto* v : {&lw.acc, &lw.t, &lw.r}) secrets.insert(secrets.end(), v->begin(), v->end());
+  const auto patterns = testing::distinctive_encodings(secrets);
+  ASSERT_GT(patterns.size(), 50u);
+  EXPECT_EQ(testing::occurrences(bytes, patterns), 0u);
+  testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 20 : 100);
+
+  const IntModel small = random_mlp(rng, {6, 5, 4}, 1);
+  auto small_pk = setup_zk(small);
+  ASSERT_TRUE(small_pk.ok()) << small_pk.error();
+  auto small_proof = prove(*small_pk, 1, random_input(rng, 6, 127));
+  ASSERT_TRUE(small_proof.ok()) << small_proof.error();
+  EXPECT_GT(small_proof->commitments[0].mask_vars, 0u);
+  EXPECT_TRUE(verify_bytes(small_pk->vk, small_proof->to_bytes()).ok());
+}
+
 TEST(ZeroKnowledge, TamperedAndTruncatedProofBytes) {
   std::mt19937_64 rng(44);
   const IntModel m = random_mlp(rng, {6, 5, 4}, 2);
