@@ -430,9 +430,13 @@ PrivateLookupProverOutput<E> prove_private_lookup(Challenger& ch, const LookupSt
       tables.push_back(eq_table<E>(point));
     }
     const size_t half = size_t{1} << k;
+    // The layer's two halves: the lower one stays in the layer's buffer (moved), the upper one is
+    // copied out.
     for (auto* layer : {&tree.numerators[k + 1], &tree.denominators[k + 1]}) {
-      tables.emplace_back(layer->begin(), layer->begin() + static_cast<std::ptrdiff_t>(half));
-      tables.emplace_back(layer->begin() + static_cast<std::ptrdiff_t>(half), layer->end());
+      std::vector<E> upper(layer->begin() + static_cast<std::ptrdiff_t>(half), layer->end());
+      layer->resize(half);
+      tables.push_back(std::move(*layer));
+      tables.push_back(std::move(upper));
       std::vector<E>().swap(*layer);
     }
     std::vector<MaskedTable<E>> masked;
