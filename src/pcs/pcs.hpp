@@ -136,6 +136,10 @@ class CommittedPolynomials {
   // commitment the masked table P^_j (2^(1 + num_vars + mask_vars) entries; the caller's table
   // is P^_j(0, x, 0)).
   std::span<const F> table(size_t j) const;
+  // With the mask in the tail (Commitment::tail_vars), after commit: table(j) with its variables in
+  // the caller's order within each half (entry x of a half is entry reverse(x) of table(j)'s), so
+  // that a block of the caller's table is a contiguous range; empty otherwise (and when loaded).
+  std::span<const F> natural_table(size_t j) const;
   // Merkle leaf q: for each polynomial, its codeword on the coset {w_N^{q + k N/16} : k < 16}
   // (hiding: on {w_N^{q + k N/32} : k < 32}, then the leaf's kSaltElements salt), written to
   // out[0, detail::leaf_size(commitment())).
@@ -175,7 +179,8 @@ class CommittedPolynomials {
   template <class Word, class Convert>
   void gather_leaf(size_t q, Word* out, Convert convert) const;
 
-  std::span<const F> tables_;  // num_polys tables as committed (see table())
+  std::span<const F> tables_;   // num_polys tables as committed (see table())
+  std::span<const F> natural_;  // the same in the caller's variable order (see natural_table())
   // The codewords in one of two layouts. Leaf-major (leaves_: the Merkle leaves back to back, each
   // as leaf() gives it), as the encoding stores them, so that a loaded object views them in place;
   // or, after commit, natural order (codewords_: polynomial after polynomial, value q of the

@@ -359,6 +359,16 @@ TEST(PcsHidingTail, MaskedTableIsTheReversedTableWithAUniformTail) {
   }
   EXPECT_EQ(tail_entries, size_t{1} << c);
   for (size_t i = table.size(); i < t.size(); ++i) ASSERT_NE(t[i], F::zero());
+  // The same table in the caller's variable order, half by half (read at the claims' points).
+  const std::span<const F> natural = tail->natural_table(0);
+  ASSERT_EQ(natural.size(), t.size());
+  for (size_t x = 0; x < table.size(); ++x) {
+    size_t i = 0;
+    for (uint32_t b = 0; b < vars; ++b) i |= ((x >> b) & 1) << (vars - 1 - b);
+    ASSERT_EQ(natural[x], t[i]);
+    ASSERT_EQ(natural[table.size() + x], t[table.size() + i]);
+  }
+  EXPECT_TRUE(masked->natural_table(0).empty());
   const auto z = point_off_the_tail(rng, vars);
   EXPECT_EQ(evaluate(*tail, 0, z), (evaluate_multilinear<E, F>(table, z)));
 }

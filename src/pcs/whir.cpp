@@ -44,7 +44,9 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 
+#include "base/uninitialized_buffer.hpp"
 #include "field/accumulator.hpp"
 #include "pcs/keccak_x8.hpp"
 #include "pcs/ntt.hpp"
@@ -683,6 +685,12 @@ std::span<const F> CommittedPolynomials::table(size_t j) const {
   return {tables_.data() + j * size, size};
 }
 
+std::span<const F> CommittedPolynomials::natural_table(size_t j) const {
+  if (natural_.empty()) return {};
+  const size_t size = size_t{1} << detail::committed_vars(commitment_);
+  return {natural_.data() + j * size, size};
+}
+
 template <class Word, class Convert>
 void CommittedPolynomials::gather_leaf(size_t q, Word* out, Convert convert) const {
   const size_t width = detail::leaf_size(commitment_);
@@ -743,20 +751,22 @@ void masked_table(std::span<const F> table, uint32_t k, const Seed& seed, uint64
 // (docs/pcs.md, "Mask in a free tail"): over (y', x), index y' 2^m + i, P^(0, i) = P(reverse_m(i))
 // except where reverse_m(i) lies in the tail (the 2^c indices i whose low m - c bits are all one:
 // the top-degree coefficients' positions), which are uniform, as is every entry of P^(1, .).
-// Fails unless the tail is zero.
+// Written to `out`, and to `natural` with each half in P's variable order (P with its tail
+// filled, then the uniform half). Fails unless the tail is zero.
 Status masked_table_in_tail(std::span<const F> table, uint32_t c, const Seed& seed, uint64_t stream,
-                            std::span<F> out) {
-  const size_t n = table.size(), tail = size_t{1} << c, start = n - tail;
+                            std::span<F> out, std::span<F> natural) {
+  const size_t n = table.size(), start = n - (size_t{1} << c);
   const auto m = static_cast<uint32_t>(std::countr_zero(n));
   if (!std::all_of(table.begin() + static_cast<std::ptrdiff_t>(start), table.end(), [](F v) { return v == F::zero(); }))
     return fail("pcs commit: the hiding tail of a table is not free");
-  fill_uniform(out.subspan(n), seed, stream);
-  std::vector<F> tail_mask(tail);
-  fill_uniform(tail_mask, seed, kTailMaskDomain + stream);
+  std::copy(table.begin(), table.begin() + static_cast<std::ptrdiff_t>(start), natural.begin());
+  fill_uniform(natural.subspan(start, n - start), seed, kTailMaskDomain + stream);
+  fill_uniform(natural.subspan(n), seed, stream);
   parallel_for(n, 1 << 14, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       const size_t x = reverse_bits(i, m);
-      out[i] = x >= start ? tail_mask[x - start] : table[x];
+      out[i] = natural[x];
+      out[n + i] = natural[n + x];
     }
   });
   return {};
@@ -797,22 +807,26 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
   const uint32_t vars = detail::committed_vars(out.commitment_);
   const uint32_t log_domain = vars + params.rate_bits;
   if (params.hiding && vars > kMaxVars) return fail("pcs commit: table too large to commit hiding");
+  // Every buffer below is written in full before it is read (tables, masked tables, codewords).
   struct Buffers {
-    std::vector<F> tables, codewords, salts;
+    UninitializedBuffer<F> tables, natural, codewords;
+    std::vector<F> salts;
   };
   auto buffers = std::make_shared<Buffers>();
   // Codeword j in natural order at [j N, (j + 1) N); leaf q gathers value q + k N/c of each (coset
   // c = 16, or 32 when hiding, then its salt).
   const size_t length = size_t{1} << log_domain;
-  buffers->codewords.resize(polys * length);
-  const auto codeword = [&](size_t j) { return std::span<F>(buffers->codewords).subspan(j * length, length); };
+  buffers->codewords = UninitializedBuffer<F>(polys * length);
+  const auto codeword = [&](size_t j) { return buffers->codewords.span().subspan(j * length, length); };
   if (params.hiding) {
     const size_t masked_size = size_t{1} << vars;
-    buffers->tables.resize(polys * masked_size);
+    buffers->tables = UninitializedBuffer<F>(polys * masked_size);
+    if (out.commitment_.tail_vars > 0) buffers->natural = UninitializedBuffer<F>(polys * masked_size);
     for (size_t j = 0; j < polys; ++j) {
-      const std::span<F> masked(buffers->tables.data() + j * masked_size, masked_size);
+      const std::span<F> masked = buffers->tables.span().subspan(j * masked_size, masked_size);
       if (out.commitment_.tail_vars > 0) {
-        ZK_TRY(masked_table_in_tail(tables[j], out.commitment_.tail_vars, seed, j + 1, masked));
+        ZK_TRY(masked_table_in_tail(tables[j], out.commitment_.tail_vars, seed, j + 1, masked,
+                                    buffers->natural.span().subspan(j * masked_size, masked_size)));
       } else {
         masked_table(tables[j], out.commitment_.mask_vars, seed, j + 1, masked);
       }
@@ -821,8 +835,8 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
     buffers->salts.resize(kSaltElements * (length / (2 * kLeafWidth)));
     fill_uniform(buffers->salts, seed, kSaltStream);
   } else {
-    buffers->tables.reserve(polys * size);
-    for (const auto& t : tables) buffers->tables.insert(buffers->tables.end(), t.begin(), t.end());
+    buffers->tables = UninitializedBuffer<F>(polys * size);
+    for (size_t j = 0; j < polys; ++j) std::copy(tables[j].begin(), tables[j].end(), buffers->tables.data() + j * size);
     for (size_t j = 0; j < polys; ++j) {
       if (vars == m) {
         rs_encode_into<F>(tables[j], codeword(j));
@@ -833,8 +847,9 @@ Result<CommittedPolynomials> commit(std::span<const std::span<const F>> tables, 
       }
     }
   }
-  out.tables_ = buffers->tables;
-  out.codewords_ = buffers->codewords;
+  out.tables_ = std::as_const(buffers->tables).span();
+  out.natural_ = std::as_const(buffers->natural).span();
+  out.codewords_ = std::as_const(buffers->codewords).span();
   out.salts_ = buffers->salts;
   out.storage_ = std::move(buffers);
   out.tree_ = MerkleTree::build(detail::opened_vars(out.commitment_) + params.rate_bits - kFoldingVars,
@@ -886,7 +901,6 @@ namespace {
 struct ClaimBlock {
   size_t prefix = 0;
   size_t offset = 0;
-  friend auto operator<=>(const ClaimBlock&, const ClaimBlock&) = default;
 };
 
 ClaimBlock claim_block(std::span<const E> z) {
@@ -964,8 +978,9 @@ std::vector<E> weight_table(size_t table_size, const ClaimWeight& claims) {
     std::vector<E> dense(size);
     add_eq_sum<E>(dense, on_support.points, on_support.coefs);
     E* strided = weight.data() + support.offset;
+    const uint32_t suffix = support.suffix;  // (a structured binding is not captured by clang 14)
     parallel_for(size, kGrain, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) strided[i << support.suffix] += dense[i];
+      for (size_t i = begin; i < end; ++i) strided[i << suffix] += dense[i];
     });
   }
   return weight;
@@ -1033,18 +1048,28 @@ struct PointEvaluations {
   uint32_t head_vars = 0;
   std::vector<std::vector<std::vector<E>>> contractions;  // [piece][point]
 
+  // `natural`: the pieces with their variables in reverse order (CommittedPolynomials::
+  // natural_table), read instead at the reversed points when no head is contracted: a block of the
+  // caller's table is then contiguous rather than strided.
   PointEvaluations(std::span<const EmbeddedTable> pieces, std::vector<std::vector<E>> claim_points,
-                   const std::map<size_t, std::vector<std::vector<E>>>& known)
+                   const std::map<size_t, std::vector<std::vector<E>>>& known,
+                   std::span<const EmbeddedTable> natural = {})
       : points(std::move(claim_points)) {
     const auto m = static_cast<uint32_t>(std::countr_zero(pieces[0].table.size()));
     ClaimWeight claims{points, {}};
     head_vars = batching_head_vars(m, claims);
     contractions.assign(pieces.size(), std::vector<std::vector<E>>(points.size()));
+    const bool reversed = head_vars == 0 && !natural.empty();
+    std::vector<std::vector<E>> reversed_points;
+    if (reversed)
+      for (const auto& z : points) reversed_points.emplace_back(z.rbegin(), z.rend());
+    const auto& read_points = reversed ? reversed_points : points;
+    const auto read_pieces = reversed ? natural : pieces;
     std::map<PointSupport, std::vector<size_t>> groups;
     for (size_t t = 0; t < points.size(); ++t) {
       const auto it = known.find(t);
       if (it == known.end()) {
-        groups[point_support(points[t], m - head_vars)].push_back(t);
+        groups[point_support(read_points[t], m - head_vars)].push_back(t);
         continue;
       }
       for (size_t p = 0; p < pieces.size(); ++p) contractions[p][t] = it->second[p];
@@ -1057,9 +1082,9 @@ struct PointEvaluations {
     for (const auto& [support, members] : groups) {
       std::vector<std::span<const E>> cores;
       for (size_t t : members)
-        cores.push_back(std::span<const E>(points[t]).subspan(support.prefix, m - support.prefix - support.suffix));
+        cores.push_back(std::span<const E>(read_points[t]).subspan(support.prefix, m - support.prefix - support.suffix));
       for (size_t p = 0; p < pieces.size(); ++p) {
-        auto c = strided_contractions(pieces[p].table, support, cores, head_vars);
+        auto c = strided_contractions(read_pieces[p].table, support, cores, head_vars);
         for (size_t i = 0; i < members.size(); ++i) contractions[p][members[i]] = std::move(c[i]);
       }
     }
@@ -1124,7 +1149,10 @@ std::vector<std::optional<PointEvaluations>> evaluate_claims(const Statement& st
     const auto pieces = opened_pieces(com, st.polys[j].poly, E::zero());
     const auto m = static_cast<uint32_t>(std::countr_zero(pieces[0].table.size()));
     const bool batching_head = !st.grid && batching_head_vars(m, ClaimWeight{points, {}}) > 0;
-    if (com.commitment().hiding || sum_terms || batching_head) out[j].emplace(pieces, std::move(points), known);
+    std::vector<EmbeddedTable> natural;
+    if (const std::span<const F> t = com.natural_table(st.polys[j].poly); !t.empty())
+      natural = {{t.first(t.size() / 2), E::one()}, {t.subspan(t.size() / 2), E::zero()}};
+    if (com.commitment().hiding || sum_terms || batching_head) out[j].emplace(pieces, std::move(points), known, natural);
   }
   return out;
 }

@@ -852,9 +852,20 @@ TEST(ZeroKnowledge, TwoProofsOfOneInferenceDiffer) {
   EXPECT_TRUE(verify(pk->vk, *b).ok());
 }
 
-// No private value (scaled weight or bias, accumulator, pre-clamp value, remainder) appears in the
-// proof bytes as the 8-byte encoding of its field element (an E element holds it as its first
-// coordinate); testing::distinctive_encodings says which values are looked for.
+// The private values of an inference: scaled weights and biases, accumulators, pre-clamp values,
+// remainders.
+std::vector<int64_t> private_values(const ProvingKey& pk, const Witness& witness) {
+  std::vector<int64_t> secrets;
+  for (const auto& w : pk.weights) secrets.insert(secrets.end(), w.begin(), w.end());
+  for (const auto& b : pk.biases) secrets.insert(secrets.end(), b.begin(), b.end());
+  for (const auto& lw : witness.layers)
+    for (const auto* v : {&lw.acc, &lw.t, &lw.r}) secrets.insert(secrets.end(), v->begin(), v->end());
+  return secrets;
+}
+
+// No private value appears in the proof bytes as the 8-byte encoding of its field element (an E
+// element holds it as its first coordinate); testing::distinctive_encodings says which values are
+// looked for.
 TEST(ZeroKnowledge, NoPrivateValueAppearsInTheProof) {
   std::mt19937_64 rng(43);
   const IntModel m = random_mlp(rng, {12, 10, 4}, 2);
@@ -863,11 +874,7 @@ TEST(ZeroKnowledge, NoPrivateValueAppearsInTheProof) {
   const auto input = random_input(rng, 24, 127);
   auto witness = compute_witness(*pk, 2, input);
   ASSERT_TRUE(witness.ok());
-  std::vector<int64_t> secrets;
-  for (const auto& w : pk->weights) secrets.insert(secrets.end(), w.begin(), w.end());
-  for (const auto& b : pk->biases) secrets.insert(secrets.end(), b.begin(), b.end());
-  for (const auto& lw : witness->layers)
-    for (const auto* v : {&lw.acc, &lw.t, &lw.r}) secrets.insert(secrets.end(), v->begin(), v->end());
+  const std::vector<int64_t> secrets = private_values(*pk, *witness);
   const auto patterns = testing::distinctive_encodings(secrets);
   ASSERT_GT(patterns.size(), 50u);
   auto proof = prove(*pk, 2, input);
@@ -899,11 +906,7 @@ TEST(ZeroKnowledge, PerProofCommitmentMasksInItsFreeTailWhereThereIsOne) {
   ASSERT_TRUE(verify_bytes(pk->vk, bytes).ok());
   auto witness = compute_witness(*pk, 2, input);
   ASSERT_TRUE(witness.ok());
-  std::vector<int64_t> secrets;
-  for (const auto& w : pk->weights) secrets.insert(secrets.end(), w.begin(), w.end());
-  for (const auto& lw : witness->layers)
-    for (const auto* v : {&lw.acc, &lw.t, &lw.r}) secrets.insert(secrets.end(), v->begin(), v->end());
-  const auto patterns = testing::distinctive_encodings(secrets);
+  const auto patterns = testing::distinctive_encodings(private_values(*pk, *witness));
   ASSERT_GT(patterns.size(), 50u);
   EXPECT_EQ(testing::occurrences(bytes, patterns), 0u);
   testing::expect_flips_and_truncations_rejected(pk->vk, bytes, sanitized() ? 20 : 100);
