@@ -920,6 +920,21 @@ TEST(ZeroKnowledge, PerProofCommitmentMasksInItsFreeTailWhereThereIsOne) {
   EXPECT_TRUE(verify_bytes(small_pk->vk, small_proof->to_bytes()).ok());
 }
 
+// Keys never hold a tail-masked weight commitment (the weights are opened once per proof for many
+// proofs, and the key reads them out of the masked tables by stride): a key claiming one is
+// refused.
+TEST(ZeroKnowledge, KeyWithATailMaskedWeightCommitmentIsRefused) {
+  std::mt19937_64 rng(49);
+  auto pk = setup_zk(random_mlp(rng, {9, 6, 3}, 1));
+  ASSERT_TRUE(pk.ok()) << pk.error();
+  VerifyingKey vk = pk->vk;
+  ASSERT_TRUE(VerifyingKey::from_bytes(vk.to_bytes()).ok());
+  ASSERT_GT(vk.weight_commitments[0].num_vars, 1u);
+  vk.weight_commitments[0].mask_vars = 0;
+  vk.weight_commitments[0].tail_vars = 1;
+  EXPECT_EQ(VerifyingKey::from_bytes(vk.to_bytes()).error(), "key: weight commitment 0 has the wrong shape");
+}
+
 TEST(ZeroKnowledge, TamperedAndTruncatedProofBytes) {
   std::mt19937_64 rng(44);
   const IntModel m = random_mlp(rng, {6, 5, 4}, 2);
