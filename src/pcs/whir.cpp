@@ -377,18 +377,18 @@ Digest hash_base_leaf(std::span<const F> values) {
 // the coset (codeword[q + k N / 16])_{k < 16}.
 struct ExtOracle {
   uint32_t log_domain = 0;
-  std::vector<E> codeword;
+  UninitializedBuffer<E> codeword;  // written in full by rs_encode_into
   MerkleTree tree;
 
   size_t rows() const { return codeword.size() / kLeafWidth; }
   std::vector<E> leaf(size_t q) const {
     std::vector<E> out(kLeafWidth);
-    for (size_t k = 0; k < kLeafWidth; ++k) out[k] = codeword[q + k * rows()];
+    for (size_t k = 0; k < kLeafWidth; ++k) out[k] = codeword.data()[q + k * rows()];
     return out;
   }
   void leaf_words(size_t q, uint64_t* words) const {
     for (size_t k = 0; k < kLeafWidth; ++k) {
-      const E& v = codeword[q + k * rows()];
+      const E& v = codeword.data()[q + k * rows()];
       words[2 * k] = v.c0().value();
       words[2 * k + 1] = v.c1().value();
     }
@@ -398,7 +398,8 @@ struct ExtOracle {
 ExtOracle commit_ext(std::span<const E> table, uint32_t log_domain) {
   ExtOracle o;
   o.log_domain = log_domain;
-  o.codeword = rs_encode<E>(table, log_domain);
+  o.codeword = UninitializedBuffer<E>(size_t{1} << log_domain);
+  rs_encode_into<E>(table, o.codeword.span());
   o.tree = MerkleTree::build(log_domain - kFoldingVars, 2 * kLeafWidth,
                              [&](size_t q, uint64_t* words) { o.leaf_words(q, words); }, kDroppedLevels);
   return o;
@@ -1445,7 +1446,7 @@ Result<OpeningProof> detail::open_tampered(const Params& params, std::span<const
         coef *= gamma;
         points.push_back(power_point(domain_point(shape.log_domain - kFoldingVars, q), next_vars));
         coefs.push_back(coef);
-        sigma += coef * next.codeword[q << step];
+        sigma += coef * next.codeword.data()[q << step];
       }
       add_eq_sum<F>(w, points, coefs);
       previous = std::move(next);
