@@ -170,11 +170,8 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
   if (claims.empty() && sum_claims.empty()) return fail("pcs: no claims");
   Statement st;
   std::vector<E> group_mask_at;  // per group: the mask coordinate y' of its claims on a hiding P^
-  // Claim points are on the opened polynomial: (z, 0^k) for a hiding commitment (P(z) = P^(0, z, 0)),
-  // z reversed for one with the mask in its tail (P(z) = P^(0, reverse(z))).
+  // Claim points are on the opened polynomial (opened_point for a caller's claim).
   auto add_term = [&](const PolyRef& ref, std::vector<E> point, const E& value, const E& coef) {
-    const Commitment& com = commitments[ref.commitment];
-    if (com.hiding && point.size() == com.num_vars) point.resize(opened_vars(com), E::zero());
     st.claims.push_back({ref, std::move(point), value});
     st.claim_group.push_back(static_cast<uint32_t>(st.group_value.size()));
     st.claim_coef.push_back(coef);
@@ -190,9 +187,7 @@ Result<Statement> analyze(const Params& params, std::span<const Commitment> comm
     st.num_vars = std::max(st.num_vars, opened_vars(com));
     st.polys.push_back(ref);
     st.opened.push_back(ref.commitment);
-    std::vector<E> opened(point.begin(), point.end());
-    if (com.hiding && com.mask_vars == 0) std::reverse(opened.begin(), opened.end());
-    add_term(ref, std::move(opened), value, coef);
+    add_term(ref, opened_point(com, point), value, coef);
     return {};
   };
   for (const EvalClaim& c : claims) {

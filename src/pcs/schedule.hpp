@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "pcs/pcs.hpp"
@@ -87,6 +88,16 @@ inline uint32_t committed_vars(const Commitment& c) {
   return c.hiding ? 1 + c.num_vars + c.mask_vars : padded_vars(c.num_vars);
 }
 inline uint32_t opened_vars(const Commitment& c) { return c.hiding ? committed_vars(c) - 1 : padded_vars(c.num_vars); }
+// A caller's point z (num_vars coordinates) on the opened polynomial: z itself, or for a hiding
+// commitment (z, 0^k) (P(z) = P^(0, z, 0)), or reverse(z) with the mask in its tail
+// (P(z) = P^(0, reverse(z))).
+inline std::vector<E> opened_point(const Commitment& c, std::span<const E> z) {
+  std::vector<E> point(z.begin(), z.end());
+  if (!c.hiding) return point;
+  if (c.mask_vars == 0) std::reverse(point.begin(), point.end());
+  point.resize(opened_vars(c), E::zero());
+  return point;
+}
 // Field elements per Merkle leaf: a 16-point coset per polynomial, or a 32-point coset per
 // polynomial and the salt when hiding. The tree has 2^(opened_vars + rate_bits - 4) leaves.
 inline size_t leaf_size(const Commitment& c) {

@@ -883,11 +883,10 @@ detail::OodContractions detail::ood_contractions(const Commitment& c, std::span<
 E evaluate(const CommittedPolynomials& committed, size_t poly, std::span<const E> point) {
   const Commitment& c = committed.commitment();
   if (!c.hiding) return evaluate_multilinear<E, F>(committed.table(poly), point);
-  // P(z) = P^(0, z, 0^k), or P^(0, reverse(z)) with the mask in the tail.
+  // P(z) = P^(0, opened point).
   std::vector<E> masked_point{E::zero()};
-  masked_point.insert(masked_point.end(), point.begin(), point.end());
-  if (c.mask_vars == 0) std::reverse(masked_point.begin() + 1, masked_point.end());
-  masked_point.resize(detail::committed_vars(c), E::zero());
+  const std::vector<E> opened = detail::opened_point(c, point);
+  masked_point.insert(masked_point.end(), opened.begin(), opened.end());
   return evaluate_multilinear<E, F>(committed.table(poly), masked_point);
 }
 
